@@ -1,0 +1,195 @@
+package graph
+
+import (
+	"sort"
+	"strings"
+	"time"
+)
+
+// PathStep is one link of an exposure path, as walked.
+type PathStep struct {
+	Step      Step     `json:"step"` // how it was walked: owner, customer, …
+	Type      LinkType `json:"type"`
+	From      string   `json:"from"` // the link's own direction, as stated in the source row
+	To        string   `json:"to"`
+	Percent   *float64 `json:"percent"`
+	Role      string   `json:"role,omitempty"`
+	ValidFrom string   `json:"valid_from,omitempty"`
+	ValidTo   string   `json:"valid_to,omitempty"`
+	Source    Source   `json:"source"`
+}
+
+// StepOf returns link l walked as step s.
+func StepOf(s Step, l Link) PathStep {
+	return PathStep{Step: s, Type: l.Type, From: l.From, To: l.To, Percent: l.Percent, Role: l.Role,
+		ValidFrom: l.ValidFrom, ValidTo: l.ValidTo, Source: l.Source}
+}
+
+// Exposure is a path from a start entity to a restrictive end-user.
+// Path[0] is the start and Path[len-1] the end-user; Steps[i] joins Path[i]
+// and Path[i+1]. A start that is itself a restrictive end-user has a path
+// of one node and no steps.
+type Exposure struct {
+	EndUser Ref        `json:"end_user"`
+	Hops    int        `json:"hops"`
+	Path    []Ref      `json:"path"`
+	Steps   []PathStep `json:"steps"`
+}
+
+// ReachQuery asks for the exposure of one start entity on one day.
+type ReachQuery struct {
+	Start string
+	On    string // YYYY-MM-DD; links not valid that day are not walked
+}
+
+// Reach is what a store's path search finds around one start entity.
+type Reach struct {
+	Start Ref
+	// Exposures holds the shortest path to each restrictive end-user within
+	// the policy's max hops (ties broken by the lowest ids, in order),
+	// sorted by hops and then by path.
+	Exposures []Exposure
+	// ByParent lists, sorted, the restrictive end-users the start reaches
+	// by parent steps alone within max hops (itself included, if restrictive).
+	ByParent []string
+	// Ownership holds every OWNS chain into the start, walked as owner steps,
+	// that ends at a restrictive end-user and passes through no other, with
+	// no node twice, at most the policy's ownership depth long; sorted.
+	Ownership []Exposure
+}
+
+// Severity of a flag.
+type Severity string
+
+// Severities, most severe first. None means not flagged.
+const (
+	Critical Severity = "critical"
+	High     Severity = "high"
+	Medium   Severity = "medium"
+	None     Severity = "none"
+)
+
+// Rank orders severities: critical 3, high 2, medium 1, none 0.
+func (s Severity) Rank() int {
+	switch s {
+	case Critical:
+		return 3
+	case High:
+		return 2
+	case Medium:
+		return 1
+	}
+	return 0
+}
+
+// Verdict is what the exporter should do with a transaction.
+type Verdict string
+
+// Verdicts.
+const (
+	Block  Verdict = "block"
+	Review Verdict = "review"
+	Clear  Verdict = "clear"
+)
+
+// VerdictOf maps a severity to its verdict.
+func VerdictOf(s Severity) Verdict {
+	switch s {
+	case Critical:
+		return Block
+	case High, Medium:
+		return Review
+	}
+	return Clear
+}
+
+// Assessment is the outcome of the exposure rules for a transaction or a
+// screened counterparty.
+type Assessment struct {
+	Severity           Severity   `json:"severity"`
+	Verdict            Verdict    `json:"verdict"`
+	Reasons            []string   `json:"reasons"`
+	Exposures          []Exposure `json:"exposures"`
+	EffectiveOwnership *float64   `json:"effective_ownership"` // percent; nil when no restrictive owner chain exists
+	Ownership          []Exposure `json:"ownership_paths,omitempty"`
+}
+
+// Status of a flag's review.
+type Status string
+
+// Review statuses.
+const (
+	Open      Status = "open"
+	Confirmed Status = "confirmed"
+	Cleared   Status = "cleared"
+)
+
+// Valid reports whether s is a review status.
+func (s Status) Valid() bool { return s == Open || s == Confirmed || s == Cleared }
+
+// HistoryEntry is one entry of a flag's history.
+type HistoryEntry struct {
+	At     time.Time `json:"at"`
+	By     string    `json:"by"`
+	Status Status    `json:"status"`
+	Note   string    `json:"note,omitempty"`
+}
+
+// Flag is the persisted assessment of a transaction and its review.
+type Flag struct {
+	TransactionID string `json:"transaction_id"`
+	Assessment
+	Status   Status         `json:"status"`
+	Reviewer string         `json:"reviewer,omitempty"`
+	Note     string         `json:"note,omitempty"`
+	History  []HistoryEntry `json:"history,omitempty"`
+	// Buyer, Country and Date describe the transaction for listing and filtering.
+	Buyer   Ref    `json:"buyer"`
+	Date    string `json:"date"`
+	Country string `json:"country,omitempty"` // the buyer's country
+	// Evidence fingerprints the assessment: when it changes, a reviewed
+	// flag reopens.
+	Evidence    string    `json:"evidence"`
+	EvaluatedAt time.Time `json:"evaluated_at"`
+}
+
+// FlagFilter selects flags. Zero values match everything; flags whose
+// verdict is clear are only returned when All is set.
+type FlagFilter struct {
+	Status   Status
+	Severity Severity
+	Country  string
+	Text     string // matched against transaction id and buyer name
+	All      bool
+	Offset   int
+	Limit    int // 0: no limit
+}
+
+// Matches reports whether flag f passes the filter; text is the filter's
+// Text in lower case. Stores that filter in memory share it.
+func (ff FlagFilter) Matches(f Flag, text string) bool {
+	switch {
+	case !ff.All && f.Verdict == Clear:
+		return false
+	case ff.Status != "" && f.Status != ff.Status:
+		return false
+	case ff.Severity != "" && f.Severity != ff.Severity:
+		return false
+	case ff.Country != "" && f.Country != ff.Country:
+		return false
+	case text != "" && !strings.Contains(strings.ToLower(f.TransactionID), text) &&
+		!strings.Contains(strings.ToLower(f.Buyer.Name), text):
+		return false
+	}
+	return true
+}
+
+// SortFlags orders flags most severe first, then by transaction id.
+func SortFlags(fs []Flag) {
+	sort.Slice(fs, func(i, j int) bool {
+		if a, b := fs[i].Severity.Rank(), fs[j].Severity.Rank(); a != b {
+			return a > b
+		}
+		return fs[i].TransactionID < fs[j].TransactionID
+	})
+}

@@ -1,0 +1,214 @@
+package exposure
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/hopcheck/hopcheck/graph"
+)
+
+// Evaluator applies the rules to stored transactions and counterparties.
+type Evaluator struct {
+	store  graph.Store
+	policy graph.Policy
+	now    func() time.Time
+}
+
+// NewEvaluator returns an evaluator over the store with the policy; now
+// gives the clock used for screening without a date and for history.
+func NewEvaluator(s graph.Store, p graph.Policy, now func() time.Time) *Evaluator {
+	return &Evaluator{store: s, policy: p, now: now}
+}
+
+// Policy returns the policy the evaluator applies.
+func (e *Evaluator) Policy() graph.Policy { return e.policy }
+
+// reachBatch bounds the queries sent to the store in one call.
+const reachBatch = 500
+
+// Assess assesses transactions; the i-th assessment is the i-th transaction's.
+func (e *Evaluator) Assess(ctx context.Context, txs []graph.Transaction) ([]graph.Assessment, error) {
+	as, err := e.assess(ctx, txs)
+	out := make([]graph.Assessment, len(as))
+	for i, a := range as {
+		out[i] = a.Assessment
+	}
+	return out, err
+}
+
+// assessed is an assessment with the buyer as the store knows it.
+type assessed struct {
+	graph.Assessment
+	buyer graph.Ref
+}
+
+func (e *Evaluator) assess(ctx context.Context, txs []graph.Transaction) ([]assessed, error) {
+	countries, err := e.countries(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]assessed, 0, len(txs))
+	for lo := 0; lo < len(txs); lo += reachBatch {
+		chunk := txs[lo:min(lo+reachBatch, len(txs))]
+		var qs []graph.ReachQuery
+		for _, t := range chunk {
+			qs = append(qs, graph.ReachQuery{Start: t.Buyer, On: t.Date})
+			if t.EndUser != "" && t.EndUser != t.Buyer {
+				qs = append(qs, graph.ReachQuery{Start: t.EndUser, On: t.Date})
+			}
+		}
+		rs, err := e.store.Reach(ctx, qs, e.policy)
+		if err != nil {
+			return nil, err
+		}
+		i := 0
+		for _, t := range chunk {
+			starts := []Start{{Role: "buyer", Reach: rs[i]}}
+			i++
+			if t.EndUser != "" && t.EndUser != t.Buyer {
+				starts = append(starts, Start{Role: "declared end-user", Reach: rs[i]})
+				i++
+			}
+			var ship *graph.Country
+			if c, ok := countries[t.ShipTo]; ok {
+				ship = &c
+			}
+			out = append(out, assessed{Assess(starts, ship, e.policy), starts[0].Reach.Start})
+		}
+	}
+	return out, nil
+}
+
+func (e *Evaluator) countries(ctx context.Context) (map[string]graph.Country, error) {
+	cs, err := e.store.Countries(ctx)
+	if err != nil {
+		return nil, err
+	}
+	m := make(map[string]graph.Country, len(cs))
+	for _, c := range cs {
+		m[c.Code] = c
+	}
+	return m, nil
+}
+
+// Entity assesses one entity as a counterparty on day (today when empty).
+func (e *Evaluator) Entity(ctx context.Context, id, day string) (graph.Assessment, error) {
+	if day == "" {
+		day = graph.Today(e.now())
+	}
+	if _, err := e.store.Entity(ctx, id); err != nil {
+		return graph.Assessment{}, err
+	}
+	rs, err := e.store.Reach(ctx, []graph.ReachQuery{{Start: id, On: day}}, e.policy)
+	if err != nil {
+		return graph.Assessment{}, err
+	}
+	return Assess([]Start{{Role: "counterparty", Reach: rs[0]}}, nil, e.policy), nil
+}
+
+// RefreshResult counts what a refresh did.
+type RefreshResult struct {
+	Evaluated int `json:"evaluated"`
+	Flagged   int `json:"flagged"`
+	Reopened  int `json:"reopened"`
+}
+
+// Refresh re-evaluates every stored transaction and saves its flag.
+// Transactions that are clear and never were flagged store nothing; a flag
+// whose evidence changed after review reopens with a history entry saying
+// why.
+func (e *Evaluator) Refresh(ctx context.Context) (RefreshResult, error) {
+	var res RefreshResult
+	txs, err := e.store.Transactions(ctx, nil)
+	if err != nil {
+		return res, err
+	}
+	as, err := e.assess(ctx, txs)
+	if err != nil {
+		return res, err
+	}
+	stored, _, err := e.store.Flags(ctx, graph.FlagFilter{All: true})
+	if err != nil {
+		return res, err
+	}
+	old := make(map[string]graph.Flag, len(stored))
+	for _, f := range stored {
+		old[f.TransactionID] = f
+	}
+	now := e.now().UTC()
+	var save []graph.Flag
+	for i, t := range txs {
+		a := as[i]
+		res.Evaluated++
+		if a.Severity != graph.None {
+			res.Flagged++
+		}
+		prev, exists := old[t.ID]
+		if !exists && a.Severity == graph.None {
+			continue
+		}
+		f := graph.Flag{TransactionID: t.ID, Assessment: a.Assessment, Status: graph.Open, Date: t.Date,
+			Buyer: a.buyer, Country: a.buyer.Country, Evidence: Fingerprint(a.Assessment), EvaluatedAt: now}
+		if exists {
+			if prev.Evidence == f.Evidence && prev.Buyer == f.Buyer && prev.Date == f.Date {
+				continue
+			}
+			f.Status, f.Reviewer, f.Note, f.History = prev.Status, prev.Reviewer, prev.Note, prev.History
+			if prev.Status != graph.Open && prev.Evidence != f.Evidence {
+				f.Status = graph.Open
+				f.History = append(f.History, graph.HistoryEntry{At: now, By: "hopcheck", Status: graph.Open,
+					Note: fmt.Sprintf("reopened: evidence changed (was %s, now %s)", prev.Severity, a.Severity)})
+				res.Reopened++
+			}
+		}
+		save = append(save, f)
+	}
+	return res, e.store.SaveFlags(ctx, save)
+}
+
+// Fingerprint identifies the evidence of an assessment: severity, the
+// paths and the links along them, and effective ownership. It leaves out
+// provenance, so restating the same facts in a later upload changes nothing.
+func Fingerprint(a graph.Assessment) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s\n", a.Severity)
+	for _, xs := range [][]graph.Exposure{a.Exposures, a.Ownership} {
+		for _, x := range xs {
+			b.WriteString(pathIDs(x))
+			for _, s := range x.Steps {
+				b.WriteString(" " + stepKey(s))
+				if s.Percent != nil {
+					fmt.Fprintf(&b, "@%g", *s.Percent)
+				}
+			}
+			b.WriteByte('\n')
+		}
+		b.WriteString("--\n")
+	}
+	if a.EffectiveOwnership != nil {
+		fmt.Fprintf(&b, "%g", *a.EffectiveOwnership)
+	}
+	h := sha256.Sum256([]byte(b.String()))
+	return hex.EncodeToString(h[:8])
+}
+
+// Review records a reviewer's decision on a flag.
+func (e *Evaluator) Review(ctx context.Context, transactionID string, status graph.Status, by, note string) (graph.Flag, error) {
+	if !status.Valid() {
+		return graph.Flag{}, graph.Errorf(graph.EINVALID, "unknown status %q (expected open, confirmed or cleared)", status)
+	}
+	f, err := e.store.Flag(ctx, transactionID)
+	if err != nil {
+		return graph.Flag{}, err
+	}
+	f.Status, f.Reviewer, f.Note = status, by, note
+	f.History = append(f.History, graph.HistoryEntry{At: e.now().UTC(), By: by, Status: status, Note: note})
+	if err := e.store.SaveFlags(ctx, []graph.Flag{f}); err != nil {
+		return graph.Flag{}, err
+	}
+	return f, nil
+}

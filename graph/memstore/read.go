@@ -1,0 +1,336 @@
+package memstore
+
+import (
+	"context"
+	"sort"
+	"strings"
+
+	"github.com/adrg/strutil/metrics"
+
+	"github.com/hopcheck/hopcheck/graph"
+	"github.com/hopcheck/hopcheck/graph/exposure"
+)
+
+func sortedValues[T any](m map[string]T) []T {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	out := make([]T, len(keys))
+	for i, k := range keys {
+		out[i] = m[k]
+	}
+	return out
+}
+
+// read runs fn with the state under the shared lock.
+func (s *Store) read(fn func(g *state)) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	fn(s.g)
+}
+
+// Entity implements graph.Store.
+func (s *Store) Entity(ctx context.Context, id string) (graph.Entity, error) {
+	var e graph.Entity
+	var ok bool
+	s.read(func(g *state) { e, ok = g.Entity(id) })
+	if !ok {
+		return e, graph.Errorf(graph.ENOTFOUND, "no entity %q", id)
+	}
+	return e, nil
+}
+
+// EntitiesByName implements graph.Store.
+func (s *Store) EntitiesByName(ctx context.Context, keys []string) (map[string][]graph.Entity, error) {
+	out := map[string][]graph.Entity{}
+	s.read(func(g *state) {
+		for _, k := range keys {
+			ids := append([]string(nil), g.names[k]...)
+			sort.Strings(ids)
+			for i, id := range ids {
+				if i == 0 || ids[i-1] != id {
+					out[k] = append(out[k], *g.entities[id])
+				}
+			}
+		}
+	})
+	return out, nil
+}
+
+// maxPosting is the longest word posting list a search scans: a word that
+// many names share ("ministry", "technology") says little on its own.
+const maxPosting = 20000
+
+// Search implements graph.Store.
+func (s *Store) Search(ctx context.Context, q graph.SearchQuery) ([]graph.Match, error) {
+	key := graph.NameKey(q.Text)
+	if key == "" {
+		return nil, nil
+	}
+	limit := q.Limit
+	if limit <= 0 {
+		limit = 10
+	}
+	jw := metrics.NewJaroWinkler()
+	jw.CaseSensitive = false
+	var out []graph.Match
+	s.read(func(g *state) {
+		cands := map[string]bool{}
+		words := splitWords(key)
+		for i, w := range words {
+			ids := g.words[w]
+			if len(ids) == 0 && i == len(words)-1 && len(w) >= 2 {
+				// As you type: the last word may be the start of one.
+				for word, more := range g.words {
+					if strings.HasPrefix(word, w) && len(ids)+len(more) <= maxPosting {
+						ids = append(ids, more...)
+					}
+				}
+			}
+			if len(ids) > maxPosting && len(words) > 1 {
+				continue
+			}
+			for _, id := range ids {
+				cands[id] = true
+			}
+		}
+		for id := range cands {
+			e := g.entities[id]
+			if (q.Country != "" && e.Country != q.Country) || (q.Kind != "" && e.Kind != q.Kind) {
+				continue
+			}
+			best := graph.Match{Entity: *e}
+			for _, n := range append([]string{e.Name}, e.Aliases...) {
+				k := graph.NameKey(n)
+				score := jw.Compare(key, k)
+				if k == key {
+					score = 1
+				} else if strings.HasPrefix(k, key) {
+					score = max(score, 0.9)
+				}
+				if score > best.Score {
+					best.Score, best.Matched = score, n
+				}
+			}
+			if best.Score >= 0.75 {
+				out = append(out, best)
+			}
+		}
+	})
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Score != out[j].Score {
+			return out[i].Score > out[j].Score
+		}
+		return out[i].Entity.ID < out[j].Entity.ID
+	})
+	if len(out) > limit {
+		out = out[:limit]
+	}
+	return out, nil
+}
+
+func splitWords(key string) []string { return strings.Fields(key) }
+
+// Links implements graph.Store.
+func (s *Store) Links(ctx context.Context, id string) ([]graph.Link, error) {
+	var ls []graph.Link
+	s.read(func(g *state) { ls = append(g.Out(id), g.In(id)...) })
+	return sortedLinks(ls), nil
+}
+
+// Neighborhood implements graph.Store.
+func (s *Store) Neighborhood(ctx context.Context, id string, q graph.NeighborhoodQuery) (graph.Subgraph, error) {
+	depth, limit := q.Depth, q.Limit
+	if depth <= 0 {
+		depth = 1
+	}
+	if limit <= 0 {
+		limit = 200
+	}
+	want := func(t graph.LinkType) bool {
+		if len(q.Types) == 0 {
+			return true
+		}
+		for _, v := range q.Types {
+			if v == t {
+				return true
+			}
+		}
+		return false
+	}
+	var sub graph.Subgraph
+	var found bool
+	s.read(func(g *state) {
+		start, ok := g.entities[id]
+		if !ok {
+			return
+		}
+		found = true
+		seen := map[string]bool{id: true}
+		sub.Entities = append(sub.Entities, *start)
+		links := map[string]graph.Link{}
+		frontier := []string{id}
+		for d := 0; d < depth && len(frontier) > 0 && !sub.Truncated; d++ {
+			var next []string
+			for _, u := range frontier {
+				for _, l := range sortedLinks(append(g.Out(u), g.In(u)...)) {
+					if !want(l.Type) {
+						continue
+					}
+					v := l.To
+					if v == u {
+						v = l.From
+					}
+					if !seen[v] {
+						if len(sub.Entities) >= limit {
+							sub.Truncated = true
+							continue
+						}
+						seen[v] = true
+						sub.Entities = append(sub.Entities, *g.entities[v])
+						next = append(next, v)
+					}
+					links[l.Key()] = l
+				}
+			}
+			frontier = next
+		}
+		sub.Links = sortedValues(links)
+	})
+	if !found {
+		return sub, graph.Errorf(graph.ENOTFOUND, "no entity %q", id)
+	}
+	if sub.Links == nil {
+		sub.Links = []graph.Link{}
+	}
+	return sub, nil
+}
+
+// Country implements graph.Store.
+func (s *Store) Country(ctx context.Context, code string) (graph.Country, error) {
+	var c *graph.Country
+	s.read(func(g *state) { c = g.countries[code] })
+	if c == nil {
+		return graph.Country{}, graph.Errorf(graph.ENOTFOUND, "no country %q", code)
+	}
+	return *c, nil
+}
+
+// Countries implements graph.Store.
+func (s *Store) Countries(ctx context.Context) ([]graph.Country, error) {
+	var cs []graph.Country
+	s.read(func(g *state) {
+		for _, c := range g.countries {
+			cs = append(cs, *c)
+		}
+	})
+	sort.Slice(cs, func(i, j int) bool { return cs[i].Code < cs[j].Code })
+	return cs, nil
+}
+
+// Transaction implements graph.Store.
+func (s *Store) Transaction(ctx context.Context, id string) (graph.Transaction, error) {
+	var t *graph.Transaction
+	s.read(func(g *state) { t = g.txs[id] })
+	if t == nil {
+		return graph.Transaction{}, graph.Errorf(graph.ENOTFOUND, "no transaction %q", id)
+	}
+	return *t, nil
+}
+
+// Transactions implements graph.Store.
+func (s *Store) Transactions(ctx context.Context, ids []string) ([]graph.Transaction, error) {
+	var ts []graph.Transaction
+	s.read(func(g *state) {
+		if ids == nil {
+			for _, t := range g.txs {
+				ts = append(ts, *t)
+			}
+			return
+		}
+		seen := map[string]bool{}
+		for _, id := range ids {
+			for _, tid := range g.txsOf[id] {
+				if !seen[tid] {
+					seen[tid] = true
+					ts = append(ts, *g.txs[tid])
+				}
+			}
+		}
+	})
+	sort.Slice(ts, func(i, j int) bool { return ts[i].ID < ts[j].ID })
+	return ts, nil
+}
+
+// Reach implements graph.Store with the exposure package's search.
+func (s *Store) Reach(ctx context.Context, qs []graph.ReachQuery, p graph.Policy) ([]graph.Reach, error) {
+	out := make([]graph.Reach, len(qs))
+	s.read(func(g *state) {
+		for i, q := range qs {
+			out[i] = exposure.Reach(g, q, p)
+		}
+	})
+	return out, ctx.Err()
+}
+
+// SaveFlags implements graph.Store.
+func (s *Store) SaveFlags(ctx context.Context, fs []graph.Flag) error {
+	if len(fs) == 0 {
+		return nil
+	}
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	return s.commit(ctx, &record{Flags: fs})
+}
+
+// Flag implements graph.Store.
+func (s *Store) Flag(ctx context.Context, transactionID string) (graph.Flag, error) {
+	var f *graph.Flag
+	s.read(func(g *state) { f = g.flags[transactionID] })
+	if f == nil {
+		return graph.Flag{}, graph.Errorf(graph.ENOTFOUND, "no flag for transaction %q", transactionID)
+	}
+	return *f, nil
+}
+
+// Flags implements graph.Store.
+func (s *Store) Flags(ctx context.Context, f graph.FlagFilter) ([]graph.Flag, int, error) {
+	var fs []graph.Flag
+	text := strings.ToLower(f.Text)
+	s.read(func(g *state) {
+		for _, fl := range g.flags {
+			if f.Matches(*fl, text) {
+				fs = append(fs, *fl)
+			}
+		}
+	})
+	graph.SortFlags(fs)
+	n := len(fs)
+	fs = fs[min(f.Offset, n):]
+	if f.Limit > 0 && len(fs) > f.Limit {
+		fs = fs[:f.Limit]
+	}
+	return fs, n, nil
+}
+
+// Stats implements graph.Store.
+func (s *Store) Stats(ctx context.Context) (graph.Stats, error) {
+	st := graph.Stats{Entities: map[graph.Kind]int{}, Links: map[graph.LinkType]int{}, Flags: map[graph.Severity]int{}}
+	s.read(func(g *state) {
+		for _, e := range g.entities {
+			st.Entities[e.Kind]++
+		}
+		for _, l := range g.links {
+			st.Links[l.Type]++
+		}
+		st.Countries, st.Transactions = len(g.countries), len(g.txs)
+		for _, f := range g.flags {
+			if f.Severity != graph.None {
+				st.Flags[f.Severity]++
+			}
+		}
+	})
+	return st, nil
+}

@@ -1,0 +1,170 @@
+package memstore
+
+import (
+	"slices"
+	"sort"
+
+	"github.com/hopcheck/hopcheck/graph"
+	"github.com/hopcheck/hopcheck/graph/exposure"
+)
+
+// state is the graph in memory with its indexes.
+type state struct {
+	entities  map[string]*graph.Entity
+	countries map[string]*graph.Country
+	links     map[string]*graph.Link // by Link.Key
+	out, in   map[string][]*graph.Link
+	names     map[string][]string // NameKey of a name or alias → entity ids
+	words     map[string][]string // word of a name key → entity ids, for search
+	txs       map[string]*graph.Transaction
+	txsOf     map[string][]string // entity id → ids of its transactions
+	flags     map[string]*graph.Flag
+}
+
+func newState() *state {
+	return &state{
+		entities: map[string]*graph.Entity{}, countries: map[string]*graph.Country{},
+		links: map[string]*graph.Link{}, out: map[string][]*graph.Link{}, in: map[string][]*graph.Link{},
+		names: map[string][]string{}, words: map[string][]string{},
+		txs: map[string]*graph.Transaction{}, txsOf: map[string][]string{}, flags: map[string]*graph.Flag{},
+	}
+}
+
+// put stores the record's values as they are, keeping the indexes right.
+func (g *state) put(r *record) {
+	for i := range r.Countries {
+		c := r.Countries[i]
+		g.countries[c.Code] = &c
+	}
+	for i := range r.Entities {
+		e := r.Entities[i]
+		if old, ok := g.entities[e.ID]; ok {
+			g.unindexNames(old)
+		}
+		g.entities[e.ID] = &e
+		g.indexNames(&e)
+	}
+	for i := range r.Links {
+		l := r.Links[i]
+		k := l.Key()
+		if old, ok := g.links[k]; ok {
+			*old = l // same ends: the adjacency lists keep pointing at it
+			continue
+		}
+		g.links[k] = &l
+		g.out[l.From] = append(g.out[l.From], &l)
+		g.in[l.To] = append(g.in[l.To], &l)
+	}
+	for i := range r.Transactions {
+		t := r.Transactions[i]
+		if old, ok := g.txs[t.ID]; ok {
+			for _, id := range parties(*old) {
+				g.txsOf[id] = remove(g.txsOf[id], t.ID)
+			}
+		}
+		g.txs[t.ID] = &t
+		for _, id := range parties(t) {
+			g.txsOf[id] = append(g.txsOf[id], t.ID)
+		}
+	}
+	for i := range r.Flags {
+		f := r.Flags[i]
+		g.flags[f.TransactionID] = &f
+	}
+}
+
+// parties returns the distinct entities a transaction names.
+func parties(t graph.Transaction) []string {
+	var ids []string
+	for _, id := range []string{t.Buyer, t.Seller, t.EndUser} {
+		if id != "" && !slices.Contains(ids, id) {
+			ids = append(ids, id)
+		}
+	}
+	return ids
+}
+
+func nameKeys(e *graph.Entity) []string {
+	seen := map[string]bool{}
+	var keys []string
+	for _, n := range append([]string{e.Name}, e.Aliases...) {
+		if k := graph.NameKey(n); k != "" && !seen[k] {
+			seen[k] = true
+			keys = append(keys, k)
+		}
+	}
+	return keys
+}
+
+func (g *state) indexNames(e *graph.Entity) {
+	words := map[string]bool{}
+	for _, k := range nameKeys(e) {
+		g.names[k] = append(g.names[k], e.ID)
+		for _, w := range splitWords(k) {
+			words[w] = true
+		}
+	}
+	for w := range words {
+		g.words[w] = append(g.words[w], e.ID)
+	}
+}
+
+func (g *state) unindexNames(e *graph.Entity) {
+	words := map[string]bool{}
+	for _, k := range nameKeys(e) {
+		g.names[k] = remove(g.names[k], e.ID)
+		for _, w := range splitWords(k) {
+			words[w] = true
+		}
+	}
+	for w := range words {
+		g.words[w] = remove(g.words[w], e.ID)
+	}
+}
+
+func remove(ids []string, id string) []string {
+	for i, v := range ids {
+		if v == id {
+			return append(ids[:i:i], ids[i+1:]...)
+		}
+	}
+	return ids
+}
+
+// The state is the exposure package's in-memory graph.
+var _ exposure.Graph = (*state)(nil)
+
+func (g *state) Entity(id string) (graph.Entity, bool) {
+	e, ok := g.entities[id]
+	if !ok {
+		return graph.Entity{}, false
+	}
+	return *e, true
+}
+
+func (g *state) Out(id string) []graph.Link { return deref(g.out[id]) }
+func (g *state) In(id string) []graph.Link  { return deref(g.in[id]) }
+
+func deref(ls []*graph.Link) []graph.Link {
+	out := make([]graph.Link, len(ls))
+	for i, l := range ls {
+		out[i] = *l
+	}
+	return out
+}
+
+func (g *state) Restrictive(id string) bool {
+	e, ok := g.entities[id]
+	return ok && exposure.IsRestrictive(*e, func(code string) (graph.Country, bool) {
+		c, ok := g.countries[code]
+		if !ok {
+			return graph.Country{}, false
+		}
+		return *c, true
+	})
+}
+
+func sortedLinks(ls []graph.Link) []graph.Link {
+	sort.Slice(ls, func(i, j int) bool { return ls[i].Key() < ls[j].Key() })
+	return ls
+}

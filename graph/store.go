@@ -1,0 +1,98 @@
+package graph
+
+import "context"
+
+// Store keeps the graph. The embedded store and the Neo4j store implement
+// it and pass the same conformance suite (graph/graphtest). The rules that
+// can be written once live above it (graph/exposure); the store runs only
+// the path search, which Neo4j must do in the database.
+type Store interface {
+	// Apply writes an upload atomically and idempotently: either all of it
+	// is stored or none, and writing it again changes nothing. Entity rows
+	// merge into existing entities: an empty field keeps the stored value.
+	// progress, when not nil, is called with rows written so far and the total.
+	Apply(ctx context.Context, u Upload, progress func(done, total int)) (WriteResult, error)
+
+	// Entity returns the entity with the id, or ErrNotFound.
+	Entity(ctx context.Context, id string) (Entity, error)
+	// EntitiesByName returns, for each name key (see NameKey), the entities
+	// whose name or one of whose aliases has that key, sorted by id.
+	EntitiesByName(ctx context.Context, keys []string) (map[string][]Entity, error)
+	// Search returns up to limit entities whose name or alias matches the
+	// text, best first; see SearchQuery.
+	Search(ctx context.Context, q SearchQuery) ([]Match, error)
+	// Links returns every link from or to the entity, sorted by key.
+	Links(ctx context.Context, id string) ([]Link, error)
+	// Neighborhood returns the entities and links within depth links of the
+	// entity, at most limit entities, and whether it stopped at the limit.
+	Neighborhood(ctx context.Context, id string, q NeighborhoodQuery) (Subgraph, error)
+
+	// Country returns the country with the alpha-2 code, or ErrNotFound.
+	Country(ctx context.Context, code string) (Country, error)
+	// Countries returns every stored country, sorted by code.
+	Countries(ctx context.Context) ([]Country, error)
+
+	// Transaction returns the transaction with the id, or ErrNotFound.
+	Transaction(ctx context.Context, id string) (Transaction, error)
+	// Transactions returns the transactions whose buyer, seller or end-user
+	// is one of the entities, or every transaction when ids is nil; sorted by id.
+	Transactions(ctx context.Context, ids []string) ([]Transaction, error)
+
+	// Reach runs the exposure path search (SPEC §3) for each query, in order.
+	Reach(ctx context.Context, qs []ReachQuery, p Policy) ([]Reach, error)
+
+	// SaveFlags stores flags, replacing those of the same transactions.
+	SaveFlags(ctx context.Context, fs []Flag) error
+	// Flag returns the flag of a transaction, or ErrNotFound.
+	Flag(ctx context.Context, transactionID string) (Flag, error)
+	// Flags returns the flags that match, ordered by severity (most severe
+	// first), then transaction id, and how many match in all.
+	Flags(ctx context.Context, f FlagFilter) ([]Flag, int, error)
+
+	// Stats counts what is stored.
+	Stats(ctx context.Context) (Stats, error)
+
+	// Close releases the store.
+	Close() error
+}
+
+// SearchQuery asks for entities by name. Text is matched against names
+// and aliases after NameKey normalisation, exact keys first, then by
+// similarity; Country and Kind, when set, restrict the candidates.
+type SearchQuery struct {
+	Text    string
+	Country string
+	Kind    Kind
+	Limit   int
+}
+
+// Match is a search result with a score in [0, 1]; 1 is an exact key match.
+type Match struct {
+	Entity Entity  `json:"entity"`
+	Score  float64 `json:"score"`
+	// Matched is the name or alias that matched.
+	Matched string `json:"matched"`
+}
+
+// NeighborhoodQuery bounds a neighbourhood.
+type NeighborhoodQuery struct {
+	Depth int        // links from the entity; 1 when zero
+	Limit int        // most entities returned; 200 when zero
+	Types []LinkType // only these link types; all when empty
+}
+
+// Subgraph is a bounded part of the graph.
+type Subgraph struct {
+	Entities  []Entity `json:"entities"`
+	Links     []Link   `json:"links"`
+	Truncated bool     `json:"truncated"`
+}
+
+// Stats counts the stored graph.
+type Stats struct {
+	Entities     map[Kind]int     `json:"entities"`
+	Links        map[LinkType]int `json:"links"`
+	Countries    int              `json:"countries"`
+	Transactions int              `json:"transactions"`
+	Flags        map[Severity]int `json:"flags"` // flags not cleared-as-clear, by severity
+}
