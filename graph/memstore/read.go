@@ -47,12 +47,18 @@ func (s *Store) EntitiesByName(ctx context.Context, keys []string) (map[string][
 	out := map[string][]graph.Entity{}
 	s.read(func(g *state) {
 		for _, k := range keys {
+			if _, done := out[k]; done {
+				continue
+			}
 			ids := append([]string(nil), g.names[k]...)
 			sort.Strings(ids)
 			for i, id := range ids {
 				if i == 0 || ids[i-1] != id {
 					out[k] = append(out[k], *g.entities[id])
 				}
+			}
+			if len(ids) == 0 {
+				out[k] = nil
 			}
 		}
 	})
