@@ -122,8 +122,11 @@ var rules = []rule{
 		},
 		tx: buy("X"), exposures: []string{"G:3:X>P>Q>G"}},
 	{name: "a path of exactly max hops is medium", severity: graph.Medium,
-		build: func(b *Builder) { b.Org("A", XF).Org("B", XF).Org("C", XF).Org("D", XF).Org("E", XF).Gov("G", XR, nil); chain(b, "A", "B", "C", "D", "E", "G") },
-		tx:    buy("A"), exposures: []string{"G:5:A>B>C>D>E>G"}},
+		build: func(b *Builder) {
+			b.Org("A", XF).Org("B", XF).Org("C", XF).Org("D", XF).Org("E", XF).Gov("G", XR, nil)
+			chain(b, "A", "B", "C", "D", "E", "G")
+		},
+		tx: buy("A"), exposures: []string{"G:5:A>B>C>D>E>G"}},
 	{name: "a path of max hops + 1 is not flagged", severity: graph.None,
 		build: func(b *Builder) {
 			b.Org("A", XF).Org("B", XF).Org("C", XF).Org("D", XF).Org("E", XF).Org("F", XF).Gov("G", XR, nil)
@@ -131,8 +134,11 @@ var rules = []rule{
 		},
 		tx: buy("A")},
 	{name: "max hops comes from the policy", severity: graph.None, policy: func(p *graph.Policy) { p.MaxHops = 2 },
-		build: func(b *Builder) { b.Org("A", XF).Org("B", XF).Org("C", XF).Gov("G", XR, nil); chain(b, "A", "B", "C", "G") },
-		tx:    buy("A")},
+		build: func(b *Builder) {
+			b.Org("A", XF).Org("B", XF).Org("C", XF).Gov("G", XR, nil)
+			chain(b, "A", "B", "C", "G")
+		},
+		tx: buy("A")},
 	{name: "steps left out of the policy are not walked", severity: graph.None,
 		policy: func(p *graph.Policy) { p.Steps = []graph.Step{graph.StepOwner, graph.StepParent} },
 		build:  func(b *Builder) { b.Org("X", XF).Gov("G", XR, nil).Link(graph.Supplies, "X", "G") },

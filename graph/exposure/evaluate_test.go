@@ -1,0 +1,140 @@
+package exposure_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hopcheck/hopcheck/graph"
+	"github.com/hopcheck/hopcheck/graph/exposure"
+	"github.com/hopcheck/hopcheck/graph/graphtest"
+	"github.com/hopcheck/hopcheck/graph/memstore"
+)
+
+var ctx = context.Background()
+
+func clock() time.Time { return time.Date(2024, 6, 1, 9, 0, 0, 0, time.UTC) }
+
+func newStore(t *testing.T) graph.Store {
+	s, err := memstore.Open("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func TestRefreshReopensReviewedFlagWhenEvidenceChanges(t *testing.T) {
+	s := newStore(t)
+	graphtest.NewBuilder("u-1").Country("XR", graphtest.Yes).Org("X", "XF").Org("Y", "XF").Gov("G", "XR", nil).
+		Owns("G", "X", graphtest.Pct(40)).
+		Tx(graph.Transaction{ID: "T-1", Date: "2024-01-01", Buyer: "X"}).
+		Tx(graph.Transaction{ID: "T-2", Date: "2024-01-01", Buyer: "Y"}).MustApply(t, s)
+	ev := exposure.NewEvaluator(s, graph.DefaultPolicy(), clock)
+
+	res, err := ev.Refresh(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res != (exposure.RefreshResult{Evaluated: 2, Flagged: 1}) {
+		t.Errorf("first refresh %+v", res)
+	}
+	if _, err := s.Flag(ctx, "T-2"); graph.ErrorCode(err) != graph.ENOTFOUND {
+		t.Errorf("a clear transaction got a flag: %v", err)
+	}
+	f, err := ev.Review(ctx, "T-1", graph.Confirmed, "ana", "front company")
+	if err != nil || f.Status != graph.Confirmed || len(f.History) != 1 || f.History[0].By != "ana" {
+		t.Fatalf("review: %+v %v", f, err)
+	}
+	if _, err := ev.Review(ctx, "T-1", "maybe", "ana", ""); graph.ErrorCode(err) != graph.EINVALID {
+		t.Errorf("unknown status: %v", err)
+	}
+
+	// The same facts restated by another upload: the review stands.
+	graphtest.NewBuilder("u-2").Owns("G", "X", graphtest.Pct(40)).MustApply(t, s)
+	if res, _ := ev.Refresh(ctx); res.Reopened != 0 {
+		t.Errorf("restated facts reopened the flag: %+v", res)
+	}
+	if f, _ := s.Flag(ctx, "T-1"); f.Status != graph.Confirmed {
+		t.Errorf("status %s after restating", f.Status)
+	}
+
+	// A changed share is new evidence: the flag reopens and says why.
+	graphtest.NewBuilder("u-3").Owns("G", "X", graphtest.Pct(70)).MustApply(t, s)
+	res, _ = ev.Refresh(ctx)
+	if res.Reopened != 1 {
+		t.Errorf("refresh after change %+v, want one reopened", res)
+	}
+	f, _ = s.Flag(ctx, "T-1")
+	if f.Status != graph.Open || f.Severity != graph.Critical || len(f.History) != 2 ||
+		!strings.Contains(f.History[1].Note, "evidence changed (was high, now critical)") {
+		t.Errorf("reopened flag %+v", f)
+	}
+	if f.Buyer.Name != "Org X" || f.Date != "2024-01-01" {
+		t.Errorf("flag buyer %+v date %s", f.Buyer, f.Date)
+	}
+}
+
+func TestReasonsSayWhy(t *testing.T) {
+	s := newStore(t)
+	graphtest.NewBuilder("u-1").Country("XR", graphtest.Yes).Org("X", "XF").Org("H", "XF").Gov("G", "XR", nil).
+		Owns("H", "X", graphtest.Pct(80)).Owns("G", "H", graphtest.Pct(75)).MustApply(t, s)
+	ev := exposure.NewEvaluator(s, graph.DefaultPolicy(), clock)
+	as, err := ev.Assess(ctx, []graph.Transaction{{ID: "T", Date: "2024-01-01", Buyer: "X", ShipTo: "XR"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := strings.Join(as[0].Reasons, "\n")
+	want := "Buyer Org X (X) is 60% owned by restrictive end-users, at or above the 50% threshold: Org X is 80% owned by Org H; Org H is 75% owned by Body G.\n" +
+		"Buyer Org X (X) reaches restrictive end-user Body G (G) in 2 steps: Org X is 80% owned by Org H; Org H is 75% owned by Body G.\n" +
+		"Ship-to country Country XR (XR) is restrictive."
+	if got != want {
+		t.Errorf("reasons\n got %s\nwant %s", got, want)
+	}
+}
+
+func TestScreen(t *testing.T) {
+	s := newStore(t)
+	graphtest.NewBuilder("u-1").Country("XR", graphtest.Yes).Gov("G", "XR", nil).
+		Entity(graph.Entity{ID: "X", Kind: graph.Organization, Name: "Orion Tech LLC", Country: "XF"}).
+		Link(graph.Supplies, "X", "G").MustApply(t, s)
+	ev := exposure.NewEvaluator(s, graph.DefaultPolicy(), clock)
+	for _, tt := range []struct {
+		q        exposure.ScreenQuery
+		known    bool
+		severity graph.Severity
+		reason   string
+	}{
+		{exposure.ScreenQuery{Name: "ORION TECH, L.L.C."}, true, graph.High, "reaches restrictive end-user"},
+		{exposure.ScreenQuery{Name: "Orion Tekh"}, true, graph.High, "No exact match"},
+		{exposure.ScreenQuery{ID: "G"}, true, graph.Critical, "itself a restrictive end-user"},
+		{exposure.ScreenQuery{Name: "Orion Tech", Country: "XR"}, false, graph.None, "Unknown counterparty"},
+		{exposure.ScreenQuery{ID: "nope"}, false, graph.None, "Unknown counterparty"},
+	} {
+		res, err := ev.Screen(ctx, tt.q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Known != tt.known || res.Severity != tt.severity || !strings.Contains(strings.Join(res.Reasons, " "), tt.reason) {
+			t.Errorf("screen %+v: known %v severity %s reasons %q", tt.q, res.Known, res.Severity, res.Reasons)
+		}
+		if res.Query.Date != "2024-06-01" {
+			t.Errorf("screen date %q, want today", res.Query.Date)
+		}
+	}
+	if _, err := ev.Screen(ctx, exposure.ScreenQuery{}); graph.ErrorCode(err) != graph.EINVALID {
+		t.Errorf("empty query: %v", err)
+	}
+}
+
+func TestPolicyFile(t *testing.T) {
+	p, err := graph.ParsePolicy([]byte("max_hops: 3\nownership_threshold: 25\n"))
+	if err != nil || p.MaxHops != 3 || p.OwnershipThreshold != 25 || p.OwnershipDepth != 8 || len(p.Steps) != 7 {
+		t.Errorf("policy %+v %v", p, err)
+	}
+	for _, bad := range []string{"max_hops: 0", "steps: [owner, sideways]", "max_hop: 3", "ownership_threshold: 150"} {
+		if _, err := graph.ParsePolicy([]byte(bad)); graph.ErrorCode(err) != graph.EINVALID {
+			t.Errorf("policy %q: %v, want invalid", bad, err)
+		}
+	}
+}
