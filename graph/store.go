@@ -49,6 +49,12 @@ type Store interface {
 	// first), then transaction id, and how many match in all.
 	Flags(ctx context.Context, f FlagFilter) ([]Flag, int, error)
 
+	// Export returns everything stored but flags as one upload: entities,
+	// countries, links and transactions, each sorted by id (links by key),
+	// with their sources. It serves backups, moving between stores, and
+	// comparing stores in tests.
+	Export(ctx context.Context) (Upload, error)
+
 	// Stats counts what is stored.
 	Stats(ctx context.Context) (Stats, error)
 

@@ -94,6 +94,15 @@ func testUpsertAndLookup(t *testing.T, s graph.Store) {
 	if _, err := s.Transaction(ctx, "T-9"); !errors.Is(err, graph.ErrNotFound) {
 		t.Errorf("missing transaction: %v", err)
 	}
+	exp, err := s.Export(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want2 := graph.Upload{Entities: []graph.Entity{u.Entities[2], u.Entities[0], u.Entities[1]},
+		Countries: cs, Links: ls, Transactions: u.Transactions}
+	if !reflect.DeepEqual(exp, want2) {
+		t.Errorf("export\n got %+v\nwant %+v", exp, want2)
+	}
 }
 
 func testIdempotent(t *testing.T, s graph.Store) {

@@ -340,3 +340,23 @@ func (s *Store) Stats(ctx context.Context) (graph.Stats, error) {
 	})
 	return st, nil
 }
+
+// Export implements graph.Store.
+func (s *Store) Export(ctx context.Context) (graph.Upload, error) {
+	var u graph.Upload
+	s.read(func(g *state) {
+		u.Entities = sortedValues(derefMap(g.entities))
+		u.Countries = sortedValues(derefMap(g.countries))
+		u.Links = sortedValues(derefMap(g.links))
+		u.Transactions = sortedValues(derefMap(g.txs))
+	})
+	return u, nil
+}
+
+func derefMap[T any](m map[string]*T) map[string]T {
+	out := make(map[string]T, len(m))
+	for k, v := range m {
+		out[k] = *v
+	}
+	return out
+}
