@@ -44,6 +44,9 @@ func Assess(starts []Start, shipTo *graph.Country, p graph.Policy) graph.Assessm
 			if share >= p.OwnershipThreshold-1e-9 {
 				raise(graph.Critical, fmt.Sprintf("%s is %s%% owned by restrictive end-users, at or above the %s%% threshold: %s.",
 					who, pct(share), pct(p.OwnershipThreshold), ownershipWords(r.Ownership)))
+			} else if share == 0 {
+				a.Reasons = append(a.Reasons, fmt.Sprintf("%s is owned by restrictive end-users in unknown shares: %s.",
+					who, ownershipWords(r.Ownership)))
 			} else {
 				a.Reasons = append(a.Reasons, fmt.Sprintf("%s is %s%% owned by restrictive end-users, below the %s%% threshold: %s.",
 					who, pct(share), pct(p.OwnershipThreshold), ownershipWords(r.Ownership)))

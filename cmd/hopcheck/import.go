@@ -1,0 +1,185 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"golang.org/x/term"
+
+	"github.com/hopcheck/hopcheck/demo"
+	"github.com/hopcheck/hopcheck/graph"
+	"github.com/hopcheck/hopcheck/graph/exposure"
+	"github.com/hopcheck/hopcheck/importer"
+)
+
+func cmdImport(ctx context.Context, e *env, args []string) error {
+	fs := e.flags("import", "FILE...")
+	var opts importer.Options
+	fs.StringVar(&opts.Kind, "kind", "", "kind of every sheet or file: organizations, persons, government_bodies, countries, links or transactions")
+	mapping := fs.String("mapping", "", "mapping file (YAML) for sheets and headers hopcheck does not recognise")
+	dateFormat := fs.String("date-format", "", "format of ambiguous dates, e.g. DD/MM/YYYY or MM/DD/YYYY")
+	asJSON := fs.Bool("json", false, "print the report as JSON")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() == 0 {
+		fs.Usage()
+		return fmt.Errorf("no files given: %w", errUsage)
+	}
+	if *mapping != "" {
+		data, err := os.ReadFile(*mapping)
+		if err != nil {
+			return err
+		}
+		if opts.Mapping, err = importer.ParseMapping(data); err != nil {
+			return fmt.Errorf("mapping file %s: %w", *mapping, err)
+		}
+	}
+	if *dateFormat != "" {
+		if _, err := importer.ParseDateFormat(*dateFormat); err != nil {
+			return fmt.Errorf("--date-format: %v: %w", err, errUsage)
+		}
+		opts.DateFormat = *dateFormat
+	}
+	var files []importer.File
+	for _, name := range fs.Args() {
+		data, err := os.ReadFile(name)
+		if err != nil {
+			return err
+		}
+		files = append(files, importer.File{Name: filepath.Base(name), Data: data})
+	}
+	return e.upload(ctx, files, opts, *asJSON, e.stdout)
+}
+
+// upload imports files as one upload, re-evaluates the flags, and prints
+// the report on w; a rejected upload is errRejected.
+func (e *env) upload(ctx context.Context, files []importer.File, opts importer.Options, asJSON bool, w io.Writer) error {
+	s, ev, err := e.evaluator(ctx)
+	if err != nil {
+		return err
+	}
+	opts.Progress = progressBar(e.stderr)
+	rep, err := importer.Import(ctx, s, files, opts)
+	if err != nil {
+		return err
+	}
+	var refreshed *exposure.RefreshResult
+	if !rep.Rejected {
+		r, err := ev.Refresh(ctx)
+		if err != nil {
+			return fmt.Errorf("upload written, but re-evaluating the flags failed: %w", err)
+		}
+		refreshed = &r
+	}
+	if asJSON {
+		if err := writeJSON(w, struct {
+			*importer.Report
+			Flags *exposure.RefreshResult `json:"flags,omitempty"`
+		}{rep, refreshed}); err != nil {
+			return err
+		}
+	} else {
+		rep.WriteText(w)
+		if refreshed != nil {
+			fmt.Fprintf(w, "Flags: %d transactions evaluated, %d flagged, %d reviewed flags reopened.\n",
+				refreshed.Evaluated, refreshed.Flagged, refreshed.Reopened)
+		}
+	}
+	if rep.Rejected {
+		return errRejected
+	}
+	return nil
+}
+
+// progressBar reports import progress on w when it is a terminal.
+func progressBar(w io.Writer) func(importer.Progress) {
+	f, ok := w.(*os.File)
+	if !ok || !term.IsTerminal(int(f.Fd())) {
+		return nil
+	}
+	return func(p importer.Progress) {
+		if p.Total == 0 {
+			return
+		}
+		const width = 30
+		n := p.Done * width / p.Total
+		fmt.Fprintf(w, "\r%-10s [%-*s] %d/%d", p.Phase, width, strings.Repeat("=", n), p.Done, p.Total)
+		if p.Done == p.Total {
+			fmt.Fprint(w, "\r\033[K")
+		}
+	}
+}
+
+func cmdTemplate(ctx context.Context, e *env, args []string) error {
+	fs := e.flags("template", "")
+	out := fs.String("o", "hopcheck-template.xlsx", "file to write; - for standard output")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *out == "-" {
+		return importer.Template(e.stdout)
+	}
+	f, err := os.Create(*out)
+	if err != nil {
+		return err
+	}
+	if err := importer.Template(f); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stderr, "wrote %s\n", *out)
+	return nil
+}
+
+func cmdDemo(ctx context.Context, e *env, args []string) error {
+	fs := e.flags("demo", "")
+	dir := fs.String("o", "", "write the demo files (CSV and XLSX) to this directory instead of loading them")
+	asJSON := fs.Bool("json", false, "print the flags as JSON")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *dir != "" {
+		return writeDemo(e, *dir)
+	}
+	// Fictional data stays out of the real store unless a directory is named.
+	if e.cfg.DataDir == "" {
+		e.cfg.DataDir = defaultDataDir(e.getenv, "hopcheck-demo")
+	}
+	var files []importer.File
+	for _, f := range demo.CSV() {
+		files = append(files, importer.File{Name: f.Name, Data: f.Data})
+	}
+	// The import report goes to stderr: stdout is for the flags.
+	if err := e.upload(ctx, files, importer.Options{}, false, e.stderr); err != nil {
+		return err
+	}
+	return e.printFlags(ctx, graph.FlagFilter{}, *asJSON)
+}
+
+func writeDemo(e *env, dir string) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	for _, f := range demo.CSV() {
+		if err := os.WriteFile(filepath.Join(dir, f.Name), f.Data, 0o644); err != nil {
+			return err
+		}
+	}
+	xlsx, err := demo.Workbook()
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(filepath.Join(dir, "demo.xlsx"), xlsx, 0o644); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "wrote the demo data to %s: demo.xlsx, and the same data as %d CSV files\n", dir, len(demo.CSV()))
+	return nil
+}

@@ -1,0 +1,119 @@
+// Command hopcheck loads third parties and the links between them from
+// spreadsheets into a graph and flags every transaction whose buyer
+// connects to a restrictive government end-user. This package is wiring
+// only: flags and environment into a Config, the store, and the commands.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+// version is set at build time with -ldflags "-X main.version=…".
+var version = "dev"
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+// errUsage marks a mistake in the command line: exit code 2.
+var errUsage = errors.New("usage")
+
+// errRejected marks an upload that was refused: exit code 1, the report says why.
+var errRejected = errors.New("upload rejected")
+
+const usage = `hopcheck finds the third parties between an exporter and restrictive government end-users.
+
+Usage:
+  hopcheck [global flags] COMMAND [flags] [args]
+
+Commands:
+  demo       load the built-in demo data and print its flags (-o DIR writes the demo files instead)
+  import     import spreadsheets (one XLSX or several CSV files: one upload)
+  flags      re-evaluate every transaction and list the flags
+  gen        write a synthetic data set (CSV) for benchmarks
+  screen     screen a counterparty by name, country or id
+  template   write the spreadsheet template (XLSX)
+  version    print the version
+
+Global flags (before or after the command):
+  --data-dir DIR   embedded store directory (env HOPCHECK_DATA_DIR)
+  --store KIND     memory (the embedded store, default) or neo4j (env HOPCHECK_STORE)
+  --policy FILE    exposure policy, YAML (env HOPCHECK_POLICY)
+
+Run "hopcheck COMMAND -h" for a command's flags.
+`
+
+// commands maps command names to their implementations.
+var commands = map[string]func(ctx context.Context, env *env, args []string) error{
+	"demo":     cmdDemo,
+	"import":   cmdImport,
+	"flags":    cmdFlags,
+	"gen":      cmdGen,
+	"screen":   cmdScreen,
+	"template": cmdTemplate,
+	"version":  cmdVersion,
+}
+
+// run is the whole program, testable end to end: it returns the exit code.
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		fmt.Fprint(stdout, usage)
+		return 0
+	}
+	cfg := configFromEnv(getenv)
+	global := flag.NewFlagSet("hopcheck", flag.ContinueOnError)
+	global.SetOutput(stderr)
+	cfg.register(global)
+	// Global flags may come before the command.
+	if err := global.Parse(args); err != nil {
+		return 2
+	}
+	rest := global.Args()
+	if len(rest) == 0 {
+		fmt.Fprint(stderr, usage)
+		return 2
+	}
+	name, cmd := rest[0], commands[rest[0]]
+	if cmd == nil {
+		fmt.Fprintf(stderr, "hopcheck: unknown command %q\n\n%s", name, usage)
+		return 2
+	}
+	e := &env{cfg: cfg, getenv: getenv, stdout: stdout, stderr: stderr}
+	err := cmd(ctx, e, rest[1:])
+	if e.closeStore != nil {
+		if cerr := e.closeStore(); err == nil && cerr != nil {
+			err = cerr
+		}
+	}
+	switch {
+	case err == nil:
+		return 0
+	case errors.Is(err, flag.ErrHelp):
+		return 0
+	case errors.Is(err, errUsage):
+		return 2
+	case errors.Is(err, errRejected):
+		return 1
+	}
+	fmt.Fprintf(stderr, "hopcheck %s: %v\n", name, err)
+	return 1
+}
+
+func cmdVersion(ctx context.Context, e *env, args []string) error {
+	fs := e.flags("version", "")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "hopcheck %s\n", version)
+	return nil
+}

@@ -1,0 +1,143 @@
+package importer
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/adrg/strutil"
+	"github.com/adrg/strutil/metrics"
+
+	"github.com/hopcheck/hopcheck/graph"
+)
+
+// duplicateWindow is how many neighbours each name is compared with in
+// the sorted orders: near-identical names sort close together, so this
+// finds them in O(n log n) instead of comparing every pair.
+const duplicateWindow = 4
+
+// duplicates warns about entities that may be the same as another one in
+// the upload or the store but were not merged: same name key with other
+// ids, or near-identical keys (Jaro-Winkler at or above the threshold).
+func (r *reader) duplicates(entities []graph.Entity) error {
+	threshold := r.opts.DuplicateThreshold
+	if threshold <= 0 {
+		threshold = 0.94
+	}
+	jw := metrics.NewJaroWinkler()
+	type item struct {
+		key, rev string
+		e        *graph.Entity
+	}
+	items := make([]item, 0, len(entities))
+	byKey := map[string][]*graph.Entity{}
+	for i := range entities {
+		e := &entities[i]
+		k := graph.NameKey(e.Name)
+		if k == "" {
+			continue
+		}
+		words := strings.Fields(k)
+		for a, b := 0, len(words)-1; a < b; a, b = a+1, b-1 {
+			words[a], words[b] = words[b], words[a]
+		}
+		items = append(items, item{key: k, rev: strings.Join(words, " "), e: e})
+		byKey[k] = append(byKey[k], e)
+	}
+	reported := map[[2]string]bool{}
+	report := func(a, b *graph.Entity, where string) {
+		p := [2]string{a.ID, b.ID}
+		if p[0] > p[1] {
+			p[0], p[1] = p[1], p[0]
+		}
+		if a.ID == b.ID || reported[p] {
+			return
+		}
+		reported[p] = true
+		r.rep.warnf(Issue{File: a.Source.File, Sheet: a.Source.Sheet, Row: a.Source.Row,
+			Message: fmt.Sprintf("possible duplicate of %s%s: %s was not merged with it", describe(*b), where, a.ID)})
+	}
+	for _, k := range sortedKeys(byKey) {
+		es := byKey[k]
+		for i := 1; i < len(es); i++ {
+			report(es[i], es[0], sourceNote(*es[0]))
+		}
+	}
+	similar := func(a, b string) bool {
+		return a != b && len(a) >= 4 && len(b) >= 4 && digits(a) == digits(b) &&
+			strutil.Similarity(a, b, jw) >= threshold
+	}
+	for _, order := range []func(i item) string{func(i item) string { return i.key }, func(i item) string { return i.rev }} {
+		sort.SliceStable(items, func(a, b int) bool { return order(items[a]) < order(items[b]) })
+		for i := range items {
+			for j := i + 1; j < len(items) && j <= i+duplicateWindow; j++ {
+				if similar(items[i].key, items[j].key) {
+					a, b := items[i].e, items[j].e
+					if b.Source.Row < a.Source.Row || (b.Source.Row == a.Source.Row && b.ID < a.ID) {
+						a, b = b, a
+					}
+					report(b, a, sourceNote(*a))
+				}
+			}
+		}
+	}
+	if r.lookup == nil || len(items) == 0 {
+		return nil
+	}
+	// The store: same key, other id, always; near-identical names for the
+	// first entities only, since each is a search.
+	stored, err := r.entitiesByName(sortedKeys(byKey))
+	if err != nil {
+		return err
+	}
+	sort.SliceStable(items, func(a, b int) bool { return items[a].e.Source.Row < items[b].e.Source.Row })
+	for _, it := range items {
+		for _, s := range stored[it.key] {
+			if s.ID != it.e.ID {
+				s := s
+				report(it.e, &s, " in the store")
+			}
+		}
+	}
+	searches := 0
+	for _, it := range items {
+		if searches >= r.lim.MaxStoreSearches {
+			break
+		}
+		searches++
+		ms, err := r.lookup.Search(r.ctx, graph.SearchQuery{Text: it.e.Name, Kind: it.e.Kind, Limit: 3})
+		if err != nil {
+			return fmt.Errorf("searching the store for %q: %w", it.e.Name, err)
+		}
+		for _, m := range ms {
+			if m.Entity.ID == it.e.ID {
+				continue
+			}
+			if similar(it.key, graph.NameKey(m.Matched)) || similar(it.key, graph.NameKey(m.Entity.Name)) {
+				e := m.Entity
+				report(it.e, &e, " in the store")
+			}
+		}
+	}
+	if len(items) > searches && searches > 0 {
+		r.rep.warnf(Issue{Message: fmt.Sprintf("near-identical names were looked for in the store for the first %d of %d entities only; identical names were checked for all", searches, len(items))})
+	}
+	return nil
+}
+
+func sourceNote(e graph.Entity) string {
+	if e.Source.File == "" {
+		return ""
+	}
+	return " at " + rowName(e.Source)
+}
+
+func digits(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if r >= '0' && r <= '9' {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}

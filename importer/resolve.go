@@ -1,0 +1,267 @@
+package importer
+
+import (
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/hopcheck/hopcheck/graph"
+)
+
+// lookupBatch bounds the name keys asked of the store at once.
+const lookupBatch = 1000
+
+// resolve turns every reference into an entity id: an id in the upload or
+// the store first, else a name or alias with the same NameKey, which must
+// name exactly one entity.
+func (r *reader) resolve() error {
+	var refs []*ref
+	for _, e := range r.entities {
+		if e.parent != nil {
+			e.parent.value = strings.TrimSpace(e.parent.value)
+			refs = append(refs, e.parent)
+		}
+	}
+	for _, l := range r.links {
+		refs = append(refs, l.from, l.to)
+	}
+	for _, t := range r.txs {
+		for _, x := range []*ref{t.buyer, t.seller, t.endUser} {
+			if x != nil {
+				refs = append(refs, x)
+			}
+		}
+	}
+	total := len(refs)
+	// By id, in the upload.
+	var pending []*ref
+	for _, x := range refs {
+		if e, ok := r.byID[x.value]; ok {
+			x.id, x.kind = e.e.ID, e.e.Kind
+			continue
+		}
+		pending = append(pending, x)
+	}
+	r.opts.progress(Validating, total-len(pending), total)
+	// By id, in the store.
+	stored := map[string]*graph.Entity{}
+	if r.lookup != nil {
+		for _, x := range pending {
+			if _, done := stored[x.value]; done {
+				continue
+			}
+			if err := r.ctx.Err(); err != nil {
+				return err
+			}
+			e, err := r.lookup.Entity(r.ctx, x.value)
+			switch {
+			case err == nil:
+				stored[x.value] = &e
+			case errors.Is(err, graph.ErrNotFound):
+				stored[x.value] = nil
+			default:
+				return fmt.Errorf("looking up entity %q: %w", x.value, err)
+			}
+		}
+	}
+	var byName []*ref
+	for _, x := range pending {
+		if e := stored[x.value]; e != nil {
+			x.id, x.kind = e.ID, e.Kind
+			continue
+		}
+		byName = append(byName, x)
+	}
+	// By name: the upload's names and aliases, and the store's.
+	upload := r.nameIndex()
+	keys := map[string]bool{}
+	for _, x := range byName {
+		keys[graph.NameKey(x.value)] = true
+	}
+	storeByKey, err := r.entitiesByName(sortedKeys(keys))
+	if err != nil {
+		return err
+	}
+	for i, x := range byName {
+		if i%1000 == 0 {
+			r.opts.progress(Validating, total-len(byName)+i, total)
+		}
+		key := graph.NameKey(x.value)
+		cands := map[string]graph.Entity{}
+		for _, e := range upload[key] {
+			cands[e.ID] = *e
+		}
+		for _, e := range storeByKey[key] {
+			if _, ok := cands[e.ID]; !ok {
+				cands[e.ID] = e
+			}
+		}
+		switch len(cands) {
+		case 0:
+			x.issue.Message = fmt.Sprintf("%q names no entity: no id or name matches it in this upload or in the store", x.value)
+			r.rep.errorf(x.issue)
+		case 1:
+			for _, e := range cands {
+				x.id, x.kind = e.ID, e.Kind
+			}
+		default:
+			ids := sortedKeys(cands)
+			var list []string
+			for _, id := range ids {
+				list = append(list, describe(cands[id]))
+			}
+			x.issue.Message = fmt.Sprintf("%q is ambiguous: it names %d entities: %s; use the id", x.value, len(ids), strings.Join(list, "; "))
+			r.rep.errorf(x.issue)
+		}
+	}
+	r.opts.progress(Validating, total, total)
+	for _, e := range r.entities {
+		if p := e.parent; p != nil && p.id != "" {
+			switch {
+			case p.kind != graph.GovernmentBody:
+				p.issue.Message = fmt.Sprintf("parent %q is %s, not a government body", p.value, describeKind(p.kind))
+				r.rep.errorf(p.issue)
+			case p.id == e.e.ID:
+				p.issue.Message = "a government body cannot be its own parent"
+				r.rep.errorf(p.issue)
+			}
+		}
+	}
+	for _, l := range r.links {
+		if l.from.id != "" && l.from.id == l.to.id {
+			l.to.issue.Message = fmt.Sprintf("the link goes from %s to itself", l.from.id)
+			r.rep.errorf(l.to.issue)
+		}
+	}
+	return nil
+}
+
+func describeKind(k graph.Kind) string {
+	switch k {
+	case graph.Organization:
+		return "an organization"
+	case graph.Person:
+		return "a person"
+	}
+	return string(k)
+}
+
+// describe names an entity for messages: id (name, country).
+func describe(e graph.Entity) string {
+	s := e.ID + " (" + e.Name
+	if e.Country != "" {
+		s += ", " + e.Country
+	}
+	return s + ")"
+}
+
+// nameIndex maps the name keys of the upload's entities (names and
+// aliases) to the entities.
+func (r *reader) nameIndex() map[string][]*graph.Entity {
+	idx := map[string][]*graph.Entity{}
+	for _, row := range r.entities {
+		e := &row.e
+		seen := map[string]bool{}
+		for _, n := range append([]string{e.Name}, e.Aliases...) {
+			k := graph.NameKey(n)
+			if k != "" && !seen[k] {
+				seen[k] = true
+				idx[k] = append(idx[k], e)
+			}
+		}
+	}
+	return idx
+}
+
+func (r *reader) entitiesByName(keys []string) (map[string][]graph.Entity, error) {
+	out := map[string][]graph.Entity{}
+	if r.lookup == nil {
+		return out, nil
+	}
+	for i := 0; i < len(keys); i += lookupBatch {
+		batch := keys[i:min(i+lookupBatch, len(keys))]
+		m, err := r.lookup.EntitiesByName(r.ctx, batch)
+		if err != nil {
+			return nil, fmt.Errorf("looking up entities by name: %w", err)
+		}
+		for k, v := range m {
+			out[k] = append(out[k], v...)
+		}
+	}
+	return out, nil
+}
+
+// assemble builds the upload from the rows, in the order they were read.
+func (r *reader) assemble(u *graph.Upload) {
+	u.Entities = make([]graph.Entity, 0, len(r.entities))
+	for _, e := range r.entities {
+		u.Entities = append(u.Entities, e.e)
+	}
+	seen := map[string]int{}
+	add := func(l graph.Link) {
+		if i, ok := seen[l.Key()]; ok {
+			prev := u.Links[i]
+			x, y := prev, l
+			x.Source, y.Source = graph.Source{}, graph.Source{}
+			if !equalLinks(x, y) {
+				r.rep.errorf(Issue{File: l.Source.File, Sheet: l.Source.Sheet, Row: l.Source.Row,
+					Message: fmt.Sprintf("states %s from %s to %s differently from %s", strings.ToLower(string(l.Type)), l.From, l.To, rowName(prev.Source))})
+			}
+			return
+		}
+		seen[l.Key()] = len(u.Links)
+		u.Links = append(u.Links, l)
+	}
+	u.Links = make([]graph.Link, 0, len(r.links))
+	for _, l := range r.links {
+		if l.from.id == "" || l.to.id == "" {
+			continue
+		}
+		l.l.From, l.l.To = l.from.id, l.to.id
+		add(l.l)
+	}
+	for _, e := range r.entities {
+		if e.parent != nil && e.parent.id != "" {
+			add(graph.Link{Type: graph.PartOf, From: e.e.ID, To: e.parent.id, Source: e.e.Source})
+		}
+	}
+	for _, t := range r.txs {
+		t.t.Buyer = refID(t.buyer)
+		t.t.Seller = refID(t.seller)
+		t.t.EndUser = refID(t.endUser)
+		u.Transactions = append(u.Transactions, t.t)
+	}
+	for _, c := range r.countries {
+		u.Countries = append(u.Countries, c.c)
+	}
+	var missing []string
+	for code := range r.countryRefs {
+		if _, ok := r.byCode[code]; !ok {
+			missing = append(missing, code)
+		}
+	}
+	sort.Strings(missing)
+	for _, code := range missing {
+		u.Countries = append(u.Countries, graph.Country{Code: code, Name: CountryName(code), Source: r.countryRefs[code]})
+	}
+}
+
+func equalLinks(a, b graph.Link) bool {
+	pa, pb := -1.0, -1.0
+	if a.Percent != nil {
+		pa = *a.Percent
+	}
+	if b.Percent != nil {
+		pb = *b.Percent
+	}
+	a.Percent, b.Percent = nil, nil
+	return a == b && pa == pb
+}
+
+func refID(x *ref) string {
+	if x == nil {
+		return ""
+	}
+	return x.id
+}
