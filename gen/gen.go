@@ -218,11 +218,16 @@ func (g *generator) write(dir string) (Counts, error) {
 	for i := 1; i < nOrg; i++ {
 		owners := 1 + g.r.IntN(2)
 		left := 100
+		prev := ""
 		for k := 0; k < owners && left > 0; k++ {
 			owner := orgs[g.r.IntN(i)]
 			if g.r.IntN(15) == 0 {
 				owner = govs[g.r.IntN(nGov)]
 			}
+			if owner == prev {
+				continue
+			}
+			prev = owner
 			pct := ""
 			if g.r.IntN(8) > 0 {
 				p := 1 + g.r.IntN(left)
