@@ -1,14 +1,18 @@
 # The README's test command is `make test`; .ci/run calls it too.
 GO ?= go
 PKGS := ./...
+STATICCHECK := $(GO) run honnef.co/go/tools/cmd/staticcheck@2026.2.2
 
-.PHONY: test vet fmt-check build run
+.PHONY: test vet lint fmt-check build run
 
-test: fmt-check vet
+test: fmt-check vet lint
 	$(GO) test -race -count=1 $(PKGS)
 
 vet:
 	$(GO) vet $(PKGS)
+
+lint:
+	$(STATICCHECK) $(PKGS)
 
 fmt-check:
 	@out="$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -path './frontend/node_modules/*'))"; \

@@ -64,8 +64,13 @@ func (r *reader) duplicates(entities []graph.Entity) error {
 		}
 	}
 	similar := func(a, b string) bool {
-		return a != b && len(a) >= 4 && len(b) >= 4 && digits(a) == digits(b) &&
-			strutil.Similarity(a, b, jw) >= threshold
+		if a == b || len(a) < 4 || len(b) < 4 || digits(a) != digits(b) || strutil.Similarity(a, b, jw) < threshold {
+			return false
+		}
+		// A long shared word ("technologies") makes different names look
+		// alike: the words that differ must be alike too.
+		ra, rb := distinctWords(a, b)
+		return ra == "" || rb == "" || strutil.Similarity(ra, rb, jw) >= 0.85
 	}
 	for _, order := range []func(i item) string{func(i item) string { return i.key }, func(i item) string { return i.rev }} {
 		sort.SliceStable(items, func(a, b int) bool { return order(items[a]) < order(items[b]) })
@@ -140,4 +145,34 @@ func digits(s string) string {
 		}
 	}
 	return b.String()
+}
+
+// distinctWords drops the words two keys share and returns the rest of each.
+func distinctWords(a, b string) (string, string) {
+	wa, wb := strings.Fields(a), strings.Fields(b)
+	inB := map[string]int{}
+	for _, w := range wb {
+		inB[w]++
+	}
+	var ra []string
+	for _, w := range wa {
+		if inB[w] > 0 {
+			inB[w]--
+			continue
+		}
+		ra = append(ra, w)
+	}
+	inA := map[string]int{}
+	for _, w := range wa {
+		inA[w]++
+	}
+	var rb []string
+	for _, w := range wb {
+		if inA[w] > 0 {
+			inA[w]--
+			continue
+		}
+		rb = append(rb, w)
+	}
+	return strings.Join(ra, " "), strings.Join(rb, " ")
 }

@@ -209,3 +209,9 @@ func text(rep *importer.Report) string {
 
 func fp(v float64) *float64 { return &v }
 func bp(v bool) *bool       { return &v }
+
+func kindOf(s string) graph.Kind { return graph.Kind(s) }
+
+func excelizeOpen(data []byte) (*excelize.File, error) {
+	return excelize.OpenReader(bytes.NewReader(data))
+}

@@ -74,7 +74,10 @@ func (r *reader) resolve() error {
 		byName = append(byName, x)
 	}
 	// By name: the upload's names and aliases, and the store's.
-	upload := r.nameIndex()
+	var upload map[string][]*graph.Entity
+	if len(byName) > 0 {
+		upload = r.nameIndex()
+	}
 	keys := map[string]bool{}
 	for _, x := range byName {
 		keys[graph.NameKey(x.value)] = true

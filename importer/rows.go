@@ -102,13 +102,18 @@ func (r *reader) entityRow(c *rowCtx, kind graph.Kind) {
 	if c.bad {
 		return
 	}
-	if e.ID == "" {
+	generated := e.ID == ""
+	if generated {
 		e.ID = EntityID(kind, e.Country, e.Name)
 	}
 	row.e = e
 	if prev, ok := r.byID[e.ID]; ok {
 		if sameEntity(prev, &row) {
 			c.warn("", fmt.Sprintf("repeats %s (same id %s); read once", rowName(prev.e.Source), e.ID))
+			return
+		}
+		if generated {
+			c.fail("id", fmt.Sprintf("same name and country as the different entity at %s, so the same id %s; give the rows ids, or countries, or make them identical", rowName(prev.e.Source), e.ID))
 			return
 		}
 		c.fail("id", fmt.Sprintf("id %s is also given to a different entity at %s; give each entity its own id or make the rows identical", e.ID, rowName(prev.e.Source)))

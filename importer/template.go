@@ -107,4 +107,3 @@ func TemplateHeaders(t Table) []string {
 	}
 	return out
 }
-
