@@ -7,11 +7,13 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/hopcheck/hopcheck/graph"
 	"github.com/hopcheck/hopcheck/graph/exposure"
 	"github.com/hopcheck/hopcheck/graph/memstore"
+	"github.com/hopcheck/hopcheck/graph/neo4jstore"
 )
 
 // Config is everything the flags and the environment decide.
@@ -85,6 +87,11 @@ func (e *env) open(ctx context.Context) (graph.Store, error) {
 	switch e.cfg.Store {
 	case "memory", "embedded", "":
 		s, err = memstore.Open(or(e.cfg.DataDir, defaultDataDir(e.getenv, "hopcheck")))
+	case "neo4j":
+		var cfg neo4jstore.Config
+		if cfg, err = e.neo4jConfig(); err == nil {
+			s, err = neo4jstore.Open(ctx, cfg)
+		}
 	default:
 		return nil, fmt.Errorf("unknown store %q (expected memory or neo4j): %w", e.cfg.Store, errUsage)
 	}
@@ -93,6 +100,28 @@ func (e *env) open(ctx context.Context) (graph.Store, error) {
 	}
 	e.closeStore = s.Close
 	return s, nil
+}
+
+// neo4jConfig reads NEO4J_URI, NEO4J_USER, NEO4J_PASSWORD (or the file
+// named by NEO4J_PASSWORD_FILE) and NEO4J_DATABASE.
+func (e *env) neo4jConfig() (neo4jstore.Config, error) {
+	cfg := neo4jstore.Config{
+		URI:      e.getenv("NEO4J_URI"),
+		User:     or(e.getenv("NEO4J_USER"), "neo4j"),
+		Password: e.getenv("NEO4J_PASSWORD"),
+		Database: e.getenv("NEO4J_DATABASE"),
+	}
+	if cfg.URI == "" {
+		return cfg, fmt.Errorf("--store neo4j needs NEO4J_URI, e.g. bolt://127.0.0.1:7687: %w", errUsage)
+	}
+	if f := e.getenv("NEO4J_PASSWORD_FILE"); f != "" {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			return cfg, fmt.Errorf("NEO4J_PASSWORD_FILE: %w", err)
+		}
+		cfg.Password = strings.TrimRight(string(b), "\r\n")
+	}
+	return cfg, nil
 }
 
 // evaluator opens the store, once, and returns it with the rules under the policy.

@@ -149,7 +149,17 @@ func cmdDemo(ctx context.Context, e *env, args []string) error {
 	if *dir != "" {
 		return writeDemo(e, *dir)
 	}
-	// Fictional data stays out of the real store unless a directory is named.
+	// The import report goes to stderr: stdout is for the flags.
+	if err := e.loadDemo(ctx); err != nil {
+		return err
+	}
+	return e.printFlags(ctx, graph.FlagFilter{}, *asJSON)
+}
+
+// loadDemo imports the demo data and re-evaluates the flags, reporting on
+// stderr. Fictional data stays out of the real store: unless a data
+// directory is named, it goes to its own.
+func (e *env) loadDemo(ctx context.Context) error {
 	if e.cfg.DataDir == "" {
 		e.cfg.DataDir = defaultDataDir(e.getenv, "hopcheck-demo")
 	}
@@ -157,11 +167,10 @@ func cmdDemo(ctx context.Context, e *env, args []string) error {
 	for _, f := range demo.CSV() {
 		files = append(files, importer.File{Name: f.Name, Data: f.Data})
 	}
-	// The import report goes to stderr: stdout is for the flags.
 	if err := e.upload(ctx, files, importer.Options{}, false, e.stderr); err != nil {
-		return err
+		return fmt.Errorf("loading the demo data: %w", err)
 	}
-	return e.printFlags(ctx, graph.FlagFilter{}, *asJSON)
+	return nil
 }
 
 func writeDemo(e *env, dir string) error {

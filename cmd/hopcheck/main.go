@@ -42,6 +42,7 @@ Commands:
   flags      re-evaluate every transaction and list the flags
   gen        write a synthetic data set (CSV) for benchmarks
   screen     screen a counterparty by name, country or id
+  serve      run the HTTP API (--addr, --keys, --demo, --grace)
   template   write the spreadsheet template (XLSX)
   version    print the version
 
@@ -60,6 +61,7 @@ var commands = map[string]func(ctx context.Context, env *env, args []string) err
 	"flags":    cmdFlags,
 	"gen":      cmdGen,
 	"screen":   cmdScreen,
+	"serve":    cmdServe,
 	"template": cmdTemplate,
 	"version":  cmdVersion,
 }

@@ -22,6 +22,8 @@ type record struct {
 	Links        []graph.Link        `json:"l,omitempty"`
 	Transactions []graph.Transaction `json:"t,omitempty"`
 	Flags        []graph.Flag        `json:"f,omitempty"`
+	Jobs         []graph.Job         `json:"j,omitempty"`
+	Audit        []graph.AuditEntry  `json:"a,omitempty"`
 }
 
 // Each record is framed as: 4-byte little-endian length, 4-byte CRC-32C of

@@ -19,6 +19,8 @@ type state struct {
 	txs       map[string]*graph.Transaction
 	txsOf     map[string][]string // entity id → ids of its transactions
 	flags     map[string]*graph.Flag
+	jobs      map[string]*graph.Job
+	audit     []graph.AuditEntry // in the order written
 }
 
 func newState() *state {
@@ -27,6 +29,7 @@ func newState() *state {
 		links: map[string]*graph.Link{}, out: map[string][]*graph.Link{}, in: map[string][]*graph.Link{},
 		names: map[string][]string{}, words: map[string][]string{},
 		txs: map[string]*graph.Transaction{}, txsOf: map[string][]string{}, flags: map[string]*graph.Flag{},
+		jobs: map[string]*graph.Job{},
 	}
 }
 
@@ -71,6 +74,11 @@ func (g *state) put(r *record) {
 		f := r.Flags[i]
 		g.flags[f.TransactionID] = &f
 	}
+	for i := range r.Jobs {
+		j := r.Jobs[i]
+		g.jobs[j.ID] = &j
+	}
+	g.audit = append(g.audit, r.Audit...)
 }
 
 // parties returns the distinct entities a transaction names.

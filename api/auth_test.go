@@ -1,0 +1,141 @@
+package api_test
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/hopcheck/hopcheck/api"
+	"github.com/hopcheck/hopcheck/graph"
+)
+
+// access lists who may call each route; public routes need no key. A
+// route missing here fails the test, so every new route is decided.
+var access = map[string][]api.Role{
+	"GET /healthz":                          nil,
+	"GET /readyz":                           nil,
+	"GET /api/v1/openapi.yaml":              nil,
+	"GET /metrics":                          {api.Viewer, api.Investigator, api.Admin},
+	"POST /api/v1/screen":                   {api.Screening, api.Investigator, api.Admin},
+	"POST /api/v1/screen/batch":             {api.Screening, api.Investigator, api.Admin},
+	"GET /api/v1/entities":                  {api.Viewer, api.Investigator, api.Admin},
+	"GET /api/v1/entities/:id":              {api.Viewer, api.Investigator, api.Admin},
+	"GET /api/v1/entities/:id/neighborhood": {api.Viewer, api.Investigator, api.Admin},
+	"GET /api/v1/entities/:id/exposure":     {api.Viewer, api.Investigator, api.Admin},
+	"GET /api/v1/transactions/:id":          {api.Viewer, api.Investigator, api.Admin},
+	"GET /api/v1/flags":                     {api.Viewer, api.Investigator, api.Admin},
+	"GET /api/v1/flags.xlsx":                {api.Viewer, api.Investigator, api.Admin},
+	"GET /api/v1/flags/:id":                 {api.Viewer, api.Investigator, api.Admin},
+	"PATCH /api/v1/flags/:id":               {api.Investigator, api.Admin},
+	"GET /api/v1/stats":                     {api.Viewer, api.Investigator, api.Admin},
+	"GET /api/v1/template.xlsx":             {api.Viewer, api.Investigator, api.Admin},
+	"POST /api/v1/uploads":                  {api.Investigator, api.Admin},
+	"GET /api/v1/uploads":                   {api.Viewer, api.Investigator, api.Admin},
+	"GET /api/v1/uploads/:id":               {api.Viewer, api.Investigator, api.Admin},
+	"GET /api/v1/audit":                     {api.Admin},
+}
+
+var public = map[string]bool{"GET /healthz": true, "GET /readyz": true, "GET /api/v1/openapi.yaml": true}
+
+func TestEveryRouteEveryRole(t *testing.T) {
+	s := mustServer(t, true, withKeys(mustKeys(t)))
+	routes := s.h.(*gin.Engine).Routes()
+	if len(routes) != len(access) {
+		t.Errorf("%d routes, %d in the access table", len(routes), len(access))
+	}
+	for _, r := range routes {
+		name := r.Method + " " + r.Path
+		allowed, ok := access[name]
+		if !ok {
+			t.Errorf("route %s is not in the access table", name)
+			continue
+		}
+		path := strings.NewReplacer(":id", "NOPE").Replace(r.Path)
+		callers := append([]api.Role{""}, api.Roles...) // "" sends no key
+		for _, role := range callers {
+			s.key = testKeys[role]
+			// Bodies that get past the gate fail validation: nothing changes.
+			w := s.do(r.Method, path, map[string]string{})
+			got := w.Code
+			switch {
+			case public[name]:
+				if got == 401 || got == 403 {
+					t.Errorf("%s as %q: %d, want a public route", name, role, got)
+				}
+			case role == "":
+				if got != 401 {
+					t.Errorf("%s without a key: %d, want 401", name, got)
+				}
+			case contains(allowed, role):
+				if got == 401 || got == 403 {
+					t.Errorf("%s as %s: %d, want allowed\n%s", name, role, got, w.Body)
+				}
+			default:
+				if got != 403 {
+					t.Errorf("%s as %s: %d, want 403", name, role, got)
+				}
+			}
+		}
+	}
+	s.key = "not-a-key"
+	s.mustError("GET", "/api/v1/stats", nil, 401, graph.EUNAUTHORIZED)
+	req, _ := http.NewRequest("GET", "/api/v1/stats", nil)
+	req.Header.Set("Authorization", "Basic dXNlcjpwYXNz")
+	s.key = ""
+	if w := s.send(req); w.Code != 401 || w.Header().Get("WWW-Authenticate") == "" {
+		t.Errorf("basic auth: %d %v", w.Code, w.Header())
+	}
+}
+
+func contains(rs []api.Role, r api.Role) bool {
+	for _, v := range rs {
+		if v == r {
+			return true
+		}
+	}
+	return false
+}
+
+func TestNoKeysAllowsEverything(t *testing.T) {
+	s := mustServer(t, true)
+	s.mustJSON("GET", "/api/v1/audit", nil, 200, nil)
+	s.mustJSON("PATCH", "/api/v1/flags/T-1001", map[string]string{"status": "cleared"}, 200, nil)
+}
+
+func TestKeyConfiguration(t *testing.T) {
+	h := api.HashKey("secret")
+	good := []string{
+		"keys:\n  - name: a\n    role: viewer\n    sha256: " + h + "\n",
+		"- {name: a, role: admin, sha256: " + h + "}\n",
+		`{"keys": [{"name": "a", "role": "screening", "sha256": "` + h + `"}]}`,
+	}
+	for _, g := range good {
+		if k, err := api.ParseKeys([]byte(g)); err != nil || k.Len() != 1 {
+			t.Errorf("ParseKeys(%q): %v", g, err)
+		}
+	}
+	bad := map[string]string{
+		"role":        "- {name: a, role: root, sha256: " + h + "}",
+		"clear key":   "- {name: a, role: admin, sha256: secret}",
+		"no name":     "- {role: admin, sha256: " + h + "}",
+		"twice":       "- {name: a, role: admin, sha256: " + h + "}\n- {name: a, role: viewer, sha256: " + h + "}",
+		"unknown key": "keys:\n  - {name: a, role: admin, key: secret}\n",
+	}
+	for what, b := range bad {
+		if _, err := api.ParseKeys([]byte(b)); graph.ErrorCode(err) != graph.EINVALID {
+			t.Errorf("%s: %v, want invalid", what, err)
+		}
+	}
+	k, err := api.ParseKeysEnv("ci:investigator:" + h + ", ops:admin:" + api.HashKey("other"))
+	if err != nil || k.Len() != 2 {
+		t.Errorf("ParseKeysEnv: %v", err)
+	}
+	if _, err := api.ParseKeysEnv("ci:investigator"); err == nil {
+		t.Error("ParseKeysEnv without hash: no error")
+	}
+	if k, err := api.LoadKeys("", ""); err != nil || !k.Open() {
+		t.Errorf("no keys: %v", err)
+	}
+}

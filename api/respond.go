@@ -1,0 +1,67 @@
+package api
+
+import (
+	"errors"
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/hopcheck/hopcheck/graph"
+)
+
+// errorBody is every error response: {"error":{"code","message"}}.
+type errorBody struct {
+	Error errorDetail `json:"error"`
+}
+
+type errorDetail struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
+}
+
+// respond writes v as JSON with the status.
+func respond(c *gin.Context, status int, v any) {
+	c.JSON(status, v)
+}
+
+// respondErr writes err as a JSON error. This is the one place where
+// error codes become HTTP statuses; errors without a code are internal,
+// logged, and answered with a generic message.
+func respondErr(c *gin.Context, err error) {
+	var tooBig *http.MaxBytesError
+	if errors.As(err, &tooBig) {
+		err = graph.Wrap(graph.ETOOLARGE, err, "request body larger than %d bytes", tooBig.Limit)
+	}
+	code, msg := graph.ErrorCode(err), graph.ErrorMessage(err)
+	status := statusOf(code)
+	if status == http.StatusInternalServerError {
+		_ = c.Error(err) // the access log shows it; the client does not
+		code, msg = graph.EINTERNAL, "internal error"
+	}
+	c.AbortWithStatusJSON(status, errorBody{errorDetail{Code: code, Message: msg}})
+}
+
+func statusOf(code string) int {
+	switch code {
+	case graph.EINVALID:
+		return http.StatusBadRequest
+	case graph.EUNAUTHORIZED:
+		return http.StatusUnauthorized
+	case graph.EFORBIDDEN:
+		return http.StatusForbidden
+	case graph.ENOTFOUND:
+		return http.StatusNotFound
+	case graph.ECONFLICT:
+		return http.StatusConflict
+	case graph.ETOOLARGE:
+		return http.StatusRequestEntityTooLarge
+	case graph.EUNAVAILABLE:
+		return http.StatusServiceUnavailable
+	}
+	return http.StatusInternalServerError
+}
+
+// invalid is a shorthand for a bad request parameter.
+func invalid(format string, args ...any) error {
+	return graph.Errorf(graph.EINVALID, format, args...)
+}

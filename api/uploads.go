@@ -1,0 +1,331 @@
+package api
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"mime/multipart"
+	"net/http"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/hopcheck/hopcheck/graph"
+	"github.com/hopcheck/hopcheck/graph/exposure"
+	"github.com/hopcheck/hopcheck/importer"
+)
+
+// maxFiles bounds the files of one upload.
+const maxFiles = 20
+
+// handleUpload takes one XLSX workbook or several CSV files. With
+// ?preview=true it answers with the sheets, kinds, header mapping and
+// first rows, writing nothing; otherwise it starts a job and answers 202.
+func handleUpload(deps Deps, m *metrics) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		files, opts, err := readUpload(c)
+		if err != nil {
+			respondErr(c, err)
+			return
+		}
+		if preview, _ := strconv.ParseBool(c.Query("preview")); preview {
+			respond(c, http.StatusOK, importer.PreviewFiles(files, opts, 10))
+			return
+		}
+		who := callerOf(c)
+		now := deps.Now().UTC()
+		job := graph.Job{ID: newJobID(), Upload: importer.UploadID(files, opts), State: graph.JobValidating,
+			By: who.Name, Created: now, Updated: now}
+		for _, f := range files {
+			job.Files = append(job.Files, f.Name)
+		}
+		ctx := c.Request.Context()
+		if err := deps.Jobs.SaveJob(ctx, job); err != nil {
+			respondErr(c, err)
+			return
+		}
+		audit(ctx, deps, graph.AuditEntry{At: now, By: who.Name, Action: "upload", Target: job.ID,
+			Detail: strings.Join(job.Files, ", ")})
+		deps.Background.Go(func(ctx context.Context) { runUpload(ctx, deps, m, job, files, opts) })
+		c.Header("Location", "/api/v1/uploads/"+job.ID)
+		respond(c, http.StatusAccepted, job)
+	}
+}
+
+// readUpload reads the multipart form: files under any field name, and the
+// optional kind, mapping (YAML, as a field or a file) and date_format.
+func readUpload(c *gin.Context) ([]importer.File, importer.Options, error) {
+	var opts importer.Options
+	form, err := c.MultipartForm()
+	if err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			return nil, opts, err
+		}
+		return nil, opts, invalid("expected a multipart/form-data body with the files: %v", err)
+	}
+	defer form.RemoveAll()
+	opts.Kind = strings.TrimSpace(first(form.Value["kind"]))
+	if df := strings.TrimSpace(first(form.Value["date_format"])); df != "" {
+		if _, err := importer.ParseDateFormat(df); err != nil {
+			return nil, opts, invalid("date_format: %v", err)
+		}
+		opts.DateFormat = df
+	}
+	mapping := []byte(first(form.Value["mapping"]))
+	var files []importer.File
+	for field, fhs := range form.File {
+		for _, fh := range fhs {
+			data, err := readPart(fh)
+			if err != nil {
+				return nil, opts, err
+			}
+			if field == "mapping" {
+				mapping = data
+				continue
+			}
+			files = append(files, importer.File{Name: filepath.Base(fh.Filename), Data: data})
+		}
+	}
+	if len(mapping) > 0 {
+		if opts.Mapping, err = importer.ParseMapping(mapping); err != nil {
+			return nil, opts, invalid("mapping: %v", err)
+		}
+	}
+	if len(files) == 0 {
+		return nil, opts, invalid("no files: send one XLSX workbook or one or more CSV files")
+	}
+	if len(files) > maxFiles {
+		return nil, opts, invalid("%d files: at most %d in one upload", len(files), maxFiles)
+	}
+	xlsx := 0
+	for _, f := range files {
+		if strings.EqualFold(filepath.Ext(f.Name), ".xlsx") {
+			xlsx++
+		}
+	}
+	if xlsx > 0 && len(files) > 1 {
+		return nil, opts, invalid("an upload is one XLSX workbook or several CSV files, not both or several workbooks")
+	}
+	// The form's map has no order; the upload id must not depend on it.
+	sortFiles(files)
+	return files, opts, nil
+}
+
+func first(vs []string) string {
+	if len(vs) == 0 {
+		return ""
+	}
+	return vs[0]
+}
+
+func readPart(fh *multipart.FileHeader) ([]byte, error) {
+	f, err := fh.Open()
+	if err != nil {
+		return nil, invalid("file %q: %v", fh.Filename, err)
+	}
+	defer f.Close()
+	data, err := io.ReadAll(f)
+	if err != nil {
+		return nil, invalid("file %q: %v", fh.Filename, err)
+	}
+	return data, nil
+}
+
+func sortFiles(fs []importer.File) {
+	for i := 1; i < len(fs); i++ {
+		for j := i; j > 0 && fs[j].Name < fs[j-1].Name; j-- {
+			fs[j], fs[j-1] = fs[j-1], fs[j]
+		}
+	}
+}
+
+func newJobID() string {
+	b := make([]byte, 8)
+	_, _ = rand.Read(b)
+	return "job-" + hex.EncodeToString(b)
+}
+
+// progressEvery is how often a running job's progress is saved.
+const progressEvery = 500 * time.Millisecond
+
+// uploadRun is an upload job as it runs. The importer reports progress
+// through a callback that may run while the store holds its write lock, so
+// the callback only records it, and a ticker saves it.
+type uploadRun struct {
+	deps Deps
+	log  *slog.Logger
+	save context.Context // saving the outcome must not fail because the server is stopping
+
+	mu       sync.Mutex // guards progress, set by the importer; never held while saving
+	progress graph.JobProgress
+
+	jobMu sync.Mutex // guards job, held while saving it
+	job   graph.Job
+}
+
+func (r *uploadRun) report(p importer.Progress) {
+	r.mu.Lock()
+	r.progress = graph.JobProgress{Phase: string(p.Phase), Done: p.Done, Total: p.Total}
+	r.mu.Unlock()
+}
+
+// update changes the job, brings its progress up to date, and saves it.
+func (r *uploadRun) update(change func(j *graph.Job)) {
+	r.mu.Lock()
+	p := r.progress
+	r.mu.Unlock()
+	r.jobMu.Lock()
+	defer r.jobMu.Unlock()
+	if change == nil && p == r.job.Progress {
+		return
+	}
+	if change != nil {
+		change(&r.job)
+	}
+	r.job.Progress, r.job.Updated = p, r.deps.Now().UTC()
+	if err := r.deps.Jobs.SaveJob(r.save, r.job); err != nil {
+		r.log.Error("saving upload job", "error", err)
+	}
+}
+
+// tick saves progress until stop is closed.
+func (r *uploadRun) tick(stop <-chan struct{}) {
+	t := time.NewTicker(progressEvery)
+	defer t.Stop()
+	for {
+		select {
+		case <-stop:
+			return
+		case <-t.C:
+			r.update(nil)
+		}
+	}
+}
+
+// runUpload imports the files, re-evaluates the flags, and keeps the job
+// in the store up to date. A cancelled ctx (the server stopping) leaves
+// the job interrupted.
+func runUpload(ctx context.Context, deps Deps, m *metrics, job graph.Job, files []importer.File, opts importer.Options) {
+	r := &uploadRun{deps: deps, log: deps.Logger.With("job", job.ID, "upload", job.Upload), save: context.WithoutCancel(ctx), job: job}
+	opts.Progress = r.report
+	stop, stopped := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(stopped)
+		r.tick(stop)
+	}()
+	rep, err := r.write(ctx, files, opts)
+	close(stop)
+	<-stopped
+
+	var refreshed []byte
+	if err == nil && !rep.Rejected {
+		m.rows.Add(float64(rowsOf(rep)))
+		var res exposure.RefreshResult
+		if res, err = deps.Evaluator.Refresh(ctx); err != nil {
+			err = fmt.Errorf("the upload was written, but re-evaluating the flags failed: %w", err)
+		}
+		refreshed, _ = json.Marshal(res)
+	}
+	r.update(func(j *graph.Job) {
+		if rep != nil {
+			j.Report, _ = json.Marshal(rep)
+		}
+		switch {
+		case err != nil && ctx.Err() != nil:
+			j.State, j.Error = graph.JobInterrupted, "the server stopped before the upload finished; upload the files again to resume"
+		case err != nil:
+			j.State, j.Error = graph.JobFailed, failure(err)
+		case rep.Rejected:
+			j.State = graph.JobRejected
+		default:
+			j.State, j.Flags = graph.JobDone, refreshed
+		}
+	})
+	m.uploads.WithLabelValues(string(r.job.State)).Inc()
+	r.log.Info("upload job ended", "state", r.job.State, "error", r.job.Error)
+}
+
+// write is importer.Import in two steps, so that the job says when the
+// upload was found valid and writing began.
+func (r *uploadRun) write(ctx context.Context, files []importer.File, opts importer.Options) (*importer.Report, error) {
+	u, rep, err := importer.Read(ctx, r.deps.Store, files, opts)
+	if err != nil || rep.Rejected {
+		return rep, err
+	}
+	r.update(func(j *graph.Job) { j.State = graph.JobWriting })
+	res, err := r.deps.Store.Apply(ctx, u, func(done, total int) {
+		r.report(importer.Progress{Phase: importer.Writing, Done: done, Total: total})
+	})
+	if err != nil {
+		return rep, err
+	}
+	rep.Written = &res
+	return rep, nil
+}
+
+// failure is what a failed job says: the coded message, with the
+// context a wrapping error adds, never internals.
+func failure(err error) string {
+	msg := graph.ErrorMessage(err)
+	var ge *graph.Error
+	if errors.As(err, &ge) {
+		if prefix, ok := strings.CutSuffix(err.Error(), ge.Error()); ok {
+			return prefix + msg
+		}
+	}
+	return msg
+}
+
+func rowsOf(rep *importer.Report) int {
+	n := 0
+	for _, s := range rep.Sheets {
+		n += s.Rows
+	}
+	return n
+}
+
+// handleUploads lists upload jobs, newest first.
+func handleUploads(deps Deps) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		limit, err := intParam(c, "limit", 50, 1, 1000)
+		if err != nil {
+			respondErr(c, err)
+			return
+		}
+		js, err := deps.Jobs.Jobs(c.Request.Context(), limit)
+		if err != nil {
+			respondErr(c, err)
+			return
+		}
+		// The list is for overview; each job's report is at its own URL.
+		for i := range js {
+			js[i].Report, js[i].Flags = nil, nil
+		}
+		if js == nil {
+			js = []graph.Job{}
+		}
+		respond(c, http.StatusOK, gin.H{"uploads": js})
+	}
+}
+
+// handleUploadJob returns a job with its state, progress and full report.
+func handleUploadJob(deps Deps) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		j, err := deps.Jobs.Job(c.Request.Context(), c.Param("id"))
+		if err != nil {
+			respondErr(c, err)
+			return
+		}
+		respond(c, http.StatusOK, j)
+	}
+}

@@ -1,0 +1,74 @@
+package graph
+
+import (
+	"context"
+	"encoding/json"
+	"time"
+)
+
+// JobState is where an upload job stands.
+type JobState string
+
+// Job states. Validating and writing are running; the others are final.
+const (
+	JobValidating  JobState = "validating"  // reading and checking the files; nothing written yet
+	JobWriting     JobState = "writing"     // the upload is valid and being written
+	JobDone        JobState = "done"        // written, and the flags re-evaluated
+	JobRejected    JobState = "rejected"    // the files have errors; nothing was written
+	JobFailed      JobState = "failed"      // the store failed; see Error. Uploading again resumes it
+	JobInterrupted JobState = "interrupted" // the server stopped first; uploading again resumes it
+)
+
+// Final reports whether a job in state s has ended.
+func (s JobState) Final() bool {
+	return s == JobDone || s == JobRejected || s == JobFailed || s == JobInterrupted
+}
+
+// JobProgress counts rows done in the job's current phase.
+type JobProgress struct {
+	Phase string `json:"phase,omitempty"`
+	Done  int    `json:"done"`
+	Total int    `json:"total"` // 0 when not known yet
+}
+
+// Job is an upload running in the background, kept in the store so that
+// any server sharing the store can answer for it.
+type Job struct {
+	ID       string      `json:"id"`
+	Upload   string      `json:"upload,omitempty"` // the upload's id, derived from its files
+	State    JobState    `json:"state"`
+	Files    []string    `json:"files"`
+	By       string      `json:"by"` // the API key's name
+	Created  time.Time   `json:"created"`
+	Updated  time.Time   `json:"updated"`
+	Progress JobProgress `json:"progress"`
+	Error    string      `json:"error,omitempty"` // why a failed or interrupted job stopped
+	// Report is the importer's report and Flags what re-evaluating the
+	// flags did, both as JSON: the domain does not know their shapes.
+	Report json.RawMessage `json:"report,omitempty"`
+	Flags  json.RawMessage `json:"flags,omitempty"`
+}
+
+// AuditEntry records who did what: an upload, a flag review.
+type AuditEntry struct {
+	At     time.Time `json:"at"`
+	By     string    `json:"by"`     // the API key's name
+	Action string    `json:"action"` // upload, review, …
+	Target string    `json:"target"` // job or transaction id
+	Detail string    `json:"detail,omitempty"`
+}
+
+// JobStore keeps upload jobs and the audit log. It is apart from Store
+// until every store implements it.
+type JobStore interface {
+	// SaveJob creates or replaces the job with the same id.
+	SaveJob(ctx context.Context, j Job) error
+	// Job returns the job with the id, or ErrNotFound.
+	Job(ctx context.Context, id string) (Job, error)
+	// Jobs returns up to limit jobs (all when limit is 0), newest first.
+	Jobs(ctx context.Context, limit int) ([]Job, error)
+	// AppendAudit adds an entry to the audit log.
+	AppendAudit(ctx context.Context, e AuditEntry) error
+	// Audit returns up to limit entries (all when limit is 0), newest first.
+	Audit(ctx context.Context, limit int) ([]AuditEntry, error)
+}

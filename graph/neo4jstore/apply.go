@@ -1,0 +1,440 @@
+package neo4jstore
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"sort"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
+	"github.com/hopcheck/hopcheck/graph"
+)
+
+// Apply implements graph.Store.
+//
+// The upload is checked on its own, then against the stored graph (unknown
+// references, kind changes) before anything is written. Rows are merged in
+// Go with the stored values and only the rows that change are written, in
+// UNWIND statements of Config.BatchRows rows.
+//
+// An upload of at most Config.TxRows rows is read, checked and written in
+// one transaction: all of it is stored or none. A larger one would hold too
+// much transaction state in the server, so it is read and checked first,
+// then written in batches that are each a transaction. Every batch sets
+// the merged values (it does not add to them) and MERGEs nodes and
+// relationships on their keys, so running the same upload again after a
+// failure completes it without duplicates.
+func (s *Store) Apply(ctx context.Context, u graph.Upload, progress func(done, total int)) (graph.WriteResult, error) {
+	if err := checkRows(u); err != nil {
+		return graph.WriteResult{}, err
+	}
+	total := len(u.Entities) + len(u.Countries) + len(u.Links) + len(u.Transactions)
+	report := func(done int) {
+		if progress != nil {
+			progress(done, total)
+		}
+	}
+	sess := s.session(ctx, neo4j.AccessModeWrite)
+	defer sess.Close(context.Background())
+
+	if total <= s.cfg.TxRows {
+		res, err := neo4j.ExecuteWrite(ctx, sess, func(tx neo4j.ManagedTransaction) (graph.WriteResult, error) {
+			p, err := s.plan(ctx, tx, u)
+			if err != nil {
+				return graph.WriteResult{}, err
+			}
+			for i, b := range p.batches {
+				if err := b.run(ctx, tx); err != nil {
+					return graph.WriteResult{}, err
+				}
+				report(p.done(i, total))
+			}
+			return p.res, nil
+		})
+		if err != nil {
+			return graph.WriteResult{}, s.applyErr(err)
+		}
+		report(total)
+		return res, nil
+	}
+
+	p, err := neo4j.ExecuteRead(ctx, sess, func(tx neo4j.ManagedTransaction) (*plan, error) { return s.plan(ctx, tx, u) })
+	if err != nil {
+		return graph.WriteResult{}, s.applyErr(err)
+	}
+	for i, b := range p.batches {
+		if _, err := neo4j.ExecuteWrite(ctx, sess, func(tx neo4j.ManagedTransaction) (struct{}, error) {
+			return struct{}{}, b.run(ctx, tx)
+		}); err != nil {
+			return graph.WriteResult{}, s.applyErr(err)
+		}
+		report(p.done(i, total))
+	}
+	report(total)
+	return p.res, nil
+}
+
+// applyErr keeps the domain errors of the check and maps driver errors.
+func (s *Store) applyErr(err error) error {
+	var e *graph.Error
+	if errors.As(err, &e) {
+		return e
+	}
+	return s.fail(err, "writing an upload")
+}
+
+// checkRows refuses an upload that no store could hold, without looking at
+// the stored graph: missing ids, unknown kinds and link types, malformed
+// country codes and dates.
+func checkRows(u graph.Upload) error {
+	kinds := map[string]graph.Kind{}
+	for _, e := range u.Entities {
+		if e.ID == "" || !e.Kind.Valid() {
+			return graph.Errorf(graph.EINVALID, "entity %q: missing id or unknown kind %q", e.ID, e.Kind)
+		}
+		if k, ok := kinds[e.ID]; ok && k != e.Kind {
+			return graph.Errorf(graph.ECONFLICT, "entity %s is given as both %s and %s", e.ID, k, e.Kind)
+		}
+		kinds[e.ID] = e.Kind
+	}
+	for _, c := range u.Countries {
+		if len(c.Code) != 2 {
+			return graph.Errorf(graph.EINVALID, "country %q: not an alpha-2 code", c.Code)
+		}
+	}
+	for _, l := range u.Links {
+		if !l.Type.Valid() {
+			return graph.Errorf(graph.EINVALID, "link %s: unknown type %q", l.Key(), l.Type)
+		}
+		for _, d := range []struct{ v, what string }{{l.ValidFrom, "valid_from"}, {l.ValidTo, "valid_to"}} {
+			if d.v != "" {
+				if _, err := parseDay(d.v, "link "+l.Key()+" "+d.what); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	for _, t := range u.Transactions {
+		if t.ID == "" || t.Buyer == "" {
+			return graph.Errorf(graph.EINVALID, "transaction %q: missing id or buyer", t.ID)
+		}
+		if t.Date != "" {
+			if _, err := parseDay(t.Date, "transaction "+t.ID+" date"); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// plan is what an upload writes: the counts, and the statements in order
+// (countries, entities, links, transactions, so that every reference is
+// written before the rows that name it).
+type plan struct {
+	res     graph.WriteResult
+	batches []batch
+	rows    int // rows written by all batches
+}
+
+// done converts the batches written so far into upload rows for progress.
+func (p *plan) done(i, total int) int {
+	if p.rows == 0 {
+		return total
+	}
+	n := 0
+	for _, b := range p.batches[:i+1] {
+		n += len(b.rows)
+	}
+	return total * n / p.rows
+}
+
+type batch struct {
+	query string
+	rows  []map[string]any
+}
+
+func (b batch) run(ctx context.Context, tx neo4j.ManagedTransaction) error {
+	res, err := tx.Run(ctx, b.query, map[string]any{"rows": b.rows})
+	if err != nil {
+		return err
+	}
+	_, err = res.Consume(ctx)
+	return err
+}
+
+func (p *plan) add(query string, rows []map[string]any, size int) {
+	for lo := 0; lo < len(rows); lo += size {
+		p.batches = append(p.batches, batch{query: query, rows: rows[lo:min(lo+size, len(rows))]})
+		p.rows += min(size, len(rows)-lo)
+	}
+}
+
+// plan reads what the upload touches, checks it against the stored graph
+// and merges it.
+func (s *Store) plan(ctx context.Context, tx neo4j.ManagedTransaction, u graph.Upload) (*plan, error) {
+	p := &plan{}
+	size := s.cfg.BatchRows
+
+	// Entities: the stored ones the upload restates or names.
+	entityKeys, entities := fold(u.Entities, func(e graph.Entity) string { return e.ID }, mergeEntity)
+	named := slices.Clone(entityKeys)
+	for _, l := range u.Links {
+		named = append(named, l.From, l.To)
+	}
+	for _, t := range u.Transactions {
+		named = append(named, t.Buyer, t.Seller, t.EndUser)
+	}
+	stored, err := s.storedEntities(ctx, tx, named)
+	if err != nil {
+		return nil, err
+	}
+	for _, id := range entityKeys {
+		if old, ok := stored[id]; ok && old.Kind != entities[id].Kind {
+			return nil, graph.Errorf(graph.ECONFLICT, "entity %s is stored as %s and cannot become %s", id, old.Kind, entities[id].Kind)
+		}
+	}
+	known := func(id string) bool {
+		_, inUpload := entities[id]
+		_, ok := stored[id]
+		return inUpload || ok
+	}
+	for _, l := range u.Links {
+		for _, id := range []string{l.From, l.To} {
+			if !known(id) {
+				return nil, graph.Errorf(graph.EINVALID, "link %s: no entity %q", l.Key(), id)
+			}
+		}
+	}
+	for _, t := range u.Transactions {
+		for _, id := range []string{t.Buyer, t.Seller, t.EndUser} {
+			if id != "" && !known(id) {
+				return nil, graph.Errorf(graph.EINVALID, "transaction %s: no entity %q", t.ID, id)
+			}
+		}
+	}
+
+	// Countries.
+	codes, countries := fold(u.Countries, func(c graph.Country) string { return c.Code }, mergeCountry)
+	storedCountries, err := s.storedCountries(ctx, tx, codes)
+	if err != nil {
+		return nil, err
+	}
+	var rows []map[string]any
+	for _, code := range sorted(codes) {
+		old, ok := storedCountries[code]
+		c := countries[code]
+		if ok {
+			c = mergeCountry(old, c)
+		}
+		if change(&p.res.Countries, old, ok, c) {
+			rows = append(rows, map[string]any{"code": code, "props": countryProps(c)})
+		}
+	}
+	p.add(writeCountries, rows, size)
+
+	// Entities, by kind: the label comes from the kind's constant.
+	byKind := map[graph.Kind][]map[string]any{}
+	for _, id := range sorted(entityKeys) {
+		old, ok := stored[id]
+		e := entities[id]
+		if ok {
+			e = mergeEntity(old, e)
+		}
+		if change(&p.res.Entities, old, ok, e) {
+			byKind[e.Kind] = append(byKind[e.Kind], map[string]any{"id": id, "props": entityProps(e)})
+		}
+	}
+	for _, k := range graph.Kinds {
+		p.add(writeEntities(k), byKind[k], size)
+	}
+
+	// Links, by type.
+	linkKeys, links := fold(u.Links, graph.Link.Key, mergeLink)
+	storedLinks, err := s.storedLinks(ctx, tx, links, linkKeys)
+	if err != nil {
+		return nil, err
+	}
+	byType := map[graph.LinkType][]map[string]any{}
+	for _, k := range sorted(linkKeys) {
+		old, ok := storedLinks[k]
+		l := links[k]
+		if ok {
+			l = mergeLink(old, l)
+		}
+		if change(&p.res.Links, old, ok, l) {
+			byType[l.Type] = append(byType[l.Type], map[string]any{"from": l.From, "to": l.To, "key": k, "props": linkProps(l)})
+		}
+	}
+	for _, t := range graph.LinkTypes {
+		p.add(writeLinks(t), byType[t], size)
+	}
+
+	// Transactions.
+	txKeys, txs := fold(u.Transactions, func(t graph.Transaction) string { return t.ID }, mergeTransaction)
+	storedTxs, err := s.storedTransactions(ctx, tx, txKeys)
+	if err != nil {
+		return nil, err
+	}
+	rows = nil
+	for _, id := range sorted(txKeys) {
+		old, ok := storedTxs[id]
+		t := txs[id]
+		if ok {
+			t = mergeTransaction(old, t)
+		}
+		if change(&p.res.Transactions, old, ok, t) {
+			rows = append(rows, map[string]any{"id": id, "props": transactionProps(t), "src": sourceProps(map[string]any{}, t.Source),
+				"buyer": t.Buyer, "seller": strValue(t.Seller), "end_user": strValue(t.EndUser), "ship_to": strValue(t.ShipTo)})
+		}
+	}
+	p.add(writeTransactions, rows, size)
+	return p, nil
+}
+
+func sorted(keys []string) []string {
+	out := slices.Clone(keys)
+	sort.Strings(out)
+	return out
+}
+
+// chunks calls fn with the distinct non-empty ids, a few thousand at a time.
+func chunks(ids []string, fn func([]string) error) error {
+	seen := map[string]bool{}
+	var all []string
+	for _, id := range ids {
+		if id != "" && !seen[id] {
+			seen[id] = true
+			all = append(all, id)
+		}
+	}
+	for lo := 0; lo < len(all); lo += 5000 {
+		if err := fn(all[lo:min(lo+5000, len(all))]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func collect(ctx context.Context, tx neo4j.ManagedTransaction, query string, params map[string]any) ([]*neo4j.Record, error) {
+	res, err := tx.Run(ctx, query, params)
+	if err != nil {
+		return nil, err
+	}
+	return res.Collect(ctx)
+}
+
+func (s *Store) storedEntities(ctx context.Context, tx neo4j.ManagedTransaction, ids []string) (map[string]graph.Entity, error) {
+	out := map[string]graph.Entity{}
+	err := chunks(ids, func(ids []string) error {
+		recs, err := collect(ctx, tx, "UNWIND $ids AS id MATCH (e:Entity {id: id}) RETURN e", map[string]any{"ids": ids})
+		for _, r := range recs {
+			e := entityOf(r.Values[0].(neo4j.Node))
+			out[e.ID] = e
+		}
+		return err
+	})
+	return out, err
+}
+
+func (s *Store) storedCountries(ctx context.Context, tx neo4j.ManagedTransaction, codes []string) (map[string]graph.Country, error) {
+	out := map[string]graph.Country{}
+	err := chunks(codes, func(codes []string) error {
+		recs, err := collect(ctx, tx, "UNWIND $codes AS code MATCH (c:Country {code: code}) RETURN c", map[string]any{"codes": codes})
+		for _, r := range recs {
+			c := countryOf(props(r.Values[0]))
+			out[c.Code] = c
+		}
+		return err
+	})
+	return out, err
+}
+
+func (s *Store) storedLinks(ctx context.Context, tx neo4j.ManagedTransaction, links map[string]graph.Link, keys []string) (map[string]graph.Link, error) {
+	out := map[string]graph.Link{}
+	err := chunks(keys, func(keys []string) error {
+		rows := make([]map[string]any, len(keys))
+		for i, k := range keys {
+			rows[i] = map[string]any{"from": links[k].From, "to": links[k].To, "key": k}
+		}
+		recs, err := collect(ctx, tx, `
+			UNWIND $rows AS row
+			MATCH (:Entity {id: row.from})-[r {key: row.key}]->(:Entity {id: row.to})
+			RETURN type(r), r, row.from, row.to`, map[string]any{"rows": rows})
+		for _, r := range recs {
+			l := linkOf(r.Values[0].(string), props(r.Values[1]), r.Values[2].(string), r.Values[3].(string))
+			out[l.Key()] = l
+		}
+		return err
+	})
+	return out, err
+}
+
+func (s *Store) storedTransactions(ctx context.Context, tx neo4j.ManagedTransaction, ids []string) (map[string]graph.Transaction, error) {
+	out := map[string]graph.Transaction{}
+	err := chunks(ids, func(ids []string) error {
+		recs, err := collect(ctx, tx, "UNWIND $ids AS id MATCH (t:Transaction {id: id}) RETURN t, "+partiesOf, map[string]any{"ids": ids})
+		for _, r := range recs {
+			t := transactionOf(props(r.Values[0]), r.Values[1].([]any))
+			out[t.ID] = t
+		}
+		return err
+	})
+	return out, err
+}
+
+// partiesOf lists a transaction t's parties as [type, entity id] pairs.
+const partiesOf = "COLLECT { MATCH (t)-[p:BUYER|SELLER|END_USER]->(e:Entity) RETURN [type(p), e.id] } AS parties"
+
+// The write statements. Labels and relationship types come from the
+// domain's constants, never from data; every value is a parameter.
+
+const writeCountries = `
+UNWIND $rows AS row
+MERGE (c:Country {code: row.code})
+SET c = row.props
+WITH c
+MATCH (t:Transaction {ship_to: c.code})
+MERGE (t)-[s:SHIPS_TO]->(c)
+SET s.upload = t.upload, s.file = t.file, s.sheet = t.sheet, s.row = t.row`
+
+func writeEntities(k graph.Kind) string {
+	return `
+UNWIND $rows AS row
+MERGE (e:Entity {id: row.id})
+SET e:` + k.Label() + `, e = row.props`
+}
+
+func writeLinks(t graph.LinkType) string {
+	return `
+UNWIND $rows AS row
+MATCH (a:Entity {id: row.from}), (b:Entity {id: row.to})
+MERGE (a)-[r:` + string(t) + ` {key: row.key}]->(b)
+SET r = row.props`
+}
+
+const writeTransactions = `
+UNWIND $rows AS row
+MERGE (t:Transaction {id: row.id})
+SET t = row.props
+WITH t, row
+CALL (t) {
+  MATCH (t)-[old:BUYER|SELLER|END_USER|SHIPS_TO]->()
+  DELETE old
+}
+CALL (t, row) {
+  MATCH (b:Entity {id: row.buyer})
+  CREATE (t)-[r:BUYER]->(b) SET r = row.src
+}
+CALL (t, row) {
+  MATCH (e:Entity {id: row.seller})
+  CREATE (t)-[r:SELLER]->(e) SET r = row.src
+}
+CALL (t, row) {
+  MATCH (e:Entity {id: row.end_user})
+  CREATE (t)-[r:END_USER]->(e) SET r = row.src
+}
+CALL (t, row) {
+  MATCH (c:Country {code: row.ship_to})
+  CREATE (t)-[r:SHIPS_TO]->(c) SET r = row.src
+}`

@@ -1,0 +1,125 @@
+package neo4jstore
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
+	"github.com/hopcheck/hopcheck/graph"
+)
+
+// A flag is a (:Flag) node keyed by transaction_id. The whole graph.Flag
+// is kept as JSON in its json property; the fields that lists filter and
+// sort on are copied into indexed properties. (:Transaction)-[:HAS_FLAG]->
+// (:Flag) joins a flag to its transaction when that is stored.
+
+// SaveFlags implements graph.Store; the flags are written in one
+// transaction.
+func (s *Store) SaveFlags(ctx context.Context, fs []graph.Flag) error {
+	if len(fs) == 0 {
+		return nil
+	}
+	rows := make([]map[string]any, len(fs))
+	for i, f := range fs {
+		data, err := json.Marshal(f)
+		if err != nil {
+			return graph.Wrap(graph.EINTERNAL, err, "flag of transaction %s", f.TransactionID)
+		}
+		rows[i] = map[string]any{"id": f.TransactionID, "props": map[string]any{
+			"transaction_id": f.TransactionID, "severity": string(f.Severity), "severity_rank": int64(f.Severity.Rank()),
+			"verdict": string(f.Verdict), "status": string(f.Status), "country": strValue(f.Country),
+			"buyer_id": strValue(f.Buyer.ID), "buyer_name": strValue(f.Buyer.Name), "date": dateValue(f.Date),
+			"evidence": strValue(f.Evidence), "evaluated_at": f.EvaluatedAt,
+			"id_lower": strings.ToLower(f.TransactionID), "buyer_lower": strings.ToLower(f.Buyer.Name), "json": string(data),
+		}}
+	}
+	sess := s.session(ctx, neo4j.AccessModeWrite)
+	defer sess.Close(context.Background())
+	_, err := neo4j.ExecuteWrite(ctx, sess, func(tx neo4j.ManagedTransaction) (struct{}, error) {
+		for lo := 0; lo < len(rows); lo += s.cfg.BatchRows {
+			b := batch{query: writeFlags, rows: rows[lo:min(lo+s.cfg.BatchRows, len(rows))]}
+			if err := b.run(ctx, tx); err != nil {
+				return struct{}{}, err
+			}
+		}
+		return struct{}{}, nil
+	})
+	return s.fail(err, "saving flags")
+}
+
+const writeFlags = `
+UNWIND $rows AS row
+MERGE (f:Flag {transaction_id: row.id})
+SET f = row.props
+WITH f, row
+CALL (f, row) {
+  MATCH (t:Transaction {id: row.id})
+  MERGE (t)-[:HAS_FLAG]->(f)
+}`
+
+// Flag implements graph.Store.
+func (s *Store) Flag(ctx context.Context, transactionID string) (graph.Flag, error) {
+	recs, err := s.read(ctx, "reading a flag", "MATCH (f:Flag {transaction_id: $id}) RETURN f.json",
+		map[string]any{"id": transactionID})
+	if err != nil {
+		return graph.Flag{}, err
+	}
+	if len(recs) == 0 {
+		return graph.Flag{}, errNotFound("no flag for transaction %q", transactionID)
+	}
+	return decodeFlag(recs[0].Values[0])
+}
+
+func decodeFlag(v any) (graph.Flag, error) {
+	var f graph.Flag
+	data, _ := v.(string)
+	if err := json.Unmarshal([]byte(data), &f); err != nil {
+		return f, graph.Wrap(graph.EINTERNAL, err, "a stored flag is not valid JSON")
+	}
+	return f, nil
+}
+
+// Flags implements graph.Store: filtered, sorted and paged in Neo4j.
+func (s *Store) Flags(ctx context.Context, ff graph.FlagFilter) ([]graph.Flag, int, error) {
+	params := map[string]any{
+		"all": ff.All, "status": strValue(string(ff.Status)), "severity": strValue(string(ff.Severity)),
+		"country": strValue(ff.Country), "text": strValue(strings.ToLower(ff.Text)),
+		"offset": int64(max(ff.Offset, 0)), "limit": nil,
+	}
+	if ff.Limit > 0 {
+		params["limit"] = int64(ff.Limit)
+	}
+	recs, err := s.read(ctx, "listing flags", `
+		CALL () {
+		  MATCH (f:Flag) WHERE `+flagFilter+`
+		  RETURN count(f) AS total
+		}
+		CALL () {
+		  MATCH (f:Flag) WHERE `+flagFilter+`
+		  WITH f ORDER BY f.severity_rank DESC, f.transaction_id
+		  SKIP $offset LIMIT coalesce($limit, 9223372036854775807)
+		  RETURN collect(f.json) AS page
+		}
+		RETURN total, page`, params)
+	if err != nil {
+		return nil, 0, err
+	}
+	var fs []graph.Flag
+	for _, v := range recs[0].Values[1].([]any) {
+		f, err := decodeFlag(v)
+		if err != nil {
+			return nil, 0, err
+		}
+		fs = append(fs, f)
+	}
+	return fs, int(recs[0].Values[0].(int64)), nil
+}
+
+// flagFilter is graph.FlagFilter.Matches in Cypher.
+const flagFilter = `($all OR f.verdict <> 'clear')
+  AND ($status IS NULL OR f.status = $status)
+  AND ($severity IS NULL OR f.severity = $severity)
+  AND ($country IS NULL OR f.country = $country)
+  AND ($text IS NULL OR f.id_lower CONTAINS $text OR f.buyer_lower CONTAINS $text)`

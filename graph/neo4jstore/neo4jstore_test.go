@@ -1,0 +1,118 @@
+package neo4jstore_test
+
+import (
+	"context"
+	"os"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
+	"github.com/hopcheck/hopcheck/graph"
+	"github.com/hopcheck/hopcheck/graph/graphtest"
+	"github.com/hopcheck/hopcheck/graph/memstore"
+	"github.com/hopcheck/hopcheck/graph/neo4jstore"
+)
+
+// config returns the Neo4j of the tests, from NEO4J_URI, NEO4J_USER,
+// NEO4J_PASSWORD and NEO4J_DATABASE. Without NEO4J_URI the test is skipped,
+// except in CI, which must never skip Neo4j silently.
+func config(t testing.TB) neo4jstore.Config {
+	t.Helper()
+	uri := os.Getenv("NEO4J_URI")
+	if uri == "" {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("NEO4J_URI is not set: CI must run the Neo4j store's tests (scripts/neo4j.sh start)")
+		}
+		t.Skip("NEO4J_URI is not set; start a Neo4j with scripts/neo4j.sh to run these tests")
+	}
+	user := os.Getenv("NEO4J_USER")
+	if user == "" {
+		user = "neo4j"
+	}
+	return neo4jstore.Config{URI: uri, User: user, Password: os.Getenv("NEO4J_PASSWORD"), Database: os.Getenv("NEO4J_DATABASE")}
+}
+
+// mustOpen opens a store on an emptied database; the tests of this package
+// share the database, so none of them runs in parallel.
+func mustOpen(t testing.TB, cfg neo4jstore.Config) *neo4jstore.Store {
+	t.Helper()
+	ctx := context.Background()
+	driver, err := neo4j.NewDriverWithContext(cfg.URI, neo4j.BasicAuth(cfg.User, cfg.Password, ""))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer driver.Close(ctx)
+	sess := driver.NewSession(ctx, neo4j.SessionConfig{DatabaseName: cfg.Database})
+	defer sess.Close(ctx)
+	res, err := sess.Run(ctx, "MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS", nil)
+	if err == nil {
+		_, err = res.Consume(ctx)
+	}
+	if err != nil {
+		t.Fatalf("emptying the test database: %v", err)
+	}
+	s, err := neo4jstore.Open(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+func TestConformance(t *testing.T) {
+	cfg := config(t)
+	graphtest.RunTests(t, func(t *testing.T) graph.Store { return mustOpen(t, cfg) })
+}
+
+func TestWrongPassword(t *testing.T) {
+	cfg := config(t)
+	cfg.Password = "not-the-password"
+	s, err := neo4jstore.Open(context.Background(), cfg)
+	if err == nil {
+		s.Close()
+		t.Fatal("Open with a wrong password succeeded")
+	}
+	t.Log(err)
+	if graph.ErrorCode(err) != graph.EUNAVAILABLE || !strings.Contains(err.Error(), cfg.URI) {
+		t.Errorf("error %v: want %s naming %s", err, graph.EUNAVAILABLE, cfg.URI)
+	}
+}
+
+// TestResume interrupts an upload written in batches and runs it again:
+// the second run completes it, without duplicates.
+func TestResume(t *testing.T) {
+	cfg := config(t)
+	cfg.TxRows, cfg.BatchRows = 10, 7 // every batch its own transaction
+	s := mustOpen(t, cfg)
+	u := randomUploads(7)[0]
+	ctx, cancel := context.WithCancel(context.Background())
+	batches := 0
+	_, err := s.Apply(ctx, u, func(done, total int) {
+		if batches++; batches == 3 {
+			cancel()
+		}
+	})
+	if err == nil {
+		t.Fatal("an interrupted upload reported success")
+	}
+	partial, _ := s.Stats(context.Background())
+	if partial.Entities[graph.Organization]+partial.Entities[graph.Person]+partial.Entities[graph.GovernmentBody] == 0 {
+		t.Fatalf("nothing was written before the interruption: %+v", partial)
+	}
+	res, err := s.Apply(context.Background(), u, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Entities.Unchanged == 0 || res.Links.Created == 0 {
+		t.Errorf("second run %+v: want the written part unchanged and the rest created", res)
+	}
+	mem, _ := memstore.Open("")
+	mem.Apply(context.Background(), u, nil)
+	want, _ := mem.Export(context.Background())
+	got, err := s.Export(context.Background())
+	if err != nil || !reflect.DeepEqual(got, want) {
+		t.Errorf("after resuming (%v)\n got %s\nwant %s", err, js(got), js(want))
+	}
+}

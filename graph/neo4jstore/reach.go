@@ -1,0 +1,211 @@
+package neo4jstore
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/hopcheck/hopcheck/graph"
+	"github.com/hopcheck/hopcheck/graph/exposure"
+)
+
+// Reach implements graph.Store: the exposure path search of SPEC §3 runs in
+// Neo4j, one query for all the queries of the call. Go only turns the rows
+// into graph.Reach values and sorts them. docs/NEO4J.md explains the query
+// and why it gives the same answer as exposure.Reach.
+func (s *Store) Reach(ctx context.Context, qs []graph.ReachQuery, p graph.Policy) ([]graph.Reach, error) {
+	out := make([]graph.Reach, len(qs))
+	if len(qs) == 0 {
+		return out, nil
+	}
+	query, params, err := reachQuery(p)
+	if err != nil {
+		return nil, err
+	}
+	rows := make([]map[string]any, len(qs))
+	for i, q := range qs {
+		var on any
+		if q.On != "" {
+			if _, err := parseDay(q.On, "screening date"); err != nil {
+				return nil, err
+			}
+			on = q.On
+		}
+		rows[i] = map[string]any{"start": q.Start, "on": on}
+		out[i].Start = graph.Ref{ID: q.Start}
+	}
+	params["qs"] = rows
+	recs, err := s.read(ctx, "searching exposure paths", query, params)
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range recs {
+		i := int(r.Values[0].(int64))
+		if r.Values[1] == nil {
+			continue // no such entity: nothing to reach
+		}
+		out[i].Start = refOf(r.Values[1])
+		out[i].Exposures = exposures(r.Values[2])
+		for _, id := range r.Values[3].([]any) {
+			out[i].ByParent = append(out[i].ByParent, id.(string))
+		}
+		sort.Strings(out[i].ByParent)
+		out[i].Ownership = exposures(r.Values[4])
+	}
+	return out, nil
+}
+
+// stepOf is the step that walks a link type (one step a type).
+var stepOf = func() map[graph.LinkType]graph.Step {
+	m := map[graph.LinkType]graph.Step{}
+	for _, s := range graph.Steps {
+		t, _, _ := s.Walk()
+		m[t] = s
+	}
+	return m
+}()
+
+// reachQuery writes the query for a policy. Only the policy's bounds
+// (checked integers) and relationship types (the domain's constants) are
+// written into the text; Cypher takes neither as a parameter.
+func reachQuery(p graph.Policy) (string, map[string]any, error) {
+	hops, err := quantifier(p.MaxHops, 1, 10, "max_hops")
+	if err != nil {
+		return "", nil, err
+	}
+	depth, err := quantifier(p.OwnershipDepth, 1, 12, "ownership_depth")
+	if err != nil {
+		return "", nil, err
+	}
+	fwd, back, both := []string{}, []string{}, []string{}
+	var types []string
+	for _, t := range graph.LinkTypes {
+		step := stepOf[t]
+		if !p.Allows(step) {
+			continue
+		}
+		types = append(types, string(t))
+		switch _, forward, either := step.Walk(); {
+		case either:
+			both = append(both, string(t))
+		case forward:
+			fwd = append(fwd, string(t))
+		default:
+			back = append(back, string(t))
+		}
+	}
+	if len(types) == 0 {
+		types = []string{string(graph.Supplies)} // walks nothing: no direction lists it
+	}
+	ownership := fmt.Sprintf(`(s)((x)<-[r:OWNS]-(y:Entity) WHERE %s AND NOT %s){0,%d}(z)<-[last:OWNS]-(g:GovernmentBody)`,
+		validOn("r"), restrictive("y"), depth-1)
+	if depth == 1 {
+		ownership = `(s)<-[last:OWNS]-(g:GovernmentBody)`
+	}
+	parent := "false"
+	if p.Allows(graph.StepParent) {
+		parent = "true"
+	}
+	q := strings.NewReplacer(
+		"$TYPES", strings.Join(types, "|"),
+		"$HOPS", fmt.Sprint(hops),
+		"$VALID_R", validOn("r"),
+		"$VALID_LAST", validOn("last"),
+		"$RESTRICTIVE_E", restrictive("e"),
+		"$RESTRICTIVE_G", restrictive("g"),
+		"$OWNERSHIP", ownership,
+		"$PARENT", parent,
+		"$PATH", pathShape,
+	).Replace(reachCypher)
+	return q, map[string]any{"fwd": fwd, "back": back, "both": both}, nil
+}
+
+// validOn is the predicate that relationship r holds on day (inclusive
+// bounds, open when absent). Without a day only links without a start are
+// walked, as exposure.Reach does with an empty date.
+func validOn(r string) string {
+	return fmt.Sprintf("(%[1]s.valid_from IS NULL OR %[1]s.valid_from <= day) AND (%[1]s.valid_to IS NULL OR day IS NULL OR day <= %[1]s.valid_to)", r)
+}
+
+// restrictive is SPEC §3's restrictive end-user for node n, given rc, the
+// codes of the restrictive countries: a government body that says
+// restrictive, or says nothing and is of a restrictive country.
+func restrictive(n string) string {
+	return fmt.Sprintf("(%[1]s:GovernmentBody AND coalesce(%[1]s.restrictive, %[1]s.country IN rc, false))", n)
+}
+
+// pathShape returns a path as its nodes and relationships, each a map.
+const pathShape = `{
+      nodes: [n IN nodes(p) | n {.id, .name, .country, labels: labels(n)}],
+      rels: [r IN relationships(p) | r {.*, type: type(r), from: startNode(r).id, to: endNode(r).id}]
+    }`
+
+// reachCypher is the path search. For each query (start id, day):
+//   - exposures: ALL SHORTEST paths from the start to every restrictive
+//     end-user within max hops, each step a relationship of an allowed type
+//     walked in its step's direction and valid on the day; of the tied
+//     shortest paths to one end-user, the least by node ids then by link
+//     keys, which is exposure.Reach's tie-break;
+//   - by parent: the restrictive end-users reached by PART_OF alone;
+//   - ownership: every OWNS chain into the start, walked backwards, whose
+//     only restrictive node after the start is its last, with no node twice.
+const reachCypher = `
+CALL () {
+  MATCH (c:Country) WHERE c.restrictive = true
+  RETURN collect(c.code) AS rc
+}
+UNWIND range(0, size($qs) - 1) AS i
+WITH rc, i, $qs[i].start AS sid, CASE WHEN $qs[i].on IS NULL THEN null ELSE date($qs[i].on) END AS day
+OPTIONAL MATCH (s:Entity {id: sid})
+CALL (s, day, rc) {
+  MATCH p = ALL SHORTEST (s)((a:Entity)-[r:$TYPES]-(b:Entity)
+      WHERE $VALID_R
+        AND ((type(r) IN $fwd AND startNode(r) = a) OR (type(r) IN $back AND endNode(r) = a) OR type(r) IN $both)
+    ){0,$HOPS}(e:GovernmentBody WHERE $RESTRICTIVE_E)
+  WITH e, p ORDER BY [n IN nodes(p) | n.id], [r IN relationships(p) | r.key]
+  WITH e, collect(p)[0] AS p
+  RETURN collect($PATH) AS exposures
+}
+CALL (s, day, rc) {
+  MATCH ANY SHORTEST (s)(()-[r:PART_OF]->() WHERE $VALID_R){0,$HOPS}(e:GovernmentBody WHERE $RESTRICTIVE_E)
+  WHERE $PARENT
+  RETURN collect(DISTINCT e.id) AS byParent
+}
+CALL (s, day, rc) {
+  MATCH p = $OWNERSHIP
+  WHERE $VALID_LAST AND $RESTRICTIVE_G
+  WITH p, nodes(p) AS ns
+  WHERE all(k IN range(0, size(ns) - 2) WHERE NOT ns[k] IN ns[k + 1..])
+  RETURN collect($PATH) AS ownership
+}
+RETURN i, CASE WHEN s IS NULL THEN null ELSE s {.id, .name, .country, labels: labels(s)} END AS start,
+  exposures, byParent, ownership
+`
+
+// exposures reads the paths of one query's row.
+func exposures(v any) []graph.Exposure {
+	paths, _ := v.([]any)
+	if len(paths) == 0 {
+		return nil
+	}
+	out := make([]graph.Exposure, 0, len(paths))
+	for _, pv := range paths {
+		m := props(pv)
+		nodes, _ := m["nodes"].([]any)
+		rels, _ := m["rels"].([]any)
+		x := graph.Exposure{Hops: len(rels), Path: make([]graph.Ref, len(nodes)), Steps: make([]graph.PathStep, len(rels))}
+		for i, n := range nodes {
+			x.Path[i] = refOf(n)
+		}
+		for i, rv := range rels {
+			rm := props(rv)
+			l := linkOf(getStr(rm, "type"), rm, getStr(rm, "from"), getStr(rm, "to"))
+			x.Steps[i] = graph.StepOf(stepOf[l.Type], l)
+		}
+		x.EndUser = x.Path[len(x.Path)-1]
+		out = append(out, x)
+	}
+	exposure.SortExposures(out)
+	return out
+}

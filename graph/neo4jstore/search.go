@@ -1,0 +1,138 @@
+package neo4jstore
+
+import (
+	"context"
+	"sort"
+	"strings"
+
+	"github.com/adrg/strutil/metrics"
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
+	"github.com/hopcheck/hopcheck/graph"
+)
+
+// maxPosting is the most entities one word of a search may bring: a word
+// that many names share ("ministry", "technology") says little on its own,
+// and is skipped when the text has other words. The embedded store uses
+// the same bound, so both stores give the same results.
+const maxPosting = 20000
+
+// Search implements graph.Store. Candidates come from the full-text index
+// on the stored name keys: the entities that have a word of the text's key,
+// or, when the last word is no whole word of any name, a word starting with
+// it (search as you type). They are then scored in Go, like the embedded
+// store does: 1 for the same key, at least 0.9 for a key that starts with
+// the text, else Jaro-Winkler similarity; below 0.75 is no match.
+func (s *Store) Search(ctx context.Context, q graph.SearchQuery) ([]graph.Match, error) {
+	key := graph.NameKey(q.Text)
+	if key == "" {
+		return nil, nil
+	}
+	limit := q.Limit
+	if limit <= 0 {
+		limit = 10
+	}
+	words := strings.Fields(key)
+	last := len(words) - 1
+	var terms []map[string]any
+	for i, w := range words {
+		terms = append(terms, map[string]any{"i": i, "prefix": false, "q": `name_keys:"` + w + `"`})
+		if i == last && len(w) >= 2 {
+			terms = append(terms, map[string]any{"i": i, "prefix": true, "q": "name_keys:" + w + "*"})
+		}
+	}
+	var label any
+	if q.Kind != "" {
+		label = q.Kind.Label()
+	}
+	recs, err := s.read(ctx, "searching names", `
+		UNWIND $terms AS term
+		CALL (term) {
+		  CALL db.index.fulltext.queryNodes('entity_names', term.q, {limit: $cap}) YIELD node
+		  RETURN collect(node) AS nodes
+		}
+		RETURN term.i, term.prefix, size(nodes),
+		  [n IN nodes WHERE ($country IS NULL OR n.country = $country) AND ($label IS NULL OR $label IN labels(n))]`,
+		map[string]any{"terms": terms, "cap": maxPosting + 1, "country": strValue(q.Country), "label": label})
+	if err != nil {
+		return nil, err
+	}
+	type posting struct {
+		n    int
+		hits []graph.Entity
+	}
+	exact := make([]posting, len(words))
+	var prefix posting
+	for _, r := range recs {
+		p := posting{n: int(r.Values[2].(int64))}
+		for _, v := range r.Values[3].([]any) {
+			p.hits = append(p.hits, entityOf(v.(neo4j.Node)))
+		}
+		if r.Values[1].(bool) {
+			prefix = p
+		} else {
+			exact[int(r.Values[0].(int64))] = p
+		}
+	}
+	cands := map[string]graph.Entity{}
+	for i, w := range words {
+		p := exact[i]
+		has := func(word string) bool { return word == w }
+		if p.n == 0 && i == last && len(w) >= 2 {
+			p = prefix
+			p.n = min(p.n, maxPosting)
+			has = func(word string) bool { return strings.HasPrefix(word, w) }
+		}
+		if p.n > maxPosting && len(words) > 1 {
+			continue
+		}
+		for _, e := range p.hits {
+			if hasWord(e, has) {
+				cands[e.ID] = e
+			}
+		}
+	}
+	jw := metrics.NewJaroWinkler()
+	jw.CaseSensitive = false
+	var out []graph.Match
+	for _, e := range cands {
+		best := graph.Match{Entity: e}
+		for _, n := range append([]string{e.Name}, e.Aliases...) {
+			k := graph.NameKey(n)
+			score := jw.Compare(key, k)
+			if k == key {
+				score = 1
+			} else if strings.HasPrefix(k, key) {
+				score = max(score, 0.9)
+			}
+			if score > best.Score {
+				best.Score, best.Matched = score, n
+			}
+		}
+		if best.Score >= 0.75 {
+			out = append(out, best)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Score != out[j].Score {
+			return out[i].Score > out[j].Score
+		}
+		return out[i].Entity.ID < out[j].Entity.ID
+	})
+	if len(out) > limit {
+		out = out[:limit]
+	}
+	return out, nil
+}
+
+// hasWord reports whether a word of one of the entity's name keys passes.
+func hasWord(e graph.Entity, pass func(string) bool) bool {
+	for _, n := range append([]string{e.Name}, e.Aliases...) {
+		for _, w := range strings.Fields(graph.NameKey(n)) {
+			if pass(w) {
+				return true
+			}
+		}
+	}
+	return false
+}
