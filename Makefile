@@ -1,7 +1,7 @@
 # The README's test command is `make test`; .ci/run calls it too.
 GO ?= go
 PKGS := ./...
-STATICCHECK := $(GO) run honnef.co/go/tools/cmd/staticcheck@2026.2.2
+STATICCHECK := $(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
 .PHONY: test vet lint fmt-check build run
 
