@@ -6,7 +6,8 @@ STATICCHECK := $(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2
 .PHONY: test vet lint fmt-check build run
 
 test: fmt-check vet lint
-	$(GO) test -race -count=1 $(PKGS)
+	# -p 1: the Neo4j tests of several packages share one database.
+	$(GO) test -race -count=1 -p 1 $(PKGS)
 
 vet:
 	$(GO) vet $(PKGS)
