@@ -2,10 +2,13 @@ package api
 
 import (
 	"bytes"
+	"crypto/rand"
 	"crypto/sha256"
 	"crypto/subtle"
+	"encoding/base64"
 	"encoding/hex"
 	"fmt"
+	"net/http"
 	"os"
 	"slices"
 	"strings"
@@ -214,4 +217,73 @@ func bearer(h string) (string, bool) {
 	scheme, token, ok := strings.Cut(strings.TrimSpace(h), " ")
 	token = strings.TrimSpace(token)
 	return token, ok && strings.EqualFold(scheme, "Bearer") && token != ""
+}
+
+// KeyInfo is what the API tells admins about a key: never its hash.
+type KeyInfo struct {
+	Name string `json:"name"`
+	Role Role   `json:"role"`
+}
+
+// List returns the configured keys' names and roles.
+func (k *Keys) List() []KeyInfo {
+	out := []KeyInfo{}
+	if k != nil {
+		for _, key := range k.keys {
+			out = append(out, KeyInfo{Name: key.Name, Role: key.Role})
+		}
+	}
+	return out
+}
+
+// NewKey makes a random key for name and role and returns it with the
+// entry a keys file keeps for it. The key is shown once; only its hash is kept.
+func NewKey(name string, role Role) (string, Key, error) {
+	if name == "" || strings.ContainsAny(name, ":,") {
+		return "", Key{}, graph.Errorf(graph.EINVALID, "key name %q: give a name without ':' or ','", name)
+	}
+	if !role.valid() {
+		return "", Key{}, graph.Errorf(graph.EINVALID, "unknown role %q (expected viewer, investigator, screening or admin)", role)
+	}
+	raw := make([]byte, 32)
+	if _, err := rand.Read(raw); err != nil {
+		return "", Key{}, err
+	}
+	key := "hk_" + base64.RawURLEncoding.EncodeToString(raw)
+	return key, Key{Name: name, Role: role, SHA256: HashKey(key)}, nil
+}
+
+// AddToFile appends key to the keys file at path, creating it, and refuses
+// a name the file already has.
+func AddToFile(path string, key Key) error {
+	var list []Key
+	if data, err := os.ReadFile(path); err == nil {
+		k, err := ParseKeys(data)
+		if err != nil {
+			return fmt.Errorf("keys file %s: %w", path, err)
+		}
+		list = k.keys
+	} else if !os.IsNotExist(err) {
+		return err
+	}
+	if _, err := newKeys(append(list, key)); err != nil {
+		return fmt.Errorf("keys file %s: %w", path, err)
+	}
+	list = append(list, key)
+	data, err := yaml.Marshal(list)
+	if err != nil {
+		return err
+	}
+	tmp := path + ".tmp"
+	if err := os.WriteFile(tmp, data, 0o600); err != nil {
+		return err
+	}
+	return os.Rename(tmp, path)
+}
+
+// handleKeys lists the keys' names and roles for admins.
+func handleKeys(deps Deps) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		respond(c, http.StatusOK, gin.H{"keys": deps.Keys.List()})
+	}
 }

@@ -35,6 +35,7 @@ var access = map[string][]api.Role{
 	"GET /api/v1/uploads":                   {api.Viewer, api.Investigator, api.Admin},
 	"GET /api/v1/uploads/:id":               {api.Viewer, api.Investigator, api.Admin},
 	"GET /api/v1/audit":                     {api.Admin},
+	"GET /api/v1/keys":                      {api.Admin},
 }
 
 var public = map[string]bool{"GET /healthz": true, "GET /readyz": true, "GET /api/v1/openapi.yaml": true}

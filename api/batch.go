@@ -17,6 +17,7 @@ import (
 
 	"github.com/hopcheck/hopcheck/graph"
 	"github.com/hopcheck/hopcheck/graph/exposure"
+	"github.com/hopcheck/hopcheck/importer"
 )
 
 // maxBatch bounds the counterparties of one batch screening.
@@ -27,11 +28,14 @@ const (
 	csvType  = "text/csv"
 )
 
-// batchResult is one counterparty's screening, or why it could not be screened.
+// batchResult is one row's screening, or why it could not be screened: a
+// counterparty's Screening, or a transaction's Assessment.
 type batchResult struct {
-	Row   int          `json:"row,omitempty"` // the spreadsheet row (CSV: line), for file input
-	Error *errorDetail `json:"error,omitempty"`
+	Row         int          `json:"row,omitempty"` // the spreadsheet row (CSV: line), for file input
+	Error       *errorDetail `json:"error,omitempty"`
+	Transaction string       `json:"transaction_id,omitempty"`
 	*exposure.Screening
+	*graph.Assessment `json:"assessment,omitempty"`
 
 	index int // of the data row in the table
 }
@@ -77,12 +81,16 @@ func handleScreenBatch(deps Deps, m *metrics) gin.HandlerFunc {
 			respondErr(c, err)
 			return
 		}
-		qs, at, err := t.queries()
-		if err != nil {
-			respondErr(c, err)
-			return
+		var results []batchResult
+		if t.has("buyer") {
+			results, err = assessTransactions(c.Request.Context(), deps, m, fh.Filename, data, t)
+		} else {
+			var qs []screenRequest
+			var at []position
+			if qs, at, err = t.queries(); err == nil {
+				results, err = screenAll(c.Request.Context(), deps, m, qs, at)
+			}
 		}
-		results, err := screenAll(c.Request.Context(), deps, m, qs, at)
 		if err != nil {
 			respondErr(c, err)
 			return
@@ -137,6 +145,50 @@ func screenAll(ctx context.Context, deps Deps, m *metrics, reqs []screenRequest,
 		out[i].Error = &errorDetail{Code: graph.EINVALID, Message: graph.ErrorMessage(err)}
 	}
 	return out, nil
+}
+
+// assessTransactions reads a ledger of transactions with the importer —
+// the same columns, values and name resolution as an upload — and assesses
+// each without writing anything. A row the importer rejects rejects the batch.
+func assessTransactions(ctx context.Context, deps Deps, m *metrics, name string, data []byte, t *table) ([]batchResult, error) {
+	u, rep, err := importer.Read(ctx, deps.Store, []importer.File{{Name: name, Data: data}}, importer.Options{Kind: string(importer.Transactions)})
+	if err != nil {
+		return nil, err
+	}
+	if rep.Rejected {
+		msgs := make([]string, 0, 3)
+		for _, e := range rep.Errors[:min(3, len(rep.Errors))] {
+			msgs = append(msgs, e.String())
+		}
+		return nil, invalid("the ledger has %d errors: %s", len(rep.Errors)+rep.MoreErrors, strings.Join(msgs, "; "))
+	}
+	if len(u.Transactions) == 0 || len(u.Transactions) > maxBatch {
+		return nil, invalid("give 1 to %d transactions, one a row; found %d", maxBatch, len(u.Transactions))
+	}
+	as, err := deps.Evaluator.Assess(ctx, u.Transactions)
+	if err != nil {
+		return nil, err
+	}
+	index := make(map[int]int, len(t.nums))
+	for i, n := range t.nums {
+		index[n] = i
+	}
+	out := make([]batchResult, len(as))
+	for i, tx := range u.Transactions {
+		out[i] = batchResult{Row: tx.Source.Row, Transaction: tx.ID, Assessment: &as[i], index: index[tx.Source.Row]}
+		m.screenings.WithLabelValues(string(as[i].Verdict)).Inc()
+	}
+	return out, nil
+}
+
+// has reports whether the table has a column with the normalised header.
+func (t *table) has(header string) bool {
+	for _, h := range t.header {
+		if normHeader(h) == header {
+			return true
+		}
+	}
+	return false
 }
 
 // table is an uploaded spreadsheet's first sheet.
@@ -269,21 +321,24 @@ func resultCells(r batchResult) []string {
 	if r.Error != nil {
 		return []string{"error", "", "", "", "", "", r.Error.Message}
 	}
-	s := r.Screening
+	a := r.Assessment
 	var id, name, score string
-	if s.Entity != nil {
-		id, name = s.Entity.ID, s.Entity.Name
-		score = strconv.FormatFloat(s.Matches[0].Score, 'f', 3, 64)
+	if s := r.Screening; s != nil {
+		a = &s.Assessment
+		if s.Entity != nil {
+			id, name = s.Entity.ID, s.Entity.Name
+			score = strconv.FormatFloat(s.Matches[0].Score, 'f', 3, 64)
+		}
 	}
 	var ends []string
-	for _, x := range s.Exposures {
+	for _, x := range a.Exposures {
 		hops := "hops"
 		if x.Hops == 1 {
 			hops = "hop"
 		}
 		ends = append(ends, fmt.Sprintf("%s (%s, %d %s)", x.EndUser.Name, x.EndUser.ID, x.Hops, hops))
 	}
-	return []string{string(s.Verdict), string(s.Severity), id, name, score, strings.Join(ends, "; "), strings.Join(s.Reasons, " ")}
+	return []string{string(a.Verdict), string(a.Severity), id, name, score, strings.Join(ends, "; "), strings.Join(a.Reasons, " ")}
 }
 
 // neutralise keeps a cell from being read as a formula by a spreadsheet.

@@ -140,3 +140,42 @@ func TestFlagsExport(t *testing.T) {
 	}
 	s.mustError("GET", "/api/v1/flags.xlsx?status=nope", nil, 400, graph.EINVALID)
 }
+
+// TestScreenBatchTransactions screens a ledger: transactions are read by
+// the importer, assessed, and nothing is written.
+func TestScreenBatchTransactions(t *testing.T) {
+	s := mustServer(t, true)
+	before, _ := s.store.Stats(t.Context())
+	ledger := "id;date;buyer;ship_to\r\nN-1;2024-03-05;Belsec Integration OOO;BY\r\nN-2;2024-06-01;Hanseatic Security Systems GmbH;DE\r\nN-3;2024-06-01;Hanseatic Security Systems GmbH;Myanmar\r\n"
+	w := batchFile(s, "ledger.csv", []byte(ledger), "")
+	var res struct {
+		Results []struct {
+			Row         int              `json:"row"`
+			Transaction string           `json:"transaction_id"`
+			Assessment  graph.Assessment `json:"assessment"`
+		} `json:"results"`
+	}
+	if w.Code != 200 || json.Unmarshal(w.Body.Bytes(), &res) != nil || len(res.Results) != 3 {
+		t.Fatalf("ledger: %d %s", w.Code, w.Body)
+	}
+	got := []string{}
+	for _, r := range res.Results {
+		got = append(got, r.Transaction+":"+string(r.Assessment.Severity)+":"+strings.Repeat("*", r.Row))
+	}
+	if want := []string{"N-1:critical:**", "N-2:none:***", "N-3:medium:****"}; strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Errorf("ledger results %v, want %v", got, want)
+	}
+	if after, _ := s.store.Stats(t.Context()); after.Transactions != before.Transactions {
+		t.Errorf("screening a ledger stored transactions: %d → %d", before.Transactions, after.Transactions)
+	}
+	w = batchFile(s, "ledger.csv", []byte(ledger), "text/csv")
+	rows, err := csv.NewReader(w.Body).ReadAll()
+	if err != nil || len(rows) != 4 || rows[1][4] != "block" || rows[2][4] != "clear" {
+		t.Errorf("annotated ledger: %v %v", rows, err)
+	}
+	bad := "id,date,buyer\nN-9,03/04/2024,Nobody Known\n"
+	w = batchFile(s, "ledger.csv", []byte(bad), "")
+	if w.Code != 400 || !strings.Contains(w.Body.String(), "row 2") {
+		t.Errorf("bad ledger: %d %s", w.Code, w.Body)
+	}
+}

@@ -41,4 +41,5 @@ func addRoutes(r *gin.Engine, deps Deps, m *metrics) {
 	v1.GET("/uploads/:id", readers, handleUploadJob(deps))
 
 	v1.GET("/audit", admins, handleAudit(deps))
+	v1.GET("/keys", admins, handleKeys(deps))
 }

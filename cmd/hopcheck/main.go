@@ -39,6 +39,7 @@ Usage:
 Commands:
   demo       load the built-in demo data and print its flags (-o DIR writes the demo files instead)
   import     import spreadsheets (one XLSX or several CSV files: one upload)
+  key        make an API key and add its hash to a keys file
   flags      re-evaluate every transaction and list the flags
   gen        write a synthetic data set (CSV) for benchmarks
   screen     screen a counterparty by name, country or id
@@ -58,6 +59,7 @@ Run "hopcheck COMMAND -h" for a command's flags.
 var commands = map[string]func(ctx context.Context, env *env, args []string) error{
 	"demo":     cmdDemo,
 	"import":   cmdImport,
+	"key":      cmdKey,
 	"flags":    cmdFlags,
 	"gen":      cmdGen,
 	"screen":   cmdScreen,
