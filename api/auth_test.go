@@ -8,47 +8,19 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/hopcheck/hopcheck/api"
+	"github.com/hopcheck/hopcheck/api/apitest"
 	"github.com/hopcheck/hopcheck/graph"
 )
-
-// access lists who may call each route; public routes need no key. A
-// route missing here fails the test, so every new route is decided.
-var access = map[string][]api.Role{
-	"GET /healthz":                          nil,
-	"GET /readyz":                           nil,
-	"GET /api/v1/openapi.yaml":              nil,
-	"GET /metrics":                          {api.Viewer, api.Investigator, api.Admin},
-	"POST /api/v1/screen":                   {api.Screening, api.Investigator, api.Admin},
-	"POST /api/v1/screen/batch":             {api.Screening, api.Investigator, api.Admin},
-	"GET /api/v1/entities":                  {api.Viewer, api.Investigator, api.Admin},
-	"GET /api/v1/entities/:id":              {api.Viewer, api.Investigator, api.Admin},
-	"GET /api/v1/entities/:id/neighborhood": {api.Viewer, api.Investigator, api.Admin},
-	"GET /api/v1/entities/:id/exposure":     {api.Viewer, api.Investigator, api.Admin},
-	"GET /api/v1/transactions/:id":          {api.Viewer, api.Investigator, api.Admin},
-	"GET /api/v1/flags":                     {api.Viewer, api.Investigator, api.Admin},
-	"GET /api/v1/flags.xlsx":                {api.Viewer, api.Investigator, api.Admin},
-	"GET /api/v1/flags/:id":                 {api.Viewer, api.Investigator, api.Admin},
-	"PATCH /api/v1/flags/:id":               {api.Investigator, api.Admin},
-	"GET /api/v1/stats":                     {api.Viewer, api.Investigator, api.Admin},
-	"GET /api/v1/template.xlsx":             {api.Viewer, api.Investigator, api.Admin},
-	"POST /api/v1/uploads":                  {api.Investigator, api.Admin},
-	"GET /api/v1/uploads":                   {api.Viewer, api.Investigator, api.Admin},
-	"GET /api/v1/uploads/:id":               {api.Viewer, api.Investigator, api.Admin},
-	"GET /api/v1/audit":                     {api.Admin},
-	"GET /api/v1/keys":                      {api.Admin},
-}
-
-var public = map[string]bool{"GET /healthz": true, "GET /readyz": true, "GET /api/v1/openapi.yaml": true}
 
 func TestEveryRouteEveryRole(t *testing.T) {
 	s := mustServer(t, true, withKeys(mustKeys(t)))
 	routes := s.h.(*gin.Engine).Routes()
-	if len(routes) != len(access) {
-		t.Errorf("%d routes, %d in the access table", len(routes), len(access))
+	if len(routes) != len(apitest.Access) {
+		t.Errorf("%d routes, %d in the access table", len(routes), len(apitest.Access))
 	}
 	for _, r := range routes {
 		name := r.Method + " " + r.Path
-		allowed, ok := access[name]
+		allowed, ok := apitest.Access[name]
 		if !ok {
 			t.Errorf("route %s is not in the access table", name)
 			continue
@@ -61,7 +33,7 @@ func TestEveryRouteEveryRole(t *testing.T) {
 			w := s.do(r.Method, path, map[string]string{})
 			got := w.Code
 			switch {
-			case public[name]:
+			case apitest.Public[name]:
 				if got == 401 || got == 403 {
 					t.Errorf("%s as %q: %d, want a public route", name, role, got)
 				}
