@@ -58,17 +58,38 @@ type AuditEntry struct {
 	Detail string    `json:"detail,omitempty"`
 }
 
-// JobStore keeps upload jobs and the audit log. It is apart from Store
-// until every store implements it.
+// JobStore keeps upload jobs and the audit log. Every Store is one; the
+// interface stands apart for code that needs only this part (the API's
+// upload jobs).
 type JobStore interface {
-	// SaveJob creates or replaces the job with the same id.
+	// SaveJob creates or replaces the job with the same id. A job without
+	// an id, or whose Report or Flags is not valid JSON, is EINVALID.
+	// Report and Flags come back equal as JSON, not necessarily byte for
+	// byte (a store may compact them).
 	SaveJob(ctx context.Context, j Job) error
 	// Job returns the job with the id, or ErrNotFound.
 	Job(ctx context.Context, id string) (Job, error)
-	// Jobs returns up to limit jobs (all when limit is 0), newest first.
+	// Jobs returns up to limit jobs (all when limit is 0), newest Created
+	// first, jobs created at the same instant by id descending.
 	Jobs(ctx context.Context, limit int) ([]Job, error)
 	// AppendAudit adds an entry to the audit log.
 	AppendAudit(ctx context.Context, e AuditEntry) error
-	// Audit returns up to limit entries (all when limit is 0), newest first.
+	// Audit returns up to limit entries (all when limit is 0), the last
+	// appended first, whatever their At.
 	Audit(ctx context.Context, limit int) ([]AuditEntry, error)
+}
+
+// CheckJob returns an EINVALID error when a store cannot keep j: it has no
+// id, or its Report or Flags is not valid JSON.
+func CheckJob(j Job) error {
+	if j.ID == "" {
+		return Errorf(EINVALID, "upload job without id")
+	}
+	if len(j.Report) > 0 && !json.Valid(j.Report) {
+		return Errorf(EINVALID, "upload job %q: the report is not valid JSON", j.ID)
+	}
+	if len(j.Flags) > 0 && !json.Valid(j.Flags) {
+		return Errorf(EINVALID, "upload job %q: the flags summary is not valid JSON", j.ID)
+	}
+	return nil
 }

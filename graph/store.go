@@ -2,11 +2,15 @@ package graph
 
 import "context"
 
-// Store keeps the graph. The embedded store and the Neo4j store implement
-// it and pass the same conformance suite (graph/graphtest). The rules that
-// can be written once live above it (graph/exposure); the store runs only
-// the path search, which Neo4j must do in the database.
+// Store keeps the graph, and the upload jobs and audit log beside it (see
+// JobStore), so that every server sharing a store answers alike. The
+// embedded store and the Neo4j store implement it and pass the same
+// conformance suite (graph/graphtest). The rules that can be written once
+// live above it (graph/exposure); the store runs only the path search,
+// which Neo4j must do in the database.
 type Store interface {
+	JobStore
+
 	// Apply writes an upload atomically and idempotently: either all of it
 	// is stored or none, and writing it again changes nothing. Entity rows
 	// merge into existing entities: an empty field keeps the stored value.

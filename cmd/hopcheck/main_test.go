@@ -22,12 +22,19 @@ var update = flag.Bool("update", false, "rewrite golden files")
 // code, stdout and stderr.
 func hop(t *testing.T, args ...string) (int, string, string) {
 	t.Helper()
+	return hopWith(t, nil, args...)
+}
+
+// hopWith is hop with the environment variables in env; HOME is a fresh
+// directory and every other variable is empty.
+func hopWith(t *testing.T, env map[string]string, args ...string) (int, string, string) {
+	t.Helper()
 	home := t.TempDir()
 	getenv := func(k string) string {
 		if k == "HOME" {
 			return home
 		}
-		return ""
+		return env[k]
 	}
 	var out, errOut bytes.Buffer
 	code := run(context.Background(), args, getenv, &out, &errOut)
@@ -36,7 +43,12 @@ func hop(t *testing.T, args ...string) (int, string, string) {
 
 func mustHop(t *testing.T, args ...string) string {
 	t.Helper()
-	code, out, errOut := hop(t, args...)
+	return mustHopWith(t, nil, args...)
+}
+
+func mustHopWith(t *testing.T, env map[string]string, args ...string) string {
+	t.Helper()
+	code, out, errOut := hopWith(t, env, args...)
 	if code != 0 {
 		t.Fatalf("hopcheck %s: exit %d\n%s%s", strings.Join(args, " "), code, out, errOut)
 	}

@@ -46,15 +46,10 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	jobs, ok := store.(graph.JobStore)
-	if !ok {
-		return fmt.Errorf("the %s store does not keep upload jobs yet; serve needs it", e.cfg.Store)
-	}
-
 	if _, embedded := store.(*memstore.Store); embedded {
 		// The embedded store is this process's alone (it holds the data
 		// directory's lock): a job still running in it was cut short.
-		if err := interruptStale(ctx, jobs, log); err != nil {
+		if err := interruptStale(ctx, store, log); err != nil {
 			return err
 		}
 	}
@@ -74,7 +69,7 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	defer cancelJobs()
 	bg := api.NewBackground(jobCtx)
 	srv := &http.Server{
-		Handler: api.NewServer(api.Deps{Store: store, Jobs: jobs, Evaluator: ev, Keys: keys, Logger: log, Background: bg}),
+		Handler: api.NewServer(api.Deps{Store: store, Jobs: store, Evaluator: ev, Keys: keys, Logger: log, Background: bg}),
 		// Uploads are read whole before the job starts; everything else is quick.
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       5 * time.Minute,

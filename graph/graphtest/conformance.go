@@ -28,6 +28,10 @@ func RunTests(t *testing.T, newStore func(t *testing.T) graph.Store) {
 		{"Flags", testFlags},
 		{"Stats", testStats},
 		{"ReachScenario", testReachScenario},
+		{"Jobs", testJobs},
+		{"JobsInvalid", testJobsInvalid},
+		{"Audit", testAudit},
+		{"AuditConcurrent", testAuditConcurrent},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.run(t, newStore(t)) })

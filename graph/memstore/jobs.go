@@ -8,20 +8,18 @@ import (
 	"github.com/hopcheck/hopcheck/graph"
 )
 
-var _ graph.JobStore = (*Store)(nil)
-
-// SaveJob implements graph.JobStore. Each save is one log record, so a
+// SaveJob implements graph.Store. Each save is one log record, so a
 // job's state survives a restart like the graph does.
 func (s *Store) SaveJob(ctx context.Context, j graph.Job) error {
-	if j.ID == "" {
-		return graph.Errorf(graph.EINVALID, "job without id")
+	if err := graph.CheckJob(j); err != nil {
+		return err
 	}
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
 	return s.commit(ctx, &record{Jobs: []graph.Job{j}})
 }
 
-// Job implements graph.JobStore.
+// Job implements graph.Store.
 func (s *Store) Job(ctx context.Context, id string) (graph.Job, error) {
 	var j *graph.Job
 	s.read(func(g *state) { j = g.jobs[id] })
@@ -31,7 +29,7 @@ func (s *Store) Job(ctx context.Context, id string) (graph.Job, error) {
 	return cloneJob(*j), nil
 }
 
-// Jobs implements graph.JobStore.
+// Jobs implements graph.Store.
 func (s *Store) Jobs(ctx context.Context, limit int) ([]graph.Job, error) {
 	var js []graph.Job
 	s.read(func(g *state) {
@@ -59,14 +57,14 @@ func cloneJob(j graph.Job) graph.Job {
 	return j
 }
 
-// AppendAudit implements graph.JobStore.
+// AppendAudit implements graph.Store.
 func (s *Store) AppendAudit(ctx context.Context, e graph.AuditEntry) error {
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
 	return s.commit(ctx, &record{Audit: []graph.AuditEntry{e}})
 }
 
-// Audit implements graph.JobStore.
+// Audit implements graph.Store.
 func (s *Store) Audit(ctx context.Context, limit int) ([]graph.AuditEntry, error) {
 	var out []graph.AuditEntry
 	s.read(func(g *state) {

@@ -97,6 +97,9 @@ var schema = []string{
 	"CREATE CONSTRAINT country_code IF NOT EXISTS FOR (c:Country) REQUIRE c.code IS UNIQUE",
 	"CREATE CONSTRAINT transaction_id IF NOT EXISTS FOR (t:Transaction) REQUIRE t.id IS UNIQUE",
 	"CREATE CONSTRAINT flag_transaction_id IF NOT EXISTS FOR (f:Flag) REQUIRE f.transaction_id IS UNIQUE",
+	"CREATE CONSTRAINT upload_job_id IF NOT EXISTS FOR (j:UploadJob) REQUIRE j.id IS UNIQUE",
+	"CREATE CONSTRAINT audit_log_id IF NOT EXISTS FOR (l:AuditLog) REQUIRE l.id IS UNIQUE",
+	"CREATE CONSTRAINT audit_entry_seq IF NOT EXISTS FOR (a:AuditEntry) REQUIRE a.seq IS UNIQUE",
 	// name_keys is "|key|key|…|": the NameKey of the name and of each alias.
 	"CREATE TEXT INDEX entity_name_keys IF NOT EXISTS FOR (e:Entity) ON (e.name_keys)",
 	"CREATE FULLTEXT INDEX entity_names IF NOT EXISTS FOR (e:Entity) ON EACH [e.name, e.aliases, e.name_keys]",
@@ -104,6 +107,7 @@ var schema = []string{
 	"CREATE INDEX flag_listing IF NOT EXISTS FOR (f:Flag) ON (f.severity_rank, f.transaction_id)",
 	"CREATE INDEX flag_status IF NOT EXISTS FOR (f:Flag) ON (f.status)",
 	"CREATE INDEX flag_country IF NOT EXISTS FOR (f:Flag) ON (f.country)",
+	"CREATE INDEX upload_job_created IF NOT EXISTS FOR (j:UploadJob) ON (j.created)",
 }
 
 func (s *Store) createSchema(ctx context.Context) error {

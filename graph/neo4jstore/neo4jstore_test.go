@@ -7,8 +7,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
-
 	"github.com/hopcheck/hopcheck/graph"
 	"github.com/hopcheck/hopcheck/graph/graphtest"
 	"github.com/hopcheck/hopcheck/graph/memstore"
@@ -38,26 +36,14 @@ func config(t testing.TB) neo4jstore.Config {
 // share the database, so none of them runs in parallel.
 func mustOpen(t testing.TB, cfg neo4jstore.Config) *neo4jstore.Store {
 	t.Helper()
-	ctx := context.Background()
-	driver, err := neo4j.NewDriverWithContext(cfg.URI, neo4j.BasicAuth(cfg.User, cfg.Password, ""))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer driver.Close(ctx)
-	sess := driver.NewSession(ctx, neo4j.SessionConfig{DatabaseName: cfg.Database})
-	defer sess.Close(ctx)
-	res, err := sess.Run(ctx, "MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS", nil)
-	if err == nil {
-		_, err = res.Consume(ctx)
-	}
-	if err != nil {
-		t.Fatalf("emptying the test database: %v", err)
-	}
-	s, err := neo4jstore.Open(ctx, cfg)
+	s, err := neo4jstore.Open(context.Background(), cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { s.Close() })
+	if err := s.DeleteAll(context.Background()); err != nil {
+		t.Fatalf("emptying the test database: %v", err)
+	}
 	return s
 }
 

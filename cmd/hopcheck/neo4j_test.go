@@ -1,0 +1,129 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/hopcheck/hopcheck/graph"
+	"github.com/hopcheck/hopcheck/graph/neo4jstore"
+)
+
+// neo4jEnv returns the environment that points the program at the test
+// Neo4j (NEO4J_URI, NEO4J_USER, NEO4J_PASSWORD, NEO4J_DATABASE), after
+// emptying its database. Without NEO4J_URI the test is skipped, except in
+// CI, which must never skip Neo4j silently. The tests of this package share
+// the database, so none of them runs in parallel.
+func neo4jEnv(t *testing.T) map[string]string {
+	t.Helper()
+	env := map[string]string{}
+	for _, k := range []string{"NEO4J_URI", "NEO4J_USER", "NEO4J_PASSWORD", "NEO4J_DATABASE"} {
+		env[k] = os.Getenv(k)
+	}
+	if env["NEO4J_URI"] == "" {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("NEO4J_URI is not set: CI must run the Neo4j tests (scripts/neo4j.sh start)")
+		}
+		t.Skip("NEO4J_URI is not set; start a Neo4j with scripts/neo4j.sh to run these tests")
+	}
+	ctx := context.Background()
+	s, err := neo4jstore.Open(ctx, neo4jstore.Config{URI: env["NEO4J_URI"], User: or(env["NEO4J_USER"], "neo4j"),
+		Password: env["NEO4J_PASSWORD"], Database: env["NEO4J_DATABASE"]})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if err := s.DeleteAll(ctx); err != nil {
+		t.Fatalf("emptying the test database: %v", err)
+	}
+	return env
+}
+
+func TestNeo4jDemoFlags(t *testing.T) {
+	env := neo4jEnv(t)
+	out := mustHopWith(t, env, "--store", "neo4j", "demo", "--json")
+	golden(t, "demo_flags.golden", describeFlags(t, out))
+}
+
+func TestNeo4jImportTwiceChangesNothing(t *testing.T) {
+	env := neo4jEnv(t)
+	files := t.TempDir()
+	mustHop(t, "demo", "-o", files)
+	xlsx := filepath.Join(files, "demo.xlsx")
+	written := func(out string) graph.WriteResult {
+		t.Helper()
+		var rep struct {
+			Written graph.WriteResult `json:"written"`
+		}
+		if err := json.Unmarshal([]byte(out), &rep); err != nil {
+			t.Fatalf("import report: %v\n%s", err, out)
+		}
+		return rep.Written
+	}
+	if first := written(mustHopWith(t, env, "--store", "neo4j", "import", "--json", xlsx)); first.Entities.Created != 29 {
+		t.Errorf("first import wrote %+v, want 29 entities created", first)
+	}
+	second := written(mustHopWith(t, env, "--store", "neo4j", "import", "--json", xlsx))
+	if second.Any() || second.Entities.Unchanged != 29 || second.Links.Unchanged != 24 || second.Transactions.Unchanged != 17 {
+		t.Errorf("second import wrote %+v, want everything unchanged", second)
+	}
+}
+
+func TestNeo4jScreen(t *testing.T) {
+	env := neo4jEnv(t)
+	mustHopWith(t, env, "--store", "neo4j", "demo")
+	out := mustHopWith(t, env, "--store", "neo4j", "screen", "--name", "Emerald Gulf Technologies", "--date", "2024-06-01", "--json")
+	var res struct {
+		Severity graph.Severity `json:"severity"`
+		Verdict  graph.Verdict  `json:"verdict"`
+		Matches  []struct {
+			ID string `json:"id"`
+		} `json:"matches"`
+	}
+	if err := json.Unmarshal([]byte(out), &res); err != nil {
+		t.Fatal(err)
+	}
+	if res.Severity != graph.High || res.Verdict != graph.Review || len(res.Matches) == 0 || res.Matches[0].ID != "ORG-EMG" {
+		t.Errorf("screen: %s", out)
+	}
+}
+
+func TestNeo4jServe(t *testing.T) {
+	env := neo4jEnv(t)
+	url, stop := serving(t, env, "--store", "neo4j")
+	if code := call(t, "GET", url+"/readyz", "", "", nil, nil); code != 200 {
+		t.Errorf("readyz: %d", code)
+	}
+	// Upload jobs are kept in Neo4j too.
+	if code := call(t, "GET", url+"/api/v1/uploads", "", "", nil, nil); code != 200 {
+		t.Errorf("uploads: %d", code)
+	}
+	if code, stderr := stop(); code != 0 {
+		t.Errorf("serve exited with %d:\n%s", code, stderr)
+	}
+}
+
+// TestNeo4jUnreachable needs no Neo4j: nothing listens on the port.
+func TestNeo4jUnreachable(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	uri := "bolt://" + l.Addr().String()
+	l.Close()
+	code, out, errOut := hopWith(t, map[string]string{"NEO4J_URI": uri, "NEO4J_PASSWORD": "secret-password"},
+		"--store", "neo4j", "flags")
+	if code != 1 {
+		t.Errorf("exit code %d, want 1", code)
+	}
+	if out != "" || strings.Count(errOut, "\n") != 1 || !strings.Contains(errOut, uri) || !strings.Contains(errOut, "unreachable") {
+		t.Errorf("stdout %q, stderr %q: want one line naming %s as unreachable", out, errOut, uri)
+	}
+	if strings.Contains(errOut, "secret-password") {
+		t.Errorf("stderr %q shows the password", errOut)
+	}
+}
