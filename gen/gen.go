@@ -1,9 +1,30 @@
 // Package gen writes synthetic data sets in the spreadsheet format of
-// SPEC §2, for benchmarks and load tests: deterministic for a seed, and
-// shaped like the real thing — government hierarchies with state
-// enterprises, holding pyramids with cross-holdings, distribution trees
-// from manufacturers down to resellers, officers and their relatives,
-// agents, validity windows, and a ledger of transactions.
+// SPEC §2, for benchmarks and load tests. A data set is deterministic for a
+// seed and shaped like a real sales network, which is sparse and regional
+// (docs/BENCHMARKS.md describes the shape and its figures):
+//
+//   - countries in five regions; ten restrictive countries hold about a
+//     tenth of the entities;
+//   - government hierarchies per country: ministries, units PART_OF them,
+//     state enterprises; bodies of restrictive countries are restrictive
+//     unless one in twenty says no, and one in fifty elsewhere says yes;
+//   - distribution trees: manufacturers supply distributors (anywhere),
+//     distributors, resellers and integrators supply the resellers,
+//     integrators and end customers of their country (one sale in eight
+//     goes elsewhere in the region, one in a hundred anywhere), and
+//     integrators and resellers supply the government bodies of their
+//     country;
+//   - ownership pyramids: holdings own subsidiaries of their country with
+//     percentages (some unknown), sometimes through sub-holdings, with a
+//     few cross-holdings; private owners; state enterprises with stakes,
+//     rarely abroad;
+//   - people: directors control companies, officials hold office in
+//     government bodies, relatives and associates link them; a few
+//     companies act as agents of government bodies;
+//   - one link in ten has a validity window;
+//   - a ledger of one transaction per ten entities: manufacturers sell to
+//     distributors, resellers and integrators; one in ten declares an
+//     end-user, one in twenty ships outside the buyer's country.
 package gen
 
 import (
@@ -19,6 +40,7 @@ import (
 type Config struct {
 	Entities int    // about this many entities; links are about three times as many
 	Seed     uint64 // the same seed gives the same files
+	XLSX     bool   // also write the same rows as one workbook, hopcheck.xlsx
 }
 
 // Counts says what was written.
@@ -31,20 +53,40 @@ func (c Counts) Rows() int {
 	return c.Organizations + c.Persons + c.GovernmentBodies + c.Countries + c.Links + c.Transactions
 }
 
-var countryCodes = []string{
-	"DE", "NL", "FR", "GB", "US", "CA", "SE", "FI", "PL", "CZ", "IT", "ES", "PT", "IE", "AT", "CH", "BE", "DK",
-	"NO", "EE", "CY", "RS", "TR", "KZ", "IN", "BR", "MX", "ZA", "KE", "NG", "SG", "JP", "KR", "AU",
-	"BY", "UZ", "MM", "AE", "VN", "EG", "IR", "TM", "TJ", "AZ",
+type country struct {
+	code        string
+	region      int
+	restrictive bool
 }
 
-// restrictive are the countries the generator marks restrictive (last 10).
-func restrictive(code string) bool {
-	for _, c := range countryCodes[len(countryCodes)-10:] {
-		if c == code {
-			return true
+// countries by region: Europe, Americas, Asia-Pacific, Middle East and
+// Central Asia, Africa. The restrictive ones are the same as before the
+// regions were added, so that ids and scores stay comparable.
+var countries = func() []country {
+	regions := [][]string{
+		{"DE", "NL", "FR", "GB", "SE", "FI", "PL", "CZ", "IT", "ES", "PT", "IE", "AT", "CH", "BE", "DK", "NO", "EE"},
+		{"US", "CA", "BR", "MX"},
+		{"JP", "KR", "AU", "SG", "IN", "VN", "MM"},
+		{"CY", "RS", "TR", "KZ", "AE", "EG", "BY", "UZ", "IR", "TM", "TJ", "AZ"},
+		{"ZA", "KE", "NG"},
+	}
+	restrictive := map[string]bool{"BY": true, "UZ": true, "MM": true, "AE": true, "VN": true, "EG": true, "IR": true, "TM": true, "TJ": true, "AZ": true}
+	var cs []country
+	for r, codes := range regions {
+		for _, c := range codes {
+			cs = append(cs, country{c, r, restrictive[c]})
 		}
 	}
-	return false
+	return cs
+}()
+
+// countryWeight is a country's share of the entities, relative: a
+// restrictive country has a third of the others' share.
+func countryWeight(c country) int {
+	if c.restrictive {
+		return 1
+	}
+	return 3
 }
 
 var (
@@ -57,241 +99,492 @@ var (
 	bodies   = []string{"Ministry of Interior", "State Security Committee", "National Police", "Border Service", "Ministry of Defence", "Communications Regulator", "Investigative Committee", "Presidential Guard"}
 	units    = []string{"Technical Department", "Regional Directorate", "Operational Unit", "Procurement Office", "Cyber Division", "Surveillance Centre"}
 	caps     = []string{"sensors", "biometric identification", "data analytics", "internet surveillance", "non-cooperative location tracking", "recording devices"}
+	kinsfolk = []string{"spouse", "brother", "sister", "son", "daughter", "associate"}
 )
 
-type writer struct {
-	f *os.File
-	w *csv.Writer
-}
-
-func create(dir, name string, header ...string) (*writer, error) {
-	f, err := os.Create(filepath.Join(dir, name))
-	if err != nil {
-		return nil, err
-	}
-	w := &writer{f: f, w: csv.NewWriter(f)}
-	return w, w.w.Write(header)
-}
-
-func (w *writer) row(cells ...string) { _ = w.w.Write(cells) }
-
-func (w *writer) close() error {
-	w.w.Flush()
-	if err := w.w.Error(); err != nil {
-		w.f.Close()
-		return err
-	}
-	return w.f.Close()
+// sheets are the files written, with their headers, in the order an
+// import reads them best (references after what they name).
+var sheets = []struct {
+	name, sheet string
+	header      []string
+}{
+	{"countries.csv", "Countries", []string{"country", "restrictive", "score", "basis"}},
+	{"organizations.csv", "Organizations", []string{"id", "name", "aliases", "country", "role", "registration_id"}},
+	{"persons.csv", "Persons", []string{"id", "name", "country", "position"}},
+	{"government_bodies.csv", "Government bodies", []string{"id", "name", "country", "kind", "parent", "restrictive", "basis"}},
+	{"links.csv", "Links", []string{"from", "to", "type", "percent", "role", "valid_from", "valid_to", "evidence"}},
+	{"transactions.csv", "Transactions", []string{"id", "date", "buyer", "seller", "end_user", "ship_to", "product", "capability", "quantity", "value", "currency"}},
 }
 
 // Write writes countries.csv, organizations.csv, persons.csv,
-// government_bodies.csv, links.csv and transactions.csv into dir.
+// government_bodies.csv, links.csv and transactions.csv into dir, and
+// hopcheck.xlsx with the same rows when cfg.XLSX is set.
 func Write(dir string, cfg Config) (Counts, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return Counts{}, err
 	}
-	g := &generator{r: rand.New(rand.NewPCG(cfg.Seed, cfg.Seed^0x9e3779b97f4a7c15)), n: max(cfg.Entities, 100)}
-	return g.write(dir)
+	out := make([]sink, len(sheets))
+	var book *workbook
+	if cfg.XLSX {
+		var err error
+		if book, err = newWorkbook(); err != nil {
+			return Counts{}, err
+		}
+		defer book.close()
+	}
+	files := make([]*os.File, 0, len(sheets))
+	defer func() {
+		for _, f := range files {
+			f.Close()
+		}
+	}()
+	for i, s := range sheets {
+		f, err := os.Create(filepath.Join(dir, s.name))
+		if err != nil {
+			return Counts{}, err
+		}
+		files = append(files, f)
+		w := csv.NewWriter(f)
+		var sh *sheetWriter
+		if book != nil {
+			if sh, err = book.sheet(s.sheet); err != nil {
+				return Counts{}, err
+			}
+		}
+		out[i] = sink{csv: w, sheet: sh}
+		if err := out[i].row(s.header...); err != nil {
+			return Counts{}, err
+		}
+	}
+	g := &generator{r: rand.New(rand.NewPCG(cfg.Seed, cfg.Seed^0x9e3779b97f4a7c15)), n: max(cfg.Entities, 100), out: out, seen: map[string]struct{}{}}
+	g.write()
+	if g.err != nil {
+		return g.c, g.err
+	}
+	for i, s := range out {
+		s.csv.Flush()
+		if err := s.csv.Error(); err != nil {
+			return g.c, err
+		}
+		if err := files[i].Close(); err != nil {
+			return g.c, err
+		}
+	}
+	files = nil
+	if book != nil {
+		if err := book.save(filepath.Join(dir, "hopcheck.xlsx")); err != nil {
+			return g.c, err
+		}
+	}
+	return g.c, nil
 }
 
+// sink is one kind of row: its CSV file and, optionally, its sheet.
+type sink struct {
+	csv   *csv.Writer
+	sheet *sheetWriter
+}
+
+func (s sink) row(cells ...string) error {
+	if err := s.csv.Write(cells); err != nil {
+		return err
+	}
+	if s.sheet != nil {
+		return s.sheet.row(cells)
+	}
+	return nil
+}
+
+const (
+	sCountries = iota
+	sOrganizations
+	sPersons
+	sGovernment
+	sLinks
+	sTransactions
+)
+
+// Organization roles.
+const (
+	manufacturer = iota
+	distributor
+	reseller
+	integrator
+	holding
+	customer // an end customer: buys, sells to nobody
+)
+
+var roleNames = []string{"manufacturer", "distributor", "reseller", "integrator", "holding", "other"}
+
 type generator struct {
-	r *rand.Rand
-	n int
-	c Counts
+	r   *rand.Rand
+	n   int
+	out []sink
+	err error
+	c   Counts
+
+	picker []int               // country indexes, each repeated by its weight
+	seen   map[string]struct{} // keys of the links written
+
+	govCountry []int
+	govRoots   [][]int // per country: its ministries
+	govAll     [][]int // per country: every body that buys (not state enterprises)
+	stateEnts  [][]int // per country: its state enterprises
+
+	orgCountry []int
+	orgRole    []int
+	byCountry  [][][]int // country → role → organizations
+	byRegion   [][][]int // region → role → organizations
+}
+
+func (g *generator) row(sheet int, cells ...string) {
+	if g.err == nil {
+		g.err = g.out[sheet].row(cells...)
+	}
 }
 
 func (g *generator) pick(xs []string) string { return xs[g.r.IntN(len(xs))] }
+
+func (g *generator) chance(oneIn int) bool { return g.r.IntN(oneIn) == 0 }
 
 func (g *generator) date(fromYear, years int) string {
 	return fmt.Sprintf("%04d-%02d-%02d", fromYear+g.r.IntN(years), 1+g.r.IntN(12), 1+g.r.IntN(28))
 }
 
-func (g *generator) write(dir string) (Counts, error) {
-	files := map[string]*writer{}
-	open := func(name string, header ...string) error {
-		w, err := create(dir, name, header...)
-		files[name] = w
-		return err
-	}
-	for _, spec := range [][]string{
-		{"countries.csv", "country", "restrictive", "score", "basis"},
-		{"organizations.csv", "id", "name", "aliases", "country", "role", "registration_id"},
-		{"persons.csv", "id", "name", "country", "position"},
-		{"government_bodies.csv", "id", "name", "country", "kind", "parent", "restrictive", "basis"},
-		{"links.csv", "from", "to", "type", "percent", "role", "valid_from", "valid_to", "evidence"},
-		{"transactions.csv", "id", "date", "buyer", "seller", "end_user", "ship_to", "product", "capability", "quantity", "value", "currency"},
-	} {
-		if err := open(spec[0], spec[1:]...); err != nil {
-			return g.c, err
-		}
-	}
-	defer func() {
-		for _, w := range files {
-			w.f.Close()
-		}
-	}()
-	cw, ow, pw, gw, lw, tw := files["countries.csv"], files["organizations.csv"], files["persons.csv"], files["government_bodies.csv"], files["links.csv"], files["transactions.csv"]
+func (g *generator) country() int { return g.picker[g.r.IntN(len(g.picker))] }
 
-	for _, c := range countryCodes {
+func orgID(i int) string { return "O" + strconv.Itoa(i) }
+func govID(i int) string { return "G" + strconv.Itoa(i) }
+func perID(i int) string { return "P" + strconv.Itoa(i) }
+
+// any returns a random element of xs, or -1 when it is empty.
+func (g *generator) any(xs []int) int {
+	if len(xs) == 0 {
+		return -1
+	}
+	return xs[g.r.IntN(len(xs))]
+}
+
+// link writes one link; one in ten has a validity window, half of those closed.
+func (g *generator) link(from, to, typ, pct, role string) {
+	if from == to {
+		return
+	}
+	validFrom, validTo := "", ""
+	if g.chance(10) {
+		validFrom = g.date(2010, 10)
+		if g.chance(2) {
+			validTo = g.date(2020, 6)
+		}
+	}
+	key := typ + "|" + from + "|" + to + "|" + role + "|" + validFrom // graph.Link.Key
+	if _, dup := g.seen[key]; dup {
+		return // one fact per key: a second row would restate it differently
+	}
+	g.seen[key] = struct{}{}
+	g.c.Links++
+	g.row(sLinks, from, to, typ, pct, role, validFrom, validTo, "synthetic row "+strconv.Itoa(g.c.Links+1))
+}
+
+func (g *generator) write() {
+	for i, c := range countries {
+		for range countryWeight(c) {
+			g.picker = append(g.picker, i)
+		}
 		score := 60 + g.r.IntN(40)
-		if restrictive(c) {
+		if c.restrictive {
 			score = 3 + g.r.IntN(17)
 		}
-		cw.row(c, strconv.FormatBool(restrictive(c)), strconv.Itoa(score), "synthetic score")
+		g.row(sCountries, c.code, strconv.FormatBool(c.restrictive), strconv.Itoa(score), "synthetic score")
 		g.c.Countries++
 	}
-
-	nGov := g.n / 10
-	nPer := g.n / 5
+	nGov := g.n / 20
+	nPer := g.n / 4
 	nOrg := g.n - nGov - nPer
-	link := func(from, to, typ, pct, role string) {
-		if from == to {
-			return
-		}
-		validFrom, validTo := "", ""
-		if g.r.IntN(10) == 0 {
-			validFrom = g.date(2010, 10)
-			if g.r.IntN(2) == 0 {
-				validTo = g.date(2020, 6)
-			}
-		}
-		lw.row(from, to, typ, pct, role, validFrom, validTo, "synthetic row "+strconv.Itoa(g.c.Links+2))
-		g.c.Links++
-	}
+	g.government(nGov)
+	g.organizations(nOrg)
+	g.distribution()
+	g.ownership()
+	g.people(nPer)
+	g.agents()
+	g.transactions(g.n / 10)
+}
 
-	// Government bodies: per country a few roots, units under them, and
-	// state enterprises. About one in twenty of a restrictive country's
-	// bodies says restrictive = no; a few elsewhere say yes.
-	govs := make([]string, nGov)
-	govCountry := make([]string, nGov)
-	for i := range govs {
-		id := "G" + strconv.Itoa(i)
-		c := g.pick(countryCodes)
-		govs[i], govCountry[i] = id, c
-		kind, name, parent := "ministry", g.pick(bodies), ""
-		if i >= len(countryCodes) && g.r.IntN(3) > 0 {
-			p := g.r.IntN(i)
-			parent, c = govs[p], govCountry[p]
-			govCountry[i] = c
-			kind, name = "police", g.pick(units)
+// government writes per country a few ministries, units under them and
+// state enterprises.
+func (g *generator) government(n int) {
+	nc := len(countries)
+	g.govRoots, g.govAll, g.stateEnts = make([][]int, nc), make([][]int, nc), make([][]int, nc)
+	g.govCountry = make([]int, n)
+	for i := range n {
+		c := g.country()
+		if i < nc {
+			c = i // every country has a ministry
 		}
-		if g.r.IntN(5) == 0 {
-			kind, name = "state_enterprise", g.pick(stems)+g.pick(suffixes)+" State "+g.pick(nouns)
+		g.govCountry[i] = c
+		kind, name, parent := "ministry", g.pick(bodies), ""
+		switch roots := g.govRoots[c]; {
+		case len(roots) == 0 || (len(roots) < 4 && g.chance(8)):
+			g.govRoots[c] = append(g.govRoots[c], i)
+			g.govAll[c] = append(g.govAll[c], i)
+		case g.chance(4):
+			kind, name, parent = "state_enterprise", g.pick(stems)+g.pick(suffixes)+" State "+g.pick(nouns), govID(g.any(roots))
+			g.stateEnts[c] = append(g.stateEnts[c], i)
+		default:
+			kind, name, parent = "police", g.pick(units), govID(g.any(g.govAll[c]))
+			g.govAll[c] = append(g.govAll[c], i)
 		}
 		flag, basis := "", ""
-		if restrictive(c) && g.r.IntN(20) == 0 {
+		if countries[c].restrictive && g.chance(20) {
 			flag, basis = "no", "civil body"
-		} else if !restrictive(c) && g.r.IntN(50) == 0 {
+		} else if !countries[c].restrictive && g.chance(50) {
 			flag, basis = "yes", "documented abuses"
 		}
-		gw.row(id, fmt.Sprintf("%s %d (%s)", name, i, c), c, kind, parent, flag, basis)
+		g.row(sGovernment, govID(i), fmt.Sprintf("%s %d (%s)", name, i, countries[c].code), countries[c].code, kind, parent, flag, basis)
 		g.c.GovernmentBodies++
 	}
+}
 
-	// Organizations: a tenth manufacturers, then distributors, resellers, integrators, holdings.
-	orgs := make([]string, nOrg)
-	for i := range orgs {
-		id := "O" + strconv.Itoa(i)
-		orgs[i] = id
-		role := "reseller"
-		switch x := g.r.IntN(20); {
+func (g *generator) organizations(n int) {
+	g.orgCountry, g.orgRole = make([]int, n), make([]int, n)
+	g.byCountry = make([][][]int, len(countries))
+	for i := range g.byCountry {
+		g.byCountry[i] = make([][]int, len(roleNames))
+	}
+	g.byRegion = make([][][]int, 5)
+	for i := range g.byRegion {
+		g.byRegion[i] = make([][]int, len(roleNames))
+	}
+	for i := range n {
+		role := customer
+		switch x := g.r.IntN(100); {
 		case x < 2:
-			role = "manufacturer"
-		case x < 6:
-			role = "distributor"
-		case x < 9:
-			role = "integrator"
-		case x < 12:
-			role = "holding"
+			role = manufacturer
+		case x < 8:
+			role = distributor
+		case x < 28:
+			role = reseller
+		case x < 40:
+			role = integrator
+		case x < 52:
+			role = holding
 		}
+		c := g.country()
+		if role == manufacturer && countries[c].restrictive && !g.chance(4) {
+			c = g.country() // few manufacturers in restrictive countries
+		}
+		g.orgCountry[i], g.orgRole[i] = c, role
+		g.byCountry[c][role] = append(g.byCountry[c][role], i)
+		g.byRegion[countries[c].region][role] = append(g.byRegion[countries[c].region][role], i)
 		name := fmt.Sprintf("%s%s %s %d %s", g.pick(stems), g.pick(suffixes), g.pick(nouns), i, g.pick(forms))
 		alias := ""
-		if g.r.IntN(8) == 0 {
+		if g.chance(8) {
 			alias = fmt.Sprintf("%s%s %d", g.pick(stems), g.pick(suffixes), i)
 		}
-		ow.row(id, name, alias, g.pick(countryCodes), role, "REG-"+strconv.Itoa(1000000+i))
+		g.row(sOrganizations, orgID(i), name, alias, countries[c].code, roleNames[role], "REG-"+strconv.Itoa(1000000+i))
 		g.c.Organizations++
 	}
+}
 
-	// Ownership pyramids: each organization has one or two owners among
-	// earlier organizations or state enterprises; percentages, some unknown.
-	for i := 1; i < nOrg; i++ {
-		owners := 1 + g.r.IntN(2)
-		left := 100
-		prev := ""
-		for k := 0; k < owners && left > 0; k++ {
-			owner := orgs[g.r.IntN(i)]
-			if g.r.IntN(15) == 0 {
-				owner = govs[g.r.IntN(nGov)]
-			}
-			if owner == prev {
-				continue
-			}
-			prev = owner
-			pct := ""
-			if g.r.IntN(8) > 0 {
-				p := 1 + g.r.IntN(left)
-				left -= p
-				pct = strconv.Itoa(p)
-			}
-			link(owner, orgs[i], "owns", pct, "")
-		}
-		if g.r.IntN(50) == 0 { // a cross-holding back up the pyramid
-			link(orgs[i], orgs[g.r.IntN(i)], "owns", strconv.Itoa(1+g.r.IntN(30)), "")
+// supplier picks a supplier of role for organization i: of its country
+// seven times in eight, else of its region; one sale in a hundred
+// crosses regions.
+func (g *generator) supplier(i, role int) int {
+	c := g.orgCountry[i]
+	if g.chance(100) {
+		return g.any(g.byRegion[g.r.IntN(len(g.byRegion))][role])
+	}
+	if s := g.any(g.byCountry[c][role]); s >= 0 && !g.chance(8) {
+		return s
+	}
+	return g.any(g.byRegion[countries[c].region][role])
+}
+
+// distribution writes the supply trees, each buyer naming its suppliers.
+func (g *generator) distribution() {
+	supplies := func(from, to int) {
+		if from >= 0 {
+			g.link(orgID(from), orgID(to), "supplies", "", "")
 		}
 	}
-
-	// Distribution: each organization sells to one or two others, sometimes to a government body.
-	for i := range orgs {
-		for k := 0; k < 1+g.r.IntN(2); k++ {
-			if g.r.IntN(12) == 0 {
-				link(orgs[i], govs[g.r.IntN(nGov)], "supplies", "", "")
-			} else {
-				link(orgs[i], orgs[g.r.IntN(nOrg)], "supplies", "", "")
+	for i, role := range g.orgRole {
+		switch role {
+		case distributor:
+			for range 1 + g.r.IntN(3) {
+				all := g.byRegion[g.r.IntN(len(g.byRegion))][manufacturer]
+				supplies(g.any(all), i)
+			}
+		case reseller:
+			for range 1 + g.r.IntN(3) {
+				supplies(g.supplier(i, distributor), i)
+			}
+		case integrator:
+			supplies(g.supplier(i, distributor), i)
+			for range g.r.IntN(4) {
+				supplies(g.supplier(i, reseller), i)
+			}
+		case customer:
+			for range 1 + g.r.IntN(4) {
+				from := reseller
+				if g.chance(3) {
+					from = integrator
+				}
+				supplies(g.supplier(i, from), i)
 			}
 		}
-		if g.r.IntN(40) == 0 {
-			link(orgs[i], govs[g.r.IntN(nGov)], "agent_of", "", "")
+	}
+	// Government bodies buy from integrators and resellers of their country.
+	for b, c := range g.govCountry {
+		for range g.r.IntN(5) {
+			from := g.any(g.byCountry[c][integrator])
+			if g.chance(3) || from < 0 {
+				from = g.any(g.byCountry[c][reseller])
+			}
+			if from >= 0 {
+				g.link(orgID(from), govID(b), "supplies", "", "")
+			}
 		}
 	}
+}
 
-	// People: directors control organizations, officials hold office in
-	// government bodies, and some are related.
-	for i := 0; i < nPer; i++ {
-		id := "P" + strconv.Itoa(i)
-		position := "director"
-		if g.r.IntN(3) == 0 {
+// ownership writes the holding pyramids, cross-holdings and state stakes.
+func (g *generator) ownership() {
+	owns := func(owner string, i int, pct int) {
+		p := ""
+		if pct > 0 && !g.chance(8) {
+			p = strconv.Itoa(pct)
+		}
+		g.link(owner, orgID(i), "owns", p, "")
+	}
+	for i, role := range g.orgRole {
+		c := g.orgCountry[i]
+		// A subsidiary's parent holding: most companies have one; so do
+		// most holdings (sub-holdings), earlier ones only, so the pyramid
+		// has no cycles but the cross-holdings below.
+		if g.r.IntN(10) < 7 {
+			if h := g.any(g.byCountry[c][holding]); h >= 0 && h != i && (role != holding || h < i) {
+				pct := 51 + g.r.IntN(50)
+				owns(orgID(h), i, pct)
+				if pct < 100 && g.chance(2) {
+					if h2 := g.any(g.byCountry[c][holding]); h2 >= 0 && h2 != h && h2 != i {
+						owns(orgID(h2), i, 1+g.r.IntN(100-pct))
+					}
+				}
+			}
+		}
+		if role == holding && g.chance(30) { // a cross-holding
+			if h := g.any(g.byRegion[countries[c].region][holding]); h >= 0 && h != i {
+				owns(orgID(i), h, 1+g.r.IntN(20))
+			}
+		}
+		// State stakes: common in restrictive countries, rare abroad.
+		if countries[c].restrictive && g.chance(5) {
+			if s := g.any(g.stateEnts[c]); s >= 0 {
+				owns(govID(s), i, 10+g.r.IntN(91))
+			}
+		} else if g.chance(400) {
+			rc := g.country()
+			if s := g.any(g.stateEnts[rc]); s >= 0 {
+				owns(govID(s), i, 1+g.r.IntN(49))
+			}
+		}
+	}
+}
+
+// people writes directors, private owners, officials and their relatives.
+func (g *generator) people(n int) {
+	byCountry := make([][]int, len(countries))
+	for i := range n {
+		c := g.country()
+		id := perID(i)
+		var position string
+		switch x := g.r.IntN(20); {
+		case x < 11:
+			position = "director"
+		case x < 14:
+			position = "owner"
+		case x < 17:
 			position = "official"
+		default:
+			position = "associate"
 		}
-		pw.row(id, fmt.Sprintf("%s %s %d", g.pick(given), g.pick(family), i), g.pick(countryCodes), position)
+		g.row(sPersons, id, fmt.Sprintf("%s %s %d", g.pick(given), g.pick(family), i), countries[c].code, position)
 		g.c.Persons++
-		if position == "director" {
-			link(id, orgs[g.r.IntN(nOrg)], "controls", "", "director")
-		} else {
-			link(id, govs[g.r.IntN(nGov)], "officer_of", "", "deputy head")
+		orgs := func() int {
+			role := g.r.IntN(len(roleNames))
+			return g.any(g.byCountry[c][role])
 		}
-		if i > 0 && g.r.IntN(3) == 0 {
-			link(id, "P"+strconv.Itoa(g.r.IntN(i)), "related_to", "", g.pick([]string{"spouse", "brother", "sister", "associate"}))
+		switch position {
+		case "director":
+			for range 1 + g.r.IntN(3) {
+				if o := orgs(); o >= 0 {
+					g.link(id, orgID(o), "controls", "", "director")
+				}
+			}
+		case "owner":
+			for range 1 + g.r.IntN(2) {
+				if o := orgs(); o >= 0 {
+					g.link(id, orgID(o), "owns", strconv.Itoa(1+g.r.IntN(49)), "")
+				}
+			}
+		case "official":
+			if b := g.any(g.govAll[c]); b >= 0 {
+				g.link(id, govID(b), "officer_of", "", "deputy head")
+			}
+		}
+		// Relatives and associates, of the same country, one in two.
+		if p := g.any(byCountry[c]); p >= 0 && (position == "associate" || g.chance(2)) {
+			g.link(id, perID(p), "related_to", "", g.pick(kinsfolk))
+		}
+		byCountry[c] = append(byCountry[c], i)
+	}
+}
+
+// agents writes front companies acting for government bodies: a few in
+// restrictive countries, very few elsewhere.
+func (g *generator) agents() {
+	for i, c := range g.orgCountry {
+		if (countries[c].restrictive && g.chance(100)) || g.chance(2000) {
+			if b := g.any(g.govAll[g.country()]); b >= 0 {
+				g.link(orgID(i), govID(b), "agent_of", "", "")
+			}
 		}
 	}
+}
 
-	// Transactions: manufacturers sell to anyone; a tenth declare an end-user.
-	for i := 0; i < g.n/10; i++ {
-		buyer := orgs[g.r.IntN(nOrg)]
-		endUser := ""
-		if g.r.IntN(10) == 0 {
-			endUser = govs[g.r.IntN(nGov)]
+// transactions writes the ledger: manufacturers sell to distributors,
+// resellers and integrators.
+func (g *generator) transactions(n int) {
+	buyers := []int{distributor, reseller, reseller, integrator}
+	var makers []int
+	for _, r := range g.byRegion {
+		makers = append(makers, r[manufacturer]...)
+	}
+	for i := range n {
+		buyer := g.any(g.byRegion[countries[g.country()].region][buyers[g.r.IntN(len(buyers))]])
+		if buyer < 0 { // a tiny data set: any company buys
+			buyer = g.r.IntN(len(g.orgRole))
 		}
-		tw.row(fmt.Sprintf("T%d", i), g.date(2019, 6), buyer, orgs[g.r.IntN(max(nOrg/10, 1))], endUser,
-			g.pick(countryCodes), "Product "+strconv.Itoa(g.r.IntN(50)), g.pick(caps),
+		seller := ""
+		if m := g.any(makers); m >= 0 && m != buyer {
+			seller = orgID(m)
+		}
+		c := g.orgCountry[buyer]
+		endUser := ""
+		if g.chance(10) {
+			if b := g.any(g.govAll[c]); b >= 0 && g.chance(3) {
+				endUser = govID(b)
+			} else if o := g.any(g.byCountry[c][customer]); o >= 0 {
+				endUser = orgID(o)
+			}
+		}
+		shipTo := countries[c].code
+		if g.chance(20) {
+			shipTo = countries[g.country()].code
+		}
+		g.row(sTransactions, "T"+strconv.Itoa(i), g.date(2019, 6), orgID(buyer), seller, endUser,
+			shipTo, "Product "+strconv.Itoa(g.r.IntN(50)), g.pick(caps),
 			strconv.Itoa(1+g.r.IntN(100)), strconv.Itoa(1000+g.r.IntN(1000000)), "EUR")
 		g.c.Transactions++
 	}
-
-	for _, name := range []string{"countries.csv", "organizations.csv", "persons.csv", "government_bodies.csv", "links.csv", "transactions.csv"} {
-		if err := files[name].close(); err != nil {
-			return g.c, err
-		}
-	}
-	return g.c, nil
 }

@@ -15,9 +15,10 @@ import (
 type Graph interface {
 	// Entity returns the entity with the id.
 	Entity(id string) (graph.Entity, bool)
-	// Out returns the links whose From is id; In those whose To is id.
-	Out(id string) []graph.Link
-	In(id string) []graph.Link
+	// Out returns the links whose From is id; In those whose To is id. The
+	// search only reads them, so a store may hand out its own.
+	Out(id string) []*graph.Link
+	In(id string) []*graph.Link
 	// Restrictive reports whether the entity is a restrictive end-user.
 	Restrictive(id string) bool
 }
@@ -48,79 +49,116 @@ func (t trail) extend(id string, s graph.PathStep) trail {
 	}
 }
 
-// less orders trails of equal length: by node ids in order, then by the
-// links walked, so that ties between shortest paths break the same way in
-// every store.
-func (t trail) less(o trail) bool {
-	for i := range t.nodes {
-		if t.nodes[i] != o.nodes[i] {
-			return t.nodes[i] < o.nodes[i]
-		}
-	}
-	for i := range t.steps {
-		if a, b := stepKey(t.steps[i]), stepKey(o.steps[i]); a != b {
-			return a < b
-		}
-	}
-	return false
-}
-
 func stepKey(s graph.PathStep) string {
 	return string(s.Type) + "|" + s.From + "|" + s.To + "|" + s.Role + "|" + s.ValidFrom
 }
 
-// moves returns the steps the policy allows out of node id on day, each
-// with the node it leads to.
-func moves(g Graph, id, day string, steps []graph.Step) []move {
-	var ms []move
-	for _, s := range steps {
-		t, forward, both := s.Walk()
-		if forward || both {
-			for _, l := range g.Out(id) {
-				if l.Type == t && l.ValidOn(day) {
-					ms = append(ms, move{to: l.To, step: graph.StepOf(s, l)})
-				}
-			}
-		}
-		if !forward || both {
-			for _, l := range g.In(id) {
-				if l.Type == t && l.ValidOn(day) {
-					ms = append(ms, move{to: l.From, step: graph.StepOf(s, l)})
-				}
-			}
-		}
-	}
-	return ms
+// walker knows, for each link type, the step that walks it under a policy
+// and in which direction; a type the policy does not allow is absent.
+type walker map[graph.LinkType]walk
+
+type walk struct {
+	step          graph.Step
+	forward, back bool
 }
 
-type move struct {
-	to   string
-	step graph.PathStep
+func walkerOf(steps []graph.Step) walker {
+	w := walker{}
+	for _, s := range steps {
+		t, forward, both := s.Walk()
+		w[t] = walk{step: s, forward: forward || both, back: !forward || both}
+	}
+	return w
+}
+
+// moves calls fn for every link the walker walks out of node id on day,
+// with the node it leads to. Each of the node's links is looked at once.
+func (w walker) moves(g Graph, id, day string, fn func(to string, s graph.Step, l *graph.Link)) {
+	for _, l := range g.Out(id) {
+		if k, ok := w[l.Type]; ok && k.forward && l.ValidOn(day) {
+			fn(l.To, k.step, l)
+		}
+	}
+	for _, l := range g.In(id) {
+		if k, ok := w[l.Type]; ok && k.back && l.ValidOn(day) {
+			fn(l.From, k.step, l)
+		}
+	}
+}
+
+// reached is a node found by the breadth-first search: the node before it
+// on its shortest trail, the link walked from there, and its rank among
+// the nodes of its level in the order of their trails.
+type reached struct {
+	prev *reached
+	id   string
+	step graph.Step
+	link *graph.Link
+	rank int
+}
+
+// trail spells out the trail that ends at r.
+func (r *reached) trail() trail {
+	n := 0
+	for x := r; x != nil; x = x.prev {
+		n++
+	}
+	t := trail{nodes: make([]string, n), steps: make([]graph.PathStep, n-1)}
+	for x := r; x != nil; x = x.prev {
+		n--
+		t.nodes[n] = x.id
+		if x.prev != nil {
+			t.steps[n-1] = graph.StepOf(x.step, *x.link)
+		}
+	}
+	return t
 }
 
 // shortest walks breadth first from start up to maxHops and returns, for
-// every node reached, its shortest trail with ties broken by less.
-func shortest(g Graph, start, day string, steps []graph.Step, maxHops int) map[string]trail {
-	best := map[string]trail{start: {nodes: []string{start}}}
-	frontier := []string{start}
+// every node reached, its shortest trail. Ties between trails of one
+// length break by node ids in order, then by the keys of the links walked
+// in order, so that every store reports the same path.
+//
+// The trails are not built while walking: a trail to v is the least trail
+// to a node u of the level before, plus a link. Comparing two such trails
+// compares the trails to u first (node ids, all of them before any link),
+// so the least trail to v comes from the u of least rank, and of two links
+// from that u, the least by key. Ranking each level by (rank of u, id)
+// keeps that order level by level.
+func shortest(g Graph, start, day string, steps []graph.Step, maxHops int) map[string]*reached {
+	w := walkerOf(steps)
+	root := &reached{id: start}
+	best := map[string]*reached{start: root}
+	frontier := []*reached{root}
 	for hop := 1; hop <= maxHops && len(frontier) > 0; hop++ {
-		next := map[string]trail{}
+		var next []*reached
 		for _, u := range frontier {
-			for _, m := range moves(g, u, day, steps) {
-				if _, seen := best[m.to]; seen {
-					continue
+			w.moves(g, u.id, day, func(to string, s graph.Step, l *graph.Link) {
+				cur, seen := best[to]
+				switch {
+				case !seen:
+					r := &reached{prev: u, id: to, step: s, link: l, rank: -1}
+					best[to] = r
+					next = append(next, r)
+				case cur.rank != -1:
+					// reached at an earlier level
+				case cur.prev == u && l.Key() < cur.link.Key():
+					cur.step, cur.link = s, l
 				}
-				t := best[u].extend(m.to, m.step)
-				if cur, ok := next[m.to]; !ok || t.less(cur) {
-					next[m.to] = t
-				}
+				// A u of the frontier never ranks below one walked
+				// before it: the frontier is in rank order.
+			})
+		}
+		sort.Slice(next, func(i, j int) bool {
+			if next[i].prev.rank != next[j].prev.rank {
+				return next[i].prev.rank < next[j].prev.rank
 			}
+			return next[i].id < next[j].id
+		})
+		for i, r := range next {
+			r.rank = i
 		}
-		frontier = frontier[:0]
-		for id, t := range next {
-			best[id] = t
-			frontier = append(frontier, id)
-		}
+		frontier = next
 	}
 	return best
 }
@@ -135,7 +173,7 @@ func Reach(g Graph, q graph.ReachQuery, p graph.Policy) graph.Reach {
 	}
 	for id, t := range shortest(g, q.Start, q.On, p.Steps, p.MaxHops) {
 		if g.Restrictive(id) {
-			r.Exposures = append(r.Exposures, exposureOf(g, t))
+			r.Exposures = append(r.Exposures, exposureOf(g, t.trail()))
 		}
 	}
 	SortExposures(r.Exposures)
@@ -156,6 +194,7 @@ func Reach(g Graph, q graph.ReachQuery, p graph.Policy) graph.Reach {
 func ownership(g Graph, start, day string, depth int) []graph.Exposure {
 	var out []graph.Exposure
 	on := map[string]bool{start: true}
+	owner := walkerOf([]graph.Step{graph.StepOwner})
 	var walk func(t trail)
 	walk = func(t trail) {
 		last := t.nodes[len(t.nodes)-1]
@@ -166,14 +205,14 @@ func ownership(g Graph, start, day string, depth int) []graph.Exposure {
 		if len(t.steps) == depth {
 			return
 		}
-		for _, m := range moves(g, last, day, []graph.Step{graph.StepOwner}) {
-			if on[m.to] {
-				continue
+		owner.moves(g, last, day, func(to string, s graph.Step, l *graph.Link) {
+			if on[to] {
+				return
 			}
-			on[m.to] = true
-			walk(t.extend(m.to, m.step))
-			on[m.to] = false
-		}
+			on[to] = true
+			walk(t.extend(to, graph.StepOf(s, *l)))
+			on[to] = false
+		})
 	}
 	walk(trail{nodes: []string{start}})
 	SortExposures(out)

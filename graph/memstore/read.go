@@ -142,7 +142,7 @@ func splitWords(key string) []string { return strings.Fields(key) }
 // Links implements graph.Store.
 func (s *Store) Links(ctx context.Context, id string) ([]graph.Link, error) {
 	var ls []graph.Link
-	s.read(func(g *state) { ls = append(g.Out(id), g.In(id)...) })
+	s.read(func(g *state) { ls = g.linksOf(id) })
 	return sortedLinks(ls), nil
 }
 
@@ -181,7 +181,7 @@ func (s *Store) Neighborhood(ctx context.Context, id string, q graph.Neighborhoo
 		for d := 0; d < depth && len(frontier) > 0 && !sub.Truncated; d++ {
 			var next []string
 			for _, u := range frontier {
-				for _, l := range sortedLinks(append(g.Out(u), g.In(u)...)) {
+				for _, l := range sortedLinks(g.linksOf(u)) {
 					if !want(l.Type) {
 						continue
 					}

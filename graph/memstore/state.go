@@ -150,8 +150,15 @@ func (g *state) Entity(id string) (graph.Entity, bool) {
 	return *e, true
 }
 
-func (g *state) Out(id string) []graph.Link { return deref(g.out[id]) }
-func (g *state) In(id string) []graph.Link  { return deref(g.in[id]) }
+// Out and In hand out the store's own links: the path search only reads
+// them, under the read lock.
+func (g *state) Out(id string) []*graph.Link { return g.out[id] }
+func (g *state) In(id string) []*graph.Link  { return g.in[id] }
+
+// linksOf returns copies of the links at id, both ways.
+func (g *state) linksOf(id string) []graph.Link {
+	return append(deref(g.out[id]), deref(g.in[id])...)
+}
 
 func deref(ls []*graph.Link) []graph.Link {
 	out := make([]graph.Link, len(ls))

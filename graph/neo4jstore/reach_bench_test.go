@@ -1,0 +1,82 @@
+package neo4jstore_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/hopcheck/hopcheck/gen"
+	"github.com/hopcheck/hopcheck/graph"
+	"github.com/hopcheck/hopcheck/graph/neo4jstore"
+	"github.com/hopcheck/hopcheck/importer"
+)
+
+// reachScale is the generated data set of the Reach benchmarks: 10,000
+// entities, about 38,000 rows (docs/BENCHMARKS.md).
+const reachScale = 10000
+
+// generated returns a store holding the generated data set, and each
+// transaction's buyer on its date.
+func generated(b *testing.B) (*neo4jstore.Store, []graph.ReachQuery) {
+	b.Helper()
+	s := mustOpen(b, config(b))
+	dir := b.TempDir()
+	if _, err := gen.Write(dir, gen.Config{Entities: reachScale, Seed: 1}); err != nil {
+		b.Fatal(err)
+	}
+	var files []importer.File
+	for _, n := range []string{"countries.csv", "organizations.csv", "persons.csv", "government_bodies.csv", "links.csv", "transactions.csv"} {
+		data, err := os.ReadFile(filepath.Join(dir, n))
+		if err != nil {
+			b.Fatal(err)
+		}
+		files = append(files, importer.File{Name: n, Data: data})
+	}
+	ctx := context.Background()
+	rep, err := importer.Import(ctx, s, files, importer.Options{})
+	if err != nil || rep.Rejected {
+		b.Fatalf("import: %v %v", err, rep.Errors)
+	}
+	txs, err := s.Transactions(ctx, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	qs := make([]graph.ReachQuery, len(txs))
+	for i, t := range txs {
+		qs[i] = graph.ReachQuery{Start: t.Buyer, On: t.Date}
+	}
+	return s, qs
+}
+
+// BenchmarkReachSingle is one screening's path search: one start a call.
+func BenchmarkReachSingle(b *testing.B) {
+	s, qs := generated(b)
+	p := graph.DefaultPolicy()
+	b.ResetTimer()
+	i := 0
+	for b.Loop() {
+		q := qs[i%len(qs)]
+		if _, err := s.Reach(context.Background(), []graph.ReachQuery{q}, p); err != nil {
+			b.Fatal(err)
+		}
+		i++
+	}
+}
+
+// BenchmarkReachBatch is the path search of flagging: 100 starts a call.
+func BenchmarkReachBatch(b *testing.B) {
+	s, qs := generated(b)
+	p := graph.DefaultPolicy()
+	const batch = 100
+	b.ResetTimer()
+	i := 0
+	for b.Loop() {
+		lo := (i * batch) % (len(qs) - batch)
+		if _, err := s.Reach(context.Background(), qs[lo:lo+batch], p); err != nil {
+			b.Fatal(err)
+		}
+		i++
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*batch), "ns/start")
+}
