@@ -16,6 +16,7 @@ import (
 
 	"github.com/hopcheck/hopcheck/graph"
 	"github.com/hopcheck/hopcheck/graph/exposure"
+	"github.com/hopcheck/hopcheck/importer"
 )
 
 // Deps is what the API runs on.
@@ -32,6 +33,9 @@ type Deps struct {
 	// MaxUploadBytes uploads (default 100 MiB).
 	MaxBodyBytes   int64
 	MaxUploadBytes int64
+	// ImportLimits bound what an upload may unpack to: file and cell
+	// sizes, rows, zip expansion; zero fields take importer.DefaultLimits.
+	ImportLimits importer.Limits
 	// Now is the clock; time.Now when nil.
 	Now func() time.Time
 }

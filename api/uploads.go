@@ -37,6 +37,7 @@ func handleUpload(deps Deps, m *metrics) gin.HandlerFunc {
 			respondErr(c, err)
 			return
 		}
+		opts.Limits = deps.ImportLimits
 		if preview, _ := strconv.ParseBool(c.Query("preview")); preview {
 			respond(c, http.StatusOK, importer.PreviewFiles(files, opts, 10))
 			return

@@ -129,10 +129,10 @@ func (r *reader) fileError(file, sheet string, err error) {
 		if fe.sheet != "" {
 			sheet = fe.sheet
 		}
-		r.rep.errorf(Issue{File: file, Sheet: sheet, Row: fe.row, Message: fe.msg})
+		r.rep.errorListed(Issue{File: file, Sheet: sheet, Row: fe.row, Message: fe.msg})
 		return
 	}
-	r.rep.errorf(Issue{File: file, Sheet: sheet, Message: err.Error()})
+	r.rep.errorListed(Issue{File: file, Sheet: sheet, Message: err.Error()})
 }
 
 // sheet is one sheet or CSV file being read.
@@ -258,7 +258,7 @@ func (r *reader) readSheet(src sheetSource, encoding string) {
 		}
 		s.rep.Rows++
 		if s.rep.Rows > r.lim.MaxRows {
-			r.rep.errorf(Issue{File: src.file, Sheet: src.sheet, Row: row, Message: fmt.Sprintf("more than %d rows: split the sheet", r.lim.MaxRows)})
+			r.rep.errorListed(Issue{File: src.file, Sheet: src.sheet, Row: row, Message: fmt.Sprintf("more than %d rows: split the sheet", r.lim.MaxRows)})
 			return errStop
 		}
 		if sp != nil {
@@ -281,6 +281,9 @@ func (r *reader) readSheet(src sheetSource, encoding string) {
 		}
 		r.fileError(src.file, src.sheet, err)
 	}
+	if sp == nil && (err == nil || errors.Is(err, errStop)) {
+		s.warnEmpty(r, scanned)
+	}
 	if sp != nil {
 		sp.HeaderRow = s.headerRow
 		sp.Columns = s.previewColumns()
@@ -291,6 +294,21 @@ func (r *reader) readSheet(src sheetSource, encoding string) {
 		}
 	}
 	s.warnFractions(r)
+}
+
+// warnEmpty says when a sheet gave nothing: an error when it has text but
+// no header was found in it, a warning when it is empty. A header without
+// rows is fine: it is how the template comes.
+func (s *sheet) warnEmpty(r *reader, scanned int) {
+	at := Issue{File: s.src.file, Sheet: s.src.sheet}
+	switch {
+	case s.header == nil && scanned > 0 && scanned < headerScanRows:
+		at.Message = fmt.Sprintf("no header row found: expected headers such as %s", strings.Join(s.kind.Table.Columns(), ", "))
+		r.rep.errorf(at)
+	case s.header == nil && scanned == 0:
+		at.Message = "the sheet is empty; nothing was read from it"
+		r.rep.warnf(at)
+	}
 }
 
 func (s *sheet) afterHeader(sp *SheetPreview) error {

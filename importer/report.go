@@ -103,6 +103,13 @@ func (r *Report) errorf(i Issue) {
 	r.Errors = append(r.Errors, i)
 }
 
+// errorListed records an error that must be seen even when the list is
+// full: a limit that stopped the reading of a file or sheet.
+func (r *Report) errorListed(i Issue) {
+	r.Rejected = true
+	r.Errors = append(r.Errors, i)
+}
+
 func (r *Report) warnf(i Issue) {
 	if len(r.Warnings) >= r.maxWarnings {
 		r.MoreWarnings++

@@ -131,6 +131,7 @@ func (r *reader) resolve() error {
 			}
 		}
 	}
+	r.parentLoops()
 	for _, l := range r.links {
 		if l.from.id != "" && l.from.id == l.to.id {
 			l.to.issue.Message = fmt.Sprintf("the link goes from %s to itself", l.from.id)
@@ -138,6 +139,41 @@ func (r *reader) resolve() error {
 		}
 	}
 	return nil
+}
+
+// parentLoops reports each loop of parent references in the upload, such
+// as A part of B part of A, once, at the first of its rows.
+func (r *reader) parentLoops() {
+	parent := map[string]*entityRow{}
+	for _, e := range r.entities {
+		if p := e.parent; p != nil && p.id != "" && p.id != e.e.ID {
+			parent[e.e.ID] = e
+		}
+	}
+	reported := map[string]bool{}
+	for _, e := range r.entities {
+		var path []string
+		seen := map[string]bool{}
+		for id := e.e.ID; !seen[id]; {
+			row, ok := parent[id]
+			if !ok || reported[id] {
+				path = nil
+				break
+			}
+			seen[id] = true
+			path = append(path, id)
+			id = row.parent.id
+		}
+		if len(path) == 0 || path[0] != parent[path[len(path)-1]].parent.id {
+			continue // not a loop, or a path into a loop found from its own first row
+		}
+		for _, id := range path {
+			reported[id] = true
+		}
+		p := e.parent
+		p.issue.Message = fmt.Sprintf("parent references form a loop: %s → %s", strings.Join(path, " → "), path[0])
+		r.rep.errorf(p.issue)
+	}
 }
 
 func describeKind(k graph.Kind) string {

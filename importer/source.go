@@ -71,6 +71,14 @@ func openWorkbook(f File, lim Limits) (*excelize.File, []sheetSource, error) {
 	if !hasWorkbook {
 		return nil, nil, &fileError{msg: "not an XLSX workbook (a zip file without xl/workbook.xml)"}
 	}
+	// Read every part once before excelize does: the zip reader checks the
+	// sizes the directory declares (a bomb may lie about them) and the
+	// checksums, which excelize would let pass as a short or empty sheet.
+	for _, zf := range zr.File {
+		if err := checkZipEntry(zf); err != nil {
+			return nil, nil, &fileError{msg: fmt.Sprintf("the workbook is damaged: part %s: %v; save it again as .xlsx or export CSV", zf.Name, err)}
+		}
+	}
 	xf, err := excelize.OpenReader(bytes.NewReader(f.Data), excelize.Options{
 		UnzipSizeLimit:    lim.MaxUnzipBytes,
 		UnzipXMLSizeLimit: min(lim.MaxUnzipBytes, lim.MaxInMemoryXML),
@@ -109,6 +117,16 @@ func openWorkbook(f File, lim Limits) (*excelize.File, []sheetSource, error) {
 		}})
 	}
 	return xf, sheets, nil
+}
+
+func checkZipEntry(zf *zip.File) error {
+	rc, err := zf.Open()
+	if err != nil {
+		return err
+	}
+	defer rc.Close()
+	_, err = io.Copy(io.Discard, rc)
+	return err
 }
 
 // prepareStyles rewrites the workbook's number formats in memory so that
@@ -208,10 +226,16 @@ func decodeText(data []byte) (string, string, error) {
 		}
 		return string(out), "UTF-16", nil
 	}
-	if utf8.Valid(data) {
-		if bytes.IndexByte(data[:min(len(data), 4096)], 0) >= 0 {
-			return "", "", errors.New("the file contains NUL bytes: UTF-16 without a byte-order mark, or not a text file; save it as CSV UTF-8")
+	if i := bytes.IndexByte(data, 0); i >= 0 {
+		// On the first line it is the whole file (UTF-16 without BOM); later, a row.
+		line := bytes.Count(data[:i], []byte("\n")) + 1
+		if line == 1 {
+			line = 0
 		}
+		return "", "", &fileError{row: line,
+			msg: "the file contains NUL bytes: UTF-16 without a byte-order mark, or not a text file; save it as CSV UTF-8"}
+	}
+	if utf8.Valid(data) {
 		return string(data), "UTF-8", nil
 	}
 	out, err := charmap.Windows1252.NewDecoder().Bytes(data)
@@ -252,8 +276,16 @@ func detectDelimiter(text string) rune {
 // csvSource reads one CSV file.
 func csvSource(f File) (sheetSource, error) {
 	text, _, err := decodeText(f.Data)
+	var fe *fileError
+	if errors.As(err, &fe) {
+		return sheetSource{}, fe
+	}
 	if err != nil {
 		return sheetSource{}, &fileError{msg: err.Error()}
+	}
+	if !strings.Contains(text, "\n") {
+		// Classic Mac OS line ends: a lone CR ends each line.
+		text = strings.ReplaceAll(text, "\r", "\n")
 	}
 	base := path.Base(strings.ReplaceAll(f.Name, "\\", "/"))
 	name := strings.TrimSuffix(base, path.Ext(base))
