@@ -3,11 +3,22 @@ GO ?= go
 PKGS := ./...
 STATICCHECK := $(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
-.PHONY: test vet lint fmt-check build run
+.PHONY: test go-test ui-test ui vet lint fmt-check build run
 
-test: fmt-check vet lint
+test: fmt-check vet lint go-test ui-test
+
+go-test:
 	# -p 1: the Neo4j tests of several packages share one database.
 	$(GO) test -race -count=1 -p 1 $(PKGS)
+
+# The UI's unit and browser tests and the check that frontend/dist is
+# current; they skip without npm or Chromium (fail with CI=true).
+ui-test:
+	scripts/ui-test.sh
+
+# Rebuilds frontend/dist, which the binary embeds; commit the result.
+ui:
+	cd frontend && npm ci --no-audit --no-fund && npm run build
 
 vet:
 	$(GO) vet $(PKGS)

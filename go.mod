@@ -2,6 +2,9 @@ module github.com/hopcheck/hopcheck
 
 go 1.26.8
 
+// The UI's npm packages are not Go code.
+ignore ./frontend/node_modules
+
 require (
 	github.com/adrg/strutil v0.3.1
 	github.com/biter777/countries v1.7.5

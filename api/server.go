@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/http"
 	"runtime/debug"
+	"strings"
 	"sync"
 	"time"
 
@@ -38,6 +39,9 @@ type Deps struct {
 	ImportLimits importer.Limits
 	// Now is the clock; time.Now when nil.
 	Now func() time.Time
+	// UI serves the web UI for GET and HEAD requests outside /api/ that
+	// match no route; nil serves none.
+	UI http.Handler
 }
 
 func (d Deps) withDefaults() Deps {
@@ -71,9 +75,23 @@ func NewServer(deps Deps) http.Handler {
 	r.Use(accessLog(deps.Logger), m.observe(), recoverJSON(deps.Logger), limitBody(deps))
 	addRoutes(r, deps, m)
 	r.NoRoute(func(c *gin.Context) {
+		if deps.UI != nil && isPage(c.Request) {
+			c.Status(http.StatusOK) // gin presets 404 for NoRoute
+			deps.UI.ServeHTTP(c.Writer, c.Request)
+			return
+		}
 		respondErr(c, graph.Errorf(graph.ENOTFOUND, "no route %s %s", c.Request.Method, c.Request.URL.Path))
 	})
 	return r
+}
+
+// isPage reports whether r may be a request for the web UI: a GET or HEAD
+// outside the API, so that unknown /api/ paths keep their JSON 404.
+func isPage(r *http.Request) bool {
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		return false
+	}
+	return r.URL.Path != "/api" && !strings.HasPrefix(r.URL.Path, "/api/")
 }
 
 // accessLog logs every request with its route template, status and time.

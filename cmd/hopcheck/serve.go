@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/hopcheck/hopcheck/api"
+	"github.com/hopcheck/hopcheck/frontend"
 	"github.com/hopcheck/hopcheck/graph"
 	"github.com/hopcheck/hopcheck/graph/memstore"
 )
@@ -69,7 +70,7 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	defer cancelJobs()
 	bg := api.NewBackground(jobCtx)
 	srv := &http.Server{
-		Handler: api.NewServer(api.Deps{Store: store, Jobs: store, Evaluator: ev, Keys: keys, Logger: log, Background: bg}),
+		Handler: api.NewServer(api.Deps{Store: store, Jobs: store, Evaluator: ev, Keys: keys, Logger: log, Background: bg, UI: frontend.Handler()}),
 		// Uploads are read whole before the job starts; everything else is quick.
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       5 * time.Minute,

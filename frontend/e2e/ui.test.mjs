@@ -1,0 +1,363 @@
+// Browser tests of the investigator UI in Debian's Chromium, against a real
+// `hopcheck serve` on a free loopback port with a fresh data directory.
+//
+//   node --test e2e/          (from frontend/; npm run e2e)
+//
+// HOPCHECK_E2E_URL=http://… tests a UI already running instead. Without it,
+// the tests build cmd/hopcheck (which embeds dist/) and start it. Screenshots go
+// to docs/screenshots/ (SCREENSHOTS=0 to skip) and measurements to
+// e2e/out/perf.json.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { launch } from './browser.mjs';
+import { synthetic } from './synthetic.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const frontend = resolve(here, '..');
+const repo = resolve(frontend, '..');
+const shots = process.env.SCREENSHOTS === '0' ? null : join(repo, 'docs', 'screenshots');
+const out = join(here, 'out');
+const tmp = mkdtempSync(join(tmpdir(), 'hopcheck-e2e-'));
+const cleanups = [];
+
+function freePort() {
+  return new Promise((res, rej) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => res(port));
+    });
+    s.on('error', rej);
+  });
+}
+
+async function waitReady(url, ms = 60_000) {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    try {
+      if ((await fetch(`${url}/readyz`)).ok) return;
+    } catch { /* not yet */ }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`${url} not ready after ${ms} ms`);
+}
+
+/** startServer runs hopcheck serve with args and env on a free port; resolves to the UI's URL. */
+async function startServer(bin, args, env = {}) {
+  const port = await freePort();
+  const api = `http://127.0.0.1:${port}`;
+  const p = spawn(bin, ['serve', '--addr', `127.0.0.1:${port}`, ...args], {
+    env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let log = '';
+  p.stderr.on('data', (d) => (log = (log + d).slice(-4000)));
+  cleanups.push(() => p.kill('SIGTERM'));
+  try {
+    await waitReady(api);
+  } catch (err) {
+    throw new Error(`${err.message}\n${log}`);
+  }
+  const root = await fetch(`${api}/`);
+  if (!(root.headers.get('content-type') ?? '').startsWith('text/html')) {
+    throw new Error(`${api}/ does not serve the UI (${root.status} ${root.headers.get('content-type')})`);
+  }
+  return api;
+}
+
+let ctx, page, base, bin, demoXLSX;
+const perf = {};
+
+async function shot(name, p = page) {
+  if (!shots) return;
+  mkdirSync(shots, { recursive: true });
+  await p.screenshot({ path: join(shots, `${name}.png`) });
+}
+
+const errors = [];
+
+before(async () => {
+  bin = join(tmp, 'hopcheck');
+  if (!process.env.HOPCHECK_E2E_URL) {
+    execFileSync('go', ['build', '-o', bin, './cmd/hopcheck'], { cwd: repo, stdio: 'inherit' });
+    base = await startServer(bin, ['--data-dir', join(tmp, 'data')]);
+  } else base = process.env.HOPCHECK_E2E_URL;
+  const demo = join(tmp, 'demo');
+  execFileSync(process.env.HOPCHECK_E2E_URL ? 'go' : bin, process.env.HOPCHECK_E2E_URL ? ['run', './cmd/hopcheck', 'demo', '-o', demo] : ['demo', '-o', demo], { cwd: repo, stdio: 'ignore' });
+  demoXLSX = join(demo, 'demo.xlsx');
+  ctx = await launch();
+  page = ctx.pages()[0] ?? (await ctx.newPage());
+  page.on('pageerror', (e) => errors.push(e.message));
+});
+
+after(async () => {
+  await ctx?.close();
+  for (const c of cleanups.reverse()) await c();
+  rmSync(tmp, { recursive: true, force: true });
+  mkdirSync(out, { recursive: true });
+  writeFileSync(join(out, 'perf.json'), JSON.stringify(perf, null, 2) + '\n');
+});
+
+/** dropFile drops a file on the upload page's drop zone, as a person dragging it would. */
+async function dropFile(path, name) {
+  const b64 = readFileSync(path).toString('base64');
+  const dt = await page.evaluateHandle(({ b64, name }) => {
+    const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+    const dt = new DataTransfer();
+    dt.items.add(new File([bytes], name));
+    return dt;
+  }, { b64, name });
+  await page.dispatchEvent('#dropzone', 'drop', { dataTransfer: dt });
+}
+
+/** watchJob records every state the progress card shows until the result appears. */
+async function watchJob() {
+  await page.evaluate(() => {
+    window.__states = [];
+    const seen = () => {
+      const el = document.querySelector('[data-testid=job-progress]');
+      if (el && window.__states.at(-1) !== el.dataset.state) window.__states.push(el.dataset.state);
+    };
+    new MutationObserver(seen).observe(document.getElementById('progress'), { childList: true, subtree: true, attributes: true });
+  });
+}
+
+describe('investigator UI', () => {
+  test('uploads the demo workbook by drag and drop and watches it finish', async () => {
+    await page.goto(`${base}/upload`);
+    await dropFile(demoXLSX, 'demo.xlsx');
+    await page.getByRole('heading', { name: 'Detected sheets' }).waitFor();
+    for (const kind of ['countries', 'organizations', 'persons', 'government_bodies', 'links', 'transactions']) {
+      assert.ok(await page.locator('.sheet .badge.ok', { hasText: kind }).count() >= 1, `sheet of kind ${kind} detected`);
+    }
+    await shot('upload-preview');
+    await watchJob();
+    await page.click('#start-upload');
+    const result = page.locator('[data-testid=job-result]');
+    await result.waitFor({ timeout: 60_000 });
+    assert.equal(await result.getAttribute('data-state'), 'done', await result.innerText());
+    const states = await page.evaluate(() => window.__states);
+    assert.ok(states.length >= 1 && states.every((s) => s === 'validating' || s === 'writing'), `progress states ${states}`);
+    const changes = await page.locator('table.changes').innerText();
+    assert.match(changes, /Entities\s+29\s+0\s+0/);
+    await shot('upload-done');
+  });
+
+  test('dashboard counts what was uploaded', async () => {
+    await page.goto(`${base}/`);
+    await page.locator('.stat .num', { hasText: '29' }).waitFor();
+    await page.locator('ul.bars').waitFor();
+    await page.locator('ul.plain li', { hasText: 'demo.xlsx' }).waitFor();
+    await shot('dashboard');
+  });
+
+  let worst;
+  test('opens the worst flag and sees its paths highlighted', async () => {
+    await page.goto(`${base}/flags`);
+    const first = page.locator('table.flags tbody tr').first();
+    await first.locator('.badge.critical').waitFor();
+    await shot('flags');
+    worst = (await first.locator('td').nth(1).innerText()).trim();
+    await first.getByRole('link', { name: worst }).click();
+    await page.waitForURL(`**/flags/${worst}`);
+    await page.waitForFunction(() => window.__hopcheck?.highlighted?.nodes.length > 0);
+    const lit = await page.evaluate(() => window.__hopcheck.view.cy.$('.path').length);
+    assert.ok(lit >= 1, 'the worst path is highlighted');
+    // Pick a path with at least one step; its links light up too.
+    const withSteps = page.locator('ol.paths > li', { has: page.locator('ol.steps') }).first();
+    await withSteps.locator('.pathbtn').click();
+    await page.waitForFunction(() => window.__hopcheck.view.cy.$('edge.path').length > 0);
+    assert.equal(await withSteps.locator('.pathbtn').getAttribute('aria-pressed'), 'true');
+    await shot('flag');
+  });
+
+  test("opens a link's provenance from the graph", async () => {
+    await page.waitForTimeout(400); // the fit animation
+    const at = await page.evaluate(() => {
+      const cy = window.__hopcheck.view.cy;
+      const e = cy.$('edge.path').first();
+      const m = e.renderedMidpoint();
+      const r = cy.container().getBoundingClientRect();
+      return { x: r.left + m.x, y: r.top + m.y };
+    });
+    await page.mouse.click(at.x, at.y);
+    const panel = page.locator('[data-testid=link-panel]');
+    await panel.waitFor();
+    const text = await panel.innerText();
+    for (const want of ['Provenance', 'Upload', 'File', 'demo.xlsx', 'Sheet', 'Row', 'Evidence']) assert.ok(text.includes(want), `${want} in ${text}`);
+    await shot('flag-provenance');
+  });
+
+  test('confirms the flag and finds it confirmed after a reload', async () => {
+    await page.fill('#note', 'Checked the register extract: confirmed.');
+    await page.getByRole('button', { name: 'Confirm' }).click();
+    await page.locator('.flag-head .badge.confirmed').waitFor();
+    await page.reload();
+    await page.locator('.flag-head .badge.confirmed').waitFor();
+    const hist = await page.locator('ol.history').innerText();
+    assert.match(hist, /confirmed/);
+    assert.match(hist, /Checked the register extract/);
+    await page.goto(`${base}/flags?status=confirmed`);
+    await page.locator('table.flags tbody tr', { hasText: worst }).waitFor();
+  });
+
+  test('explores the graph: expand on click, filter, layout', async () => {
+    await page.goto(`${base}/explore/ORG-BSI`);
+    await page.waitForFunction(() => window.__hopcheck?.model?.nodes.size >= 2);
+    await page.waitForFunction(() => window.__hopcheck.view.cy.$('node[?restrictive]').length > 0);
+    const before = await page.evaluate(() => window.__hopcheck.model.nodes.size);
+    // Click the restrictive owner: it expands to its own neighbours.
+    const at = await page.evaluate(() => {
+      const cy = window.__hopcheck.view.cy;
+      const n = cy.$('node[?restrictive]').first();
+      const p = n.renderedPosition();
+      const r = cy.container().getBoundingClientRect();
+      return { x: r.left + p.x, y: r.top + p.y };
+    });
+    await page.mouse.click(at.x, at.y);
+    await page.waitForFunction((b) => window.__hopcheck.model.nodes.size > b, before);
+    await page.locator('[data-testid=entity-panel]', { hasText: 'restrictive end-user' }).waitFor();
+    const labels = await page.evaluate(() => window.__hopcheck.view.cy.edges().map((e) => e.data('label')));
+    assert.ok(labels.some((l) => /^OWNS \d+(\.\d+)?%$/.test(l)), `an OWNS n% label in ${labels}`);
+    await page.selectOption('#layout', 'dagre');
+    await page.uncheck('input[value=SUPPLIES]');
+    await page.waitForTimeout(600);
+    const hidden = await page.evaluate(() => window.__hopcheck.view.cy.$('edge[type = "SUPPLIES"]').filter((e) => e.visible()).length);
+    assert.equal(hidden, 0, 'SUPPLIES links hidden');
+    await page.check('input[value=SUPPLIES]');
+    await page.waitForTimeout(400);
+    await shot('explorer');
+    await page.setViewportSize({ width: 1920, height: 1080 });
+    await page.waitForTimeout(300);
+    await shot('explorer-1920');
+    await page.setViewportSize({ width: 1280, height: 800 });
+  });
+
+  test('searches as you type', async () => {
+    await page.goto(`${base}/search`);
+    await page.locator('#q').pressSequentially('belt', { delay: 40 });
+    await page.locator('#results li', { hasText: 'Beltech State Holding' }).waitFor();
+    await page.locator('#q').press('ArrowDown');
+    assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'Beltech State Holding');
+    await shot('search');
+  });
+
+  test('screens a counterparty', async () => {
+    await page.goto(`${base}/screen`);
+    await page.fill('#s-name', 'Orion Tech');
+    await page.getByRole('button', { name: 'Screen' }).click();
+    await page.locator('[data-testid=screening]').waitFor();
+    assert.match(await page.locator('[data-testid=screening]').innerText(), /review|block/);
+    await shot('screen');
+  });
+
+  test('maps non-standard headers in the mapping step', async () => {
+    const csv = join(tmp, 'lieferanten.csv');
+    writeFileSync(csv, 'Legal Designation,Seat,Internal remark\nMapping Test Trading GmbH,DE,x\nZweite Probe AG,CH,y\n');
+    await page.goto(`${base}/upload`);
+    await page.setInputFiles('#file', csv);
+    await page.getByRole('heading', { name: 'Check the sheets and map the columns' }).waitFor();
+    await page.selectOption('select[aria-label="Kind of lieferanten"]', 'organizations');
+    const col = (h) => page.locator(`select[data-header="${h}"]`);
+    await col('Legal Designation').waitFor();
+    assert.match(await page.locator('#step').innerText(), /required column name is missing/);
+    await col('Legal Designation').selectOption('name');
+    await page.waitForFunction(() => document.querySelector('select[data-header="Seat"]') && !/required column name is missing/.test(document.querySelector('#step').innerText));
+    await col('Seat').selectOption('country');
+    await page.waitForFunction(() => document.querySelector('select[data-header="Seat"]')?.value === 'country');
+    await col('Internal remark').selectOption('ignore');
+    await page.waitForFunction(() => document.querySelector('select[data-header="Internal remark"]')?.value === 'ignore' && !document.querySelector('#step .issues'));
+    await shot('upload-mapping');
+    await page.click('#start-upload');
+    const result = page.locator('[data-testid=job-result]');
+    await result.waitFor({ timeout: 60_000 });
+    assert.equal(await result.getAttribute('data-state'), 'done', await result.innerText());
+    assert.match(await page.locator('table.changes').innerText(), /Entities\s+2\s+0\s+0/);
+    const r = await (await fetch(`${base}/api/v1/entities?q=Zweite+Probe`)).json();
+    assert.equal(r.matches[0]?.entity.country, 'CH');
+  });
+
+  test('shows every error of a rejected upload where it is', async () => {
+    const csv = join(tmp, 'links.csv');
+    writeFileSync(csv, 'from,to,type,percent\nNobody Known Ltd,Mapping Test Trading GmbH,owns,60\n');
+    await page.goto(`${base}/upload`);
+    await page.setInputFiles('#file', csv);
+    await page.click('#start-upload');
+    const result = page.locator('[data-testid=job-result]');
+    await result.waitFor({ timeout: 60_000 });
+    assert.equal(await result.getAttribute('data-state'), 'rejected');
+    const row = await page.locator('table.issues tbody tr').first().innerText();
+    assert.match(row, /links\.csv\s+2/);
+    await shot('upload-rejected');
+  });
+
+  test('no page threw', () => {
+    assert.deepEqual(errors, []);
+  });
+});
+
+describe('API keys', () => {
+  const keys = { viewer: 'viewer-e2e-secret', investigator: 'investigator-e2e-secret' };
+  const sha = (s) => createHash('sha256').update(s).digest('hex');
+  let url;
+  before(async () => {
+    if (process.env.HOPCHECK_E2E_URL) return;
+    url = await startServer(bin, ['--demo', '--data-dir', join(tmp, 'keyed')], {
+      HOPCHECK_API_KEYS: Object.entries(keys).map(([role, k]) => `${role}-1:${role}:${sha(k)}`).join(','),
+    });
+  });
+
+  test('asks for a key, then says which role a review needs', { skip: !!process.env.HOPCHECK_E2E_URL }, async () => {
+    const p = await ctx.newPage();
+    await p.goto(`${url}/flags`);
+    await p.locator('[role=alert]', { hasText: 'This server needs an API key' }).waitFor();
+    await p.fill('#api-key', keys.viewer);
+    await p.getByRole('button', { name: 'Use key' }).click();
+    await p.locator('table.flags tbody tr').first().waitFor();
+    await p.goto(`${url}/flags/T-1002`);
+    await p.getByRole('button', { name: 'Confirm' }).click();
+    await p.locator('[role=alert]', { hasText: 'needs the investigator or admin role' }).waitFor();
+    await shot('key-forbidden', p);
+    // The key lasts for the browser session: a reload keeps it.
+    await p.reload();
+    await p.locator('.flag-head .badge.open').waitFor();
+    await p.fill('#api-key', 'wrong');
+    await p.getByRole('button', { name: 'Use key' }).click();
+    await p.locator('[role=alert]', { hasText: 'did not accept this API key' }).waitFor();
+    await p.close();
+  });
+});
+
+describe('explorer performance', () => {
+  test('draws a 2,000-element neighbourhood', async () => {
+    const sg = synthetic(1000, 1000, 7);
+    const p = await ctx.newPage();
+    await p.route('**/api/v1/entities/PERF-0/neighborhood**', (r) => r.fulfill({ json: sg }));
+    await p.route('**/api/v1/entities/PERF-0', (r) => r.fulfill({ json: { entity: sg.entities[0], links: [], related: {} } }));
+    const t0 = Date.now();
+    await p.goto(`${base}/explore/PERF-0?limit=2000`);
+    await p.waitForFunction(() => window.__hopcheck?.lastRender?.elements >= 2000, null, { timeout: 120_000 });
+    const wall = Date.now() - t0;
+    const fcose = await p.evaluate(() => window.__hopcheck.lastRender);
+    await shot('explorer-2000', p);
+    const dagre = await p.evaluate(async () => {
+      const t = performance.now();
+      await window.__hopcheck.view.runLayout('dagre');
+      return performance.now() - t;
+    });
+    perf.explorer2000 = {
+      elements: fcose.elements, fcose_ms: Math.round(fcose.ms), dagre_ms: Math.round(dagre), page_load_to_drawn_ms: wall,
+      chromium: ctx.browser()?.version() ?? 'Debian chromium',
+    };
+    const assets = join(frontend, 'dist', 'assets');
+    perf.bundle = Object.fromEntries(execFileSync('ls', [assets]).toString().trim().split('\n').map((f) => [f, statSync(join(assets, f)).size]));
+    console.log(JSON.stringify(perf));
+    await p.close();
+  });
+});

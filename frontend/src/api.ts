@@ -1,0 +1,139 @@
+// The API client: one place that adds the key, reads JSON and turns
+// failures into messages an investigator can act on.
+import type {
+  EntityDetail, Flag, FlagPage, Job, LinkType, Match, Preview, Assessment, Screening, ScreenRequest,
+  Stats, Status, Subgraph, Transaction, Ref,
+} from './types';
+
+const KEY = 'hopcheck.apiKey';
+
+/** Where the API key lives: the browser session only, never localStorage. */
+export interface KeyStore {
+  get(): string;
+  set(key: string): void;
+}
+
+export function sessionKeyStore(storage: Storage | undefined = globalThis.sessionStorage): KeyStore {
+  return {
+    get: () => storage?.getItem(KEY) ?? '',
+    set: (k) => (k ? storage?.setItem(KEY, k) : storage?.removeItem(KEY)),
+  };
+}
+
+/** An API failure with the server's stable code and a message for people. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly serverMessage = '',
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+/** What the role needed for an action is, for 403 messages. */
+export type Action = 'read' | 'review' | 'upload' | 'screen';
+
+const whoMay: Record<Action, string> = {
+  read: 'viewer, investigator or admin',
+  review: 'investigator or admin',
+  upload: 'investigator or admin',
+  screen: 'screening, investigator or admin',
+};
+
+/** toApiError maps a failed response to an ApiError with a plain message. */
+export function toApiError(status: number, body: unknown, action: Action, hasKey: boolean): ApiError {
+  const e = (body as { error?: { code?: string; message?: string } } | null)?.error;
+  const code = e?.code ?? (status === 0 ? 'network' : `http_${status}`);
+  const server = e?.message ?? '';
+  switch (status) {
+    case 0:
+      return new ApiError(0, 'network', 'The hopcheck server did not answer. Is it running?', server);
+    case 401:
+      return new ApiError(401, code, hasKey
+        ? 'The server did not accept this API key. Check it in the key field at the top right.'
+        : 'This server needs an API key. Enter yours in the key field at the top right.', server);
+    case 403:
+      return new ApiError(403, code, `Your API key's role may not do this: it needs the ${whoMay[action]} role.`, server);
+    case 413:
+      return new ApiError(413, code, server || 'The file is larger than the server accepts.', server);
+    case 503:
+      return new ApiError(503, code, server ? `The store is unavailable: ${server}` : 'The store is unavailable; try again shortly.', server);
+  }
+  if (status >= 500) return new ApiError(status, code, 'The server failed to answer this request; its log says why.', server);
+  return new ApiError(status, code, server || `The server answered ${status}.`, server);
+}
+
+type Fetch = typeof fetch;
+
+export class Client {
+  constructor(readonly keys: KeyStore, private readonly fetcher: Fetch = (...a) => fetch(...a)) {}
+
+  async request<T>(method: string, path: string, opts: { body?: unknown; form?: FormData; action?: Action; signal?: AbortSignal } = {}): Promise<T> {
+    const headers: Record<string, string> = { Accept: 'application/json' };
+    const key = this.keys.get();
+    if (key) headers.Authorization = `Bearer ${key}`;
+    let body: BodyInit | undefined;
+    if (opts.form) body = opts.form;
+    else if (opts.body !== undefined) {
+      headers['Content-Type'] = 'application/json';
+      body = JSON.stringify(opts.body);
+    }
+    let res: Response;
+    try {
+      res = await this.fetcher(path, { method, headers, body, signal: opts.signal });
+    } catch (err) {
+      if ((err as Error)?.name === 'AbortError') throw err;
+      throw toApiError(0, null, opts.action ?? 'read', !!key);
+    }
+    let data: unknown = null;
+    const text = await res.text();
+    if (text) {
+      try {
+        data = JSON.parse(text);
+      } catch {
+        data = null;
+      }
+    }
+    if (!res.ok) throw toApiError(res.status, data, opts.action ?? 'read', !!key);
+    return data as T;
+  }
+
+  stats = () => this.request<Stats>('GET', '/api/v1/stats');
+  search = (q: string, opts: { limit?: number; kind?: string; country?: string } = {}, signal?: AbortSignal) =>
+    this.request<{ matches: Match[] }>('GET', `/api/v1/entities?${qs({ q, limit: opts.limit ?? 20, kind: opts.kind, country: opts.country })}`, { signal });
+  entity = (id: string) => this.request<EntityDetail>('GET', `/api/v1/entities/${enc(id)}`);
+  neighborhood = (id: string, o: { depth?: number; limit?: number; types?: LinkType[] } = {}) =>
+    this.request<Subgraph>('GET', `/api/v1/entities/${enc(id)}/neighborhood?${qs({
+      depth: o.depth ?? 1, limit: o.limit ?? 50, types: o.types?.map((t) => t.toLowerCase()).join(','),
+    })}`);
+  exposure = (id: string, date?: string) =>
+    this.request<Assessment & { entity: Ref; date: string }>('GET', `/api/v1/entities/${enc(id)}/exposure?${qs({ date })}`);
+  transaction = (id: string) => this.request<{ transaction: Transaction; flag: Flag | null }>('GET', `/api/v1/transactions/${enc(id)}`);
+  flags = (f: { status?: string; severity?: string; country?: string; q?: string; offset?: number; limit?: number }) =>
+    this.request<FlagPage>('GET', `/api/v1/flags?${qs(f)}`);
+  flag = (id: string) => this.request<Flag>('GET', `/api/v1/flags/${enc(id)}`);
+  review = (id: string, status: Status, note: string) =>
+    this.request<Flag>('PATCH', `/api/v1/flags/${enc(id)}`, { body: { status, note }, action: 'review' });
+  uploads = (limit = 10) => this.request<{ uploads: Job[] }>('GET', `/api/v1/uploads?${qs({ limit })}`);
+  upload = (id: string) => this.request<Job>('GET', `/api/v1/uploads/${enc(id)}`);
+  preview = (form: FormData) => this.request<Preview>('POST', '/api/v1/uploads?preview=true', { form, action: 'upload' });
+  startUpload = (form: FormData) => this.request<Job>('POST', '/api/v1/uploads', { form, action: 'upload' });
+  screen = (q: ScreenRequest) => this.request<Screening>('POST', '/api/v1/screen', { body: q, action: 'screen' });
+}
+
+function enc(s: string): string {
+  return encodeURIComponent(s);
+}
+
+/** qs builds a query string, leaving out empty values. */
+export function qs(params: Record<string, string | number | undefined | null>): string {
+  const u = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) {
+    if (v === undefined || v === null || v === '') continue;
+    u.set(k, String(v));
+  }
+  return u.toString();
+}

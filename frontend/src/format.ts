@@ -1,0 +1,90 @@
+// Words and numbers as the UI shows them.
+import type { Kind, Link, Severity, Source } from './types';
+
+/** percent formats a share: 60 → "60%", 12.345 → "12.35%", null → "". */
+export function percent(p: number | null | undefined): string {
+  if (p === null || p === undefined || Number.isNaN(p)) return '';
+  const r = Math.round(p * 100) / 100;
+  return `${r}%`;
+}
+
+/** linkLabel is what an edge says: "OWNS 60%", "OWNS ?%" for an unknown share, "OFFICER_OF (director)". */
+export function linkLabel(l: Pick<Link, 'type' | 'percent' | 'role'>): string {
+  if (l.type === 'OWNS') return l.percent === null || l.percent === undefined ? 'OWNS ?%' : `OWNS ${percent(l.percent)}`;
+  if (l.role) return `${l.type} (${l.role})`;
+  return l.type;
+}
+
+/** linkSentence reads a link in words: "A owns 60% of B". */
+export function linkSentence(l: Pick<Link, 'type' | 'percent' | 'role'>, from: string, to: string): string {
+  const role = l.role ? ` as ${l.role}` : '';
+  switch (l.type) {
+    case 'OWNS':
+      return `${from} owns ${l.percent === null || l.percent === undefined ? 'an unknown share' : percent(l.percent)} of ${to}`;
+    case 'CONTROLS':
+      return `${from} controls ${to}${role}`;
+    case 'SUPPLIES':
+      return `${from} supplies ${to}`;
+    case 'PART_OF':
+      return `${from} is part of ${to}`;
+    case 'OFFICER_OF':
+      return `${from} holds office in ${to}${role}`;
+    case 'RELATED_TO':
+      return `${from} is related to ${to}${role}`;
+    case 'AGENT_OF':
+      return `${from} acts for ${to}`;
+  }
+  return `${from} ${l.type} ${to}`;
+}
+
+/** validity says when a link holds: "from 2019-01-01", "2019-01-01 to 2021-12-31", "". */
+export function validity(l: Pick<Link, 'valid_from' | 'valid_to'>): string {
+  if (l.valid_from && l.valid_to) return `${l.valid_from} to ${l.valid_to}`;
+  if (l.valid_from) return `from ${l.valid_from}`;
+  if (l.valid_to) return `until ${l.valid_to}`;
+  return '';
+}
+
+/** sourceText locates a fact: "demo.xlsx, sheet Links, row 7". */
+export function sourceText(s: Source | undefined): string {
+  if (!s || !s.file) return 'no source recorded';
+  const parts = [s.file];
+  if (s.sheet) parts.push(`sheet ${s.sheet}`);
+  if (s.row) parts.push(`row ${s.row}`);
+  return parts.join(', ');
+}
+
+export const kindName: Record<Kind, string> = {
+  organization: 'Organization',
+  person: 'Person',
+  government_body: 'Government body',
+};
+
+/** kindOfLabel maps a Ref's label (Organization, Person, GovernmentBody) to a kind. */
+export function kindOfLabel(label: string | undefined): Kind {
+  if (label === 'Person') return 'person';
+  if (label === 'GovernmentBody') return 'government_body';
+  return 'organization';
+}
+
+const severityRank: Record<string, number> = { critical: 3, high: 2, medium: 1, none: 0 };
+
+export function rankOf(s: Severity | string): number {
+  return severityRank[s] ?? 0;
+}
+
+export const SEVERITIES: Severity[] = ['critical', 'high', 'medium'];
+
+/** dateTime shows an RFC 3339 time in the browser's zone, to the minute. */
+export function dateTime(s: string | undefined): string {
+  if (!s) return '';
+  const d = new Date(s);
+  if (Number.isNaN(d.getTime())) return s;
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}`;
+}
+
+/** plural: plural(1, 'flag') → "1 flag", plural(3, 'entity', 'entities') → "3 entities". */
+export function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n.toLocaleString('en')} ${n === 1 ? one : many}`;
+}

@@ -1,0 +1,183 @@
+import type { PageContext } from '../routes';
+import { badge, errorBox, h, link, replace } from '../dom';
+import { GraphModel, pathSelection, pathShare, worstFirst } from '../graphmodel';
+import type { GraphView } from '../graphview';
+import { linkDetails } from '../panel';
+import { dateTime, linkSentence, percent, plural, sourceText } from '../format';
+import type { Exposure, Flag, Status, Transaction } from '../types';
+import { legend } from './explorer';
+
+export function reasons(rs: string[]): HTMLElement {
+  return h('ul', { class: 'reasons' }, rs.map((r) => h('li', null, r)));
+}
+
+/** pathText reads a path in entity names: "A → B → C". */
+export function pathText(x: Exposure): string {
+  return x.path.map((r) => r.name).join(' → ');
+}
+
+export const flagPage = {
+  title: 'Flag',
+  render(main: HTMLElement, ctx: PageContext) {
+    const id = ctx.params.id;
+    main.classList.add('wide');
+    let alive = true;
+    let view: GraphView | null = null;
+    const model = new GraphModel();
+
+    const header = h('div', { class: 'flag-head' }, h('h1', null, `Flag ${id}`), h('p', { class: 'muted' }, 'Loading…'));
+    const txBox = h('div', { class: 'tx placeholder' }, 'Loading…');
+    const reasonsBox = h('section', { class: 'card', 'aria-labelledby': 'h-reasons' }, h('h2', { id: 'h-reasons' }, 'Reasons'), h('p', { class: 'muted' }, 'Loading…'));
+    const pathsBox = h('section', { class: 'card', 'aria-labelledby': 'h-paths' }, h('h2', { id: 'h-paths' }, 'Exposure paths'));
+    const ownBox = h('section', { class: 'card', 'aria-labelledby': 'h-own' }, h('h2', { id: 'h-own' }, 'Effective ownership'));
+    const reviewBox = h('section', { class: 'card', 'aria-labelledby': 'h-review' }, h('h2', { id: 'h-review' }, 'Review'));
+    const canvas = h('div', { class: 'canvas flag-canvas', role: 'img', 'aria-label': 'The exposure paths; the selected one is highlighted. The steps are listed beside it.' });
+    const panel = h('aside', { class: 'panel', 'aria-label': 'Provenance', tabindex: '-1' }, h('p', { class: 'muted' }, 'Click a link in the graph, or “Provenance” on a step, to see which row stated it.'));
+
+    main.append(header, txBox,
+      h('div', { class: 'flag-layout' },
+        h('div', { class: 'flag-left' }, reasonsBox, pathsBox, ownBox, reviewBox),
+        h('div', { class: 'flag-graph' },
+          h('div', { class: 'row' },
+            h('button', { type: 'button', onclick: () => view?.fit() }, 'Fit'),
+            h('button', { type: 'button', onclick: () => view?.zoom(1.25), 'aria-label': 'Zoom in' }, '+'),
+            h('button', { type: 'button', onclick: () => view?.zoom(0.8), 'aria-label': 'Zoom out' }, '−'),
+            legend()),
+          canvas),
+        panel));
+
+    const names = (x: string) => model.nodes.get(x)?.name ?? x;
+    const showLink = (l: Parameters<typeof linkDetails>[0]) => {
+      replace(panel, linkDetails(l, names));
+      panel.focus({ preventScroll: true });
+      panel.scrollIntoView({ block: 'nearest' });
+    };
+
+    let current: Exposure | null = null;
+    const highlight = (x: Exposure) => {
+      current = x;
+      pathsBox.querySelectorAll('[aria-pressed]').forEach((b) => b.setAttribute('aria-pressed', String(b.getAttribute('data-end') === x.end_user.id && b.getAttribute('data-kind') === kindOf(x))));
+      if (!view) return;
+      const sel = pathSelection(model, x);
+      view.highlight(sel);
+      view.fit(sel.nodes);
+      (window as unknown as { __hopcheck: object }).__hopcheck = { view, model, highlighted: sel };
+    };
+    const kindOf = (x: Exposure) => ((flag?.ownership_paths ?? []).includes(x) ? 'own' : 'exp');
+
+    const stepsTable = (x: Exposure) => x.steps.length
+      ? h('ol', { class: 'steps' }, x.steps.map((s) => h('li', null,
+        h('span', null, linkSentence(s, names(s.from), names(s.to))),
+        h('span', { class: 'muted small' }, ` (${s.step}) · ${sourceText(s.source)}`), ' ',
+        h('button', { type: 'button', class: 'linkish small', onclick: () => { highlight(x); showLink(s); } }, 'Provenance'))))
+      : h('p', { class: 'muted small' }, 'The start entity is itself the restrictive end-user.');
+
+    let flag: Flag | null = null;
+
+    function drawFlag(fl: Flag): void {
+      flag = fl;
+      replace(header,
+        h('h1', null, `Flag ${fl.transaction_id} `, badge(fl.severity, fl.severity), ' ', badge(fl.verdict, fl.verdict === 'block' ? 'critical' : 'medium')),
+        h('p', null, 'Status ', badge(fl.status, fl.status), fl.reviewer ? ` · reviewed by ${fl.reviewer}` : '',
+          ' · buyer ', link(`/explore/${encodeURIComponent(fl.buyer.id)}`, fl.buyer.name), ` (${fl.buyer.country ?? '—'}) · ${fl.date}`));
+      replace(reasonsBox, h('h2', { id: 'h-reasons' }, 'Reasons'), reasons(fl.reasons));
+      const exps = worstFirst(fl.exposures);
+      replace(pathsBox, h('h2', { id: 'h-paths' }, `Exposure paths (${exps.length})`),
+        exps.length ? h('ol', { class: 'paths' }, exps.map((x) => h('li', null,
+          h('button', { type: 'button', class: 'pathbtn', 'aria-pressed': 'false', 'data-end': x.end_user.id, 'data-kind': 'exp', onclick: () => highlight(x) },
+            h('strong', null, `⚠ ${x.end_user.name}`), ` · ${plural(x.hops, 'step')}`, h('div', { class: 'muted small' }, pathText(x))),
+          stepsTable(x))))
+          : h('p', { class: 'muted' }, 'No path: flagged for the ship-to country only.'));
+      const own = fl.ownership_paths ?? [];
+      replace(ownBox, h('h2', { id: 'h-own' }, 'Effective ownership ', h('span', { class: 'big' }, fl.effective_ownership === null ? '—' : percent(fl.effective_ownership))),
+        own.length ? h('table', null,
+          h('thead', null, h('tr', null, h('th', null, 'Owner chain'), h('th', { class: 'num' }, 'Share'))),
+          h('tbody', null, own.map((x) => {
+            const s = pathShare(x);
+            return h('tr', null,
+              h('td', null, h('button', { type: 'button', class: 'linkish', 'aria-pressed': 'false', 'data-end': x.end_user.id, 'data-kind': 'own', onclick: () => highlight(x) }, pathText(x))),
+              h('td', { class: 'num' }, s === null ? 'unknown (adds nothing)' : percent(s)));
+          })))
+          : h('p', { class: 'muted small' }, 'No restrictive end-user holds shares of the buyer.'));
+      drawReview(fl);
+    }
+
+    function drawReview(fl: Flag): void {
+      const note = h('textarea', { id: 'note', rows: 3, maxlength: 4000, placeholder: 'Why — what you checked, what you decided' });
+      const msg = h('div', { 'aria-live': 'polite' });
+      const act = (s: Status, label: string) => h('button', {
+        type: 'button', class: `act-${s}`, disabled: fl.status === s,
+        onclick: async (e: Event) => {
+          const btn = e.currentTarget as HTMLButtonElement;
+          btn.disabled = true;
+          replace(msg, h('p', { class: 'muted' }, 'Saving…'));
+          try {
+            const f2 = await ctx.client.review(fl.transaction_id, s, note.value);
+            drawFlag(f2);
+            if (current) highlight(current);
+            reviewBox.querySelector('[aria-live]')!.append(h('p', { class: 'ok' }, `Marked ${s}.`));
+          } catch (err) {
+            btn.disabled = false;
+            replace(msg, errorBox(err, 'Review'));
+          }
+        },
+      }, label);
+      replace(reviewBox, h('h2', { id: 'h-review' }, 'Review'),
+        h('label', { for: 'note' }, 'Note'), note,
+        h('div', { class: 'row' }, act('confirmed', 'Confirm'), act('cleared', 'Clear'), act('open', 'Reopen')),
+        msg,
+        h('h3', null, 'History'),
+        fl.history?.length
+          ? h('ol', { class: 'history' }, [...fl.history].reverse().map((e) => h('li', null,
+            badge(e.status, e.status), ` ${dateTime(e.at)} by ${e.by || '—'}`, e.note ? h('div', { class: 'small' }, e.note) : null)))
+          : h('p', { class: 'muted small' }, 'Not reviewed yet.'));
+    }
+
+    function drawTx(t: Transaction): void {
+      const row = (k: string, v: unknown) => (v !== undefined && v !== '' ? [h('dt', null, k), h('dd', null, String(v))] : null);
+      replace(txBox, h('dl', { class: 'kv inline' },
+        row('Date', t.date), row('Seller', t.seller), row('Buyer', t.buyer), row('Declared end-user', t.end_user),
+        row('Ships to', t.ship_to), row('Product', t.product), row('Capability', t.capability), row('Quantity', t.quantity),
+        row('Value', t.value !== undefined ? `${t.value.toLocaleString('en')} ${t.currency ?? ''}` : undefined),
+        row('Source', sourceText(t.source))));
+      txBox.classList.remove('placeholder');
+    }
+
+    void (async () => {
+      try {
+        const [{ transaction, flag: fl }, mod] = await Promise.all([ctx.client.transaction(id), import('../graphview')]);
+        if (!alive) return;
+        drawTx(transaction);
+        if (!fl) {
+          replace(header, h('h1', null, `Transaction ${id}`), h('p', null, 'This transaction is not flagged.'));
+          return;
+        }
+        for (const x of [...fl.exposures, ...(fl.ownership_paths ?? [])]) model.addExposure(x);
+        drawFlag(fl);
+        for (const n of model.nodes.values()) {
+          if (n.restrictive === undefined) n.restrictive = false;
+        }
+        view = new mod.GraphView(canvas, 'dagre', {
+          edge: (eid) => {
+            const e = model.edges.get(eid);
+            if (e?.link) showLink(e.link);
+          },
+          node: (nid) => view?.select(nid),
+        });
+        const roots = new Set([fl.buyer.id]);
+        await view.sync(model, { nodes: new Set(model.nodes.keys()), edges: new Set(model.edges.keys()) }, roots);
+        const first = worstFirst(fl.exposures)[0] ?? fl.ownership_paths?.[0];
+        if (first) highlight(first);
+      } catch (err) {
+        replace(header, h('h1', null, `Flag ${id}`), errorBox(err, 'Flag'));
+        replace(txBox);
+      }
+    })();
+
+    return () => {
+      alive = false;
+      view?.destroy();
+      main.classList.remove('wide');
+    };
+  },
+};

@@ -1,0 +1,105 @@
+import type { PageContext } from '../routes';
+import { badge, debounce, errorBox, h, link, replace } from '../dom';
+import { hopsOf, sortFlags, type SortKey } from '../flagstats';
+import { percent } from '../format';
+import type { Flag } from '../types';
+
+const PAGE = 100;
+
+export const flags = {
+  title: 'Flags',
+  render(main: HTMLElement, ctx: PageContext) {
+    const q = ctx.query;
+    const f = {
+      status: q.get('status') ?? 'open', severity: q.get('severity') ?? '', country: q.get('country') ?? '',
+      q: q.get('q') ?? '', offset: Number(q.get('offset')) || 0,
+    };
+    let sort: SortKey = (q.get('sort') as SortKey) || 'severity';
+    let desc = q.get('dir') !== 'asc';
+    let page: Flag[] = [];
+    let total = 0;
+
+    const sel = (id: string, label: string, value: string, opts: [string, string][]) => {
+      const s = h('select', { id }, opts.map(([v, t]) => h('option', { value: v, selected: v === value }, t)));
+      return [h('label', { for: id }, label), s] as const;
+    };
+    const [stL, st] = sel('f-status', 'Status', f.status, [['', 'any'], ['open', 'open'], ['confirmed', 'confirmed'], ['cleared', 'cleared']]);
+    const [svL, sv] = sel('f-severity', 'Severity', f.severity, [['', 'any'], ['critical', 'critical'], ['high', 'high'], ['medium', 'medium']]);
+    const country = h('input', { id: 'f-country', value: f.country, size: 6, placeholder: 'BY' });
+    const text = h('input', { id: 'f-q', type: 'search', value: f.q, placeholder: 'transaction id or buyer' });
+    const status = h('p', { class: 'muted small', 'aria-live': 'polite' }, 'Loading…');
+    const body = h('tbody');
+    const pager = h('div', { class: 'row pager' });
+    const cols: [SortKey, string][] = [['severity', 'Severity'], ['transaction', 'Transaction'], ['date', 'Date'], ['buyer', 'Buyer'], ['country', 'Country'], ['hops', 'Hops'], ['status', 'Status']];
+    const head = h('tr');
+    const drawHead = () => replace(head, cols.map(([k, t]) => h('th', { 'aria-sort': sort === k ? (desc ? 'descending' : 'ascending') : 'none', scope: 'col' },
+      h('button', { type: 'button', class: 'sort', onclick: () => { desc = sort === k ? !desc : k === 'severity'; sort = k; sync(); draw(); } },
+        t, sort === k ? (desc ? ' ▾' : ' ▴') : '')),
+    ), h('th', { scope: 'col' }, 'Effective ownership'), h('th', { scope: 'col' }, 'Verdict'));
+
+    main.append(h('h1', null, 'Flags'),
+      h('form', { class: 'row filters-row', onsubmit: (e: Event) => { e.preventDefault(); f.offset = 0; load(); } },
+        stL, st, svL, sv, h('label', { for: 'f-country' }, 'Buyer country'), country, h('label', { for: 'f-q' }, 'Search'), text,
+        h('a', { href: '/api/v1/flags.xlsx', class: 'button', id: 'export' }, 'Export XLSX')),
+      status,
+      h('div', { class: 'table-wrap' }, h('table', { class: 'flags' }, h('thead', null, head), body)),
+      pager);
+
+    const params = () => ({ status: st.value, severity: sv.value, country: country.value.trim(), q: text.value.trim() });
+    const sync = () => {
+      const p = new URLSearchParams({ ...params(), offset: String(f.offset), sort, dir: desc ? 'desc' : 'asc' });
+      for (const [k, v] of [...p]) if (!v || (k === 'offset' && v === '0')) p.delete(k);
+      history.replaceState(null, '', `/flags?${p}`);
+      const x = new URLSearchParams(params());
+      for (const [k, v] of [...x]) if (!v) x.delete(k);
+      (main.querySelector('#export') as HTMLAnchorElement).href = `/api/v1/flags.xlsx?${x}`;
+    };
+
+    function draw(): void {
+      drawHead();
+      const rows = sortFlags(page, sort, desc);
+      replace(body, rows.map((fl) => h('tr', { class: fl.status },
+        h('td', null, badge(fl.severity, fl.severity)),
+        h('td', null, link(`/flags/${encodeURIComponent(fl.transaction_id)}`, fl.transaction_id)),
+        h('td', null, fl.date),
+        h('td', null, link(`/explore/${encodeURIComponent(fl.buyer.id)}`, fl.buyer.name)),
+        h('td', null, fl.country ?? ''),
+        h('td', { class: 'num' }, Number.isFinite(hopsOf(fl)) ? String(hopsOf(fl)) : '—'),
+        h('td', null, badge(fl.status, fl.status)),
+        h('td', { class: 'num' }, percent(fl.effective_ownership) || '—'),
+        h('td', null, fl.verdict))));
+      if (!rows.length) body.append(h('tr', null, h('td', { colspan: 9, class: 'muted' }, 'No flag matches these filters.')));
+      const from = total ? f.offset + 1 : 0;
+      status.textContent = `${from}–${f.offset + page.length} of ${total} flag${total === 1 ? '' : 's'}; sorting applies to this page`;
+      replace(pager,
+        h('button', { type: 'button', disabled: f.offset === 0, onclick: () => { f.offset = Math.max(0, f.offset - PAGE); load(); } }, '← Previous'),
+        h('button', { type: 'button', disabled: f.offset + PAGE >= total, onclick: () => { f.offset += PAGE; load(); } }, 'Next →'));
+    }
+
+    let seq = 0;
+    async function load(): Promise<void> {
+      const my = ++seq;
+      sync();
+      status.textContent = 'Loading…';
+      body.setAttribute('aria-busy', 'true');
+      try {
+        const p = await ctx.client.flags({ ...params(), offset: f.offset, limit: PAGE });
+        if (my !== seq) return;
+        page = p.flags;
+        total = p.total;
+        draw();
+      } catch (err) {
+        if (my !== seq) return;
+        replace(status, errorBox(err, 'Flags'));
+        replace(body);
+      } finally {
+        body.removeAttribute('aria-busy');
+      }
+    }
+    const later = debounce(() => { f.offset = 0; load(); }, 250);
+    for (const el of [st, sv]) el.addEventListener('change', () => { f.offset = 0; load(); });
+    for (const el of [country, text]) el.addEventListener('input', later);
+    drawHead();
+    load();
+  },
+};

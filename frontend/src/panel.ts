@@ -1,0 +1,91 @@
+// The side panel shared by the explorer and the flag page: an entity's
+// details and links, and a link's provenance.
+import type { Client } from './api';
+import { badge, errorBox, h, link, replace } from './dom';
+import { kindName, linkLabel, linkSentence, sourceText, validity } from './format';
+import type { Entity, Link, Ref, Source } from './types';
+
+export function provenance(s: Source | undefined): HTMLElement {
+  if (!s || !s.file) return h('p', { class: 'muted' }, 'No source recorded.');
+  return h('dl', { class: 'kv provenance' },
+    h('dt', null, 'Upload'), h('dd', null, h('code', null, s.upload || '—')),
+    h('dt', null, 'File'), h('dd', null, s.file),
+    h('dt', null, 'Sheet'), h('dd', null, s.sheet || '— (CSV file)'),
+    h('dt', null, 'Row'), h('dd', null, String(s.row || '—')),
+    h('dt', null, 'Evidence'), h('dd', null, s.evidence || h('span', { class: 'muted' }, 'none given')));
+}
+
+export function linkDetails(l: Link, names: (id: string) => string): HTMLElement {
+  return h('section', { class: 'panel-section', 'data-testid': 'link-panel' },
+    h('h2', null, linkLabel(l)),
+    h('p', null, linkSentence(l, names(l.from), names(l.to)), '.'),
+    h('dl', { class: 'kv' },
+      h('dt', null, 'From'), h('dd', null, link(`/explore/${encodeURIComponent(l.from)}`, names(l.from)), h('span', { class: 'muted small' }, ` ${l.from}`)),
+      h('dt', null, 'To'), h('dd', null, link(`/explore/${encodeURIComponent(l.to)}`, names(l.to)), h('span', { class: 'muted small' }, ` ${l.to}`)),
+      l.role ? [h('dt', null, 'Role'), h('dd', null, l.role)] : null,
+      h('dt', null, 'Valid'), h('dd', null, validity(l) || 'always')),
+    h('h3', null, 'Provenance'),
+    provenance(l.source));
+}
+
+function entityFacts(e: Entity, restrictive: boolean | undefined): HTMLElement {
+  const row = (k: string, v: unknown) => (v ? [h('dt', null, k), h('dd', null, String(v))] : null);
+  return h('dl', { class: 'kv' },
+    row('Id', e.id),
+    row('Kind', kindName[e.kind]),
+    row('Country', e.country),
+    row('Aliases', e.aliases?.join('; ')),
+    row('Role', e.role),
+    row('Registration id', e.registration_id),
+    row('Address', e.address),
+    row('Founded', e.founded),
+    row('Position', e.position),
+    row('Body kind', e.body_kind),
+    e.kind === 'government_body'
+      ? row('Restrictive end-user', restrictive === undefined ? 'follows its country' : restrictive ? 'yes' : 'no')
+      : null,
+    row('Basis', e.basis),
+    row('Source', sourceText(e.source)));
+}
+
+export interface EntityPanelActions {
+  /** called when the investigator picks a link to see its provenance. */
+  showLink: (l: Link) => void;
+  /** called to move to another entity (select it in the graph). */
+  goTo?: (id: string) => void;
+  expand?: (id: string) => void;
+  restrictive?: (id: string) => boolean | undefined;
+}
+
+/** entityPanel loads an entity with its links into el. */
+export async function entityPanel(el: HTMLElement, client: Client, id: string, act: EntityPanelActions): Promise<void> {
+  replace(el, h('p', { class: 'muted' }, 'Loading…'));
+  try {
+    const d = await client.entity(id);
+    const e = d.entity;
+    const r = act.restrictive?.(id) ?? e.restrictive;
+    const name = (x: string) => (x === e.id ? e.name : d.related[x]?.name ?? x);
+    const other = (l: Link): Ref => d.related[l.from === e.id ? l.to : l.from] ?? { id: l.from === e.id ? l.to : l.from, name: '' };
+    replace(el, h('section', { class: 'panel-section', 'data-testid': 'entity-panel' },
+      h('h2', null, e.name, ' ', badge(kindName[e.kind], e.kind), r ? badge('⚠ restrictive end-user', 'critical') : null),
+      h('div', { class: 'row' },
+        act.expand ? h('button', { type: 'button', onclick: () => act.expand!(e.id) }, 'Expand neighbours') : null,
+        link(`/explore/${encodeURIComponent(e.id)}`, 'Explore from here'),
+        link(`/screen?id=${encodeURIComponent(e.id)}`, 'Assess exposure')),
+      entityFacts(e, r),
+      h('h3', null, `Links (${d.links.length})`),
+      d.links.length
+        ? h('ul', { class: 'links' }, d.links.map((l) => {
+          const o = other(l);
+          return h('li', null,
+            h('div', null, linkSentence(l, name(l.from), name(l.to))),
+            h('div', { class: 'muted small' }, [validity(l), sourceText(l.source)].filter(Boolean).join(' · ')),
+            h('div', { class: 'row small' },
+              h('button', { type: 'button', class: 'linkish', onclick: () => act.showLink(l) }, 'Provenance'),
+              act.goTo ? h('button', { type: 'button', class: 'linkish', onclick: () => act.goTo!(o.id) }, `Go to ${o.name || o.id}`) : null));
+        }))
+        : h('p', { class: 'muted' }, 'No links.')));
+  } catch (err) {
+    replace(el, errorBox(err, `Entity ${id}`));
+  }
+}

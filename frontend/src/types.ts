@@ -1,0 +1,219 @@
+// The shapes of the HTTP API (api/openapi.yaml), as the UI reads them.
+
+export type Kind = 'organization' | 'person' | 'government_body';
+export type LinkType = 'OWNS' | 'CONTROLS' | 'SUPPLIES' | 'PART_OF' | 'OFFICER_OF' | 'RELATED_TO' | 'AGENT_OF';
+export type Severity = 'critical' | 'high' | 'medium' | 'none';
+export type Status = 'open' | 'confirmed' | 'cleared';
+
+export const LINK_TYPES: LinkType[] = ['OWNS', 'CONTROLS', 'SUPPLIES', 'PART_OF', 'OFFICER_OF', 'RELATED_TO', 'AGENT_OF'];
+
+export interface Source {
+  upload: string;
+  file: string;
+  sheet?: string;
+  row: number;
+  evidence?: string;
+}
+
+export interface Entity {
+  id: string;
+  kind: Kind;
+  name: string;
+  aliases?: string[];
+  country?: string;
+  role?: string;
+  registration_id?: string;
+  address?: string;
+  founded?: string;
+  position?: string;
+  body_kind?: string;
+  restrictive?: boolean;
+  basis?: string;
+  source: Source;
+}
+
+export interface Ref {
+  id: string;
+  name: string;
+  country?: string;
+  label?: 'Organization' | 'Person' | 'GovernmentBody' | string;
+}
+
+export interface Link {
+  type: LinkType;
+  from: string;
+  to: string;
+  percent?: number | null;
+  role?: string;
+  valid_from?: string;
+  valid_to?: string;
+  source: Source;
+}
+
+export interface Subgraph {
+  entities: Entity[];
+  links: Link[];
+  truncated: boolean;
+}
+
+export interface EntityDetail {
+  entity: Entity;
+  links: Link[];
+  related: Record<string, Ref>;
+}
+
+export interface PathStep extends Link {
+  step: string;
+}
+
+export interface Exposure {
+  end_user: Ref;
+  hops: number;
+  path: Ref[];
+  steps: PathStep[];
+}
+
+export interface Assessment {
+  severity: Severity;
+  verdict: 'block' | 'review' | 'clear';
+  reasons: string[];
+  exposures: Exposure[];
+  effective_ownership: number | null;
+  ownership_paths?: Exposure[];
+}
+
+export interface HistoryEntry {
+  at: string;
+  by: string;
+  status: Status;
+  note?: string;
+}
+
+export interface Flag extends Assessment {
+  transaction_id: string;
+  status: Status;
+  reviewer?: string;
+  note?: string;
+  history?: HistoryEntry[];
+  buyer: Ref;
+  date: string;
+  country?: string;
+}
+
+export interface FlagPage {
+  flags: Flag[];
+  total: number;
+  offset: number;
+  limit: number;
+}
+
+export interface Transaction {
+  id: string;
+  date: string;
+  buyer: string;
+  seller?: string;
+  end_user?: string;
+  ship_to?: string;
+  product?: string;
+  capability?: string;
+  quantity?: number;
+  value?: number;
+  currency?: string;
+  source: Source;
+}
+
+export interface Match {
+  entity: Entity;
+  score: number;
+  matched: string;
+}
+
+export interface Stats {
+  entities: Record<string, number>;
+  links: Record<string, number>;
+  countries: number;
+  transactions: number;
+  flags: Record<string, number>;
+}
+
+export interface Issue {
+  file?: string;
+  sheet?: string;
+  row?: number;
+  column?: string;
+  header?: string;
+  message: string;
+}
+
+export interface ColumnPreview {
+  letter: string;
+  header: string;
+  column?: string;
+  required?: boolean;
+}
+
+export interface SheetPreview {
+  file: string;
+  sheet?: string;
+  kind: { table: string; role?: string; link_type?: string };
+  header_row?: number;
+  columns: ColumnPreview[] | null;
+  missing?: string[];
+  rows: string[][] | null;
+}
+
+export interface Preview {
+  upload: string;
+  sheets: SheetPreview[];
+  errors: Issue[];
+  warnings: Issue[];
+}
+
+export interface Changes {
+  created: number;
+  updated: number;
+  unchanged: number;
+}
+
+export interface ImportReport {
+  upload: string;
+  files: string[];
+  sheets: { file: string; sheet?: string; kind?: string; rows: number; encoding?: string }[];
+  rejected: boolean;
+  contents: { entities: number; countries: number; links: number; transactions: number };
+  written?: { entities: Changes; countries: Changes; links: Changes; transactions: Changes };
+  errors: Issue[];
+  more_errors?: number;
+  warnings: Issue[];
+  more_warnings?: number;
+}
+
+export type JobState = 'validating' | 'writing' | 'done' | 'rejected' | 'failed' | 'interrupted';
+
+export interface Job {
+  id: string;
+  upload?: string;
+  state: JobState;
+  files: string[];
+  by: string;
+  created: string;
+  updated: string;
+  progress: { phase?: string; done: number; total: number };
+  error?: string;
+  report?: ImportReport;
+  flags?: { evaluated: number; flagged: number; reopened: number };
+}
+
+export interface ScreenRequest {
+  name?: string;
+  country?: string;
+  id?: string;
+  date?: string;
+}
+
+export interface Screening extends Assessment {
+  query: ScreenRequest;
+  known: boolean;
+  entity: Ref | null;
+  matches: { id: string; name: string; country?: string; label: string; score: number; matched: string }[];
+}
