@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hopcheck/hopcheck/api"
 	"github.com/hopcheck/hopcheck/graph"
 	"github.com/hopcheck/hopcheck/graph/neo4jstore"
 )
@@ -92,18 +93,17 @@ func TestNeo4jScreen(t *testing.T) {
 	}
 }
 
+// TestNeo4jServe is TestServeEveryRouteAndRole on Neo4j: every route as
+// every role, uploads rejected and done, batch screening both ways, a
+// review reopened by a later upload; upload jobs are kept in Neo4j.
 func TestNeo4jServe(t *testing.T) {
 	env := neo4jEnv(t)
+	keys, keyEnv := e2eKeys()
+	env["HOPCHECK_API_KEYS"] = keyEnv
 	url, stop := serving(t, env, "--store", "neo4j")
-	if code := call(t, "GET", url+"/readyz", "", "", nil, nil); code != 200 {
-		t.Errorf("readyz: %d", code)
-	}
-	// Upload jobs are kept in Neo4j too.
-	if code := call(t, "GET", url+"/api/v1/uploads", "", "", nil, nil); code != 200 {
-		t.Errorf("uploads: %d", code)
-	}
-	if code, stderr := stop(); code != 0 {
-		t.Errorf("serve exited with %d:\n%s", code, stderr)
+	exerciseAPI(t, url, keys)
+	if code, logs := stop(); code != 0 || strings.Contains(logs, keys[api.Admin]) {
+		t.Errorf("serve exit %d; a key in the logs: %v\n%s", code, strings.Contains(logs, keys[api.Admin]), logs)
 	}
 }
 
