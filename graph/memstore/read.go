@@ -69,6 +69,9 @@ func (s *Store) EntitiesByName(ctx context.Context, keys []string) (map[string][
 // many names share ("ministry", "technology") says little on its own.
 const maxPosting = 20000
 
+// maxScored bounds the candidates of a search whose names are compared.
+const maxScored = 200
+
 // Search implements graph.Store.
 func (s *Store) Search(ctx context.Context, q graph.SearchQuery) ([]graph.Match, error) {
 	key := graph.NameKey(q.Text)
@@ -83,8 +86,12 @@ func (s *Store) Search(ctx context.Context, q graph.SearchQuery) ([]graph.Match,
 	jw.CaseSensitive = false
 	var out []graph.Match
 	s.read(func(g *state) {
-		cands := map[string]bool{}
+		// The candidates are the entities sharing a word with the query,
+		// taken from the rarest word to the commonest and at most maxScored
+		// of them, so that a query of common words ("analytics", "trading")
+		// stays quick and a distinctive word always brings its names.
 		words := splitWords(key)
+		postings := make([][]string, 0, len(words))
 		for i, w := range words {
 			ids := g.words[w]
 			if len(ids) == 0 && i == len(words)-1 && len(w) >= 2 {
@@ -98,16 +105,28 @@ func (s *Store) Search(ctx context.Context, q graph.SearchQuery) ([]graph.Match,
 			if len(ids) > maxPosting && len(words) > 1 {
 				continue
 			}
+			postings = append(postings, ids)
+		}
+		sort.SliceStable(postings, func(i, j int) bool { return len(postings[i]) < len(postings[j]) })
+		seen := map[string]bool{}
+		var cands []string
+		for _, ids := range postings {
 			for _, id := range ids {
-				cands[id] = true
+				if len(cands) == maxScored {
+					break
+				}
+				if !seen[id] {
+					seen[id] = true
+					cands = append(cands, id)
+				}
 			}
 		}
-		for id := range cands {
+		for _, id := range cands {
 			e := g.entities[id]
 			if (q.Country != "" && e.Country != q.Country) || (q.Kind != "" && e.Kind != q.Kind) {
 				continue
 			}
-			best := graph.Match{Entity: *e}
+			var best graph.Match
 			for _, n := range append([]string{e.Name}, e.Aliases...) {
 				k := graph.NameKey(n)
 				score := jw.Compare(key, k)
@@ -121,6 +140,7 @@ func (s *Store) Search(ctx context.Context, q graph.SearchQuery) ([]graph.Match,
 				}
 			}
 			if best.Score >= 0.75 {
+				best.Entity = *e
 				out = append(out, best)
 			}
 		}
