@@ -2,8 +2,11 @@ package memstore
 
 import (
 	"context"
+	"runtime"
 	"sort"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/adrg/strutil/metrics"
 
@@ -294,9 +297,17 @@ func (s *Store) Transactions(ctx context.Context, ids []string) ([]graph.Transac
 func (s *Store) Reach(ctx context.Context, qs []graph.ReachQuery, p graph.Policy) ([]graph.Reach, error) {
 	out := make([]graph.Reach, len(qs))
 	s.read(func(g *state) {
-		for i, q := range qs {
-			out[i] = exposure.Reach(g, q, p)
+		// The searches only read the graph: one worker per CPU.
+		var next atomic.Int64
+		var wg sync.WaitGroup
+		for range min(runtime.GOMAXPROCS(0), len(qs)) {
+			wg.Go(func() {
+				for i := int(next.Add(1) - 1); i < len(qs) && ctx.Err() == nil; i = int(next.Add(1) - 1) {
+					out[i] = exposure.Reach(g, qs[i], p)
+				}
+			})
 		}
+		wg.Wait()
 	})
 	return out, ctx.Err()
 }
