@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"sync"
 	"syscall"
 
@@ -59,6 +60,9 @@ func Open(dir string) (*Store, error) {
 		s.Close()
 		return nil, err
 	}
+	// Decoding the log left garbage the size of the log and more: give it
+	// back to the system now, not when the scavenger gets to it.
+	debug.FreeOSMemory()
 	f, err := os.OpenFile(path, os.O_CREATE|os.O_RDWR, 0o640)
 	if err == nil {
 		// Cut a torn last write, so that new records follow whole ones.
