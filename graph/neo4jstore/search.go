@@ -13,9 +13,13 @@ import (
 
 // maxPosting is the most entities one word of a search may bring: a word
 // that many names share ("ministry", "technology") says little on its own,
-// and is skipped when the text has other words. The embedded store uses
-// the same bound, so both stores give the same results.
-const maxPosting = 20000
+// and is skipped when the text has other words. maxScored bounds the
+// candidates whose names are compared: they are taken from the rarest word
+// of the text first. The embedded store uses the same bounds.
+const (
+	maxPosting = 20000
+	maxScored  = 200
+)
 
 // Search implements graph.Store. Candidates come from the full-text index
 // on the stored name keys: the entities that have a word of the text's key,
@@ -52,8 +56,8 @@ func (s *Store) Search(ctx context.Context, q graph.SearchQuery) ([]graph.Match,
 		  RETURN collect(node) AS nodes
 		}
 		RETURN term.i, term.prefix, size(nodes),
-		  [n IN nodes WHERE ($country IS NULL OR n.country = $country) AND ($label IS NULL OR $label IN labels(n))]`,
-		map[string]any{"terms": terms, "cap": maxPosting + 1, "country": strValue(q.Country), "label": label})
+		  [n IN nodes WHERE ($country IS NULL OR n.country = $country) AND ($label IS NULL OR $label IN labels(n))][..$scored]`,
+		map[string]any{"terms": terms, "cap": maxPosting + 1, "scored": maxScored, "country": strValue(q.Country), "label": label})
 	if err != nil {
 		return nil, err
 	}
@@ -74,7 +78,11 @@ func (s *Store) Search(ctx context.Context, q graph.SearchQuery) ([]graph.Match,
 			exact[int(r.Values[0].(int64))] = p
 		}
 	}
-	cands := map[string]graph.Entity{}
+	type source struct {
+		posting
+		has func(string) bool
+	}
+	var sources []source
 	for i, w := range words {
 		p := exact[i]
 		has := func(word string) bool { return word == w }
@@ -86,9 +94,17 @@ func (s *Store) Search(ctx context.Context, q graph.SearchQuery) ([]graph.Match,
 		if p.n > maxPosting && len(words) > 1 {
 			continue
 		}
-		for _, e := range p.hits {
-			if hasWord(e, has) {
-				cands[e.ID] = e
+		sources = append(sources, source{p, has})
+	}
+	// The rarest word first, as the embedded store does.
+	sort.SliceStable(sources, func(i, j int) bool { return sources[i].n < sources[j].n })
+	var cands []graph.Entity
+	seen := map[string]bool{}
+	for _, src := range sources {
+		for _, e := range src.hits {
+			if len(cands) < maxScored && !seen[e.ID] && hasWord(e, src.has) {
+				seen[e.ID] = true
+				cands = append(cands, e)
 			}
 		}
 	}
