@@ -2,18 +2,41 @@ package api
 
 import (
 	_ "embed"
+	"encoding/json"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
+	"gopkg.in/yaml.v3"
 )
 
-// openAPI documents every route; a test holds it to the routes.
+// openAPI documents every route; a test holds it to the routes, and the
+// end-to-end tests check every answer against it.
 //
 //go:embed openapi.yaml
 var openAPI []byte
 
-func handleOpenAPI() gin.HandlerFunc {
+// OpenAPI returns the OpenAPI 3 document (YAML).
+func OpenAPI() []byte { return openAPI }
+
+// openAPIJSON is the same document as JSON.
+var openAPIJSON = func() []byte {
+	var doc map[string]any
+	if err := yaml.Unmarshal(openAPI, &doc); err != nil {
+		panic("api/openapi.yaml: " + err.Error()) // embedded and tested: never at run time
+	}
+	data, err := json.Marshal(doc)
+	if err != nil {
+		panic("api/openapi.yaml as JSON: " + err.Error())
+	}
+	return data
+}()
+
+func handleOpenAPI(json bool) gin.HandlerFunc {
 	return func(c *gin.Context) {
+		if json {
+			c.Data(http.StatusOK, "application/json", openAPIJSON)
+			return
+		}
 		c.Data(http.StatusOK, "application/yaml", openAPI)
 	}
 }

@@ -17,7 +17,8 @@ func addRoutes(r *gin.Engine, deps Deps, m *metrics) {
 	r.GET("/metrics", readers, m.handler())
 
 	v1 := r.Group("/api/v1")
-	v1.GET("/openapi.yaml", handleOpenAPI())
+	v1.GET("/openapi.json", handleOpenAPI(true))
+	v1.GET("/openapi.yaml", handleOpenAPI(false))
 
 	v1.POST("/screen", screeners, handleScreen(deps, m))
 	v1.POST("/screen/batch", screeners, handleScreenBatch(deps, m))

@@ -10,6 +10,7 @@ import "github.com/hopcheck/hopcheck/api"
 var Access = map[string][]api.Role{
 	"GET /healthz":                          nil,
 	"GET /readyz":                           nil,
+	"GET /api/v1/openapi.json":              nil,
 	"GET /api/v1/openapi.yaml":              nil,
 	"GET /metrics":                          {api.Viewer, api.Investigator, api.Admin},
 	"POST /api/v1/screen":                   {api.Screening, api.Investigator, api.Admin},
@@ -33,4 +34,4 @@ var Access = map[string][]api.Role{
 }
 
 // Public routes answer without a key.
-var Public = map[string]bool{"GET /healthz": true, "GET /readyz": true, "GET /api/v1/openapi.yaml": true}
+var Public = map[string]bool{"GET /healthz": true, "GET /readyz": true, "GET /api/v1/openapi.json": true, "GET /api/v1/openapi.yaml": true}
