@@ -3,6 +3,7 @@ package api_test
 import (
 	"context"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -73,7 +74,58 @@ func TestStoreFailureFailsJob(t *testing.T) {
 	w := s.upload("/api/v1/uploads", demoFiles(), nil)
 	id := strings.TrimPrefix(w.Header().Get("Location"), "/api/v1/uploads/")
 	j := s.mustFinish(id)
-	if j.State != graph.JobFailed || j.Error != "neo4j is not reachable" || len(j.Report) == 0 {
+	if j.State != graph.JobFailed || !strings.HasPrefix(j.Error, "neo4j is not reachable; upload the same files again") || len(j.Report) == 0 {
 		t.Errorf("failed job: %+v", j)
+	}
+}
+
+// downStore is a store that goes down during an upload, like Neo4j
+// stopped while writing: Apply fails as unavailable, and so does saving a
+// job until the store is back.
+type downStore struct {
+	graph.Store
+	down    atomic.Bool
+	refused atomic.Int32 // saves of a job's outcome refused while down
+}
+
+func (s *downStore) Apply(ctx context.Context, u graph.Upload, progress func(done, total int)) (graph.WriteResult, error) {
+	s.down.Store(true)
+	return graph.WriteResult{}, graph.Errorf(graph.EUNAVAILABLE, "neo4j is not reachable")
+}
+
+func (s *downStore) SaveJob(ctx context.Context, j graph.Job) error {
+	if s.down.Load() {
+		if j.State.Final() {
+			s.refused.Add(1)
+		}
+		return graph.Errorf(graph.EUNAVAILABLE, "neo4j is not reachable")
+	}
+	return s.Store.SaveJob(ctx, j)
+}
+
+// TestFailedJobSavedWhenStoreIsBack checks that a job whose store went
+// down does not stay "writing": its outcome is saved once the store answers.
+func TestFailedJobSavedWhenStoreIsBack(t *testing.T) {
+	ds := &downStore{}
+	s := mustServer(t, false, func(d *api.Deps) { ds.Store = d.Store; d.Store, d.Jobs = ds, ds })
+	w := s.upload("/api/v1/uploads", demoFiles(), nil)
+	if w.Code != 202 {
+		t.Fatalf("upload: %d %s", w.Code, w.Body)
+	}
+	id := strings.TrimPrefix(w.Header().Get("Location"), "/api/v1/uploads/")
+	deadline := time.Now().Add(30 * time.Second)
+	for ds.refused.Load() < 2 {
+		if time.Now().After(deadline) {
+			t.Fatalf("the job's outcome was offered %d times while the store was down, want at least 2", ds.refused.Load())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if j := s.waitState(id, graph.JobWriting); j.Error != "" {
+		t.Errorf("job while the store is down: %+v", j)
+	}
+	ds.down.Store(false)
+	j := s.mustFinish(id)
+	if j.State != graph.JobFailed || !strings.HasPrefix(j.Error, "neo4j is not reachable; upload the same files again") {
+		t.Errorf("job once the store is back: %s %q", j.State, j.Error)
 	}
 }

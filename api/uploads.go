@@ -181,23 +181,44 @@ func (r *uploadRun) report(p importer.Progress) {
 }
 
 // update changes the job, brings its progress up to date, and saves it.
-func (r *uploadRun) update(change func(j *graph.Job)) {
+func (r *uploadRun) update(change func(j *graph.Job)) error {
 	r.mu.Lock()
 	p := r.progress
 	r.mu.Unlock()
 	r.jobMu.Lock()
 	defer r.jobMu.Unlock()
 	if change == nil && p == r.job.Progress {
-		return
+		return nil
 	}
 	if change != nil {
 		change(&r.job)
 	}
 	r.job.Progress, r.job.Updated = p, r.deps.Now().UTC()
 	if err := r.deps.Jobs.SaveJob(r.save, r.job); err != nil {
-		r.log.Error("saving upload job", "error", err)
+		r.log.Error("saving upload job", "state", r.job.State, "error", err)
+		return err
+	}
+	return nil
+}
+
+// finish records how the job ended. The jobs live in the store, so when
+// the store is what failed (Neo4j down), saving fails too: it is tried
+// again until the store answers or the server stops, so that the job does
+// not stay "writing" for ever.
+func (r *uploadRun) finish(ctx context.Context, change func(j *graph.Job)) {
+	err := r.update(change)
+	for wait := time.Second; errors.Is(err, graph.ErrUnavailable); wait = min(2*wait, maxFinishWait) {
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(wait):
+		}
+		err = r.update(func(*graph.Job) {})
 	}
 }
+
+// maxFinishWait bounds the wait between attempts to save a job's outcome.
+const maxFinishWait = 5 * time.Second
 
 // tick saves progress until stop is closed.
 func (r *uploadRun) tick(stop <-chan struct{}) {
@@ -237,13 +258,15 @@ func runUpload(ctx context.Context, deps Deps, m *metrics, job graph.Job, files 
 		}
 		refreshed, _ = json.Marshal(res)
 	}
-	r.update(func(j *graph.Job) {
+	r.finish(ctx, func(j *graph.Job) {
 		if rep != nil {
 			j.Report, _ = json.Marshal(rep)
 		}
 		switch {
 		case err != nil && ctx.Err() != nil:
 			j.State, j.Error = graph.JobInterrupted, "the server stopped before the upload finished; upload the files again to resume"
+		case errors.Is(err, graph.ErrUnavailable):
+			j.State, j.Error = graph.JobFailed, failure(err)+"; upload the same files again when it is back: the upload resumes where it stopped"
 		case err != nil:
 			j.State, j.Error = graph.JobFailed, failure(err)
 		case rep.Rejected:

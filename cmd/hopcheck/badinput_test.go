@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -75,6 +76,27 @@ func copyDir(t *testing.T, from string) string {
 	return to
 }
 
+// limitArgs are the import flags that set the limits l; a limit the CLI
+// has no flag for fails the test.
+func limitArgs(t *testing.T, l importer.Limits) []string {
+	t.Helper()
+	var args []string
+	add := func(flag string, v int64) {
+		if v != 0 {
+			args = append(args, flag, strconv.FormatInt(v, 10))
+		}
+	}
+	add("--max-file-bytes", l.MaxFileBytes)
+	add("--max-unzip-bytes", l.MaxUnzipBytes)
+	add("--max-rows", int64(l.MaxRows))
+	add("--max-cell-bytes", int64(l.MaxCellBytes))
+	l.MaxFileBytes, l.MaxUnzipBytes, l.MaxRows, l.MaxCellBytes = 0, 0, 0, 0
+	if l != (importer.Limits{}) {
+		t.Fatalf("limits %+v have no flag", l)
+	}
+	return args
+}
+
 // TestImportBadInputs runs the bad-input corpus through "hopcheck import"
 // into a store holding the demo: the exit code and the report are as the
 // case says, within its time, and a refused upload leaves the store as it was.
@@ -83,9 +105,6 @@ func TestImportBadInputs(t *testing.T) {
 	mustHop(t, "demo", "--data-dir", base)
 	for _, c := range importertest.BadInputs() {
 		t.Run(c.Name, func(t *testing.T) {
-			if c.Limits != (importer.Limits{}) {
-				t.Skip("the CLI has no flags for import limits yet: covered by the importer and API tests")
-			}
 			if testing.Short() && c.Timeout > time.Minute {
 				t.Skip("slow case")
 			}
@@ -94,7 +113,8 @@ func TestImportBadInputs(t *testing.T) {
 				mustHop(t, append([]string{"import", "--data-dir", store}, writeFiles(t, c.Seed)...)...)
 			}
 			before := exportWithoutFiles(t, store)
-			args := append([]string{"import", "--json", "--data-dir", store}, writeFiles(t, c.Files)...)
+			args := append([]string{"import", "--json", "--data-dir", store}, limitArgs(t, c.Limits)...)
+			args = append(args, writeFiles(t, c.Files)...)
 			code, out, errOut := hopWithin(t, c.Timeout, args...)
 			wantCode := 0
 			if c.Outcome == importertest.Rejected || c.Outcome == importertest.Conflict {

@@ -23,9 +23,14 @@ func cmdImport(ctx context.Context, e *env, args []string) error {
 	mapping := fs.String("mapping", "", "mapping file (YAML) for sheets and headers hopcheck does not recognise")
 	dateFormat := fs.String("date-format", "", "format of ambiguous dates, e.g. DD/MM/YYYY or MM/DD/YYYY")
 	asJSON := fs.Bool("json", false, "print the report as JSON")
+	var limits limitFlags
+	if err := limits.register(fs, e.getenv); err != nil {
+		return err
+	}
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
+	opts.Limits = limits.limits()
 	if fs.NArg() == 0 {
 		fs.Usage()
 		return fmt.Errorf("no files given: %w", errUsage)

@@ -43,7 +43,7 @@ Commands:
   flags      re-evaluate every transaction and list the flags
   gen        write a synthetic data set (CSV) for benchmarks
   screen     screen a counterparty by name, country or id
-  serve      run the HTTP API (--addr, --keys, --demo, --grace)
+  serve      run the HTTP API (--addr, --keys, --demo, --grace, import limits)
   template   write the spreadsheet template (XLSX)
   version    print the version
 

@@ -21,15 +21,10 @@ import (
 // the database, so none of them runs in parallel.
 func neo4jEnv(t *testing.T) map[string]string {
 	t.Helper()
+	requireNeo4j(t)
 	env := map[string]string{}
 	for _, k := range []string{"NEO4J_URI", "NEO4J_USER", "NEO4J_PASSWORD", "NEO4J_DATABASE"} {
 		env[k] = os.Getenv(k)
-	}
-	if env["NEO4J_URI"] == "" {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("NEO4J_URI is not set: CI must run the Neo4j tests (scripts/neo4j.sh start)")
-		}
-		t.Skip("NEO4J_URI is not set; start a Neo4j with scripts/neo4j.sh to run these tests")
 	}
 	ctx := context.Background()
 	s, err := neo4jstore.Open(ctx, neo4jstore.Config{URI: env["NEO4J_URI"], User: or(env["NEO4J_USER"], "neo4j"),

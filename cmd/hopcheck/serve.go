@@ -21,6 +21,15 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	keysFile := fs.String("keys", "", "API keys file, YAML or JSON: a list of name, role (viewer, investigator, screening, admin) and sha256 of the key (env HOPCHECK_API_KEYS: name:role:sha256,…)")
 	withDemo := fs.Bool("demo", false, "load the demo data first (into the demo data directory unless --data-dir is given)")
 	grace := fs.Duration("grace", 30*time.Second, "on shutdown, how long in-flight requests and upload jobs may take to finish; jobs still running are then marked interrupted")
+	var limits limitFlags
+	if err := limits.register(fs, e.getenv); err != nil {
+		return err
+	}
+	uploadBytes := byteSize(100 << 20)
+	if err := setFromEnv(&uploadBytes, "HOPCHECK_MAX_UPLOAD_BYTES", e.getenv); err != nil {
+		return err
+	}
+	fs.Var(&uploadBytes, "max-upload-bytes", "largest `size` of an upload's request body, all files together (env HOPCHECK_MAX_UPLOAD_BYTES)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -70,7 +79,8 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	defer cancelJobs()
 	bg := api.NewBackground(jobCtx)
 	srv := &http.Server{
-		Handler: api.NewServer(api.Deps{Store: store, Jobs: store, Evaluator: ev, Keys: keys, Logger: log, Background: bg, UI: frontend.Handler()}),
+		Handler: api.NewServer(api.Deps{Store: store, Jobs: store, Evaluator: ev, Keys: keys, Logger: log, Background: bg, UI: frontend.Handler(),
+			ImportLimits: limits.limits(), MaxUploadBytes: int64(uploadBytes)}),
 		// Uploads are read whole before the job starts; everything else is quick.
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       5 * time.Minute,

@@ -32,6 +32,7 @@ func RunTests(t *testing.T, newStore func(t *testing.T) graph.Store) {
 		{"JobsInvalid", testJobsInvalid},
 		{"Audit", testAudit},
 		{"AuditConcurrent", testAuditConcurrent},
+		{"InjectionRoundTrip", testInjection},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.run(t, newStore(t)) })

@@ -35,6 +35,9 @@ func (s *Store) SaveFlags(ctx context.Context, fs []graph.Flag) error {
 			"id_lower": strings.ToLower(f.TransactionID), "buyer_lower": strings.ToLower(f.Buyer.Name), "json": string(data),
 		}}
 	}
+	if err := s.reachable(ctx, "saving flags"); err != nil {
+		return err
+	}
 	sess := s.session(ctx, neo4j.AccessModeWrite)
 	defer sess.Close(context.Background())
 	_, err := neo4j.ExecuteWrite(ctx, sess, func(tx neo4j.ManagedTransaction) (struct{}, error) {

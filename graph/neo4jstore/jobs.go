@@ -120,6 +120,9 @@ func limitValue(n int) any {
 
 // write runs one query in a write transaction, discarding its result.
 func (s *Store) write(ctx context.Context, what, query string, params map[string]any) error {
+	if err := s.reachable(ctx, what); err != nil {
+		return err
+	}
 	sess := s.session(ctx, neo4j.AccessModeWrite)
 	defer sess.Close(context.Background())
 	_, err := neo4j.ExecuteWrite(ctx, sess, func(tx neo4j.ManagedTransaction) (struct{}, error) {

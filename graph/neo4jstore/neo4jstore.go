@@ -10,6 +10,7 @@ import (
 	"errors"
 	"net"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
@@ -42,6 +43,7 @@ type Config struct {
 type Store struct {
 	driver neo4j.DriverWithContext
 	cfg    Config
+	down   atomic.Bool // Neo4j was found unavailable; see reachable
 }
 
 var _ graph.Store = (*Store)(nil)
@@ -131,6 +133,9 @@ func (s *Store) session(ctx context.Context, mode neo4j.AccessMode) neo4j.Sessio
 
 // read runs one query in a read transaction and returns its records.
 func (s *Store) read(ctx context.Context, what, query string, params map[string]any) ([]*neo4j.Record, error) {
+	if err := s.reachable(ctx, what); err != nil {
+		return nil, err
+	}
 	sess := s.session(ctx, neo4j.AccessModeRead)
 	defer sess.Close(context.Background())
 	recs, err := neo4j.ExecuteRead(ctx, sess, func(tx neo4j.ManagedTransaction) ([]*neo4j.Record, error) {
@@ -146,10 +151,10 @@ func (s *Store) read(ctx context.Context, what, query string, params map[string]
 	return recs, nil
 }
 
-// fail turns a driver error into a graph.Error: EUNAVAILABLE when Neo4j
+// classify turns a driver error into a graph.Error: EUNAVAILABLE when Neo4j
 // cannot be reached or refuses us, EINTERNAL otherwise. what says what the
 // store was doing.
-func (s *Store) fail(err error, what string) error {
+func (s *Store) classify(err error, what string) error {
 	if err == nil {
 		return nil
 	}
@@ -158,7 +163,7 @@ func (s *Store) fail(err error, what string) error {
 	}
 	var limit *neo4j.TransactionExecutionLimit
 	if errors.As(err, &limit) && len(limit.Errors) > 0 {
-		if inner := s.fail(limit.Errors[len(limit.Errors)-1], what); graph.ErrorCode(inner) == graph.EUNAVAILABLE {
+		if inner := s.classify(limit.Errors[len(limit.Errors)-1], what); graph.ErrorCode(inner) == graph.EUNAVAILABLE {
 			return inner
 		}
 	}

@@ -3,49 +3,24 @@ package importertest
 import (
 	"bytes"
 	"encoding/csv"
-	"fmt"
 	"strings"
 
+	"github.com/hopcheck/hopcheck/graph/graphtest"
 	"github.com/hopcheck/hopcheck/importer"
 )
 
-// Injections are names that are data and must stay data: quotes,
-// backticks, braces, comments, Cypher and SQL keywords, parameters,
-// formula triggers and Unicode controls. None holds ";" (the alias
-// separator) or leading or trailing spaces (cells are trimmed), and no two
-// share a graph.NameKey, so each is its own entity. Stores other than the
-// embedded one (Neo4j) run the same strings: import InjectionUpload, then
-// compare what comes back with Injections.
-var Injections = []string{
-	`O'Brien "Quoted" Holdings`,
-	"Back`tick` Trading",
-	"{brace} [bracket] $param :label Corp",
-	"// line comment /* block */ Industries",
-	"MATCH (n) DETACH DELETE n",
-	`") RETURN 1 UNION MATCH (x) SET x.name = 'pwned' //`,
-	"`}) CALL db.labels() YIELD label RETURN label //",
-	`Robert'), DROP TABLE entities --`,
-	`Back\slash \u0027 \n literal`,
-	"Zero\u200bwidth\u200djoiner Systems",
-	"Right\u202eto-left\u202c Override",
-	"Bell\u0007 Escape\u001b[31m Red",
-	"Line\u2028Separator\u2029Paragraph",
-	"Tab\tinside and\nnewline inside",
-	"=HYPERLINK(\"http://x.test\",\"click\")",
-	"+SUM(1,2) Plus",
-	"-2+3 Minus",
-	"@SUM(A1) At",
-	"Emoji 🔥 名字 Ünïcödé",
-	"<script>alert(1)</script> Html",
-}
+// Injections are graphtest.Injections: names that are data and must stay
+// data (quotes, backticks, braces, comments, Cypher and SQL keywords,
+// parameters, formula triggers and Unicode controls). The conformance
+// suite writes them into every store; InjectionUpload sends them through
+// the importer.
+var Injections = graphtest.Injections
 
 // InjectionAliases are aliases, one per injection name.
-func InjectionAliases(i int) []string {
-	return []string{"alias " + Injections[i], fmt.Sprintf("%q", Injections[i])}
-}
+func InjectionAliases(i int) []string { return graphtest.InjectionAliases(i) }
 
 // InjectionID is the id given to the entity named Injections[i].
-func InjectionID(i int) string { return fmt.Sprintf("INJ-%02d", i) }
+func InjectionID(i int) string { return graphtest.InjectionID(i) }
 
 // InjectionUpload is a CSV upload of every injection string as an
 // organization's name and aliases, and as the evidence of a link from it
