@@ -29,6 +29,9 @@ func (s *Store) Apply(ctx context.Context, u graph.Upload, progress func(done, t
 	if err := checkRows(u); err != nil {
 		return graph.WriteResult{}, err
 	}
+	if err := s.reachable(ctx, "writing an upload"); err != nil {
+		return graph.WriteResult{}, err
+	}
 	total := len(u.Entities) + len(u.Countries) + len(u.Links) + len(u.Transactions)
 	report := func(done int) {
 		if progress != nil {
@@ -249,9 +252,18 @@ func (s *Store) plan(ctx context.Context, tx neo4j.ManagedTransaction, u graph.U
 		p.add(writeEntities(k), byKind[k], size)
 	}
 
-	// Links, by type.
+	// Links, by type. Only a link between two stored entities can be
+	// stored: the others are not looked up (none is on a first import).
 	linkKeys, links := fold(u.Links, graph.Link.Key, mergeLink)
-	storedLinks, err := s.storedLinks(ctx, tx, links, linkKeys)
+	var between []string
+	for _, k := range linkKeys {
+		_, from := stored[links[k].From]
+		_, to := stored[links[k].To]
+		if from && to {
+			between = append(between, k)
+		}
+	}
+	storedLinks, err := s.storedLinks(ctx, tx, links, between)
 	if err != nil {
 		return nil, err
 	}

@@ -1,0 +1,40 @@
+package neo4jstore
+
+import (
+	"context"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
+	"github.com/hopcheck/hopcheck/graph"
+)
+
+// ProfileReach runs the query of one Reach call under PROFILE and returns
+// the database hits of its plan, for benchmarks and investigations.
+func (s *Store) ProfileReach(ctx context.Context, qs []graph.ReachQuery, p graph.Policy) (int64, error) {
+	query, params, err := reachQuery(p, qs)
+	if err != nil {
+		return 0, err
+	}
+	sess := s.session(ctx, neo4j.AccessModeRead)
+	defer sess.Close(context.Background())
+	res, err := sess.Run(ctx, "PROFILE "+query, params)
+	if err != nil {
+		return 0, err
+	}
+	sum, err := res.Consume(ctx)
+	if err != nil {
+		return 0, err
+	}
+	return dbHits(sum.Profile()), nil
+}
+
+func dbHits(p neo4j.ProfiledPlan) int64 {
+	if p == nil {
+		return 0
+	}
+	n := p.DbHits()
+	for _, c := range p.Children() {
+		n += dbHits(c)
+	}
+	return n
+}
