@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/hopcheck/hopcheck/graph"
@@ -16,6 +17,10 @@ type Evaluator struct {
 	store  graph.Store
 	policy graph.Policy
 	now    func() time.Time
+	// flags is held by Refresh and Review, which read flags, change them
+	// and save them: one at a time, so that neither saves over the other
+	// (a review lost to a refresh that read the flag before it).
+	flags sync.Mutex
 }
 
 // NewEvaluator returns an evaluator over the store with the policy; now
@@ -122,6 +127,8 @@ type RefreshResult struct {
 // whose evidence changed after review reopens with a history entry saying
 // why.
 func (e *Evaluator) Refresh(ctx context.Context) (RefreshResult, error) {
+	e.flags.Lock()
+	defer e.flags.Unlock()
 	var res RefreshResult
 	txs, err := e.store.Transactions(ctx, nil)
 	if err != nil {
@@ -201,6 +208,8 @@ func (e *Evaluator) Review(ctx context.Context, transactionID string, status gra
 	if !status.Valid() {
 		return graph.Flag{}, graph.Errorf(graph.EINVALID, "unknown status %q (expected open, confirmed or cleared)", status)
 	}
+	e.flags.Lock()
+	defer e.flags.Unlock()
 	f, err := e.store.Flag(ctx, transactionID)
 	if err != nil {
 		return graph.Flag{}, err

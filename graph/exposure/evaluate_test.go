@@ -2,6 +2,7 @@ package exposure_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -136,5 +137,55 @@ func TestPolicyFile(t *testing.T) {
 		if _, err := graph.ParsePolicy([]byte(bad)); graph.ErrorCode(err) != graph.EINVALID {
 			t.Errorf("policy %q: %v, want invalid", bad, err)
 		}
+	}
+}
+
+// TestReviewNotLostToConcurrentRefresh reviews a flag while refreshes of
+// changing evidence run: every review must stay in the flag's history.
+func TestReviewNotLostToConcurrentRefresh(t *testing.T) {
+	s := newStore(t)
+	graphtest.NewBuilder("u-0").Country("XR", graphtest.Yes).Org("X", "XF").Gov("G", "XR", nil).
+		Owns("G", "X", graphtest.Pct(40)).
+		Tx(graph.Transaction{ID: "T-1", Date: "2024-01-01", Buyer: "X"}).MustApply(t, s)
+	ev := exposure.NewEvaluator(s, graph.DefaultPolicy(), clock)
+	if _, err := ev.Refresh(ctx); err != nil {
+		t.Fatal(err)
+	}
+	const rounds = 40
+	done := make(chan error, 1)
+	go func() {
+		for i := range rounds {
+			// Alternate the share, so that every refresh has new evidence.
+			graphtest.NewBuilder(fmt.Sprintf("u-%d", i+1)).Owns("G", "X", graphtest.Pct(float64(41+i%2*20))).MustApply(t, s)
+			if _, err := ev.Refresh(ctx); err != nil {
+				done <- err
+				return
+			}
+		}
+		done <- nil
+	}()
+	for i := range rounds {
+		if _, err := ev.Review(ctx, "T-1", graph.Confirmed, "ana", fmt.Sprintf("review %d", i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	f, err := s.Flag(ctx, "T-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	reviews := 0
+	for _, h := range f.History {
+		if h.By == "ana" {
+			if want := fmt.Sprintf("review %d", reviews); h.Note != want {
+				t.Fatalf("history entry %q, want %q: a review was lost", h.Note, want)
+			}
+			reviews++
+		}
+	}
+	if reviews != rounds {
+		t.Errorf("%d of %d reviews in the history", reviews, rounds)
 	}
 }
