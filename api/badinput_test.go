@@ -11,27 +11,10 @@ import (
 
 	"github.com/hopcheck/hopcheck/api"
 	"github.com/hopcheck/hopcheck/graph"
+	"github.com/hopcheck/hopcheck/graph/graphtest"
 	"github.com/hopcheck/hopcheck/importer"
 	"github.com/hopcheck/hopcheck/importer/importertest"
 )
-
-type storeSnapshot struct {
-	Upload graph.Upload
-	Stats  graph.Stats
-}
-
-func snapshotOf(t *testing.T, s graph.Store) storeSnapshot {
-	t.Helper()
-	u, err := s.Export(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	st, err := s.Stats(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	return storeSnapshot{u, st}
-}
 
 // waitJob polls an upload job until it ends or the deadline passes.
 func (s *testServer) waitJob(id string, deadline time.Time) graph.Job {
@@ -65,7 +48,7 @@ func TestUploadBadInputs(t *testing.T) {
 					t.Fatalf("seed: %v %+v", err, rep)
 				}
 			}
-			before := snapshotOf(t, s.store)
+			before := graphtest.TakeSnapshot(t, s.store)
 			deadline := time.Now().Add(c.Timeout)
 			w := s.upload("/api/v1/uploads", c.Files, nil)
 			if w.Code != http.StatusAccepted {
@@ -94,7 +77,7 @@ func TestUploadBadInputs(t *testing.T) {
 					t.Error(err)
 				}
 			}
-			after := snapshotOf(t, s.store)
+			after := graphtest.TakeSnapshot(t, s.store)
 			if (c.Outcome == importertest.Rejected || c.Outcome == importertest.Conflict) && !reflect.DeepEqual(before, after) {
 				t.Errorf("a refused upload changed the store: %+v -> %+v", before.Stats, after.Stats)
 			}
@@ -106,7 +89,7 @@ func TestUploadBadInputs(t *testing.T) {
 // (?preview=true): it answers, within the case's time, and writes nothing.
 func TestPreviewBadInputs(t *testing.T) {
 	s := mustServer(t, false)
-	before := snapshotOf(t, s.store)
+	before := graphtest.TakeSnapshot(t, s.store)
 	for _, c := range importertest.BadInputs() {
 		if testing.Short() && c.Timeout > time.Minute {
 			continue
@@ -120,7 +103,7 @@ func TestPreviewBadInputs(t *testing.T) {
 			t.Errorf("%s: preview took %s", c.Name, d)
 		}
 	}
-	if after := snapshotOf(t, s.store); !reflect.DeepEqual(before, after) {
+	if after := graphtest.TakeSnapshot(t, s.store); !reflect.DeepEqual(before, after) {
 		t.Error("previews changed the store")
 	}
 }

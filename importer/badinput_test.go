@@ -8,26 +8,11 @@ import (
 	"time"
 
 	"github.com/hopcheck/hopcheck/graph"
+	"github.com/hopcheck/hopcheck/graph/graphtest"
 	"github.com/hopcheck/hopcheck/graph/memstore"
 	"github.com/hopcheck/hopcheck/importer"
 	"github.com/hopcheck/hopcheck/importer/importertest"
 )
-
-// snapshot is everything a store holds, to compare before and after.
-type snapshot struct {
-	Upload graph.Upload
-	Stats  graph.Stats
-}
-
-func mustSnapshot(t *testing.T, s graph.Store) snapshot {
-	t.Helper()
-	ctx := context.Background()
-	u, err := s.Export(ctx)
-	must(t, err)
-	st, err := s.Stats(ctx)
-	must(t, err)
-	return snapshot{u, st}
-}
 
 // TestBadInputs runs the corpus through importer.Import on the embedded
 // store: each case ends as it must, within its time, and a case that is
@@ -48,7 +33,7 @@ func TestBadInputs(t *testing.T) {
 				must(t, err)
 				mustClean(t, rep)
 			}
-			before := mustSnapshot(t, store)
+			before := graphtest.TakeSnapshot(t, store)
 			type result struct {
 				rep *importer.Report
 				err error
@@ -67,7 +52,7 @@ func TestBadInputs(t *testing.T) {
 			if ctx.Err() != nil {
 				t.Fatalf("took longer than %s", c.Timeout)
 			}
-			after := mustSnapshot(t, store)
+			after := graphtest.TakeSnapshot(t, store)
 			switch c.Outcome {
 			case importertest.Conflict:
 				if graph.ErrorCode(res.err) != graph.ECONFLICT || !strings.Contains(res.err.Error(), c.Want) {

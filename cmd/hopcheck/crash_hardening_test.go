@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -12,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hopcheck/hopcheck/graph"
+	"github.com/hopcheck/hopcheck/graph/graphtest"
 	"github.com/hopcheck/hopcheck/graph/memstore"
 )
 
@@ -37,29 +36,16 @@ func runBin(t *testing.T, bin string, args ...string) {
 	}
 }
 
-// storeState is what a data directory holds, read with the store closed
+// stateOf is what a data directory holds, read with the store closed
 // again afterwards.
-type storeState struct {
-	Upload graph.Upload
-	Stats  graph.Stats
-}
-
-func stateOf(t *testing.T, dir string) storeState {
+func stateOf(t *testing.T, dir string) graphtest.Snapshot {
 	t.Helper()
 	s, err := memstore.Open(dir)
 	if err != nil {
 		t.Fatalf("reopening %s: %v", dir, err)
 	}
 	defer s.Close()
-	u, err := s.Export(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	st, err := s.Stats(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	return storeState{u, st}
+	return graphtest.TakeSnapshot(t, s)
 }
 
 func fileSize(path string) int64 {
