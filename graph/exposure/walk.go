@@ -125,7 +125,13 @@ func (r *reached) trail() trail {
 // so the least trail to v comes from the u of least rank, and of two links
 // from that u, the least by key. Ranking each level by (rank of u, id)
 // keeps that order level by level.
-func shortest(g Graph, start, day string, steps []graph.Step, maxHops int) map[string]*reached {
+//
+// With a horizon h for the same steps and bound, a node that cannot reach
+// a restrictive end-user in the steps left after it is not kept. That
+// changes no trail to an end-user: every node on one can reach it in the
+// steps left, and so can every u that walks to such a node, so the least
+// u of a kept node is kept and the kept nodes keep their order.
+func shortest(g Graph, start, day string, steps []graph.Step, maxHops int, h Horizon) map[string]*reached {
 	w := walkerOf(steps)
 	root := &reached{id: start}
 	best := map[string]*reached{start: root}
@@ -134,6 +140,11 @@ func shortest(g Graph, start, day string, steps []graph.Step, maxHops int) map[s
 		var next []*reached
 		for _, u := range frontier {
 			w.moves(g, u.id, day, func(to string, s graph.Step, l *graph.Link) {
+				if h != nil {
+					if d, ok := h[to]; !ok || d > maxHops-hop {
+						return
+					}
+				}
 				cur, seen := best[to]
 				switch {
 				case !seen:
@@ -171,14 +182,18 @@ func Reach(g Graph, q graph.ReachQuery, p graph.Policy) graph.Reach {
 	if _, ok := g.Entity(q.Start); !ok {
 		return r
 	}
-	for id, t := range shortest(g, q.Start, q.On, p.Steps, p.MaxHops) {
+	var h Horizon
+	if hs, ok := g.(Horizons); ok {
+		h = hs.Horizon(p.Steps, p.MaxHops)
+	}
+	for id, t := range shortest(g, q.Start, q.On, p.Steps, p.MaxHops, h) {
 		if g.Restrictive(id) {
 			r.Exposures = append(r.Exposures, exposureOf(g, t.trail()))
 		}
 	}
 	SortExposures(r.Exposures)
 	if p.Allows(graph.StepParent) {
-		for id := range shortest(g, q.Start, q.On, []graph.Step{graph.StepParent}, p.MaxHops) {
+		for id := range shortest(g, q.Start, q.On, []graph.Step{graph.StepParent}, p.MaxHops, nil) {
 			if g.Restrictive(id) {
 				r.ByParent = append(r.ByParent, id)
 			}

@@ -1,8 +1,10 @@
 package memstore
 
 import (
+	"fmt"
 	"slices"
 	"sort"
+	"sync"
 
 	"github.com/hopcheck/hopcheck/graph"
 	"github.com/hopcheck/hopcheck/graph/exposure"
@@ -21,6 +23,11 @@ type state struct {
 	flags     map[string]*graph.Flag
 	jobs      map[string]*graph.Job
 	audit     []graph.AuditEntry // in the order written
+
+	// horizons are the path search's horizons by policy, made on first
+	// use after a write (readers share the state, hence the lock).
+	horizonMu sync.Mutex
+	horizons  map[string]exposure.Horizon
 }
 
 func newState() *state {
@@ -35,6 +42,7 @@ func newState() *state {
 
 // put stores the record's values as they are, keeping the indexes right.
 func (g *state) put(r *record) {
+	g.horizons = nil
 	for i := range r.Countries {
 		c := r.Countries[i]
 		g.countries[c.Code] = &c
@@ -166,6 +174,28 @@ func deref(ls []*graph.Link) []graph.Link {
 		out[i] = *l
 	}
 	return out
+}
+
+// Horizon implements exposure.Horizons.
+func (g *state) Horizon(steps []graph.Step, maxHops int) exposure.Horizon {
+	key := fmt.Sprint(steps, maxHops)
+	g.horizonMu.Lock()
+	defer g.horizonMu.Unlock()
+	if h, ok := g.horizons[key]; ok {
+		return h
+	}
+	var ends []string
+	for id := range g.entities {
+		if g.Restrictive(id) {
+			ends = append(ends, id)
+		}
+	}
+	h := exposure.NewHorizon(g, ends, steps, maxHops)
+	if g.horizons == nil {
+		g.horizons = map[string]exposure.Horizon{}
+	}
+	g.horizons[key] = h
+	return h
 }
 
 func (g *state) Restrictive(id string) bool {

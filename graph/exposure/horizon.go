@@ -1,0 +1,56 @@
+package exposure
+
+import "github.com/hopcheck/hopcheck/graph"
+
+// Horizon holds, for every node within a bound of a restrictive end-user,
+// the fewest steps from it to one under a policy's steps, validity dates
+// ignored. A node absent from it, or farther than the steps a search has
+// left, is on no exposure path: the search skips it. Skipping changes no
+// answer, only the work (see shortest).
+type Horizon map[string]int
+
+// Horizons is implemented by graphs that keep a Horizon per policy, e.g.
+// until the next write; the search uses one when the graph offers it.
+type Horizons interface {
+	Horizon(steps []graph.Step, maxHops int) Horizon
+}
+
+// NewHorizon walks backwards from the restrictive end-users ends, up to
+// maxHops steps: a node one step before a node at distance d is at most
+// d+1 away. Dates are ignored, so the distances are lower bounds on any
+// day's.
+func NewHorizon(g Graph, ends []string, steps []graph.Step, maxHops int) Horizon {
+	w := walkerOf(steps)
+	h := make(Horizon, len(ends))
+	level := make([]string, 0, len(ends))
+	for _, id := range ends {
+		if _, ok := h[id]; !ok {
+			h[id] = 0
+			level = append(level, id)
+		}
+	}
+	for d := 1; d <= maxHops && len(level) > 0; d++ {
+		var next []string
+		add := func(id string) {
+			if _, ok := h[id]; !ok {
+				h[id] = d
+				next = append(next, id)
+			}
+		}
+		for _, v := range level {
+			// u walks to v forward along u→v, or back along v→u.
+			for _, l := range g.In(v) {
+				if k, ok := w[l.Type]; ok && k.forward {
+					add(l.From)
+				}
+			}
+			for _, l := range g.Out(v) {
+				if k, ok := w[l.Type]; ok && k.back {
+					add(l.To)
+				}
+			}
+		}
+		level = next
+	}
+	return h
+}

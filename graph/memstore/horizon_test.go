@@ -1,0 +1,77 @@
+package memstore
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"reflect"
+	"testing"
+
+	"github.com/hopcheck/hopcheck/gen"
+	"github.com/hopcheck/hopcheck/graph"
+	"github.com/hopcheck/hopcheck/graph/exposure"
+	"github.com/hopcheck/hopcheck/importer"
+)
+
+// unpruned is the state without its horizons: the search walks it whole.
+type unpruned struct{ g *state }
+
+func (u unpruned) Entity(id string) (graph.Entity, bool) { return u.g.Entity(id) }
+func (u unpruned) Out(id string) []*graph.Link          { return u.g.Out(id) }
+func (u unpruned) In(id string) []*graph.Link           { return u.g.In(id) }
+func (u unpruned) Restrictive(id string) bool           { return u.g.Restrictive(id) }
+
+// TestHorizonChangesNoAnswer screens every buyer and declared end-user of
+// a generated data set on its date, under several policies, with and
+// without the horizon: the answers must be the same.
+func TestHorizonChangesNoAnswer(t *testing.T) {
+	dir := t.TempDir()
+	if _, err := gen.Write(dir, gen.Config{Entities: 6000, Seed: 3}); err != nil {
+		t.Fatal(err)
+	}
+	var files []importer.File
+	for _, n := range []string{"countries.csv", "organizations.csv", "persons.csv", "government_bodies.csv", "links.csv", "transactions.csv"} {
+		b, err := os.ReadFile(filepath.Join(dir, n))
+		if err != nil {
+			t.Fatal(err)
+		}
+		files = append(files, importer.File{Name: n, Data: b})
+	}
+	s, err := Open("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep, err := importer.Import(context.Background(), s, files, importer.Options{}); err != nil || rep.Rejected {
+		t.Fatalf("import: %v %v", err, rep.Errors)
+	}
+	var qs []graph.ReachQuery
+	for _, tx := range s.g.txs {
+		qs = append(qs, graph.ReachQuery{Start: tx.Buyer, On: tx.Date})
+		if tx.EndUser != "" {
+			qs = append(qs, graph.ReachQuery{Start: tx.EndUser, On: ""})
+		}
+	}
+	short := graph.DefaultPolicy()
+	short.MaxHops = 2
+	noOwners := graph.DefaultPolicy()
+	noOwners.Steps = []graph.Step{graph.StepCustomer, graph.StepParent, graph.StepAssociate}
+	long := graph.DefaultPolicy()
+	long.MaxHops = 8
+	exposed := 0
+	for _, p := range []graph.Policy{graph.DefaultPolicy(), short, noOwners, long} {
+		for _, q := range qs {
+			want := exposure.Reach(unpruned{s.g}, q, p)
+			got := exposure.Reach(s.g, q, p)
+			if !reflect.DeepEqual(got, want) {
+				t.Fatalf("policy %+v, %s on %q: with the horizon\n%+v\nwithout\n%+v", p, q.Start, q.On, got, want)
+			}
+			if len(want.Exposures) > 0 {
+				exposed++
+			}
+		}
+	}
+	if exposed == 0 {
+		t.Fatal("no screening reached an end-user: the test compares nothing")
+	}
+	t.Logf("%d screenings under 4 policies, %d with exposures", 4*len(qs), exposed)
+}
