@@ -1,9 +1,11 @@
 package graph
 
 import (
+	"sort"
 	"strings"
 	"unicode"
 
+	"github.com/adrg/strutil/metrics"
 	"github.com/mozillazg/go-unidecode"
 	"golang.org/x/text/unicode/norm"
 )
@@ -52,4 +54,43 @@ func NameKey(name string) string {
 		kept = words
 	}
 	return strings.Join(kept, " ")
+}
+
+// MinMatchScore is the least score of a search match.
+const MinMatchScore = 0.75
+
+// ScoreName scores entity e's name and aliases against key, a NameKey:
+// 1 for the same key, at least 0.9 for a key that starts with it, else
+// their Jaro-Winkler similarity. It returns the best score and the name or
+// alias that gave it. Both stores score their candidates with it.
+func ScoreName(key string, e Entity) (float64, string) {
+	jw := metrics.NewJaroWinkler()
+	jw.CaseSensitive = false
+	var best float64
+	var matched string
+	for _, n := range append([]string{e.Name}, e.Aliases...) {
+		k := NameKey(n)
+		score := jw.Compare(key, k)
+		if k == key {
+			score = 1
+		} else if strings.HasPrefix(k, key) {
+			score = max(score, 0.9)
+		}
+		if score > best {
+			best, matched = score, n
+		}
+	}
+	return best, matched
+}
+
+// RankMatches orders matches by score, best first, then by id, and keeps
+// the first limit.
+func RankMatches(ms []Match, limit int) []Match {
+	sort.Slice(ms, func(i, j int) bool {
+		if ms[i].Score != ms[j].Score {
+			return ms[i].Score > ms[j].Score
+		}
+		return ms[i].Entity.ID < ms[j].Entity.ID
+	})
+	return ms[:min(len(ms), limit)]
 }

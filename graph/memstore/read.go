@@ -8,8 +8,6 @@ import (
 	"sync"
 	"sync/atomic"
 
-	"github.com/adrg/strutil/metrics"
-
 	"github.com/hopcheck/hopcheck/graph"
 	"github.com/hopcheck/hopcheck/graph/exposure"
 )
@@ -85,8 +83,6 @@ func (s *Store) Search(ctx context.Context, q graph.SearchQuery) ([]graph.Match,
 	if limit <= 0 {
 		limit = 10
 	}
-	jw := metrics.NewJaroWinkler()
-	jw.CaseSensitive = false
 	var out []graph.Match
 	s.read(func(g *state) {
 		// The candidates are the entities sharing a word with the query,
@@ -129,35 +125,12 @@ func (s *Store) Search(ctx context.Context, q graph.SearchQuery) ([]graph.Match,
 			if (q.Country != "" && e.Country != q.Country) || (q.Kind != "" && e.Kind != q.Kind) {
 				continue
 			}
-			var best graph.Match
-			for _, n := range append([]string{e.Name}, e.Aliases...) {
-				k := graph.NameKey(n)
-				score := jw.Compare(key, k)
-				if k == key {
-					score = 1
-				} else if strings.HasPrefix(k, key) {
-					score = max(score, 0.9)
-				}
-				if score > best.Score {
-					best.Score, best.Matched = score, n
-				}
-			}
-			if best.Score >= 0.75 {
-				best.Entity = *e
-				out = append(out, best)
+			if score, matched := graph.ScoreName(key, *e); score >= graph.MinMatchScore {
+				out = append(out, graph.Match{Entity: *e, Score: score, Matched: matched})
 			}
 		}
 	})
-	sort.Slice(out, func(i, j int) bool {
-		if out[i].Score != out[j].Score {
-			return out[i].Score > out[j].Score
-		}
-		return out[i].Entity.ID < out[j].Entity.ID
-	})
-	if len(out) > limit {
-		out = out[:limit]
-	}
-	return out, nil
+	return graph.RankMatches(out, limit), nil
 }
 
 func splitWords(key string) []string { return strings.Fields(key) }

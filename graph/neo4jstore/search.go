@@ -5,7 +5,6 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/adrg/strutil/metrics"
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
 	"github.com/hopcheck/hopcheck/graph"
@@ -108,37 +107,13 @@ func (s *Store) Search(ctx context.Context, q graph.SearchQuery) ([]graph.Match,
 			}
 		}
 	}
-	jw := metrics.NewJaroWinkler()
-	jw.CaseSensitive = false
 	var out []graph.Match
 	for _, e := range cands {
-		best := graph.Match{Entity: e}
-		for _, n := range append([]string{e.Name}, e.Aliases...) {
-			k := graph.NameKey(n)
-			score := jw.Compare(key, k)
-			if k == key {
-				score = 1
-			} else if strings.HasPrefix(k, key) {
-				score = max(score, 0.9)
-			}
-			if score > best.Score {
-				best.Score, best.Matched = score, n
-			}
-		}
-		if best.Score >= 0.75 {
-			out = append(out, best)
+		if score, matched := graph.ScoreName(key, e); score >= graph.MinMatchScore {
+			out = append(out, graph.Match{Entity: e, Score: score, Matched: matched})
 		}
 	}
-	sort.Slice(out, func(i, j int) bool {
-		if out[i].Score != out[j].Score {
-			return out[i].Score > out[j].Score
-		}
-		return out[i].Entity.ID < out[j].Entity.ID
-	})
-	if len(out) > limit {
-		out = out[:limit]
-	}
-	return out, nil
+	return graph.RankMatches(out, limit), nil
 }
 
 // hasWord reports whether a word of one of the entity's name keys passes.
