@@ -131,6 +131,11 @@ func TestCrashDuringWrite(t *testing.T) {
 		case reflect.DeepEqual(got, before):
 		case reflect.DeepEqual(got, want):
 			t.Logf("attempt %d: the record was whole before the kill: the upload is there in full", attempt)
+		case reflect.DeepEqual(got.Upload, want.Upload) && reflect.DeepEqual(got.Stats.Flags, before.Stats.Flags):
+			// The upload and its re-evaluation are two records: the kill
+			// came between them. The data is whole; the next import (or
+			// `hopcheck flags`, or serve) re-evaluates.
+			t.Logf("attempt %d: the upload was whole, its re-evaluation not yet written", attempt)
 		default:
 			t.Fatalf("attempt %d: after the crash the store is neither as before (%+v) nor complete (%+v): %+v", attempt, before.Stats, want.Stats, got.Stats)
 		}

@@ -78,6 +78,17 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	jobCtx, cancelJobs := context.WithCancel(context.WithoutCancel(ctx))
 	defer cancelJobs()
 	bg := api.NewBackground(jobCtx)
+	if _, embedded := store.(*memstore.Store); embedded {
+		// A process stopped between an upload and its re-evaluation left
+		// the flags behind the data: re-evaluate once, while serving.
+		bg.Go(func(ctx context.Context) {
+			if res, err := ev.Refresh(ctx); err != nil {
+				log.Error("re-evaluating the flags at start", "error", err)
+			} else {
+				log.Info("flags re-evaluated at start", "evaluated", res.Evaluated, "flagged", res.Flagged, "reopened", res.Reopened)
+			}
+		})
+	}
 	srv := &http.Server{
 		Handler: api.NewServer(api.Deps{Store: store, Jobs: store, Evaluator: ev, Keys: keys, Logger: log, Background: bg, UI: frontend.Handler(),
 			ImportLimits: limits.limits(), MaxUploadBytes: int64(uploadBytes)}),

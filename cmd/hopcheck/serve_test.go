@@ -16,6 +16,7 @@ import (
 	"github.com/hopcheck/hopcheck/demo"
 	"github.com/hopcheck/hopcheck/graph"
 	"github.com/hopcheck/hopcheck/graph/memstore"
+	"github.com/hopcheck/hopcheck/importer"
 )
 
 // syncBuffer is stderr shared by the server's goroutines and the test.
@@ -235,4 +236,37 @@ func TestServeMarksStaleJobsInterrupted(t *testing.T) {
 		t.Errorf("finished job: %+v", j)
 	}
 	stop()
+}
+
+// TestServeReevaluatesAtStart starts the server on a data directory whose
+// last upload was written without its re-evaluation (a process stopped
+// between the two): the flags appear without any request asking for them.
+func TestServeReevaluatesAtStart(t *testing.T) {
+	dir := t.TempDir()
+	s, err := memstore.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var files []importer.File
+	for _, df := range demo.CSV() {
+		files = append(files, importer.File{Name: df.Name, Data: df.Data})
+	}
+	if rep, err := importer.Import(context.Background(), s, files, importer.Options{}); err != nil || rep.Rejected {
+		t.Fatalf("import: %v %+v", err, rep)
+	}
+	s.Close()
+
+	url, stop := serving(t, nil, "--data-dir", dir)
+	var stats graph.Stats
+	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		if call(t, "GET", url+"/api/v1/stats", "", "", nil, &stats); stats.Flags[graph.Critical] > 0 {
+			break
+		}
+	}
+	if stats.Flags[graph.Critical] == 0 {
+		t.Errorf("no flags 20 s after start: %+v", stats)
+	}
+	if code, stderr := stop(); code != 0 || !strings.Contains(stderr, "flags re-evaluated at start") {
+		t.Errorf("serve exit %d:\n%s", code, stderr)
+	}
 }
