@@ -66,6 +66,8 @@ type env struct {
 
 	store graph.Store // opened by evaluator, once
 	ev    *exposure.Evaluator
+
+	usageShown bool // a flag set printed what was wrong and the usage
 }
 
 // flags returns a flag set for a command that also accepts the global flags.
@@ -74,6 +76,7 @@ func (e *env) flags(name, args string) *flag.FlagSet {
 	fs.SetOutput(e.stderr)
 	e.cfg.register(fs)
 	fs.Usage = func() {
+		e.usageShown = true
 		fmt.Fprintf(e.stderr, "Usage: hopcheck %s [flags] %s\n", name, args)
 		fs.PrintDefaults()
 	}

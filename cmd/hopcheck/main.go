@@ -10,6 +10,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"strings"
 	"os"
 	"os/signal"
 	"syscall"
@@ -104,7 +105,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return 0
 	case errors.Is(err, flag.ErrHelp):
 		return 0
+	case e.usageShown:
+		return 2 // the flag set said what was wrong
 	case errors.Is(err, errUsage):
+		fmt.Fprintf(stderr, "hopcheck %s: %s\n", name, strings.TrimSuffix(err.Error(), ": "+errUsage.Error()))
 		return 2
 	case errors.Is(err, errRejected):
 		return 1

@@ -253,3 +253,22 @@ func TestTemplateImportsBack(t *testing.T) {
 		t.Errorf("importing the empty template: exit %d\n%s%s", code, out, errOut)
 	}
 }
+
+// TestUsageErrorsSayWhy: a mistake in the command line exits 2 and says
+// what was wrong, once.
+func TestUsageErrorsSayWhy(t *testing.T) {
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"import", "--date-format", "XX", "x.csv"}, `date format "XX" not understood`},
+		{[]string{"--store", "neo4j", "flags"}, "needs NEO4J_URI"},
+		{[]string{"flags", "--severity", "bad"}, `--severity "bad"`},
+		{[]string{"import", "--bogus", "x.csv"}, "flag provided but not defined: -bogus"},
+	} {
+		code, _, stderr := hop(t, c.args...)
+		if code != 2 || strings.Count(stderr, c.want) != 1 {
+			t.Errorf("hopcheck %s: exit %d, want 2 and %q once in:\n%s", strings.Join(c.args, " "), code, c.want, stderr)
+		}
+	}
+}
