@@ -138,7 +138,7 @@ func handleReview(deps Deps) gin.HandlerFunc {
 
 // audit appends to the audit log; a failure is logged, the action stands.
 func audit(ctx context.Context, deps Deps, e graph.AuditEntry) {
-	if err := deps.Jobs.AppendAudit(context.WithoutCancel(ctx), e); err != nil {
+	if err := deps.Store.AppendAudit(context.WithoutCancel(ctx), e); err != nil {
 		deps.Logger.Error("audit log", "error", err, "action", e.Action, "target", e.Target, "by", e.By)
 	}
 }
@@ -151,7 +151,7 @@ func handleAudit(deps Deps) gin.HandlerFunc {
 			respondErr(c, err)
 			return
 		}
-		es, err := deps.Jobs.Audit(c.Request.Context(), limit)
+		es, err := deps.Store.Audit(c.Request.Context(), limit)
 		if err != nil {
 			respondErr(c, err)
 			return

@@ -67,7 +67,7 @@ func mustServer(t testing.TB, withDemo bool, opts ...option) *testServer {
 		mustLoadDemo(t, s, ev)
 	}
 	bg := api.NewBackground(context.Background())
-	deps := api.Deps{Store: s, Jobs: s, Evaluator: ev, Background: bg, Now: clock}
+	deps := api.Deps{Store: s, Evaluator: ev, Background: bg, Now: clock}
 	for _, o := range opts {
 		o(&deps)
 	}

@@ -107,7 +107,7 @@ func (s *downStore) SaveJob(ctx context.Context, j graph.Job) error {
 // down does not stay "writing": its outcome is saved once the store answers.
 func TestFailedJobSavedWhenStoreIsBack(t *testing.T) {
 	ds := &downStore{}
-	s := mustServer(t, false, func(d *api.Deps) { ds.Store = d.Store; d.Store, d.Jobs = ds, ds })
+	s := mustServer(t, false, func(d *api.Deps) { ds.Store = d.Store; d.Store = ds })
 	w := s.upload("/api/v1/uploads", demoFiles(), nil)
 	if w.Code != 202 {
 		t.Fatalf("upload: %d %s", w.Code, w.Body)

@@ -22,8 +22,9 @@ import (
 
 // Deps is what the API runs on.
 type Deps struct {
+	// Store also keeps the upload jobs and the audit log, so that any
+	// server on a shared store answers for any job.
 	Store     graph.Store
-	Jobs      graph.JobStore
 	Evaluator *exposure.Evaluator
 	// Keys are the API keys; nil or empty allows every request.
 	Keys   *Keys

@@ -50,7 +50,7 @@ func handleUpload(deps Deps, m *metrics) gin.HandlerFunc {
 			job.Files = append(job.Files, f.Name)
 		}
 		ctx := c.Request.Context()
-		if err := deps.Jobs.SaveJob(ctx, job); err != nil {
+		if err := deps.Store.SaveJob(ctx, job); err != nil {
 			respondErr(c, err)
 			return
 		}
@@ -194,7 +194,7 @@ func (r *uploadRun) update(change func(j *graph.Job)) error {
 		change(&r.job)
 	}
 	r.job.Progress, r.job.Updated = p, r.deps.Now().UTC()
-	if err := r.deps.Jobs.SaveJob(r.save, r.job); err != nil {
+	if err := r.deps.Store.SaveJob(r.save, r.job); err != nil {
 		r.log.Error("saving upload job", "state", r.job.State, "error", err)
 		return err
 	}
@@ -326,7 +326,7 @@ func handleUploads(deps Deps) gin.HandlerFunc {
 			respondErr(c, err)
 			return
 		}
-		js, err := deps.Jobs.Jobs(c.Request.Context(), limit)
+		js, err := deps.Store.Jobs(c.Request.Context(), limit)
 		if err != nil {
 			respondErr(c, err)
 			return
@@ -345,7 +345,7 @@ func handleUploads(deps Deps) gin.HandlerFunc {
 // handleUploadJob returns a job with its state, progress and full report.
 func handleUploadJob(deps Deps) gin.HandlerFunc {
 	return func(c *gin.Context) {
-		j, err := deps.Jobs.Job(c.Request.Context(), c.Param("id"))
+		j, err := deps.Store.Job(c.Request.Context(), c.Param("id"))
 		if err != nil {
 			respondErr(c, err)
 			return

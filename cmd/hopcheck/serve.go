@@ -90,7 +90,7 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 		})
 	}
 	srv := &http.Server{
-		Handler: api.NewServer(api.Deps{Store: store, Jobs: store, Evaluator: ev, Keys: keys, Logger: log, Background: bg, UI: frontend.Handler(),
+		Handler: api.NewServer(api.Deps{Store: store, Evaluator: ev, Keys: keys, Logger: log, Background: bg, UI: frontend.Handler(),
 			ImportLimits: limits.limits(), MaxUploadBytes: int64(uploadBytes)}),
 		// Uploads are read whole before the job starts; everything else is quick.
 		ReadHeaderTimeout: 10 * time.Second,
