@@ -25,14 +25,13 @@ import (
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 	"github.com/xuri/excelize/v2"
 
+	"github.com/hopcheck/hopcheck/gen"
 	"github.com/hopcheck/hopcheck/graph"
 	"github.com/hopcheck/hopcheck/graph/exposure"
 	"github.com/hopcheck/hopcheck/graph/memstore"
 	"github.com/hopcheck/hopcheck/graph/neo4jstore"
 	"github.com/hopcheck/hopcheck/importer"
 )
-
-var csvFiles = []string{"countries.csv", "organizations.csv", "persons.csv", "government_bodies.csv", "links.csv", "transactions.csv"}
 
 func main() {
 	if len(os.Args) < 2 {
@@ -79,19 +78,14 @@ func main() {
 }
 
 func files(data string, xlsx bool) ([]importer.File, error) {
-	names := csvFiles
-	if xlsx {
-		names = []string{"hopcheck.xlsx"}
+	if !xlsx {
+		return gen.ReadCSV(data)
 	}
-	var fs []importer.File
-	for _, n := range names {
-		b, err := os.ReadFile(filepath.Join(data, n))
-		if err != nil {
-			return nil, err
-		}
-		fs = append(fs, importer.File{Name: n, Data: b})
+	b, err := os.ReadFile(filepath.Join(data, "hopcheck.xlsx"))
+	if err != nil {
+		return nil, err
 	}
-	return fs, nil
+	return []importer.File{{Name: "hopcheck.xlsx", Data: b}}, nil
 }
 
 // load imports the data set into s and, when asked, flags every transaction.
@@ -167,6 +161,16 @@ func percentiles(ds []time.Duration) (p50, p99 float64) {
 	return ms(ds[len(ds)/2]), ms(ds[min(len(ds)-1, len(ds)*99/100)])
 }
 
+// sampleAndScreen times the screening of n transactions' buyers and
+// returns the queries it screened.
+func sampleAndScreen(ctx context.Context, s graph.Store, ev *exposure.Evaluator, n int, out map[string]any) ([]graph.ReachQuery, error) {
+	qs, err := sample(ctx, s, n)
+	if err != nil {
+		return nil, err
+	}
+	return qs, screen(ctx, ev, qs, out, "screen_")
+}
+
 func embedded(ctx context.Context, data, dir string, xlsx bool, n int, refresh bool) (map[string]any, error) {
 	out := map[string]any{"store": "embedded", "xlsx": xlsx}
 	s, err := memstore.Open(dir)
@@ -178,11 +182,7 @@ func embedded(ctx context.Context, data, dir string, xlsx bool, n int, refresh b
 	if err != nil {
 		return nil, err
 	}
-	qs, err := sample(ctx, s, n)
-	if err != nil {
-		return nil, err
-	}
-	if err := screen(ctx, ev, qs, out, "screen_"); err != nil {
+	if _, err := sampleAndScreen(ctx, s, ev, n, out); err != nil {
 		return nil, err
 	}
 	out["peak_rss_mb"] = procStatus("VmHWM") / 1024
@@ -269,11 +269,8 @@ func neo(ctx context.Context, data string, xlsx bool, n, nNaive int, refresh boo
 	if err != nil || xlsx {
 		return out, err
 	}
-	qs, err := sample(ctx, s, n)
+	qs, err := sampleAndScreen(ctx, s, ev, n, out)
 	if err != nil {
-		return nil, err
-	}
-	if err := screen(ctx, ev, qs, out, "screen_"); err != nil {
 		return nil, err
 	}
 	if nNaive > 0 {
@@ -411,13 +408,13 @@ func loadCSV(ctx context.Context, data string) (map[string]any, error) {
 // fileRows counts the data rows of the CSV files: the rows of every
 // rows/s figure, whichever format was imported.
 func fileRows(data string) (int, error) {
+	fs, err := gen.ReadCSV(data)
+	if err != nil {
+		return 0, err
+	}
 	rows := 0
-	for _, n := range csvFiles {
-		b, err := os.ReadFile(filepath.Join(data, n))
-		if err != nil {
-			return 0, err
-		}
-		rows += strings.Count(string(b), "\n") - 1
+	for _, f := range fs {
+		rows += strings.Count(string(f.Data), "\n") - 1
 	}
 	return rows, nil
 }

@@ -3,7 +3,6 @@ package memstore_test
 import (
 	"context"
 	"os"
-	"path/filepath"
 	"sync"
 	"testing"
 	"time"
@@ -28,13 +27,9 @@ var benchData = sync.OnceValues(func() (graph.Upload, error) {
 	if _, err := gen.Write(dir, gen.Config{Entities: benchScale, Seed: 1}); err != nil {
 		return graph.Upload{}, err
 	}
-	var files []importer.File
-	for _, n := range []string{"countries.csv", "organizations.csv", "persons.csv", "government_bodies.csv", "links.csv", "transactions.csv"} {
-		b, err := os.ReadFile(filepath.Join(dir, n))
-		if err != nil {
-			return graph.Upload{}, err
-		}
-		files = append(files, importer.File{Name: n, Data: b})
+	files, err := gen.ReadCSV(dir)
+	if err != nil {
+		return graph.Upload{}, err
 	}
 	s, _ := memstore.Open("")
 	u, _, err := importer.Read(context.Background(), s, files, importer.Options{})

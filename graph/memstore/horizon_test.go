@@ -2,8 +2,6 @@ package memstore
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 	"reflect"
 	"testing"
 
@@ -29,13 +27,9 @@ func TestHorizonChangesNoAnswer(t *testing.T) {
 	if _, err := gen.Write(dir, gen.Config{Entities: 6000, Seed: 3}); err != nil {
 		t.Fatal(err)
 	}
-	var files []importer.File
-	for _, n := range []string{"countries.csv", "organizations.csv", "persons.csv", "government_bodies.csv", "links.csv", "transactions.csv"} {
-		b, err := os.ReadFile(filepath.Join(dir, n))
-		if err != nil {
-			t.Fatal(err)
-		}
-		files = append(files, importer.File{Name: n, Data: b})
+	files, err := gen.ReadCSV(dir)
+	if err != nil {
+		t.Fatal(err)
 	}
 	s, err := Open("")
 	if err != nil {

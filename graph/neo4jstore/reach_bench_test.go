@@ -2,8 +2,6 @@ package neo4jstore_test
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/hopcheck/hopcheck/gen"
@@ -25,13 +23,9 @@ func generated(b *testing.B) (*neo4jstore.Store, []graph.ReachQuery) {
 	if _, err := gen.Write(dir, gen.Config{Entities: reachScale, Seed: 1}); err != nil {
 		b.Fatal(err)
 	}
-	var files []importer.File
-	for _, n := range []string{"countries.csv", "organizations.csv", "persons.csv", "government_bodies.csv", "links.csv", "transactions.csv"} {
-		data, err := os.ReadFile(filepath.Join(dir, n))
-		if err != nil {
-			b.Fatal(err)
-		}
-		files = append(files, importer.File{Name: n, Data: data})
+	files, err := gen.ReadCSV(dir)
+	if err != nil {
+		b.Fatal(err)
 	}
 	ctx := context.Background()
 	rep, err := importer.Import(ctx, s, files, importer.Options{})
