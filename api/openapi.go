@@ -31,9 +31,9 @@ var openAPIJSON = func() []byte {
 	return data
 }()
 
-func handleOpenAPI(json bool) gin.HandlerFunc {
+func handleOpenAPI(asJSON bool) gin.HandlerFunc {
 	return func(c *gin.Context) {
-		if json {
+		if asJSON {
 			c.Data(http.StatusOK, "application/json", openAPIJSON)
 			return
 		}

@@ -56,7 +56,8 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if _, embedded := store.(*memstore.Store); embedded {
+	_, embedded := store.(*memstore.Store)
+	if embedded {
 		// The embedded store is this process's alone (it holds the data
 		// directory's lock): a job still running in it was cut short.
 		if err := interruptStale(ctx, store, log); err != nil {
@@ -78,7 +79,7 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	jobCtx, cancelJobs := context.WithCancel(context.WithoutCancel(ctx))
 	defer cancelJobs()
 	bg := api.NewBackground(jobCtx)
-	if _, embedded := store.(*memstore.Store); embedded {
+	if embedded {
 		// A process stopped between an upload and its re-evaluation left
 		// the flags behind the data: re-evaluate once, while serving.
 		bg.Go(func(ctx context.Context) {
