@@ -7,6 +7,7 @@ ignore ./frontend/node_modules
 
 require (
 	github.com/adrg/strutil v0.3.1
+	github.com/antzucaro/matchr v0.0.0-20221106193745-7bed6ef61ef9
 	github.com/biter777/countries v1.7.5
 	github.com/getkin/kin-openapi v0.153.0
 	github.com/gin-gonic/gin v1.12.0

@@ -90,6 +90,10 @@ const (
 	Block  Verdict = "block"
 	Review Verdict = "review"
 	Clear  Verdict = "clear"
+	// Unknown is a screening's verdict when no entity in the graph is
+	// close enough to the query to be the counterparty: its links are
+	// unknown, not absent.
+	Unknown Verdict = "unknown"
 )
 
 // VerdictOf maps a severity to its verdict.

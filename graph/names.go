@@ -1,11 +1,9 @@
 package graph
 
 import (
-	"sort"
 	"strings"
 	"unicode"
 
-	"github.com/adrg/strutil/metrics"
 	"github.com/mozillazg/go-unidecode"
 	"golang.org/x/text/unicode/norm"
 )
@@ -27,6 +25,22 @@ var legalForms = map[string]bool{
 // collapsed, and legal-form words (LLC, Ltd, GmbH, JSC, OOO, MMC, …) dropped
 // unless nothing else is left. "Ōrion-Tech, L.L.C." and "orion tech" share a key.
 func NameKey(name string) string {
+	words := NameWords(name)
+	kept := words[:0:0]
+	for _, w := range words {
+		if !IsLegalForm(w) {
+			kept = append(kept, w)
+		}
+	}
+	if len(kept) == 0 {
+		kept = words
+	}
+	return strings.Join(kept, " ")
+}
+
+// NameWords returns the words of a name as NameKey reads them: folded,
+// transliterated to ASCII, lower case, without punctuation, legal forms kept.
+func NameWords(name string) []string {
 	s := norm.NFKC.String(name)
 	s = unidecode.Unidecode(s)
 	s = strings.ToLower(s)
@@ -43,54 +57,12 @@ func NameKey(name string) string {
 			b.WriteByte(' ')
 		}
 	}
-	words := strings.Fields(b.String())
-	kept := words[:0:0]
-	for _, w := range words {
-		if !legalForms[w] {
-			kept = append(kept, w)
-		}
-	}
-	if len(kept) == 0 {
-		kept = words
-	}
-	return strings.Join(kept, " ")
+	return strings.Fields(b.String())
 }
 
-// MinMatchScore is the least score of a search match.
-const MinMatchScore = 0.75
+// IsLegalForm reports whether a word of NameWords is a company-form word.
+func IsLegalForm(w string) bool { return legalForms[w] }
 
-// ScoreName scores entity e's name and aliases against key, a NameKey:
-// 1 for the same key, at least 0.9 for a key that starts with it, else
-// their Jaro-Winkler similarity. It returns the best score and the name or
-// alias that gave it. Both stores score their candidates with it.
-func ScoreName(key string, e Entity) (float64, string) {
-	jw := metrics.NewJaroWinkler()
-	jw.CaseSensitive = false
-	var best float64
-	var matched string
-	for _, n := range append([]string{e.Name}, e.Aliases...) {
-		k := NameKey(n)
-		score := jw.Compare(key, k)
-		if k == key {
-			score = 1
-		} else if strings.HasPrefix(k, key) {
-			score = max(score, 0.9)
-		}
-		if score > best {
-			best, matched = score, n
-		}
-	}
-	return best, matched
-}
-
-// RankMatches orders matches by score, best first, then by id, and keeps
-// the first limit.
-func RankMatches(ms []Match, limit int) []Match {
-	sort.Slice(ms, func(i, j int) bool {
-		if ms[i].Score != ms[j].Score {
-			return ms[i].Score > ms[j].Score
-		}
-		return ms[i].Entity.ID < ms[j].Entity.ID
-	})
-	return ms[:min(len(ms), limit)]
-}
+// MinMatchScore is the least score of a search match when the query sets
+// none: below it, names are different.
+const MinMatchScore = 0.6

@@ -59,11 +59,26 @@ type Policy struct {
 	OwnershipThreshold float64 `yaml:"ownership_threshold" json:"ownership_threshold"`
 	// OwnershipDepth bounds the OWNS chains counted in effective ownership.
 	OwnershipDepth int `yaml:"ownership_depth" json:"ownership_depth"`
+	// MatchThreshold is the match score (graph/match) at which screening
+	// takes a candidate for the counterparty and assesses it.
+	MatchThreshold float64 `yaml:"match_threshold" json:"match_threshold"`
+	// ReviewThreshold is the score from which a candidate below the match
+	// threshold is a possible match, to be confirmed by a person; below
+	// it a name is not the counterparty's.
+	ReviewThreshold float64 `yaml:"review_threshold" json:"review_threshold"`
 }
+
+// The screening thresholds chosen from the matching benchmark
+// (bench/match, docs/MATCHING.md).
+const (
+	DefaultMatchThreshold  = 0.85
+	DefaultReviewThreshold = 0.7
+)
 
 // DefaultPolicy is the product's behaviour as SPEC §3 states it.
 func DefaultPolicy() Policy {
-	return Policy{MaxHops: 5, Steps: append([]Step(nil), Steps...), OwnershipThreshold: 50, OwnershipDepth: 8}
+	return Policy{MaxHops: 5, Steps: append([]Step(nil), Steps...), OwnershipThreshold: 50, OwnershipDepth: 8,
+		MatchThreshold: DefaultMatchThreshold, ReviewThreshold: DefaultReviewThreshold}
 }
 
 // Allows reports whether the policy walks step s.
@@ -86,6 +101,9 @@ func (p Policy) Validate() error {
 	}
 	if p.OwnershipThreshold <= 0 || p.OwnershipThreshold > 100 {
 		return Errorf(EINVALID, "policy: ownership_threshold must be above 0 and at most 100 (percent), got %g", p.OwnershipThreshold)
+	}
+	if p.ReviewThreshold <= 0 || p.ReviewThreshold > p.MatchThreshold || p.MatchThreshold > 1 {
+		return Errorf(EINVALID, "policy: review_threshold and match_threshold must satisfy 0 < review_threshold ≤ match_threshold ≤ 1, got %g and %g", p.ReviewThreshold, p.MatchThreshold)
 	}
 	for _, s := range p.Steps {
 		if t, _, _ := s.Walk(); t == "" {

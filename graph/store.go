@@ -66,22 +66,40 @@ type Store interface {
 	Close() error
 }
 
-// SearchQuery asks for entities by name. Text is matched against names
-// and aliases after NameKey normalisation, exact keys first, then by
-// similarity; Country and Kind, when set, restrict the candidates.
+// SearchQuery asks for entities by name. Candidates come from the
+// store's retrieval index (words, phonetic keys, names written together,
+// initials, keys a typo away) and are scored by the matcher (graph/match)
+// on name, country, kind and identifier. With Restrict, Country and Kind
+// restrict the candidates instead of scoring them.
 type SearchQuery struct {
-	Text    string
-	Country string
-	Kind    Kind
-	Limit   int
+	Text       string
+	Country    string
+	Kind       Kind
+	Identifier string
+	Restrict   bool
+	// MinScore is the least score returned; MinMatchScore when zero.
+	MinScore float64
+	Limit    int
 }
 
-// Match is a search result with a score in [0, 1]; 1 is an exact key match.
+// Match is a search result with a score in [0, 1]; 1 is the same name.
 type Match struct {
 	Entity Entity  `json:"entity"`
 	Score  float64 `json:"score"`
 	// Matched is the name or alias that matched.
 	Matched string `json:"matched"`
+	// Features explain the score.
+	Features []MatchFeature `json:"features"`
+}
+
+// MatchFeature is one part of a match's explanation: what was compared
+// (name, country, kind, identifier), how alike it was, and what it did to
+// the score (sets, raises, lowers, keeps).
+type MatchFeature struct {
+	Name   string  `json:"name"`
+	Score  float64 `json:"score"`
+	Effect string  `json:"effect"`
+	Detail string  `json:"detail"`
 }
 
 // NeighborhoodQuery bounds a neighbourhood.

@@ -102,22 +102,26 @@ func TestScreen(t *testing.T) {
 	ev := exposure.NewEvaluator(s, graph.DefaultPolicy(), clock)
 	for _, tt := range []struct {
 		q        exposure.ScreenQuery
+		verdict  graph.Verdict
 		known    bool
 		severity graph.Severity
 		reason   string
 	}{
-		{exposure.ScreenQuery{Name: "ORION TECH, L.L.C."}, true, graph.High, "reaches restrictive end-user"},
-		{exposure.ScreenQuery{Name: "Orion Tekh"}, true, graph.High, "No exact match"},
-		{exposure.ScreenQuery{ID: "G"}, true, graph.Critical, "itself a restrictive end-user"},
-		{exposure.ScreenQuery{Name: "Orion Tech", Country: "XR"}, false, graph.None, "Unknown counterparty"},
-		{exposure.ScreenQuery{ID: "nope"}, false, graph.None, "Unknown counterparty"},
+		{exposure.ScreenQuery{Name: "ORION TECH, L.L.C."}, graph.Review, true, graph.High, "reaches restrictive end-user"},
+		{exposure.ScreenQuery{Name: "Orion Tekh"}, graph.Review, true, graph.High, "Matched Orion Tech LLC (X), score"},
+		{exposure.ScreenQuery{ID: "G"}, graph.Block, true, graph.Critical, "itself a restrictive end-user"},
+		// Another country lowers the score below the match threshold: a
+		// possible match, to confirm.
+		{exposure.ScreenQuery{Name: "Orion Tech", Country: "XR"}, graph.Review, false, graph.High, "Possible match: confirm the identity"},
+		{exposure.ScreenQuery{Name: "Completely Different"}, graph.Unknown, false, graph.None, "Unknown counterparty"},
+		{exposure.ScreenQuery{ID: "nope"}, graph.Unknown, false, graph.None, "Unknown counterparty"},
 	} {
 		res, err := ev.Screen(ctx, tt.q)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if res.Known != tt.known || res.Severity != tt.severity || !strings.Contains(strings.Join(res.Reasons, " "), tt.reason) {
-			t.Errorf("screen %+v: known %v severity %s reasons %q", tt.q, res.Known, res.Severity, res.Reasons)
+		if res.Verdict != tt.verdict || res.Known != tt.known || res.Severity != tt.severity || !strings.Contains(strings.Join(res.Reasons, " "), tt.reason) {
+			t.Errorf("screen %+v: verdict %s known %v severity %s reasons %q", tt.q, res.Verdict, res.Known, res.Severity, res.Reasons)
 		}
 		if res.Query.Date != "2024-06-01" {
 			t.Errorf("screen date %q, want today", res.Query.Date)
@@ -125,6 +129,66 @@ func TestScreen(t *testing.T) {
 	}
 	if _, err := ev.Screen(ctx, exposure.ScreenQuery{}); graph.ErrorCode(err) != graph.EINVALID {
 		t.Errorf("empty query: %v", err)
+	}
+	for _, day := range []string{"03/04/2024", "2024-13-01", "2024-02-30", "yesterday"} {
+		if _, err := ev.Screen(ctx, exposure.ScreenQuery{Name: "Orion Tech", Date: day}); graph.ErrorCode(err) != graph.EINVALID {
+			t.Errorf("date %q: %v, want invalid", day, err)
+		}
+	}
+}
+
+// Two records of one name, one with links to a restrictive end-user and
+// one without (a list's copy): both are assessed, the worse governs, and
+// the answer names both. With only the lowest id assessed, this was clear.
+func TestScreenTie(t *testing.T) {
+	s := newStore(t)
+	graphtest.NewBuilder("u-1").Country("XR", graphtest.Yes).Gov("G", "XR", nil).
+		Entity(graph.Entity{ID: "a-list-copy", Kind: graph.Organization, Name: "Falcon Security Group", Country: "XF"}).
+		Entity(graph.Entity{ID: "b-ledger", Kind: graph.Organization, Name: "Falcon Security Group", Country: "XF"}).
+		Owns("G", "b-ledger", graphtest.Pct(60)).MustApply(t, s)
+	ev := exposure.NewEvaluator(s, graph.DefaultPolicy(), clock)
+	res, err := ev.Screen(ctx, exposure.ScreenQuery{Name: "Falcon Security Group"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Verdict != graph.Block || res.Entity == nil || res.Entity.ID != "b-ledger" || !res.Known {
+		t.Fatalf("tie: verdict %s entity %+v, want block by b-ledger", res.Verdict, res.Entity)
+	}
+	if len(res.Matches) != 2 {
+		t.Fatalf("matches %+v, want both", res.Matches)
+	}
+	for _, m := range res.Matches {
+		if m.Standing != exposure.StandingMatch || m.Score != 1 {
+			t.Errorf("match %s: standing %s score %v", m.ID, m.Standing, m.Score)
+		}
+	}
+	if v := res.Matches[0].Assessment.Verdict; res.Matches[0].ID == "a-list-copy" && v != graph.Clear {
+		t.Errorf("the list copy's own verdict %s, want clear", v)
+	}
+	if r := strings.Join(res.Reasons, " "); !strings.Contains(r, "a-list-copy") || !strings.Contains(r, "b-ledger") {
+		t.Errorf("reasons do not name both: %q", r)
+	}
+}
+
+// A possible match worse than the match is not hidden: the verdict is at
+// least review.
+func TestScreenPossibleWorse(t *testing.T) {
+	s := newStore(t)
+	graphtest.NewBuilder("u-1").Country("XR", graphtest.Yes).Gov("G", "XR", nil).
+		Entity(graph.Entity{ID: "clean", Kind: graph.Organization, Name: "Kestrel Vision", Country: "XF"}).
+		Entity(graph.Entity{ID: "owned", Kind: graph.Organization, Name: "Kestrel Vision Wildlife Photography Club", Country: "XF"}).
+		Owns("G", "owned", graphtest.Pct(100)).MustApply(t, s)
+	ev := exposure.NewEvaluator(s, graph.DefaultPolicy(), clock)
+	res, err := ev.Screen(ctx, exposure.ScreenQuery{Name: "Kestrel Vision"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var standings []string
+	for _, m := range res.Matches {
+		standings = append(standings, m.ID+":"+m.Standing)
+	}
+	if res.Verdict != graph.Review || res.Entity.ID != "clean" || strings.Join(standings, " ") != "clean:match owned:possible" {
+		t.Errorf("verdict %s entity %s matches %v reasons %q", res.Verdict, res.Entity.ID, standings, res.Reasons)
 	}
 }
 

@@ -23,6 +23,7 @@ func RunTests(t *testing.T, newStore func(t *testing.T) graph.Store) {
 		{"RejectsWholeUpload", testRejects},
 		{"EntitiesByName", testByName},
 		{"Search", testSearch},
+		{"Matching", testMatching},
 		{"LinksAndNeighborhood", testNeighborhood},
 		{"Transactions", testTransactions},
 		{"Flags", testFlags},
@@ -210,10 +211,13 @@ func testSearch(t *testing.T, s graph.Store) {
 		{"ООО Орион", "", "org-1"},
 		{"Ministry of Ordre", "", "gov-1"},
 		{"Ana Petrova", XR, "per-1"},
-		{"Ana Petrova", XF, ""},
+		{"Ana Petrova", XF, "per-1"}, // another country lowers the score
 		{"Completely Different", "", ""},
 	} {
 		ms, err := s.Search(ctx, graph.SearchQuery{Text: tt.text, Country: tt.country, Limit: 5})
+		if tt.country != "" && len(ms) > 0 && tt.country != ms[0].Entity.Country && ms[0].Score >= 1 {
+			t.Errorf("%q in %q: another country kept score %v", tt.text, tt.country, ms[0].Score)
+		}
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/hopcheck/hopcheck/graph"
 	"github.com/hopcheck/hopcheck/graph/exposure"
+	"github.com/hopcheck/hopcheck/graph/match"
 )
 
 func sortedValues[T any](m map[string]T) []T {
@@ -66,74 +67,20 @@ func (s *Store) EntitiesByName(ctx context.Context, keys []string) (map[string][
 	return out, nil
 }
 
-// maxPosting is the longest word posting list a search scans: a word that
-// many names share ("ministry", "technology") says little on its own.
-const maxPosting = 20000
-
-// maxScored bounds the candidates of a search whose names are compared.
-const maxScored = 200
-
-// Search implements graph.Store.
+// Search implements graph.Store: candidates from the retrieval index,
+// scored by the matcher with the index's word frequencies.
 func (s *Store) Search(ctx context.Context, q graph.SearchQuery) ([]graph.Match, error) {
-	key := graph.NameKey(q.Text)
-	if key == "" {
-		return nil, nil
-	}
-	limit := q.Limit
-	if limit <= 0 {
-		limit = 10
-	}
 	var out []graph.Match
 	s.read(func(g *state) {
-		// The candidates are the entities sharing a word with the query,
-		// taken from the rarest word to the commonest and at most maxScored
-		// of them, so that a query of common words ("analytics", "trading")
-		// stays quick and a distinctive word always brings its names.
-		words := splitWords(key)
-		postings := make([][]string, 0, len(words))
-		for i, w := range words {
-			ids := g.words[w]
-			if len(ids) == 0 && i == len(words)-1 && len(w) >= 2 {
-				// As you type: the last word may be the start of one.
-				for word, more := range g.words {
-					if strings.HasPrefix(word, w) && len(ids)+len(more) <= maxPosting {
-						ids = append(ids, more...)
-					}
-				}
-			}
-			if len(ids) > maxPosting && len(words) > 1 {
-				continue
-			}
-			postings = append(postings, ids)
+		ids := g.search.Lookup(q.Text)
+		cands := make([]graph.Entity, 0, len(ids))
+		for _, id := range ids {
+			cands = append(cands, *g.entities[id])
 		}
-		sort.SliceStable(postings, func(i, j int) bool { return len(postings[i]) < len(postings[j]) })
-		seen := map[string]bool{}
-		var cands []string
-		for _, ids := range postings {
-			for _, id := range ids {
-				if len(cands) == maxScored {
-					break
-				}
-				if !seen[id] {
-					seen[id] = true
-					cands = append(cands, id)
-				}
-			}
-		}
-		for _, id := range cands {
-			e := g.entities[id]
-			if (q.Country != "" && e.Country != q.Country) || (q.Kind != "" && e.Kind != q.Kind) {
-				continue
-			}
-			if score, matched := graph.ScoreName(key, *e); score >= graph.MinMatchScore {
-				out = append(out, graph.Match{Entity: *e, Score: score, Matched: matched})
-			}
-		}
+		out = match.Rank(q, cands, g.search)
 	})
-	return graph.RankMatches(out, limit), nil
+	return out, nil
 }
-
-func splitWords(key string) []string { return strings.Fields(key) }
 
 // Links implements graph.Store.
 func (s *Store) Links(ctx context.Context, id string) ([]graph.Link, error) {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/hopcheck/hopcheck/graph"
 	"github.com/hopcheck/hopcheck/graph/exposure"
+	"github.com/hopcheck/hopcheck/graph/match"
 )
 
 // state is the graph in memory with its indexes.
@@ -17,7 +18,7 @@ type state struct {
 	links     map[string]*graph.Link // by Link.Key
 	out, in   map[string][]*graph.Link
 	names     map[string][]string // NameKey of a name or alias → entity ids
-	words     map[string][]string // word of a name key → entity ids, for search
+	search    *match.Index        // retrieval keys of names → entities, for search
 	txs       map[string]*graph.Transaction
 	txsOf     map[string][]string // entity id → ids of its transactions
 	flags     map[string]*graph.Flag
@@ -34,7 +35,7 @@ func newState() *state {
 	return &state{
 		entities: map[string]*graph.Entity{}, countries: map[string]*graph.Country{},
 		links: map[string]*graph.Link{}, out: map[string][]*graph.Link{}, in: map[string][]*graph.Link{},
-		names: map[string][]string{}, words: map[string][]string{},
+		names: map[string][]string{}, search: match.NewIndex(),
 		txs: map[string]*graph.Transaction{}, txsOf: map[string][]string{}, flags: map[string]*graph.Flag{},
 		jobs: map[string]*graph.Job{},
 	}
@@ -113,29 +114,17 @@ func nameKeys(e *graph.Entity) []string {
 }
 
 func (g *state) indexNames(e *graph.Entity) {
-	words := map[string]bool{}
 	for _, k := range nameKeys(e) {
 		g.names[k] = append(g.names[k], e.ID)
-		for _, w := range splitWords(k) {
-			words[w] = true
-		}
 	}
-	for w := range words {
-		g.words[w] = append(g.words[w], e.ID)
-	}
+	g.search.Add(e.ID, append([]string{e.Name}, e.Aliases...))
 }
 
 func (g *state) unindexNames(e *graph.Entity) {
-	words := map[string]bool{}
 	for _, k := range nameKeys(e) {
 		g.names[k] = remove(g.names[k], e.ID)
-		for _, w := range splitWords(k) {
-			words[w] = true
-		}
 	}
-	for w := range words {
-		g.words[w] = remove(g.words[w], e.ID)
-	}
+	g.search.Remove(e.ID, append([]string{e.Name}, e.Aliases...))
 }
 
 func remove(ids []string, id string) []string {

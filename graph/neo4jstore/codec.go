@@ -9,6 +9,7 @@ import (
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j/dbtype"
 
 	"github.com/hopcheck/hopcheck/graph"
+	"github.com/hopcheck/hopcheck/graph/match"
 )
 
 // How domain values become Neo4j properties and back. Empty strings and nil
@@ -86,6 +87,16 @@ func nameKeys(e graph.Entity) any {
 	return "|" + strings.Join(keys, "|") + "|"
 }
 
+// matchKeys is the entity's retrieval keys (graph/match), separated by
+// spaces, for the full-text index entity_match.
+func matchKeys(e graph.Entity) any {
+	keys := match.Keys(append([]string{e.Name}, e.Aliases...))
+	if len(keys) == 0 {
+		return nil
+	}
+	return strings.Join(keys, " ")
+}
+
 func entityProps(e graph.Entity) map[string]any {
 	var aliases any
 	if len(e.Aliases) > 0 {
@@ -96,6 +107,7 @@ func entityProps(e graph.Entity) map[string]any {
 		"role": strValue(e.Role), "registration_id": strValue(e.RegistrationID), "address": strValue(e.Address),
 		"founded": strValue(e.Founded), "position": strValue(e.Position), "kind": strValue(e.BodyKind),
 		"restrictive": boolValue(e.Restrictive), "basis": strValue(e.Basis), "name_keys": nameKeys(e),
+		"match_keys": matchKeys(e),
 	}, e.Source)
 }
 

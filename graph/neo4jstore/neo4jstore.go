@@ -84,6 +84,10 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		driver.Close(context.Background())
 		return nil, err
 	}
+	if err := s.addMatchKeys(ctx); err != nil {
+		driver.Close(context.Background())
+		return nil, err
+	}
 	return s, nil
 }
 
@@ -105,6 +109,9 @@ var schema = []string{
 	// name_keys is "|key|key|…|": the NameKey of the name and of each alias.
 	"CREATE TEXT INDEX entity_name_keys IF NOT EXISTS FOR (e:Entity) ON (e.name_keys)",
 	"CREATE FULLTEXT INDEX entity_names IF NOT EXISTS FOR (e:Entity) ON EACH [e.name, e.aliases, e.name_keys]",
+	// match_keys is the retrieval keys of graph/match, separated by spaces;
+	// the whitespace analyzer keeps them as they are.
+	"CREATE FULLTEXT INDEX entity_match IF NOT EXISTS FOR (e:Entity) ON EACH [e.match_keys] OPTIONS {indexConfig: {`fulltext.analyzer`: 'whitespace'}}",
 	"CREATE INDEX transaction_ship_to IF NOT EXISTS FOR (t:Transaction) ON (t.ship_to)",
 	"CREATE INDEX flag_listing IF NOT EXISTS FOR (f:Flag) ON (f.severity_rank, f.transaction_id)",
 	"CREATE INDEX flag_status IF NOT EXISTS FOR (f:Flag) ON (f.status)",

@@ -2,128 +2,121 @@ package neo4jstore
 
 import (
 	"context"
-	"sort"
+	"fmt"
+	"regexp"
 	"strings"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
 	"github.com/hopcheck/hopcheck/graph"
-)
-
-// maxPosting is the most entities one word of a search may bring: a word
-// that many names share ("ministry", "technology") says little on its own,
-// and is skipped when the text has other words. maxScored bounds the
-// candidates whose names are compared: they are taken from the rarest word
-// of the text first. The embedded store uses the same bounds.
-const (
-	maxPosting = 20000
-	maxScored  = 200
+	"github.com/hopcheck/hopcheck/graph/match"
 )
 
 // Search implements graph.Store. Candidates come from the full-text index
-// on the stored name keys: the entities that have a word of the text's key,
-// or, when the last word is no whole word of any name, a word starting with
-// it (search as you type). They are then scored in Go, like the embedded
-// store does: 1 for the same key, at least 0.9 for a key that starts with
-// the text, else Jaro-Winkler similarity; below 0.75 is no match.
+// entity_match on the entities' retrieval keys (graph/match): the query's
+// keys, each also a typo or two away (Lucene's fuzzy terms), ranked by
+// Lucene. They are scored in Go by the matcher, as the embedded store
+// does, with the document frequencies of the query's words counted in the
+// same index.
 func (s *Store) Search(ctx context.Context, q graph.SearchQuery) ([]graph.Match, error) {
-	key := graph.NameKey(q.Text)
-	if key == "" {
+	terms := match.Terms(q.Text)
+	var clauses, words []string
+	for _, t := range terms {
+		if !luceneSafe.MatchString(t.Key) {
+			continue // keys are letters, digits and "_"; anything else is no key
+		}
+		clauses = append(clauses, fmt.Sprintf("%s^%.2f", t.Key, t.Weight))
+		if t.Fuzzy {
+			edits := 1
+			if len(t.Key) >= 8 {
+				edits = 2
+			}
+			clauses = append(clauses, fmt.Sprintf("%s~%d^%.2f", t.Key, edits, 0.8*t.Weight))
+		}
+		if t.Word {
+			words = append(words, t.Key)
+		}
+	}
+	if len(clauses) == 0 {
 		return nil, nil
 	}
-	limit := q.Limit
-	if limit <= 0 {
-		limit = 10
-	}
-	words := strings.Fields(key)
-	last := len(words) - 1
-	var terms []map[string]any
-	for i, w := range words {
-		terms = append(terms, map[string]any{"i": i, "prefix": false, "q": `name_keys:"` + w + `"`})
-		if i == last && len(w) >= 2 {
-			terms = append(terms, map[string]any{"i": i, "prefix": true, "q": "name_keys:" + w + "*"})
-		}
-	}
-	var label any
-	if q.Kind != "" {
-		label = q.Kind.Label()
+	limit := match.Candidates
+	if q.Restrict {
+		limit *= 4
 	}
 	recs, err := s.read(ctx, "searching names", `
-		UNWIND $terms AS term
-		CALL (term) {
-		  CALL db.index.fulltext.queryNodes('entity_names', term.q, {limit: $cap}) YIELD node
-		  RETURN collect(node) AS nodes
-		}
-		RETURN term.i, term.prefix, size(nodes),
-		  [n IN nodes WHERE ($country IS NULL OR n.country = $country) AND ($label IS NULL OR $label IN labels(n))][..$scored]`,
-		map[string]any{"terms": terms, "cap": maxPosting + 1, "scored": maxScored, "country": strValue(q.Country), "label": label})
+		CALL db.index.fulltext.queryNodes('entity_match', $q, {limit: $limit}) YIELD node
+		RETURN node`,
+		map[string]any{"q": strings.Join(clauses, " "), "limit": limit})
 	if err != nil {
 		return nil, err
 	}
-	type posting struct {
-		n    int
-		hits []graph.Entity
-	}
-	exact := make([]posting, len(words))
-	var prefix posting
+	cands := make([]graph.Entity, 0, len(recs))
 	for _, r := range recs {
-		p := posting{n: int(r.Values[2].(int64))}
-		for _, v := range r.Values[3].([]any) {
-			p.hits = append(p.hits, entityOf(v.(neo4j.Node)))
-		}
-		if r.Values[1].(bool) {
-			prefix = p
-		} else {
-			exact[int(r.Values[0].(int64))] = p
-		}
+		cands = append(cands, entityOf(r.Values[0].(neo4j.Node)))
 	}
-	type source struct {
-		posting
-		has func(string) bool
+	st, err := s.wordStats(ctx, words)
+	if err != nil {
+		return nil, err
 	}
-	var sources []source
-	for i, w := range words {
-		p := exact[i]
-		has := func(word string) bool { return word == w }
-		if p.n == 0 && i == last && len(w) >= 2 {
-			p = prefix
-			p.n = min(p.n, maxPosting)
-			has = func(word string) bool { return strings.HasPrefix(word, w) }
-		}
-		if p.n > maxPosting && len(words) > 1 {
-			continue
-		}
-		sources = append(sources, source{p, has})
-	}
-	// The rarest word first, as the embedded store does.
-	sort.SliceStable(sources, func(i, j int) bool { return sources[i].n < sources[j].n })
-	var cands []graph.Entity
-	seen := map[string]bool{}
-	for _, src := range sources {
-		for _, e := range src.hits {
-			if len(cands) < maxScored && !seen[e.ID] && hasWord(e, src.has) {
-				seen[e.ID] = true
-				cands = append(cands, e)
-			}
-		}
-	}
-	var out []graph.Match
-	for _, e := range cands {
-		if score, matched := graph.ScoreName(key, e); score >= graph.MinMatchScore {
-			out = append(out, graph.Match{Entity: e, Score: score, Matched: matched})
-		}
-	}
-	return graph.RankMatches(out, limit), nil
+	return match.Rank(q, cands, st), nil
 }
 
-// hasWord reports whether a word of one of the entity's name keys passes.
-func hasWord(e graph.Entity, pass func(string) bool) bool {
-	for _, n := range append([]string{e.Name}, e.Aliases...) {
-		for _, w := range strings.Fields(graph.NameKey(n)) {
-			if pass(w) {
-				return true
+var luceneSafe = regexp.MustCompile(`^[a-z0-9_]+$`)
+
+// wordStats counts the entities and, up to match.MaxDocFreq, those with
+// each word, as the embedded store's index does.
+func (s *Store) wordStats(ctx context.Context, words []string) (match.Stats, error) {
+	recs, err := s.read(ctx, "counting name words", `
+		CALL () { MATCH (e:Entity) RETURN count(e) AS docs }
+		UNWIND $words AS w
+		CALL (w) {
+		  CALL db.index.fulltext.queryNodes('entity_match', w, {limit: $cap}) YIELD node
+		  RETURN count(node) AS df
+		}
+		RETURN docs, w, df`,
+		map[string]any{"words": words, "cap": match.MaxDocFreq})
+	if err != nil {
+		return nil, err
+	}
+	st := wordCounts{df: map[string]int{}}
+	for _, r := range recs {
+		st.docs = int(r.Values[0].(int64))
+		st.df[r.Values[1].(string)] = int(r.Values[2].(int64))
+	}
+	return st, nil
+}
+
+type wordCounts struct {
+	docs int
+	df   map[string]int
+}
+
+func (w wordCounts) Docs() int               { return w.docs }
+func (w wordCounts) DocFreq(word string) int { return w.df[word] }
+
+// addMatchKeys gives the retrieval keys to entities stored before they
+// existed, once, in batches.
+func (s *Store) addMatchKeys(ctx context.Context) error {
+	for {
+		recs, err := s.read(ctx, "finding entities without match keys", `
+			MATCH (e:Entity) WHERE e.match_keys IS NULL AND e.name IS NOT NULL
+			RETURN e.id, e.name, coalesce(e.aliases, []) LIMIT 5000`, nil)
+		if err != nil || len(recs) == 0 {
+			return err
+		}
+		var rows []map[string]any
+		for _, r := range recs {
+			names := []string{r.Values[1].(string)}
+			for _, a := range r.Values[2].([]any) {
+				names = append(names, a.(string))
 			}
+			rows = append(rows, map[string]any{"id": r.Values[0], "keys": strings.Join(match.Keys(names), " ")})
+		}
+		if _, err := neo4j.ExecuteQuery(ctx, s.driver, `
+			UNWIND $rows AS row MATCH (e:Entity {id: row.id}) SET e.match_keys = row.keys`,
+			map[string]any{"rows": rows}, neo4j.EagerResultTransformer, neo4j.ExecuteQueryWithDatabase(s.cfg.Database)); err != nil {
+			return s.fail(err, "adding match keys")
 		}
 	}
-	return false
 }

@@ -1,0 +1,213 @@
+package match
+
+import (
+	"slices"
+	"sort"
+
+	"github.com/antzucaro/matchr"
+)
+
+// Index is an in-memory retrieval index over entities' names, for a store
+// that keeps its graph in memory: retrieval keys → entities, and a
+// vocabulary of the fuzzy-searchable keys by their one-letter deletions,
+// so that a key one or two edits away is found without scanning
+// (symmetric deletion). It is not safe for concurrent writes; readers may
+// share it while nobody writes.
+type Index struct {
+	ids      []string         // document number → entity id; "" once removed
+	doc      map[string]int32 // entity id → document number
+	keys     map[string][]int32
+	deletes  map[string][]string // a fuzzy key less one letter → the keys
+	docCount int
+}
+
+// NewIndex returns an empty index.
+func NewIndex() *Index {
+	return &Index{doc: map[string]int32{}, keys: map[string][]int32{}, deletes: map[string][]string{}}
+}
+
+// Add indexes an entity's names; an entity added again is re-indexed.
+func (x *Index) Add(id string, names []string) {
+	if _, ok := x.doc[id]; ok {
+		x.Remove(id, nil)
+	}
+	n := int32(len(x.ids))
+	x.ids = append(x.ids, id)
+	x.doc[id] = n
+	x.docCount++
+	for _, k := range Keys(names) {
+		if len(x.keys[k]) == 0 && fuzzyKey(k) {
+			for _, d := range deletions(k) {
+				x.deletes[d] = append(x.deletes[d], k)
+			}
+		}
+		x.keys[k] = append(x.keys[k], n)
+	}
+}
+
+// Remove takes an entity out of the index. names are the names it was
+// indexed with; nil when not known (the keys are then found by scanning,
+// which only re-adding does).
+func (x *Index) Remove(id string, names []string) {
+	n, ok := x.doc[id]
+	if !ok {
+		return
+	}
+	delete(x.doc, id)
+	x.ids[n] = ""
+	x.docCount--
+	keys := Keys(names)
+	if names == nil {
+		for k, ds := range x.keys {
+			if slices.Contains(ds, n) {
+				keys = append(keys, k)
+			}
+		}
+	}
+	for _, k := range keys {
+		ds := x.keys[k]
+		if i := slices.Index(ds, n); i >= 0 {
+			ds = slices.Delete(ds, i, i+1)
+		}
+		if len(ds) == 0 {
+			delete(x.keys, k)
+			if fuzzyKey(k) {
+				for _, d := range deletions(k) {
+					x.deletes[d] = slices.DeleteFunc(x.deletes[d], func(s string) bool { return s == k })
+					if len(x.deletes[d]) == 0 {
+						delete(x.deletes, d)
+					}
+				}
+			}
+			continue
+		}
+		x.keys[k] = ds
+	}
+}
+
+// Docs implements Stats.
+func (x *Index) Docs() int { return x.docCount }
+
+// DocFreq implements Stats.
+func (x *Index) DocFreq(word string) int { return min(len(x.keys[word]), MaxDocFreq) }
+
+// Retrieval bounds: a key of more entities than maxPosting says little on
+// its own and is skipped when the query has other keys; at most
+// Candidates entities are returned.
+const (
+	maxPosting = 20000
+	Candidates = 50
+)
+
+// Lookup returns up to Candidates entity ids for a query name, the most
+// likely first: each entity is ranked by the summed weights of the
+// query's terms it has (a fuzzy term counts by how alike the found key is).
+func (x *Index) Lookup(name string) []string {
+	type hit struct {
+		key    string
+		weight float64
+	}
+	var hits []hit
+	for _, t := range Terms(name) {
+		if len(x.keys[t.Key]) > 0 {
+			hits = append(hits, hit{t.Key, t.Weight})
+		}
+		if t.Fuzzy {
+			for _, k := range x.near(t.Key) {
+				hits = append(hits, hit{k, t.Weight * ratio(t.Key, k)})
+			}
+		}
+	}
+	sort.SliceStable(hits, func(i, j int) bool { return len(x.keys[hits[i].key]) < len(x.keys[hits[j].key]) })
+	score := map[int32]float64{}
+	for i, h := range hits {
+		ds := x.keys[h.key]
+		if len(ds) > maxPosting && i > 0 {
+			continue
+		}
+		for _, d := range ds[:min(len(ds), maxPosting)] {
+			score[d] += h.weight
+		}
+	}
+	docs := make([]int32, 0, len(score))
+	for d := range score {
+		docs = append(docs, d)
+	}
+	sort.Slice(docs, func(i, j int) bool {
+		if score[docs[i]] != score[docs[j]] {
+			return score[docs[i]] > score[docs[j]]
+		}
+		return x.ids[docs[i]] < x.ids[docs[j]]
+	})
+	out := make([]string, 0, min(len(docs), Candidates))
+	for _, d := range docs[:min(len(docs), Candidates)] {
+		out = append(out, x.ids[d])
+	}
+	return out
+}
+
+// near returns the indexed fuzzy keys within maxEdits of k, k excluded:
+// the keys that are k plus a letter, k less a letter, or share a deletion
+// with k (one letter changed or two swapped), checked by edit distance.
+func (x *Index) near(k string) []string {
+	seen := map[string]bool{k: true}
+	var out []string
+	consider := func(c string) {
+		if !seen[c] {
+			seen[c] = true
+			if matchr.DamerauLevenshtein(k, c) <= maxEdits(k) {
+				out = append(out, c)
+			}
+		}
+	}
+	for _, c := range x.deletes[k] {
+		consider(c)
+	}
+	for _, d := range deletions(k) {
+		if len(x.keys[d]) > 0 && fuzzyKey(d) {
+			consider(d)
+		}
+		for _, c := range x.deletes[d] {
+			consider(c)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// maxEdits is how many edits away a fuzzy key may be: one for short
+// words, two from eight letters.
+func maxEdits(k string) int {
+	if len(k) >= 8 {
+		return 2
+	}
+	return 1
+}
+
+// fuzzyKey reports whether a key is found by keys a typo away: words and
+// joined names of four letters or more, without digits.
+func fuzzyKey(k string) bool {
+	if len(k) >= 2 && k[1] == '_' && k[0] != joinedKey[0] {
+		return false
+	}
+	if len(k) > 2 && k[1] == '_' {
+		k = k[2:]
+	}
+	return len(k) >= 4 && !hasDigit(k)
+}
+
+// deletions returns k less one letter, each way; a key's prefix stays.
+func deletions(k string) []string {
+	prefix := ""
+	if len(k) > 2 && k[1] == '_' {
+		prefix, k = k[:2], k[2:]
+	}
+	out := make([]string, 0, len(k))
+	for i := range len(k) {
+		d := prefix + k[:i] + k[i+1:]
+		if len(out) == 0 || d != out[len(out)-1] {
+			out = append(out, d)
+		}
+	}
+	return out
+}

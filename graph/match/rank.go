@@ -1,0 +1,41 @@
+package match
+
+import (
+	"sort"
+
+	"github.com/hopcheck/hopcheck/graph"
+)
+
+// Rank scores a store's candidates for a search and returns the matches
+// at or above the query's least score, best first, then by id, at most
+// its limit. Both stores answer Search with it, so that they score alike.
+func Rank(q graph.SearchQuery, cands []graph.Entity, stats Stats) []graph.Match {
+	minScore := q.MinScore
+	if minScore <= 0 {
+		minScore = graph.MinMatchScore
+	}
+	limit := q.Limit
+	if limit <= 0 {
+		limit = 10
+	}
+	mq := Query{Name: q.Text, Country: q.Country, Kind: q.Kind, Identifier: q.Identifier}
+	if q.Restrict {
+		mq.Country, mq.Kind = "", ""
+	}
+	var out []graph.Match
+	for _, e := range cands {
+		if q.Restrict && ((q.Country != "" && e.Country != q.Country) || (q.Kind != "" && e.Kind != q.Kind)) {
+			continue
+		}
+		if r := Score(mq, e, stats); r.Score >= minScore {
+			out = append(out, graph.Match{Entity: e, Score: r.Score, Matched: r.Matched, Features: r.Features})
+		}
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Score != out[j].Score {
+			return out[i].Score > out[j].Score
+		}
+		return out[i].Entity.ID < out[j].Entity.ID
+	})
+	return out[:min(len(out), limit)]
+}

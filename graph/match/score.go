@@ -1,0 +1,257 @@
+package match
+
+import (
+	"fmt"
+	"math"
+	"sort"
+	"strings"
+	"unicode"
+
+	"github.com/antzucaro/matchr"
+
+	"github.com/hopcheck/hopcheck/graph"
+)
+
+// Query is what a screening or a reference says of the party it means.
+type Query struct {
+	Name       string
+	Country    string     // alpha-2; "" when not stated
+	Kind       graph.Kind // "" when not stated
+	Identifier string     // a registration or other identifier; "" when not stated
+}
+
+// Feature is one part of a match's explanation.
+type Feature = graph.MatchFeature
+
+// Result is how well a candidate matches a query, in [0, 1], with the
+// name or alias that matched and the features that made the score.
+type Result struct {
+	Score    float64   `json:"score"`
+	Matched  string    `json:"matched"`
+	Features []Feature `json:"features"`
+}
+
+// Penalties and boosts of the features other than the name.
+const (
+	otherCountry = 0.75 // a candidate of another country than the query's
+	otherKind    = 0.8  // a person for an organisation, or the reverse
+	otherID      = 0.9  // both carry identifiers, and they differ
+	sameID       = 0.99 // an equal identifier makes a match whatever the name
+)
+
+// Score compares a query with a candidate entity. stats, when not nil,
+// makes the query's rare words weigh more than its common ones.
+func Score(q Query, e graph.Entity, stats Stats) Result {
+	var best Result
+	var bestDetail string
+	queries := parseAll([]string{q.Name})
+	for _, stated := range append([]string{e.Name}, e.Aliases...) {
+		for _, cn := range Expand(stated) {
+			c := Parse(cn)
+			for _, qn := range queries {
+				if s, d := nameScore(qn, c, stats); s > best.Score {
+					best.Score, best.Matched, bestDetail = s, stated, d
+				}
+			}
+		}
+	}
+	best.Features = []Feature{{Name: "name", Score: round(best.Score), Effect: "sets", Detail: bestDetail}}
+	if q.Country != "" && e.Country != "" {
+		if q.Country == e.Country {
+			best.Features = append(best.Features, Feature{Name: "country", Score: 1, Effect: "keeps", Detail: "same country, " + e.Country})
+		} else {
+			best.Score *= otherCountry
+			best.Features = append(best.Features, Feature{Name: "country", Score: 0, Effect: "lowers",
+				Detail: fmt.Sprintf("the query says %s, the entity is in %s", q.Country, e.Country)})
+		}
+	}
+	if q.Kind != "" && e.Kind != "" && q.Kind != e.Kind && !(isBody(q.Kind) && isBody(e.Kind)) {
+		best.Score *= otherKind
+		best.Features = append(best.Features, Feature{Name: "kind", Score: 0, Effect: "lowers",
+			Detail: fmt.Sprintf("the query is a %s, the entity a %s", q.Kind, e.Kind)})
+	}
+	if qi, ei := identifier(q.Identifier), identifier(e.RegistrationID); qi != "" && ei != "" {
+		if qi == ei {
+			best.Score = math.Max(best.Score, sameID)
+			best.Features = append(best.Features, Feature{Name: "identifier", Score: 1, Effect: "raises", Detail: "same identifier " + e.RegistrationID})
+		} else {
+			best.Score *= otherID
+			best.Features = append(best.Features, Feature{Name: "identifier", Score: 0, Effect: "lowers",
+				Detail: fmt.Sprintf("identifiers differ: %s and %s", q.Identifier, e.RegistrationID)})
+		}
+	}
+	best.Score = round(best.Score)
+	return best
+}
+
+// isBody reports whether a kind is an organisation of some sort: lists
+// often cannot tell a state company from a government body.
+func isBody(k graph.Kind) bool { return k == graph.Organization || k == graph.GovernmentBody }
+
+func parseAll(names []string) []Name {
+	var out []Name
+	for _, n := range names {
+		for _, x := range Expand(n) {
+			if p := Parse(x); len(p.Words) > 0 {
+				out = append(out, p)
+			}
+		}
+	}
+	return out
+}
+
+// identifier normalises an identifier: letters and digits, upper case.
+func identifier(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			b.WriteRune(unicode.ToUpper(r))
+		}
+	}
+	return b.String()
+}
+
+// nameScore compares two parsed names: words aligned one to one whatever
+// their order, each pair scored by wordScore and weighted by how much the
+// query's word says (generic words little, common words less than rare
+// ones). The share of the query's weight that matched counts most; the
+// share of the candidate's weight that matched tempers it, so a name with
+// many more words is a weaker match. The names written together, and
+// initials against an acronym, are compared too; the best reading wins.
+func nameScore(q, c Name, stats Stats) (float64, string) {
+	if len(q.Words) == 0 || len(c.Words) == 0 {
+		return 0, ""
+	}
+	if q.Joined == c.Joined {
+		return 1, fmt.Sprintf("same name %q", strings.Join(c.Words, " "))
+	}
+	wq := make([]float64, len(q.Words))
+	for i, w := range q.Words {
+		wq[i] = weightOf(w) * rarity(stats, w)
+	}
+	type pair struct {
+		i, j int
+		s    float64
+	}
+	var pairs []pair
+	for i, a := range q.Words {
+		for j, b := range c.Words {
+			if s := wordScore(a, b, q.Phonetic[i], c.Phonetic[j]); s > 0 {
+				pairs = append(pairs, pair{i, j, s})
+			}
+		}
+	}
+	sort.SliceStable(pairs, func(x, y int) bool { return pairs[x].s > pairs[y].s })
+	usedQ := make([]bool, len(q.Words))
+	usedC := make([]bool, len(c.Words))
+	var matchedQ, totalQ, matchedC, totalC float64
+	var said []string
+	for _, p := range pairs {
+		if usedQ[p.i] || usedC[p.j] {
+			continue
+		}
+		usedQ[p.i], usedC[p.j] = true, true
+		matchedQ += p.s * wq[p.i]
+		matchedC += p.s * wq[p.i]
+		totalC += wq[p.i]
+		if p.s < 1 {
+			said = append(said, fmt.Sprintf("%s~%s %.2f", q.Words[p.i], c.Words[p.j], p.s))
+		}
+	}
+	for _, w := range wq {
+		totalQ += w
+	}
+	var missing []string
+	for j, w := range c.Words {
+		if !usedC[j] {
+			totalC += weightOf(w)
+			missing = append(missing, w)
+		}
+	}
+	var unmatched []string
+	for i, w := range q.Words {
+		if !usedQ[i] {
+			unmatched = append(unmatched, w)
+		}
+	}
+	covQ, covC := matchedQ/totalQ, 0.0
+	if totalC > 0 {
+		covC = matchedC / totalC
+	}
+	score := covQ * (0.75 + 0.25*covC)
+	detail := fmt.Sprintf("words: %.0f%% of the query's weight, %.0f%% of the name's", 100*covQ, 100*covC)
+	if len(said) > 0 {
+		detail += "; alike: " + strings.Join(said, ", ")
+	}
+	if len(unmatched) > 0 {
+		detail += "; not in the name: " + strings.Join(unmatched, " ")
+	}
+	if len(missing) > 0 {
+		detail += "; not in the query: " + strings.Join(missing, " ")
+	}
+	if len(q.Joined) >= 5 && len(c.Joined) >= 5 {
+		if r := ratio(q.Joined, c.Joined); r >= 0.85 && 0.95*r > score {
+			score = 0.95 * r
+			detail = fmt.Sprintf("written together, %q and %q are %.2f alike", q.Joined, c.Joined, r)
+		}
+	}
+	if s, d := acronymScore(q, c); s > score {
+		score, detail = s, d
+	}
+	return score, detail
+}
+
+// acronymScore compares a one-word name with the other's initials.
+func acronymScore(q, c Name) (float64, string) {
+	const initials = 0.8
+	if len(q.Words) == 1 && len(q.Joined) >= 2 && q.Joined == c.Initials {
+		return initials, fmt.Sprintf("%q is the initials of %q", q.Joined, strings.Join(c.Words, " "))
+	}
+	if len(c.Words) == 1 && len(c.Joined) >= 2 && c.Joined == q.Initials {
+		return initials, fmt.Sprintf("%q is the initials of the query", c.Joined)
+	}
+	return 0, ""
+}
+
+// wordScore compares two words: 1 when equal; numbers only when equal; an
+// initial against a word with that first letter; else their edit
+// similarity, raised for words that sound alike and start alike, counted
+// from 0.7 up (below that they are different words).
+func wordScore(a, b, pa, pb string) float64 {
+	if a == b {
+		return 1
+	}
+	if hasDigit(a) || hasDigit(b) {
+		return 0
+	}
+	if len(a) == 1 || len(b) == 1 {
+		if a[0] == b[0] {
+			return 0.6
+		}
+		return 0
+	}
+	if len(a) < 4 && len(b) < 4 {
+		return 0
+	}
+	r := ratio(a, b)
+	if pa != "" && pa == pb && a[0] == b[0] {
+		r = math.Max(r, 0.9)
+	}
+	if r < 0.7 {
+		return 0
+	}
+	return r
+}
+
+// ratio is the Damerau-Levenshtein similarity of two strings in [0, 1].
+func ratio(a, b string) float64 {
+	n := max(len(a), len(b))
+	if n == 0 {
+		return 1
+	}
+	return 1 - float64(matchr.DamerauLevenshtein(a, b))/float64(n)
+}
+
+func hasDigit(s string) bool { return strings.IndexFunc(s, unicode.IsDigit) >= 0 }
+
+func round(f float64) float64 { return math.Round(f*1000) / 1000 }
