@@ -78,13 +78,21 @@ func TestScreen(t *testing.T) {
 	if res.Severity != graph.Critical || res.Verdict != graph.Block || res.Query.Date != "2024-06-01" {
 		t.Errorf("screen by id: %+v", res)
 	}
-	s.mustJSON("POST", "/api/v1/screen", map[string]string{"name": "Nobody Known At All"}, 200, &res)
-	if res.Known || res.Verdict != graph.Clear || len(res.Reasons) == 0 {
-		t.Errorf("unknown counterparty: %+v", res)
+	var unknown exposure.Screening
+	s.mustJSON("POST", "/api/v1/screen", map[string]string{"name": "Nobody Known At All"}, 200, &unknown)
+	if unknown.Known || unknown.Verdict != graph.Unknown || len(unknown.Reasons) == 0 || unknown.Entity != nil {
+		t.Errorf("unknown counterparty: %+v", unknown)
+	}
+	// Every match explains its score, and carries its own assessment.
+	var typo exposure.Screening
+	s.mustJSON("POST", "/api/v1/screen", map[string]string{"name": "Emerald Gulf Technolgies", "date": "2024-06-01"}, 200, &typo)
+	if len(typo.Matches) == 0 || typo.Matches[0].ID != "ORG-EMG" || len(typo.Matches[0].Features) == 0 || typo.Matches[0].Assessment.Verdict == "" {
+		t.Errorf("typo: %+v", typo)
 	}
 	for _, bad := range []any{
 		`{"name": `, map[string]string{}, map[string]string{"name": "X", "country": "Atlantis"},
 		map[string]string{"name": "X", "date": "03/04/2024"}, `["not an object"]`,
+		map[string]string{"name": "X", "kind": "company"},
 	} {
 		s.mustError("POST", "/api/v1/screen", bad, 400, graph.EINVALID)
 	}

@@ -37,7 +37,7 @@ func TestScreenBatchJSON(t *testing.T) {
 		{"id": "ORG-EMG", "date": "2024-06-01"},
 	}}, 200, &res)
 	r := res.Results
-	if len(r) != 4 || r[0].Verdict != graph.Block || r[1].Known || r[1].Verdict != graph.Clear ||
+	if len(r) != 4 || r[0].Verdict != graph.Block || r[1].Known || r[1].Verdict != graph.Unknown ||
 		r[2].Error == nil || r[2].Error.Code != "invalid" || r[3].Verdict != graph.Review {
 		t.Errorf("batch: %+v", res)
 	}

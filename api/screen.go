@@ -4,7 +4,6 @@ import (
 	"errors"
 	"net/http"
 	"strings"
-	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -19,6 +18,11 @@ type screenRequest struct {
 	Country string `json:"country"` // alpha-2, alpha-3 or English name
 	ID      string `json:"id"`
 	Date    string `json:"date"` // YYYY-MM-DD; today when empty
+	// Kind (organization, person, government_body) and Identifier are
+	// match features: another kind lowers a score, an equal identifier
+	// makes a match.
+	Kind       string `json:"kind"`
+	Identifier string `json:"identifier"`
 }
 
 // handleScreen screens a counterparty before a deal.
@@ -46,9 +50,13 @@ func handleScreen(deps Deps, m *metrics) gin.HandlerFunc {
 
 // screenQuery checks a screening request and makes it a query.
 func screenQuery(req screenRequest) (exposure.ScreenQuery, error) {
-	q := exposure.ScreenQuery{Name: strings.TrimSpace(req.Name), ID: strings.TrimSpace(req.ID)}
+	q := exposure.ScreenQuery{Name: strings.TrimSpace(req.Name), ID: strings.TrimSpace(req.ID),
+		Identifier: strings.TrimSpace(req.Identifier), Kind: graph.Kind(strings.TrimSpace(req.Kind))}
 	if q.Name == "" && q.ID == "" {
 		return q, invalid("give a name or an entity id")
+	}
+	if q.Kind != "" && !q.Kind.Valid() {
+		return q, invalid("kind %q: expected organization, person or government_body", req.Kind)
 	}
 	if req.Country != "" {
 		code, err := importer.ParseCountry(req.Country)
@@ -68,10 +76,7 @@ func parseDay(s string) (string, error) {
 	if s == "" {
 		return "", nil
 	}
-	if _, err := time.Parse("2006-01-02", s); err != nil {
-		return "", invalid("date %q: expected YYYY-MM-DD", s)
-	}
-	return s, nil
+	return s, exposure.ValidDay(s)
 }
 
 // bodyError says what was wrong with a JSON body.

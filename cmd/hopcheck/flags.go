@@ -106,10 +106,13 @@ func owned(p *float64) string {
 func cmdScreen(ctx context.Context, e *env, args []string) error {
 	fs := e.flags("screen", "")
 	var q exposure.ScreenQuery
-	fs.StringVar(&q.Name, "name", "", "counterparty name (matched after normalisation, fuzzy)")
-	fs.StringVar(&q.Country, "country", "", "counterparty country (ISO alpha-2, alpha-3 or English name)")
+	fs.StringVar(&q.Name, "name", "", "counterparty name (matched by the matcher: typos, word order, transliteration, acronyms)")
+	fs.StringVar(&q.Country, "country", "", "counterparty country (ISO alpha-2, alpha-3 or English name): another country lowers a match's score")
+	kind := fs.String("kind", "", "counterparty kind: organization, person or government_body (another kind lowers a match's score)")
+	fs.StringVar(&q.Identifier, "identifier", "", "a registration or other identifier: an equal one makes a match")
 	fs.StringVar(&q.ID, "id", "", "entity id, instead of a name")
 	fs.StringVar(&q.Date, "date", "", "screen as of this date, YYYY-MM-DD (default today)")
+	failOn := fs.String("fail-on", "", "exit non-zero for these verdicts, comma-separated (block, review, unknown; or any): block 3, review 4, unknown 5")
 	asJSON := fs.Bool("json", false, "print the screen object (SPEC §4) as JSON")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -125,6 +128,20 @@ func cmdScreen(ctx context.Context, e *env, args []string) error {
 		}
 		q.Country = code
 	}
+	if *kind != "" {
+		if q.Kind = graph.Kind(*kind); !q.Kind.Valid() {
+			return fmt.Errorf("--kind %q: expected organization, person or government_body: %w", *kind, errUsage)
+		}
+	}
+	if q.Date != "" {
+		if err := exposure.ValidDay(q.Date); err != nil {
+			return fmt.Errorf("--date: %v: %w", err, errUsage)
+		}
+	}
+	fail, err := parseFailOn(*failOn)
+	if err != nil {
+		return err
+	}
 	_, ev, err := e.evaluator(ctx)
 	if err != nil {
 		return err
@@ -134,23 +151,69 @@ func cmdScreen(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	if *asJSON {
-		return writeJSON(e.stdout, res)
-	}
-	w := e.stdout
-	if res.Entity != nil {
-		fmt.Fprintf(w, "%s: %s (%s, %s)\n", strings.ToUpper(string(res.Verdict)), res.Entity.Name, res.Entity.ID, res.Entity.Country)
+		err = writeJSON(e.stdout, res)
 	} else {
-		fmt.Fprintf(w, "%s: unknown counterparty\n", strings.ToUpper(string(res.Verdict)))
+		printScreening(e.stdout, res)
+	}
+	if err == nil && fail[res.Verdict] {
+		return verdictExit(res.Verdict)
+	}
+	return err
+}
+
+func printScreening(w io.Writer, res exposure.Screening) {
+	switch {
+	case res.Verdict == graph.Unknown:
+		fmt.Fprintf(w, "UNKNOWN: no entity matches the query\n")
+	case !res.Known:
+		fmt.Fprintf(w, "%s: possible match %s (%s, %s): confirm the identity\n", strings.ToUpper(string(res.Verdict)), res.Entity.Name, res.Entity.ID, res.Entity.Country)
+	default:
+		fmt.Fprintf(w, "%s: %s (%s, %s)\n", strings.ToUpper(string(res.Verdict)), res.Entity.Name, res.Entity.ID, res.Entity.Country)
 	}
 	fmt.Fprintf(w, "severity: %s\n", res.Severity)
 	for _, r := range res.Reasons {
 		fmt.Fprintf(w, "  - %s\n", r)
 	}
-	if len(res.Matches) > 1 {
-		fmt.Fprintln(w, "other matches:")
-		for _, m := range res.Matches[1:] {
-			fmt.Fprintf(w, "  %s  %s (%s) score %.2f\n", m.ID, m.Name, m.Country, m.Score)
+	if len(res.Matches) > 0 {
+		fmt.Fprintln(w, "candidates:")
+		for _, m := range res.Matches {
+			fmt.Fprintf(w, "  %-8s %s  %s (%s) score %.2f, %s\n", m.Standing, m.ID, m.Name, m.Country, m.Score, m.Assessment.Verdict)
+			for _, f := range m.Features {
+				fmt.Fprintf(w, "           %s %s: %s\n", f.Name, f.Effect, f.Detail)
+			}
 		}
 	}
-	return nil
+}
+
+// verdictExit is a screening verdict that --fail-on asked to exit with.
+type verdictExit graph.Verdict
+
+func (v verdictExit) Error() string { return "verdict " + string(v) }
+
+// code is the documented exit code of a verdict: block 3, review 4, unknown 5.
+func (v verdictExit) code() int {
+	switch graph.Verdict(v) {
+	case graph.Block:
+		return 3
+	case graph.Review:
+		return 4
+	}
+	return 5
+}
+
+// parseFailOn reads --fail-on: verdicts separated by commas, or any.
+func parseFailOn(s string) (map[graph.Verdict]bool, error) {
+	fail := map[graph.Verdict]bool{}
+	for _, v := range strings.Split(s, ",") {
+		switch v = strings.TrimSpace(strings.ToLower(v)); v {
+		case "":
+		case "any":
+			fail[graph.Block], fail[graph.Review], fail[graph.Unknown] = true, true, true
+		case "block", "review", "unknown":
+			fail[graph.Verdict(v)] = true
+		default:
+			return nil, fmt.Errorf("--fail-on %q: expected block, review, unknown or any: %w", v, errUsage)
+		}
+	}
+	return fail, nil
 }

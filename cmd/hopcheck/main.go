@@ -113,6 +113,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	case errors.Is(err, errRejected):
 		return 1
 	}
+	var v verdictExit
+	if errors.As(err, &v) {
+		return v.code()
+	}
 	fmt.Fprintf(stderr, "hopcheck %s: %v\n", name, err)
 	return 1
 }

@@ -229,8 +229,25 @@ func TestScreenAndFilters(t *testing.T) {
 		t.Errorf("screen: %s", out)
 	}
 	out = mustHop(t, "screen", "--data-dir", store, "--name", "Nobody Known At All")
-	if !strings.Contains(out, "unknown counterparty") {
+	if !strings.HasPrefix(out, "UNKNOWN: no entity matches") {
 		t.Errorf("unknown counterparty: %s", out)
+	}
+	// --fail-on: exit codes block 3, review 4, unknown 5; clear is 0.
+	for _, tt := range []struct {
+		args []string
+		code int
+	}{
+		{[]string{"--name", "Nobody Known At All", "--fail-on", "unknown"}, 5},
+		{[]string{"--name", "Nobody Known At All", "--fail-on", "block,review"}, 0},
+		{[]string{"--name", "Emerald Gulf Technologies", "--date", "2024-06-01", "--fail-on", "any"}, 4},
+		{[]string{"--id", "ORG-BSI", "--fail-on", "block"}, 3},
+		{[]string{"--name", "X", "--fail-on", "maybe"}, 2},
+		{[]string{"--name", "Emerald Gulf Technologies", "--date", "03/04/2024"}, 2},
+		{[]string{"--name", "Emerald Gulf Technologies", "--kind", "company"}, 2},
+	} {
+		if code, stdout, stderr := hop(t, append([]string{"screen", "--data-dir", store}, tt.args...)...); code != tt.code {
+			t.Errorf("screen %v: exit %d, want %d\n%s%s", tt.args, code, tt.code, stdout, stderr)
+		}
 	}
 	crit := describeFlags(t, mustHop(t, "flags", "--data-dir", store, "--json", "--severity", "critical"))
 	if strings.Count(crit, " critical block") != 6 || strings.Contains(crit, " high ") {
