@@ -71,7 +71,7 @@ type Policy struct {
 // The screening thresholds chosen from the matching benchmark
 // (bench/match, docs/MATCHING.md).
 const (
-	DefaultMatchThreshold  = 0.85
+	DefaultMatchThreshold  = 0.9
 	DefaultReviewThreshold = 0.7
 )
 

@@ -96,7 +96,7 @@ func (x *Index) DocFreq(word string) int { return min(len(x.keys[word]), MaxDocF
 // Candidates entities are returned.
 const (
 	maxPosting = 20000
-	Candidates = 50
+	Candidates = 20
 )
 
 // Lookup returns up to Candidates entity ids for a query name, the most
@@ -155,7 +155,7 @@ func (x *Index) near(k string) []string {
 	consider := func(c string) {
 		if !seen[c] {
 			seen[c] = true
-			if matchr.DamerauLevenshtein(k, c) <= maxEdits(k) {
+			if abs(len(k)-len(c)) <= maxEdits(k) && matchr.OSA(k, c) <= maxEdits(k) {
 				out = append(out, c)
 			}
 		}

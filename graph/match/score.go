@@ -189,7 +189,7 @@ func nameScore(q, c Name, stats Stats) (float64, string) {
 	if len(missing) > 0 {
 		detail += "; not in the query: " + strings.Join(missing, " ")
 	}
-	if len(q.Joined) >= 5 && len(c.Joined) >= 5 {
+	if len(q.Joined) >= 5 && len(c.Joined) >= 5 && 100*abs(len(q.Joined)-len(c.Joined)) <= 15*max(len(q.Joined), len(c.Joined)) {
 		if r := ratio(q.Joined, c.Joined); r >= 0.85 && 0.95*r > score {
 			score = 0.95 * r
 			detail = fmt.Sprintf("written together, %q and %q are %.2f alike", q.Joined, c.Joined, r)
@@ -233,6 +233,9 @@ func wordScore(a, b, pa, pb string) float64 {
 	if len(a) < 4 && len(b) < 4 {
 		return 0
 	}
+	if n := max(len(a), len(b)); 10*abs(len(a)-len(b)) > 3*n {
+		return 0 // too different in length to be 0.7 alike
+	}
 	r := ratio(a, b)
 	if pa != "" && pa == pb && a[0] == b[0] {
 		r = math.Max(r, 0.9)
@@ -243,13 +246,22 @@ func wordScore(a, b, pa, pb string) float64 {
 	return r
 }
 
-// ratio is the Damerau-Levenshtein similarity of two strings in [0, 1].
+// ratio is the edit similarity of two strings in [0, 1]: one less the
+// optimal-string-alignment distance (an adjacent swap is one edit) over
+// the longer length.
 func ratio(a, b string) float64 {
 	n := max(len(a), len(b))
 	if n == 0 {
 		return 1
 	}
-	return 1 - float64(matchr.DamerauLevenshtein(a, b))/float64(n)
+	return 1 - float64(matchr.OSA(a, b))/float64(n)
+}
+
+func abs(n int) int {
+	if n < 0 {
+		return -n
+	}
+	return n
 }
 
 func hasDigit(s string) bool { return strings.IndexFunc(s, unicode.IsDigit) >= 0 }
