@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/adrg/strutil"
 	"github.com/adrg/strutil/metrics"
@@ -89,8 +90,8 @@ func (r *reader) duplicates(entities []graph.Entity) error {
 	if r.lookup == nil || len(items) == 0 {
 		return nil
 	}
-	// The store: same key, other id, always; near-identical names for the
-	// first entities only, since each is a search.
+	// The store: same key, other id, always; near-identical names for as
+	// many entities as the time allowed for it takes, since each is a search.
 	stored, err := r.entitiesByName(sortedKeys(byKey))
 	if err != nil {
 		return err
@@ -105,12 +106,13 @@ func (r *reader) duplicates(entities []graph.Entity) error {
 		}
 	}
 	searches := 0
+	deadline := time.Now().Add(r.lim.StoreSearchTime)
 	for _, it := range items {
-		if searches >= r.lim.MaxStoreSearches {
+		if r.lim.StoreSearchTime < 0 || time.Now().After(deadline) {
 			break
 		}
 		searches++
-		ms, err := r.lookup.Search(r.ctx, graph.SearchQuery{Text: it.e.Name, Kind: it.e.Kind, Limit: 3})
+		ms, err := r.lookup.Search(r.ctx, graph.SearchQuery{Text: it.e.Name, Kind: it.e.Kind, Restrict: true, Limit: 3})
 		if err != nil {
 			return fmt.Errorf("searching the store for %q: %w", it.e.Name, err)
 		}
@@ -124,8 +126,8 @@ func (r *reader) duplicates(entities []graph.Entity) error {
 			}
 		}
 	}
-	if len(items) > searches && searches > 0 {
-		r.rep.warnf(Issue{Message: fmt.Sprintf("near-identical names were looked for in the store for the first %d of %d entities only; identical names were checked for all", searches, len(items))})
+	if len(items) > searches && r.lim.StoreSearchTime > 0 {
+		r.rep.warnf(Issue{Message: fmt.Sprintf("near-identical names were looked for in the store for the first %d of %d entities only (the %s allowed ran out); identical names were checked for all", searches, len(items), r.lim.StoreSearchTime)})
 	}
 	return nil
 }

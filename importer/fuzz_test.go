@@ -94,7 +94,7 @@ func FuzzCSV(f *testing.F) {
 	f.Add([]byte("name\n\"unterminated\n"))
 	f.Add([]byte("id,name\nx,=cmd|' /C calc'!A0\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		u, rep := mustRead(t, nil, importer.Options{Kind: "organizations", Limits: importer.Limits{MaxStoreSearches: -1}}, importer.File{Name: "orgs.csv", Data: data})
+		u, rep := mustRead(t, nil, importer.Options{Kind: "organizations", Limits: importer.Limits{StoreSearchTime: -1}}, importer.File{Name: "orgs.csv", Data: data})
 		if !rep.Rejected {
 			for _, e := range u.Entities {
 				if e.ID == "" || e.Name == "" {

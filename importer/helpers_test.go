@@ -10,11 +10,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/adrg/strutil"
-	"github.com/adrg/strutil/metrics"
 	"github.com/xuri/excelize/v2"
 
 	"github.com/hopcheck/hopcheck/graph"
+	"github.com/hopcheck/hopcheck/graph/match"
 	"github.com/hopcheck/hopcheck/importer"
 )
 
@@ -63,19 +62,11 @@ func (m *memLookup) EntitiesByName(_ context.Context, keys []string) (map[string
 }
 
 func (m *memLookup) Search(_ context.Context, q graph.SearchQuery) ([]graph.Match, error) {
-	var out []graph.Match
-	k := graph.NameKey(q.Text)
+	var all []graph.Entity
 	for _, e := range m.entities {
-		s := strutil.Similarity(k, graph.NameKey(e.Name), metrics.NewJaroWinkler())
-		if s > 0.8 {
-			out = append(out, graph.Match{Entity: e, Score: s, Matched: e.Name})
-		}
+		all = append(all, e)
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Score > out[j].Score })
-	if q.Limit > 0 && len(out) > q.Limit {
-		out = out[:q.Limit]
-	}
-	return out, nil
+	return match.Rank(q, all, nil), nil
 }
 
 func (m *memLookup) Apply(_ context.Context, u graph.Upload, _ func(int, int)) (graph.WriteResult, error) {

@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"sort"
+	"time"
 
 	"github.com/hopcheck/hopcheck/graph"
 )
@@ -37,15 +38,16 @@ type Limits struct {
 	MaxCellBytes   int   // one cell; default 32 KiB
 	MaxErrors      int   // errors listed in a report (the rest are counted); default 1000
 	MaxWarnings    int   // warnings listed; default 1000
-	// MaxStoreSearches bounds the near-duplicate searches against the store
-	// (one per entity); exact-name duplicates are always checked. Default 200.
-	MaxStoreSearches int
+	// StoreSearchTime bounds the time spent looking in the store for
+	// near-identical names of the upload's entities (one search each;
+	// exact-name duplicates are always checked); negative: none. Default 20 s.
+	StoreSearchTime time.Duration
 }
 
 // DefaultLimits returns the limits used for zero fields.
 func DefaultLimits() Limits {
 	return Limits{MaxFileBytes: 100 << 20, MaxUnzipBytes: 1 << 30, MaxInMemoryXML: 16 << 20, MaxRows: 1_000_000,
-		MaxCellBytes: 32 << 10, MaxErrors: 1000, MaxWarnings: 1000, MaxStoreSearches: 200}
+		MaxCellBytes: 32 << 10, MaxErrors: 1000, MaxWarnings: 1000, StoreSearchTime: 20 * time.Second}
 }
 
 func (l Limits) withDefaults() Limits {
@@ -71,8 +73,8 @@ func (l Limits) withDefaults() Limits {
 	if l.MaxWarnings <= 0 {
 		l.MaxWarnings = d.MaxWarnings
 	}
-	if l.MaxStoreSearches == 0 {
-		l.MaxStoreSearches = d.MaxStoreSearches
+	if l.StoreSearchTime == 0 {
+		l.StoreSearchTime = d.StoreSearchTime
 	}
 	return l
 }

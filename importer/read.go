@@ -10,6 +10,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/hopcheck/hopcheck/graph"
+	"github.com/hopcheck/hopcheck/graph/match"
 )
 
 // headerScanRows is how many non-empty rows may stand above the header row
@@ -30,13 +31,17 @@ type reader struct {
 	preview *Preview
 	nRows   int // preview rows per sheet
 
-	entities  []*entityRow
-	byID      map[string]*entityRow
-	countries []*countryRow
-	byCode    map[string]*countryRow
-	links     []*linkRow
-	txs       []*txRow
-	txByID    map[string]*txRow
+	entities []*entityRow
+	// uploadIndex and uploadByID find the upload's entities for "did you
+	// mean", made on first use.
+	uploadIndex *match.Index
+	uploadByID  map[string]graph.Entity
+	byID        map[string]*entityRow
+	countries   []*countryRow
+	byCode      map[string]*countryRow
+	links       []*linkRow
+	txs         []*txRow
+	txByID      map[string]*txRow
 	// countryRefs remembers the first row naming each country code.
 	countryRefs map[string]graph.Source
 }

@@ -414,7 +414,9 @@ func TestReferences(t *testing.T) {
 		{"transliteration", "ООО «Орион»", "o-orion", ""},
 		{"alias", "nova group", "o-nova", ""},
 		{"store name", "STORED HOLDINGS", "org-stored", ""},
-		{"no match", "Orionn", "", `"Orionn" names no entity`},
+		{"no match", "Completely Unrelated Name", "", `"Completely Unrelated Name" names no entity: no id or name matches it in this upload or in the store`},
+		{"did you mean, upload", "Orionn", "", `"Orionn" names no entity: no id or name matches it in this upload or in the store; did you mean Orion LLC (o-orion, score 0.8`},
+		{"did you mean, store", "Stored Holdngs", "", `; did you mean Stored Holdings Ltd (org-stored, score 0.9`},
 		{"ambiguous", "Twin Trading", "", `"Twin Trading" is ambiguous: it names 2 entities: org-twin-1 (Twin Trading, AE); org-twin-2 (Twin Trading LLC, TR)`},
 	}
 	for _, tt := range tests {

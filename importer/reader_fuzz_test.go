@@ -16,7 +16,7 @@ import (
 
 // fuzzLimits keep each fuzz input cheap: a hostile input must fail at a
 // limit, not take the fuzzer's time.
-var fuzzLimits = importer.Limits{MaxFileBytes: 1 << 20, MaxUnzipBytes: 4 << 20, MaxRows: 2000, MaxStoreSearches: -1}
+var fuzzLimits = importer.Limits{MaxFileBytes: 1 << 20, MaxUnzipBytes: 4 << 20, MaxRows: 2000, StoreSearchTime: -1}
 
 // readWithin reads files and fails when reading takes more than a few
 // seconds: a hang is a finding like a panic.

@@ -18,6 +18,17 @@ type Issue struct {
 	Column  string `json:"column,omitempty"` // letter: A, B, …
 	Header  string `json:"header,omitempty"` // the header text of the column
 	Message string `json:"message"`
+	// Suggestions are the entities a reference that names none might
+	// mean, best first ("did you mean …"): a person picks one.
+	Suggestions []Suggestion `json:"suggestions,omitempty"`
+}
+
+// Suggestion is an entity a reference might mean, with its match score.
+type Suggestion struct {
+	ID      string  `json:"id"`
+	Name    string  `json:"name"`
+	Country string  `json:"country,omitempty"`
+	Score   float64 `json:"score"`
 }
 
 // String renders the issue as one line:

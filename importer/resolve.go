@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/hopcheck/hopcheck/graph"
+	"github.com/hopcheck/hopcheck/graph/match"
 )
 
 // lookupBatch bounds the name keys asked of the store at once.
@@ -103,6 +104,16 @@ func (r *reader) resolve() error {
 		switch len(cands) {
 		case 0:
 			x.issue.Message = fmt.Sprintf("%q names no entity: no id or name matches it in this upload or in the store", x.value)
+			if x.issue.Suggestions, err = r.suggest(x.value); err != nil {
+				return err
+			}
+			if len(x.issue.Suggestions) > 0 {
+				var said []string
+				for _, s := range x.issue.Suggestions {
+					said = append(said, fmt.Sprintf("%s (%s, score %.2f)", s.Name, s.ID, s.Score))
+				}
+				x.issue.Message += "; did you mean " + strings.Join(said, ", or ") + "?"
+			}
 			r.rep.errorf(x.issue)
 		case 1:
 			for _, e := range cands {
@@ -197,6 +208,50 @@ func describe(e graph.Entity) string {
 
 // nameIndex maps the name keys of the upload's entities (names and
 // aliases) to the entities.
+// suggestions bounds the "did you mean" candidates of a reference.
+const suggestions = 3
+
+// suggest returns the entities of the upload and the store that a
+// reference naming none might mean, by the screening matcher, best first.
+func (r *reader) suggest(name string) ([]Suggestion, error) {
+	if r.uploadIndex == nil {
+		r.uploadIndex = match.NewIndex()
+		r.uploadByID = map[string]graph.Entity{}
+		for _, row := range r.entities {
+			r.uploadIndex.Add(row.e.ID, append([]string{row.e.Name}, row.e.Aliases...))
+			r.uploadByID[row.e.ID] = row.e
+		}
+	}
+	var cands []graph.Entity
+	for _, id := range r.uploadIndex.Lookup(name) {
+		cands = append(cands, r.uploadByID[id])
+	}
+	q := graph.SearchQuery{Text: name, MinScore: graph.DefaultReviewThreshold, Limit: suggestions}
+	ms := match.Rank(q, cands, nil)
+	if r.lookup != nil {
+		more, err := r.lookup.Search(r.ctx, q)
+		if err != nil {
+			return nil, fmt.Errorf("looking up entities like %q: %w", name, err)
+		}
+		ms = append(ms, more...)
+	}
+	sort.SliceStable(ms, func(i, j int) bool {
+		if ms[i].Score != ms[j].Score {
+			return ms[i].Score > ms[j].Score
+		}
+		return ms[i].Entity.ID < ms[j].Entity.ID
+	})
+	var out []Suggestion
+	seen := map[string]bool{}
+	for _, m := range ms {
+		if !seen[m.Entity.ID] && len(out) < suggestions {
+			seen[m.Entity.ID] = true
+			out = append(out, Suggestion{ID: m.Entity.ID, Name: m.Entity.Name, Country: m.Entity.Country, Score: m.Score})
+		}
+	}
+	return out, nil
+}
+
 func (r *reader) nameIndex() map[string][]*graph.Entity {
 	idx := map[string][]*graph.Entity{}
 	for _, row := range r.entities {
