@@ -257,6 +257,31 @@ describe('investigator UI', () => {
     await shot('screen');
   });
 
+  test('shows an unknown counterparty as unknown, never clear', async () => {
+    await page.goto(`${base}/screen`);
+    await page.fill('#s-name', 'Nobody Known At All');
+    await page.getByRole('button', { name: 'Screen' }).click();
+    await page.locator('[data-testid=unknown]').waitFor();
+    const text = await page.locator('[data-testid=screening]').innerText();
+    assert.match(text, /Unknown counterparty/);
+    assert.match(text, /unknown — not clear/);
+    assert.equal(await page.locator('[data-testid=screening] .badge.ok').count(), 0);
+  });
+
+  test('shows a possible match as one to confirm', async () => {
+    await page.goto(`${base}/screen`);
+    // A typo of a demo distributor's name, in another country than its own:
+    // close, but below the match threshold.
+    await page.fill('#s-name', 'Emerald Gulf Technolgies');
+    await page.fill('#s-country', 'DE');
+    await page.getByRole('button', { name: 'Screen' }).click();
+    await page.locator('[data-testid=possible]').waitFor();
+    const text = await page.locator('[data-testid=screening]').innerText();
+    assert.match(text, /Possible match: Emerald Gulf Technologies/);
+    assert.match(text, /confirm/);
+    assert.match(await page.locator('[data-testid=candidates]').innerText(), /possible match[\s\S]*country lowers/);
+  });
+
   test('maps non-standard headers in the mapping step', async () => {
     const csv = join(tmp, 'lieferanten.csv');
     writeFileSync(csv, 'Legal Designation,Seat,Internal remark\nMapping Test Trading GmbH,DE,x\nZweite Probe AG,CH,y\n');

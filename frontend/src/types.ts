@@ -75,7 +75,7 @@ export interface Exposure {
 
 export interface Assessment {
   severity: Severity;
-  verdict: 'block' | 'review' | 'clear';
+  verdict: 'block' | 'review' | 'clear' | 'unknown'; // unknown: screening only
   reasons: string[];
   exposures: Exposure[];
   effective_ownership: number | null;
@@ -215,5 +215,26 @@ export interface Screening extends Assessment {
   query: ScreenRequest;
   known: boolean;
   entity: Ref | null;
-  matches: { id: string; name: string; country?: string; label: string; score: number; matched: string }[];
+  matches: Candidate[];
+}
+
+export interface MatchFeature {
+  name: string;
+  score: number;
+  effect: 'sets' | 'raises' | 'lowers' | 'keeps';
+  detail: string;
+}
+
+// A screening candidate: a match is taken for the counterparty; a possible
+// match needs a person to confirm it.
+export interface Candidate {
+  id: string;
+  name: string;
+  country?: string;
+  label: string;
+  score: number;
+  matched: string;
+  standing: 'match' | 'possible';
+  features: MatchFeature[];
+  assessment: Assessment;
 }

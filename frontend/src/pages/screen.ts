@@ -4,18 +4,29 @@ import { percent, plural } from '../format';
 import type { Screening } from '../types';
 import { pathText, reasons } from './flag';
 
+// verdictClass colours a verdict: unknown is never drawn as clear.
+const verdictClass = (v: string) => v === 'block' ? 'critical' : v === 'review' ? 'medium' : v === 'unknown' ? 'warn' : 'ok';
+
 export function screeningResult(s: Screening): HTMLElement {
+  const possible = s.verdict !== 'unknown' && !s.known;
+  const title = s.verdict === 'unknown' ? 'Unknown counterparty'
+    : possible ? `Possible match: ${s.entity?.name ?? ''}` : (s.entity ? s.entity.name : 'Counterparty');
   return h('section', { class: 'card', 'data-testid': 'screening' },
-    h('h2', null, s.known ? (s.entity ? s.entity.name : 'Counterparty') : 'Unknown counterparty', ' ',
-      badge(s.verdict, s.verdict === 'block' ? 'critical' : s.verdict === 'review' ? 'medium' : 'ok'),
+    h('h2', null, title, ' ',
+      badge(s.verdict === 'unknown' ? 'unknown — not clear' : s.verdict, verdictClass(s.verdict)),
       s.severity !== 'none' ? badge(s.severity, s.severity) : null),
-    !s.known ? h('p', null, 'No stored entity matches: hopcheck knows nothing about this counterparty, which is not the same as clear.') : null,
+    s.verdict === 'unknown' ? h('p', { 'data-testid': 'unknown' }, 'No stored entity is close enough to this name: hopcheck knows nothing about this counterparty, which is not the same as clear. Add it to the graph, or check the spelling.') : null,
+    possible ? h('p', { 'data-testid': 'possible' }, 'No entity reaches the match threshold. The closest candidates are possible matches: confirm who the counterparty is before relying on this answer.') : null,
     s.entity ? h('p', null, link(`/explore/${encodeURIComponent(s.entity.id)}`, `Explore ${s.entity.id}`)) : null,
     s.reasons.length ? reasons(s.reasons) : null,
     s.effective_ownership !== null ? h('p', null, `Effective ownership by restrictive end-users: ${percent(s.effective_ownership)}`) : null,
     s.exposures.length ? [h('h3', null, 'Paths'), h('ol', null, s.exposures.map((x) => h('li', null, `⚠ ${x.end_user.name}: ${plural(x.hops, 'step')} — ${pathText(x)}`)))] : null,
-    s.matches?.length ? [h('h3', null, 'Candidates'), h('ul', null, s.matches.map((m) => h('li', null,
-      link(`/explore/${encodeURIComponent(m.id)}`, m.name), h('span', { class: 'muted small' }, ` ${m.country ?? ''} · ${m.id} · score ${m.score.toFixed(2)}${m.matched !== m.name ? ` via “${m.matched}”` : ''}`))))] : null);
+    s.matches?.length ? [h('h3', null, 'Candidates'), h('ul', { 'data-testid': 'candidates' }, s.matches.map((m) => h('li', null,
+      badge(m.standing === 'match' ? 'match' : 'possible match', m.standing === 'match' ? 'info' : 'warn'), ' ',
+      link(`/explore/${encodeURIComponent(m.id)}`, m.name),
+      h('span', { class: 'muted small' }, ` ${m.country ?? ''} · ${m.id} · score ${m.score.toFixed(2)}${m.matched !== m.name ? ` via “${m.matched}”` : ''} · `),
+      m.assessment ? badge(m.assessment.verdict, verdictClass(m.assessment.verdict)) : null,
+      m.features?.length ? h('ul', { class: 'muted small' }, m.features.map((f) => h('li', null, `${f.name} ${f.effect}: ${f.detail}`))) : null)))] : null);
 }
 
 export const screen = {
