@@ -60,7 +60,7 @@ func handleSearch(deps Deps) gin.HandlerFunc {
 			respondErr(c, invalid("kind %q: expected organization, person or government_body", kind))
 			return
 		}
-		ms, err := deps.Store.Search(c.Request.Context(), graph.SearchQuery{Text: q, Country: country, Kind: kind, Limit: limit})
+		ms, err := deps.Store.Search(c.Request.Context(), graph.SearchQuery{Text: q, Country: country, Kind: kind, Restrict: true, Prefix: true, Limit: limit})
 		if err != nil {
 			respondErr(c, err)
 			return

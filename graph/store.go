@@ -77,6 +77,9 @@ type SearchQuery struct {
 	Kind       Kind
 	Identifier string
 	Restrict   bool
+	// Prefix reads the last word as the start of a word (search as you
+	// type): a name that starts with the text scores at least 0.9.
+	Prefix bool
 	// MinScore is the least score returned; MinMatchScore when zero.
 	MinScore float64
 	Limit    int

@@ -223,7 +223,7 @@ func (r *reader) suggest(name string) ([]Suggestion, error) {
 		}
 	}
 	var cands []graph.Entity
-	for _, id := range r.uploadIndex.Lookup(name) {
+	for _, id := range r.uploadIndex.Lookup(name, false) {
 		cands = append(cands, r.uploadByID[id])
 	}
 	q := graph.SearchQuery{Text: name, MinScore: graph.DefaultReviewThreshold, Limit: suggestions}

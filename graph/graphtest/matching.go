@@ -47,6 +47,7 @@ func testMatching(t *testing.T, s graph.Store) {
 		{"generic words are no match", graph.SearchQuery{Text: "Ministry of Public Security"}, "", 0},
 		{"another country's ministry is no match", graph.SearchQuery{Text: "Ministry of Internal Affairs of Kazakhstan"}, "", 0},
 		{"a shared province is no match", graph.SearchQuery{Text: "Zhejiang Uniview Technologies"}, "", 0},
+		{"as you type", graph.SearchQuery{Text: "Hikvi", Prefix: true}, "hik", 0.9},
 		{"identifier", graph.SearchQuery{Text: "Hangzhou Video Technology", Identifier: "91330000-733796106p"}, "hik", 0.99},
 	} {
 		ms, err := s.Search(ctx, tt.q)

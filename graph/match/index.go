@@ -102,13 +102,25 @@ const (
 // Lookup returns up to Candidates entity ids for a query name, the most
 // likely first: each entity is ranked by the summed weights of the
 // query's terms it has (a fuzzy term counts by how alike the found key is).
-func (x *Index) Lookup(name string) []string {
+func (x *Index) Lookup(name string, prefix bool) []string {
 	type hit struct {
 		key    string
 		weight float64
 	}
 	var hits []hit
-	for _, t := range Terms(name) {
+	terms := Terms(name)
+	if t, ok := PrefixTerm(name); ok && prefix && len(x.keys[t.Key]) == 0 {
+		// As you type: the words that start with the last one, from a scan
+		// of the keys bounded by the postings it brings.
+		brought := 0
+		for k, ds := range x.keys {
+			if len(k) > len(t.Key) && k[:len(t.Key)] == t.Key && k[1] != '_' && brought < maxPosting {
+				hits = append(hits, hit{k, t.Weight})
+				brought += len(ds)
+			}
+		}
+	}
+	for _, t := range terms {
 		if len(x.keys[t.Key]) > 0 {
 			hits = append(hits, hit{t.Key, t.Weight})
 		}

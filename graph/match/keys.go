@@ -50,6 +50,20 @@ type Term struct {
 	// Word is set when the key is a word of the query: its document
 	// frequency weighs it in scoring.
 	Word bool
+	// Prefix is set on the last word of a search as you type: keys that
+	// start with it count.
+	Prefix bool
+}
+
+// PrefixTerm is the term of a search as you type: the last word of the
+// name, to be found as the start of a word; ok is false for none.
+func PrefixTerm(name string) (Term, bool) {
+	n := Parse(name)
+	if len(n.Words) == 0 || len(n.Words[len(n.Words)-1]) < 2 {
+		return Term{}, false
+	}
+	w := n.Words[len(n.Words)-1]
+	return Term{Key: w, Weight: 0.8 * weightOf(w), Prefix: true}, true
 }
 
 // Terms returns the retrieval terms of a query name.

@@ -18,7 +18,7 @@ func Rank(q graph.SearchQuery, cands []graph.Entity, stats Stats) []graph.Match 
 	if limit <= 0 {
 		limit = 10
 	}
-	mq := Query{Name: q.Text, Country: q.Country, Kind: q.Kind, Identifier: q.Identifier}
+	mq := Query{Name: q.Text, Country: q.Country, Kind: q.Kind, Identifier: q.Identifier, Prefix: q.Prefix}
 	if q.Restrict {
 		mq.Country, mq.Kind = "", ""
 	}

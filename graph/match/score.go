@@ -18,7 +18,13 @@ type Query struct {
 	Country    string     // alpha-2; "" when not stated
 	Kind       graph.Kind // "" when not stated
 	Identifier string     // a registration or other identifier; "" when not stated
+	// Prefix: the name is being typed, and a name that starts with it
+	// scores at least startsWith.
+	Prefix bool
 }
+
+// startsWith is the least score of a name that starts with the text typed.
+const startsWith = 0.9
 
 // Feature is one part of a match's explanation.
 type Feature = graph.MatchFeature
@@ -52,6 +58,15 @@ func Score(q Query, e graph.Entity, stats Stats) Result {
 				if s, d := nameScore(qn, c, stats); s > best.Score {
 					best.Score, best.Matched, bestDetail = s, stated, d
 				}
+			}
+		}
+	}
+	if q.Prefix && best.Score < startsWith {
+		key := graph.NameKey(q.Name)
+		for _, stated := range append([]string{e.Name}, e.Aliases...) {
+			if key != "" && strings.HasPrefix(graph.NameKey(stated), key) {
+				best.Score, best.Matched, bestDetail = startsWith, stated, fmt.Sprintf("%q starts with %q", stated, q.Name)
+				break
 			}
 		}
 	}

@@ -72,7 +72,7 @@ func (s *Store) EntitiesByName(ctx context.Context, keys []string) (map[string][
 func (s *Store) Search(ctx context.Context, q graph.SearchQuery) ([]graph.Match, error) {
 	var out []graph.Match
 	s.read(func(g *state) {
-		ids := g.search.Lookup(q.Text)
+		ids := g.search.Lookup(q.Text, q.Prefix)
 		cands := make([]graph.Entity, 0, len(ids))
 		for _, id := range ids {
 			cands = append(cands, *g.entities[id])

@@ -37,6 +37,9 @@ func (s *Store) Search(ctx context.Context, q graph.SearchQuery) ([]graph.Match,
 			words = append(words, t.Key)
 		}
 	}
+	if t, ok := match.PrefixTerm(q.Text); ok && q.Prefix && luceneSafe.MatchString(t.Key) {
+		clauses = append(clauses, fmt.Sprintf("%s*^%.2f", t.Key, t.Weight))
+	}
 	if len(clauses) == 0 {
 		return nil, nil
 	}
