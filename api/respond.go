@@ -57,6 +57,8 @@ func statusOf(code string) int {
 		return http.StatusRequestEntityTooLarge
 	case graph.EUNAVAILABLE:
 		return http.StatusServiceUnavailable
+	case eTooMany:
+		return http.StatusTooManyRequests
 	}
 	return http.StatusInternalServerError
 }

@@ -40,6 +40,11 @@ func handleScreen(deps Deps, m *metrics) gin.HandlerFunc {
 			return
 		}
 		m.screenings.WithLabelValues(string(res.Verdict)).Inc()
+		entity := ""
+		if res.Entity != nil {
+			entity = res.Entity.ID
+		}
+		auditScreening(c, deps, req, res.Verdict, entity)
 		respond(c, http.StatusOK, res)
 	}
 }

@@ -50,12 +50,16 @@ func handleUpload(deps Deps, m *metrics) gin.HandlerFunc {
 			job.Files = append(job.Files, f.Name)
 		}
 		ctx := c.Request.Context()
+		// No upload without its audit entry: the entry is written first.
+		if err := mustAudit(ctx, deps, graph.AuditEntry{At: now, By: who.Name, Action: "upload", Target: job.ID,
+			Detail: strings.Join(job.Files, ", ")}); err != nil {
+			respondErr(c, err)
+			return
+		}
 		if err := deps.Store.SaveJob(ctx, job); err != nil {
 			respondErr(c, err)
 			return
 		}
-		audit(ctx, deps, graph.AuditEntry{At: now, By: who.Name, Action: "upload", Target: job.ID,
-			Detail: strings.Join(job.Files, ", ")})
 		deps.Background.Go(func(ctx context.Context) { runUpload(ctx, deps, m, job, files, opts) })
 		c.Header("Location", "/api/v1/uploads/"+job.ID)
 		respond(c, http.StatusAccepted, job)

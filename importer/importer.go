@@ -35,6 +35,12 @@ type Limits struct {
 	MaxInMemoryXML int64 // XLSX parts above this stream from a temporary file; default 16 MiB
 	MaxRows        int   // data rows per sheet; default 1,000,000
 	MaxCellBytes   int   // one cell; default 32 KiB
+	MaxColumns     int   // cells in one row; default 1024
+	MaxCells       int   // cells in one upload, all sheets together; default 20,000,000
+	// MaxSharedStrings and MaxSharedStringsBytes bound an XLSX workbook's
+	// shared strings, which excelize holds whole; default 1,000,000 and 32 MiB.
+	MaxSharedStrings      int
+	MaxSharedStringsBytes int64
 	MaxErrors      int   // errors listed in a report (the rest are counted); default 1000
 	MaxWarnings    int   // warnings listed; default 1000
 	// MaxStoreSearches bounds the near-duplicate searches against the store
@@ -45,7 +51,8 @@ type Limits struct {
 // DefaultLimits returns the limits used for zero fields.
 func DefaultLimits() Limits {
 	return Limits{MaxFileBytes: 100 << 20, MaxUnzipBytes: 1 << 30, MaxInMemoryXML: 16 << 20, MaxRows: 1_000_000,
-		MaxCellBytes: 32 << 10, MaxErrors: 1000, MaxWarnings: 1000, MaxStoreSearches: 200}
+		MaxCellBytes: 32 << 10, MaxColumns: 1024, MaxCells: 20_000_000, MaxSharedStrings: 1_000_000, MaxSharedStringsBytes: 32 << 20,
+		MaxErrors: 1000, MaxWarnings: 1000, MaxStoreSearches: 200}
 }
 
 func (l Limits) withDefaults() Limits {
@@ -64,6 +71,18 @@ func (l Limits) withDefaults() Limits {
 	}
 	if l.MaxCellBytes <= 0 {
 		l.MaxCellBytes = d.MaxCellBytes
+	}
+	if l.MaxColumns <= 0 {
+		l.MaxColumns = d.MaxColumns
+	}
+	if l.MaxCells <= 0 {
+		l.MaxCells = d.MaxCells
+	}
+	if l.MaxSharedStrings <= 0 {
+		l.MaxSharedStrings = d.MaxSharedStrings
+	}
+	if l.MaxSharedStringsBytes <= 0 {
+		l.MaxSharedStringsBytes = d.MaxSharedStringsBytes
 	}
 	if l.MaxErrors <= 0 {
 		l.MaxErrors = d.MaxErrors

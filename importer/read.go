@@ -27,6 +27,7 @@ type reader struct {
 	id      string
 	rep     *Report
 	rows    int // data rows read, for progress
+	cells   int // cells read, all sheets together, against MaxCells
 	preview *Preview
 	nRows   int // preview rows per sheet
 
@@ -222,8 +223,29 @@ func (r *reader) readSheet(src sheetSource, encoding string) {
 		if err := r.ctx.Err(); err != nil {
 			return err
 		}
+		if len(cells) > r.lim.MaxColumns {
+			r.rep.errorListed(Issue{File: src.file, Sheet: src.sheet, Row: row, Message: fmt.Sprintf("row has %d cells, more than the limit of %d columns", len(cells), r.lim.MaxColumns)})
+			return errStop
+		}
+		if r.cells += len(cells); r.cells > r.lim.MaxCells {
+			r.rep.errorListed(Issue{File: src.file, Sheet: src.sheet, Row: row, Message: fmt.Sprintf("the upload has more than %d cells: split it", r.lim.MaxCells)})
+			return errStop
+		}
+		oversize := false
 		for i, c := range cells {
 			cells[i] = strings.TrimSpace(c)
+			if len(c) > r.lim.MaxCellBytes {
+				at := Issue{File: src.file, Sheet: src.sheet, Row: row, Column: columnLetter(i),
+					Message: fmt.Sprintf("cell is %d bytes, more than the limit of %d", len(c), r.lim.MaxCellBytes)}
+				if i < len(s.header) {
+					at.Header = s.header[i]
+				}
+				r.rep.errorf(at)
+				cells[i], oversize = "", true
+			}
+		}
+		if oversize && s.header != nil {
+			return nil // the row is refused; the header would be as wrong
 		}
 		empty := isEmpty(cells)
 		if s.header == nil {

@@ -85,8 +85,9 @@ func e2eKeys() (map[api.Role]string, string) {
 	keys := map[api.Role]string{}
 	var env []string
 	for _, r := range api.Roles {
-		keys[r] = "e2e-key-" + string(r)
-		env = append(env, fmt.Sprintf("%s-key:%s:%s", r, r, api.HashKey(keys[r])))
+		key, entry := apitest.MustKey(string(r)+"-key", r)
+		keys[r] = key
+		env = append(env, entry.Env())
 	}
 	return keys, strings.Join(env, ",")
 }
