@@ -35,9 +35,9 @@ type RateLimits struct {
 }
 
 // DefaultRateLimits: 1000/s per address (burst 2000), 200/s per key
-// (burst 400), 10 failed authentications a minute per address (burst 10).
+// (burst 400), 10 failed authentications a minute per address (burst 20).
 func DefaultRateLimits() RateLimits {
-	return RateLimits{PerAddress: 1000, AddressBurst: 2000, PerKey: 200, KeyBurst: 400, AuthFailures: 10.0 / 60, FailureBurst: 10}
+	return RateLimits{PerAddress: 1000, AddressBurst: 2000, PerKey: 200, KeyBurst: 400, AuthFailures: 10.0 / 60, FailureBurst: 20}
 }
 
 func (l RateLimits) withDefaults() RateLimits {

@@ -183,16 +183,16 @@ func recoverJSON(log *slog.Logger) gin.HandlerFunc {
 	}
 }
 
-// uploadRoutes take bodies up to MaxUploadBytes; all others MaxBodyBytes.
-var uploadRoutes = map[string]bool{"/api/v1/uploads": true, "/api/v1/screen/batch": true}
-
 // limitBody bounds request bodies; reading past the bound fails with a
 // *http.MaxBytesError, which respondErr answers with 413.
 func limitBody(deps Deps) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		n := deps.MaxBodyBytes
-		if uploadRoutes[c.FullPath()] {
+		switch c.FullPath() {
+		case "/api/v1/uploads":
 			n = deps.MaxUploadBytes
+		case "/api/v1/screen/batch":
+			n = deps.Batch.MaxBytes
 		}
 		if c.Request.ContentLength > n {
 			respondErr(c, graph.Errorf(graph.ETOOLARGE, "request body of %d bytes is larger than the limit of %d", c.Request.ContentLength, n))

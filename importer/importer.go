@@ -35,6 +35,7 @@ type Limits struct {
 	MaxInMemoryXML int64 // XLSX parts above this stream from a temporary file; default 16 MiB
 	MaxRows        int   // data rows per sheet; default 1,000,000
 	MaxCellBytes   int   // one cell; default 32 KiB
+	MaxPartBytes   int64 // an XLSX part that excelize reads whole (all but worksheets and shared strings); default 16 MiB
 	MaxColumns     int   // cells in one row; default 1024
 	MaxCells       int   // cells in one upload, all sheets together; default 20,000,000
 	// MaxSharedStrings and MaxSharedStringsBytes bound an XLSX workbook's
@@ -51,7 +52,7 @@ type Limits struct {
 // DefaultLimits returns the limits used for zero fields.
 func DefaultLimits() Limits {
 	return Limits{MaxFileBytes: 100 << 20, MaxUnzipBytes: 1 << 30, MaxInMemoryXML: 16 << 20, MaxRows: 1_000_000,
-		MaxCellBytes: 32 << 10, MaxColumns: 1024, MaxCells: 20_000_000, MaxSharedStrings: 1_000_000, MaxSharedStringsBytes: 32 << 20,
+		MaxCellBytes: 32 << 10, MaxPartBytes: 16 << 20, MaxColumns: 1024, MaxCells: 20_000_000, MaxSharedStrings: 1_000_000, MaxSharedStringsBytes: 32 << 20,
 		MaxErrors: 1000, MaxWarnings: 1000, MaxStoreSearches: 200}
 }
 
@@ -71,6 +72,9 @@ func (l Limits) withDefaults() Limits {
 	}
 	if l.MaxCellBytes <= 0 {
 		l.MaxCellBytes = d.MaxCellBytes
+	}
+	if l.MaxPartBytes <= 0 {
+		l.MaxPartBytes = d.MaxPartBytes
 	}
 	if l.MaxColumns <= 0 {
 		l.MaxColumns = d.MaxColumns

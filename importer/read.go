@@ -12,6 +12,10 @@ import (
 	"github.com/hopcheck/hopcheck/graph"
 )
 
+// minHeaderCellBytes is the least a header or title cell may hold, however
+// low MaxCellBytes is set: headers are names, not data.
+const minHeaderCellBytes = 1 << 10
+
 // headerScanRows is how many non-empty rows may stand above the header row
 // (titles, notes) before a sheet is said to have no header.
 const headerScanRows = 10
@@ -231,12 +235,17 @@ func (r *reader) readSheet(src sheetSource, encoding string) {
 			r.rep.errorListed(Issue{File: src.file, Sheet: src.sheet, Row: row, Message: fmt.Sprintf("the upload has more than %d cells: split it", r.lim.MaxCells)})
 			return errStop
 		}
-		oversize := false
+		// Every cell is bounded, in previews too; above the header (titles)
+		// and in it, by at least minHeaderCellBytes.
+		oversize, limit := false, r.lim.MaxCellBytes
+		if s.header == nil {
+			limit = max(limit, minHeaderCellBytes)
+		}
 		for i, c := range cells {
 			cells[i] = strings.TrimSpace(c)
-			if len(c) > r.lim.MaxCellBytes {
+			if len(c) > limit {
 				at := Issue{File: src.file, Sheet: src.sheet, Row: row, Column: columnLetter(i),
-					Message: fmt.Sprintf("cell is %d bytes, more than the limit of %d", len(c), r.lim.MaxCellBytes)}
+					Message: fmt.Sprintf("cell is %d bytes, more than the limit of %d", len(c), limit)}
 				if i < len(s.header) {
 					at.Header = s.header[i]
 				}

@@ -122,8 +122,8 @@ func checkPart(zf *zip.File, lim Limits) error {
 		}
 		return nil
 	}
-	if size > uint64(lim.MaxInMemoryXML) {
-		return &fileError{msg: fmt.Sprintf("part %s of the workbook unpacks to %d bytes, more than the limit of %d for a part that is read whole", zf.Name, size, lim.MaxInMemoryXML)}
+	if size > uint64(lim.MaxPartBytes) {
+		return &fileError{msg: fmt.Sprintf("part %s of the workbook unpacks to %d bytes, more than the limit of %d for a part that is read whole", zf.Name, size, lim.MaxPartBytes)}
 	}
 	return nil
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/hopcheck/hopcheck/api"
+	"github.com/hopcheck/hopcheck/graph/memstore"
 )
 
 func TestKeyMakesAWorkingKeyAndKeepsOnlyItsHash(t *testing.T) {
@@ -34,7 +35,12 @@ func TestKeyMakesAWorkingKeyAndKeepsOnlyItsHash(t *testing.T) {
 		t.Errorf("the keys file must hold the verifier, never the key:\n%s", data)
 	}
 	verifier := keys.List(time.Now())[0].ID
-	h := api.NewServer(api.Deps{Keys: keys})
+	store, err := memstore.Open("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	h := api.NewServer(api.Deps{Keys: keys, Store: store})
 	for _, tt := range []struct {
 		key  string
 		want int

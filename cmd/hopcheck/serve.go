@@ -30,6 +30,7 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	rl := api.DefaultRateLimits()
 	fs.Float64Var(&rl.PerAddress, "rate-per-address", rl.PerAddress, "requests per second from one client address (bursts of twice that); negative: no limit")
 	fs.Float64Var(&rl.PerKey, "rate-per-key", rl.PerKey, "requests per second with one API key (bursts of twice that); negative: no limit")
+	authFailures := fs.Float64("rate-auth-failures", rl.AuthFailures*60, "failed authentications a minute from one address (bursts of twice that) before its failures are answered 429; negative: no limit")
 	withDemo := fs.Bool("demo", false, "load the demo data first (into the demo data directory unless --data-dir is given)")
 	grace := fs.Duration("grace", 30*time.Second, "on shutdown, how long in-flight requests and upload jobs may take to finish; jobs still running are then marked interrupted")
 	var limits limitFlags
@@ -66,6 +67,7 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	rl.AddressBurst, rl.KeyBurst = int(2*rl.PerAddress), int(2*rl.PerKey)
+	rl.AuthFailures, rl.FailureBurst = *authFailures/60, max(1, int(2**authFailures))
 	if keys.Open() && !loopback(*addr) {
 		return fmt.Errorf("no API keys are configured, so every request could do everything: refusing to listen on %s; "+
 			"listen on a loopback address such as 127.0.0.1:8080, or configure keys with --keys or HOPCHECK_API_KEYS", *addr)

@@ -7,6 +7,7 @@ import (
 	"mime/multipart"
 	"net/http"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -197,8 +198,19 @@ func TestServeEndToEnd(t *testing.T) {
 	if f, err := s.Flag(ctx, "T-1002"); err != nil || f.Status != graph.Confirmed {
 		t.Errorf("flag after restart: %v %+v", err, f)
 	}
-	if a, _ := s.Audit(ctx, 0); len(a) != 2 {
-		t.Errorf("audit after restart: %+v", a)
+	// Newest first: the upload, the review, the screening (who, what,
+	// verdict), and the request without a key.
+	a, _ := s.Audit(ctx, 0)
+	if len(a) != 4 {
+		t.Fatalf("audit after restart: %+v", a)
+	}
+	var got []string
+	for _, e := range a {
+		got = append(got, e.Action+" by "+e.By+": "+e.Target)
+	}
+	want := []string{"upload by ops: " + a[0].Target, "review by ops: T-1002", "screen by kiosk: block", "auth_failure by : GET /api/v1/stats"}
+	if !slices.Equal(got, want) || !strings.Contains(a[2].Detail, "ORG-BSI") {
+		t.Errorf("audit after restart: %q, want %q", got, want)
 	}
 }
 
