@@ -42,8 +42,8 @@ type Limits struct {
 	// shared strings, which excelize holds whole; default 1,000,000 and 32 MiB.
 	MaxSharedStrings      int
 	MaxSharedStringsBytes int64
-	MaxErrors      int   // errors listed in a report (the rest are counted); default 1000
-	MaxWarnings    int   // warnings listed; default 1000
+	MaxErrors             int // errors listed in a report (the rest are counted); default 1000
+	MaxWarnings           int // warnings listed; default 1000
 	// MaxStoreSearches bounds the near-duplicate searches against the store
 	// (one per entity); exact-name duplicates are always checked. Default 200.
 	MaxStoreSearches int
