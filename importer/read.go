@@ -149,6 +149,7 @@ type sheet struct {
 	cols      map[string]int // canonical column → index
 	headerRow int
 	broken    bool // the header has errors: rows are not read
+	limited   bool // reading stopped at a limit, which the report says
 	rep       *SheetReport
 	unnamed   map[int]bool // columns without header that held data, warned once
 	// percents tracks whether every percent in the sheet lies in 0–1.
@@ -229,10 +230,12 @@ func (r *reader) readSheet(src sheetSource, encoding string) {
 		}
 		if len(cells) > r.lim.MaxColumns {
 			r.rep.errorListed(Issue{File: src.file, Sheet: src.sheet, Row: row, Message: fmt.Sprintf("row has %d cells, more than the limit of %d columns", len(cells), r.lim.MaxColumns)})
+			s.limited = true
 			return errStop
 		}
 		if r.cells += len(cells); r.cells > r.lim.MaxCells {
 			r.rep.errorListed(Issue{File: src.file, Sheet: src.sheet, Row: row, Message: fmt.Sprintf("the upload has more than %d cells: split it", r.lim.MaxCells)})
+			s.limited = true
 			return errStop
 		}
 		// Every cell is bounded, in previews too; above the header (titles)
@@ -312,7 +315,7 @@ func (r *reader) readSheet(src sheetSource, encoding string) {
 		}
 		r.fileError(src.file, src.sheet, err)
 	}
-	if sp == nil && (err == nil || errors.Is(err, errStop)) {
+	if sp == nil && !s.limited && (err == nil || errors.Is(err, errStop)) {
 		s.warnEmpty(r, scanned)
 	}
 	if sp != nil {
