@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -85,8 +86,8 @@ func bodyError(err error) error {
 		return err
 	}
 	var tooBig *http.MaxBytesError
-	if errors.As(err, &tooBig) {
-		return err // respondErr answers 413
+	if errors.As(err, &tooBig) || errors.Is(err, syscall.ENOSPC) {
+		return err // respondErr answers 413, or names the full disk
 	}
 	return graph.Errorf(graph.EINVALID, "request body is not valid JSON: %v", err)
 }

@@ -12,6 +12,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -432,5 +433,47 @@ func TestScreeningsAndExportsAudited(t *testing.T) {
 		es[1].Action != "screen_batch" || !strings.Contains(es[1].Detail, "ORG-BSI block") ||
 		es[2].Action != "screen" || es[2].By != "screening" || es[2].Target != "block" || !strings.Contains(es[2].Detail, "ORG-BSI") {
 		t.Errorf("audit:\n%s", strings.Join(got, "\n"))
+	}
+}
+
+// fullDisk is a store whose writes of uploads, and with audit also of
+// audit entries, fail as on a full disk.
+type fullDisk struct {
+	graph.Store
+	audit bool
+}
+
+var errNoSpace = &os.PathError{Op: "write", Path: "/var/lib/hopcheck/wal.log", Err: syscall.ENOSPC}
+
+func (fullDisk) Apply(context.Context, graph.Upload, func(done, total int)) (graph.WriteResult, error) {
+	return graph.WriteResult{}, fmt.Errorf("memstore: appending the upload: %w", errNoSpace)
+}
+
+func (d fullDisk) AppendAudit(ctx context.Context, e graph.AuditEntry) error {
+	if d.audit {
+		return fmt.Errorf("memstore: %w", errNoSpace)
+	}
+	return d.Store.AppendAudit(ctx, e)
+}
+
+func TestFullDiskNamedInErrors(t *testing.T) {
+	s := mustServer(t, true, func(d *api.Deps) { d.Store = fullDisk{d.Store, true} })
+	// A review is not done without its audit entry, and the answer says why.
+	e := s.mustError("PATCH", "/api/v1/flags/T-1003", map[string]string{"status": "confirmed"}, 503, graph.EUNAVAILABLE)
+	if !strings.Contains(e.Error.Message, "disk is full") || !strings.Contains(e.Error.Message, "ENOSPC") || !strings.Contains(e.Error.Message, "wal.log") {
+		t.Errorf("review on a full disk: %q", e.Error.Message)
+	}
+	// Nor an upload.
+	if w := s.upload("/api/v1/uploads", demoFiles(), nil); w.Code != 503 || !strings.Contains(w.Body.String(), "disk is full") {
+		t.Errorf("upload on a full disk: %d %s", w.Code, w.Body)
+	}
+	if js, _ := s.store.Jobs(t.Context(), 0); len(js) != 0 {
+		t.Errorf("an upload without its audit entry left %d jobs", len(js))
+	}
+	// An upload whose write fails: the job says the disk is full.
+	s = mustServer(t, false, func(d *api.Deps) { d.Store = fullDisk{d.Store, false} })
+	j := s.mustUpload(demoFiles(), nil)
+	if j.State != graph.JobFailed || !strings.Contains(j.Error, "disk is full (ENOSPC") {
+		t.Errorf("job on a full disk: %s %q", j.State, j.Error)
 	}
 }

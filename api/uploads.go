@@ -15,6 +15,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -73,7 +74,7 @@ func readUpload(c *gin.Context) ([]importer.File, importer.Options, error) {
 	form, err := c.MultipartForm()
 	if err != nil {
 		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
+		if errors.As(err, &tooBig) || errors.Is(err, syscall.ENOSPC) {
 			return nil, opts, err
 		}
 		return nil, opts, invalid("expected a multipart/form-data body with the files: %v", err)
@@ -304,6 +305,7 @@ func (r *uploadRun) write(ctx context.Context, files []importer.File, opts impor
 // failure is what a failed job says: the coded message, with the
 // context a wrapping error adds, never internals.
 func failure(err error) string {
+	err = diskFull(err)
 	msg := graph.ErrorMessage(err)
 	var ge *graph.Error
 	if errors.As(err, &ge) {
