@@ -7,7 +7,6 @@ import (
 	"os/signal"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/fsnotify/fsnotify"
@@ -20,9 +19,8 @@ import (
 // file changes, until ctx ends. A file that does not parse, or that
 // would leave no key, keeps the keys loaded; the log says why. Every
 // change of the set is an audit entry.
-func reloadKeys(ctx context.Context, path, env string, keys *api.Keys, audit graph.JobStore, log *slog.Logger) {
-	hup := make(chan os.Signal, 1)
-	signal.Notify(hup, syscall.SIGHUP)
+// hup must be registered for SIGHUP before the server says it is serving.
+func reloadKeys(ctx context.Context, path, env string, keys *api.Keys, audit graph.JobStore, log *slog.Logger, hup chan os.Signal) {
 	defer signal.Stop(hup)
 
 	var events <-chan fsnotify.Event

@@ -8,7 +8,10 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"os"
+	"os/signal"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/hopcheck/hopcheck/api"
@@ -139,7 +142,9 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 		}
 	}
 	if *keysFile != "" {
-		go reloadKeys(jobCtx, *keysFile, e.getenv("HOPCHECK_API_KEYS"), keys, store, log)
+		hup := make(chan os.Signal, 1)
+		signal.Notify(hup, syscall.SIGHUP)
+		go reloadKeys(jobCtx, *keysFile, e.getenv("HOPCHECK_API_KEYS"), keys, store, log, hup)
 	}
 	scheme := "http"
 	if *tlsCert != "" {

@@ -39,7 +39,7 @@ func (s *syncBuffer) String() string {
 	return s.b.String()
 }
 
-var servingURL = regexp.MustCompile(`msg=serving url=(http://\S+)`)
+var servingURL = regexp.MustCompile(`msg=serving url=(https?://\S+)`)
 
 // serving runs the real program's serve on a free port and returns its
 // URL and a stop function that cancels it and returns the exit code and stderr.
