@@ -477,3 +477,18 @@ func TestFullDiskNamedInErrors(t *testing.T) {
 		t.Errorf("job on a full disk: %s %q", j.State, j.Error)
 	}
 }
+
+// TestPreviewAppliesTheLimits: ?preview=true reads within the same limits
+// as the upload (it used to skip the cell limit).
+func TestPreviewAppliesTheLimits(t *testing.T) {
+	s := mustServer(t, false, func(d *api.Deps) { d.ImportLimits = importer.Limits{MaxCellBytes: 10, MaxColumns: 5} })
+	for _, tt := range []struct{ data, want string }{
+		{"name,country\nAn organization name,DE\n", "cell is 20 bytes, more than the limit of 10"},
+		{"name,a,b,c,d,e\nOrion,1,2,3,4,5\n", "row has 6 cells, more than the limit of 5 columns"},
+	} {
+		w := s.upload("/api/v1/uploads?preview=true", []importer.File{{Name: "organizations.csv", Data: []byte(tt.data)}}, nil)
+		if w.Code != 200 || !strings.Contains(w.Body.String(), tt.want) {
+			t.Errorf("preview: %d %s, want %q", w.Code, w.Body, tt.want)
+		}
+	}
+}
