@@ -78,22 +78,27 @@ func TestNoKeysAllowsEverything(t *testing.T) {
 }
 
 func TestKeyConfiguration(t *testing.T) {
-	h := api.HashKey("secret")
+	_, e := apitest.MustKey("a", api.Viewer)
+	v := e.Verifier
 	good := []string{
-		"keys:\n  - name: a\n    role: viewer\n    sha256: " + h + "\n",
-		"- {name: a, role: admin, sha256: " + h + "}\n",
-		`{"keys": [{"name": "a", "role": "screening", "sha256": "` + h + `"}]}`,
+		"keys:\n  - name: a\n    role: viewer\n    verifier: " + v + "\n",
+		"- {name: a, role: admin, verifier: " + v + "}\n",
+		`{"keys": [{"name": "a", "role": "screening", "verifier": "` + v + `"}]}`,
+		"- {name: a, role: admin, verifier: " + v + ", expires: 2030-01-01T00:00:00Z}\n",
 	}
 	for _, g := range good {
 		if k, err := api.ParseKeys([]byte(g)); err != nil || k.Len() != 1 {
 			t.Errorf("ParseKeys(%q): %v", g, err)
 		}
 	}
+	_, e2 := apitest.MustKey("b", api.Viewer)
 	bad := map[string]string{
-		"role":        "- {name: a, role: root, sha256: " + h + "}",
-		"clear key":   "- {name: a, role: admin, sha256: secret}",
-		"no name":     "- {role: admin, sha256: " + h + "}",
-		"twice":       "- {name: a, role: admin, sha256: " + h + "}\n- {name: a, role: viewer, sha256: " + h + "}",
+		"role":        "- {name: a, role: root, verifier: " + v + "}",
+		"clear key":   "- {name: a, role: admin, verifier: secret}",
+		"bare sha256": "- {name: a, role: admin, sha256: 2bb80d537b1da3e38bd30361aa855686bde0eacd7162fef6a25fe97bf527a25b}",
+		"no name":     "- {role: admin, verifier: " + v + "}",
+		"twice":       "- {name: a, role: admin, verifier: " + v + "}\n- {name: a, role: viewer, verifier: " + e2.Verifier + "}",
+		"same id":     "- {name: a, role: admin, verifier: " + v + "}\n- {name: b, role: viewer, verifier: " + v + "}",
 		"unknown key": "keys:\n  - {name: a, role: admin, key: secret}\n",
 	}
 	for what, b := range bad {
@@ -101,12 +106,15 @@ func TestKeyConfiguration(t *testing.T) {
 			t.Errorf("%s: %v, want invalid", what, err)
 		}
 	}
-	k, err := api.ParseKeysEnv("ci:investigator:" + h + ", ops:admin:" + api.HashKey("other"))
+	if _, err := api.ParseKeys([]byte(bad["bare sha256"])); err == nil || !strings.Contains(err.Error(), "hopcheck key") {
+		t.Errorf("a bare sha256 must be refused with a way out: %v", err)
+	}
+	k, err := api.ParseKeysEnv(e.Env() + ", " + e2.Env())
 	if err != nil || k.Len() != 2 {
 		t.Errorf("ParseKeysEnv: %v", err)
 	}
 	if _, err := api.ParseKeysEnv("ci:investigator"); err == nil {
-		t.Error("ParseKeysEnv without hash: no error")
+		t.Error("ParseKeysEnv without verifier: no error")
 	}
 	if k, err := api.LoadKeys("", ""); err != nil || !k.Open() {
 		t.Errorf("no keys: %v", err)

@@ -2,6 +2,7 @@ package api
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/csv"
 	"fmt"
@@ -10,6 +11,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
@@ -20,8 +22,48 @@ import (
 	"github.com/hopcheck/hopcheck/importer"
 )
 
-// maxBatch bounds the counterparties of one batch screening.
-const maxBatch = 5000
+// BatchLimits bound batch screening. Zero fields take DefaultBatchLimits.
+type BatchLimits struct {
+	MaxRows    int   // counterparties or transactions in one batch; default 5000
+	MaxBytes   int64 // the request body; default 10 MiB
+	Concurrent int   // batches screened at once; more are answered 429; default 2
+}
+
+// DefaultBatchLimits: 5000 rows, 10 MiB, 2 at once.
+func DefaultBatchLimits() BatchLimits {
+	return BatchLimits{MaxRows: 5000, MaxBytes: 10 << 20, Concurrent: 2}
+}
+
+func (l BatchLimits) withDefaults() BatchLimits {
+	d := DefaultBatchLimits()
+	if l.MaxRows <= 0 {
+		l.MaxRows = d.MaxRows
+	}
+	if l.MaxBytes <= 0 {
+		l.MaxBytes = d.MaxBytes
+	}
+	if l.Concurrent <= 0 {
+		l.Concurrent = d.Concurrent
+	}
+	return l
+}
+
+// batchGate lets at most Concurrent batches run; the others get 429.
+type batchGate struct{ slots chan struct{} }
+
+func newBatchGate(l BatchLimits) *batchGate {
+	return &batchGate{slots: make(chan struct{}, l.withDefaults().Concurrent)}
+}
+
+func (g *batchGate) admit(c *gin.Context) {
+	select {
+	case g.slots <- struct{}{}:
+		defer func() { <-g.slots }()
+		c.Next()
+	default:
+		tooMany(c, 5*time.Second, "%d batch screenings are running, the most this server runs at once; try again shortly", cap(g.slots))
+	}
+}
 
 const (
 	xlsxType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -54,8 +96,8 @@ func handleScreenBatch(deps Deps, m *metrics) gin.HandlerFunc {
 				respondErr(c, bodyError(err))
 				return
 			}
-			if len(req.Queries) == 0 || len(req.Queries) > maxBatch {
-				respondErr(c, invalid("queries: give 1 to %d counterparties, got %d", maxBatch, len(req.Queries)))
+			if len(req.Queries) == 0 || len(req.Queries) > deps.Batch.MaxRows {
+				respondErr(c, invalid("queries: give 1 to %d counterparties, got %d", deps.Batch.MaxRows, len(req.Queries)))
 				return
 			}
 			results, err := screenAll(c.Request.Context(), deps, m, req.Queries, nil)
@@ -63,7 +105,8 @@ func handleScreenBatch(deps Deps, m *metrics) gin.HandlerFunc {
 				respondErr(c, err)
 				return
 			}
-			respond(c, http.StatusOK, gin.H{"results": results})
+			auditBatch(c, deps, "batch of "+strconv.Itoa(len(req.Queries)), results)
+			respond(c, http.StatusOK, gin.H{"results": forRole(callerOf(c).Role, results)})
 			return
 		}
 		fh, err := c.FormFile("file")
@@ -76,18 +119,19 @@ func handleScreenBatch(deps Deps, m *metrics) gin.HandlerFunc {
 			respondErr(c, err)
 			return
 		}
-		t, err := readTable(fh.Filename, data)
+		t, err := readTable(fh.Filename, data, deps.ImportLimits, deps.Batch.MaxRows)
 		if err != nil {
 			respondErr(c, err)
 			return
 		}
+		defer t.close()
 		var results []batchResult
 		if t.has("buyer") {
 			results, err = assessTransactions(c.Request.Context(), deps, m, fh.Filename, data, t)
 		} else {
 			var qs []screenRequest
 			var at []position
-			if qs, at, err = t.queries(); err == nil {
+			if qs, at, err = t.queries(deps.Batch.MaxRows); err == nil {
 				results, err = screenAll(c.Request.Context(), deps, m, qs, at)
 			}
 		}
@@ -95,6 +139,7 @@ func handleScreenBatch(deps Deps, m *metrics) gin.HandlerFunc {
 			respondErr(c, err)
 			return
 		}
+		auditBatch(c, deps, fmt.Sprintf("file %q", fh.Filename), results)
 		name := strings.TrimSuffix(filepath.Base(fh.Filename), filepath.Ext(fh.Filename)) + "-screened"
 		switch c.NegotiateFormat(gin.MIMEJSON, xlsxType, csvType) {
 		case xlsxType:
@@ -109,7 +154,7 @@ func handleScreenBatch(deps Deps, m *metrics) gin.HandlerFunc {
 			c.Header("Content-Disposition", fmt.Sprintf("attachment; filename=%q", name+".csv"))
 			c.Data(http.StatusOK, csvType+"; charset=utf-8", t.annotatedCSV(results))
 		default:
-			respond(c, http.StatusOK, gin.H{"results": results})
+			respond(c, http.StatusOK, gin.H{"results": forRole(callerOf(c).Role, results)})
 		}
 	}
 }
@@ -151,7 +196,7 @@ func screenAll(ctx context.Context, deps Deps, m *metrics, reqs []screenRequest,
 // the same columns, values and name resolution as an upload — and assesses
 // each without writing anything. A row the importer rejects rejects the batch.
 func assessTransactions(ctx context.Context, deps Deps, m *metrics, name string, data []byte, t *table) ([]batchResult, error) {
-	u, rep, err := importer.Read(ctx, deps.Store, []importer.File{{Name: name, Data: data}}, importer.Options{Kind: string(importer.Transactions)})
+	u, rep, err := importer.Read(ctx, deps.Store, []importer.File{{Name: name, Data: data}}, importer.Options{Kind: string(importer.Transactions), Limits: deps.ImportLimits})
 	if err != nil {
 		return nil, err
 	}
@@ -162,8 +207,8 @@ func assessTransactions(ctx context.Context, deps Deps, m *metrics, name string,
 		}
 		return nil, invalid("the ledger has %d errors: %s", len(rep.Errors)+rep.MoreErrors, strings.Join(msgs, "; "))
 	}
-	if len(u.Transactions) == 0 || len(u.Transactions) > maxBatch {
-		return nil, invalid("give 1 to %d transactions, one a row; found %d", maxBatch, len(u.Transactions))
+	if len(u.Transactions) == 0 || len(u.Transactions) > deps.Batch.MaxRows {
+		return nil, invalid("give 1 to %d transactions, one a row; found %d", deps.Batch.MaxRows, len(u.Transactions))
 	}
 	as, err := deps.Evaluator.Assess(ctx, u.Transactions)
 	if err != nil {
@@ -194,32 +239,90 @@ func (t *table) has(header string) bool {
 // table is an uploaded spreadsheet's first sheet.
 type table struct {
 	xlsx   *excelize.File // nil for CSV
+	comma  rune           // CSV: the input's delimiter, kept in the answer
 	sheet  string
 	header []string
 	rows   [][]string // data rows, after the header
 	nums   []int      // each data row's number as the user sees it: row, or CSV line
 }
 
+// close removes the workbook's temporary files.
+func (t *table) close() {
+	if t.xlsx != nil {
+		_ = t.xlsx.Close()
+	}
+}
+
+// xlsxTable streams the first sheet's rows.
+func xlsxTable(f *excelize.File, name string, lim importer.Limits, maxRows int) (*table, error) {
+	sheet := f.GetSheetList()[0]
+	rows, err := f.Rows(sheet)
+	if err != nil {
+		return nil, invalid("file %q sheet %q: %v", name, sheet, err)
+	}
+	defer rows.Close()
+	t := &table{xlsx: f, sheet: sheet}
+	for n := 1; rows.Next(); n++ {
+		rec, err := rows.Columns(excelize.Options{RawCellValue: true})
+		if err != nil {
+			return nil, invalid("file %q sheet %q row %d: %v", name, sheet, n, err)
+		}
+		if err := t.bounded(name, n, rec, lim, maxRows); err != nil {
+			return nil, err
+		}
+		if t.header == nil {
+			if len(rec) == 0 {
+				return nil, invalid("file %q sheet %q: the first row must name the columns", name, sheet)
+			}
+			t.header = rec
+			continue
+		}
+		t.rows, t.nums = append(t.rows, rec), append(t.nums, n)
+	}
+	if err := rows.Error(); err != nil {
+		return nil, invalid("file %q sheet %q: %v", name, sheet, err)
+	}
+	if t.header == nil {
+		return nil, invalid("file %q sheet %q is empty", name, sheet)
+	}
+	return t, nil
+}
+
+// bounded refuses a row past maxRows data rows, with more columns than
+// the import limit allows, or with a cell above the cell limit.
+func (t *table) bounded(name string, row int, rec []string, lim importer.Limits, maxRows int) error {
+	d := importer.DefaultLimits()
+	maxCols, maxCell := cmp.Or(lim.MaxColumns, d.MaxColumns), cmp.Or(lim.MaxCellBytes, d.MaxCellBytes)
+	if len(t.rows) >= maxRows {
+		return invalid("file %q: more than %d rows; split it into batches of %d", name, maxRows, maxRows)
+	}
+	if len(rec) > maxCols {
+		return invalid("file %q row %d: %d cells, more than the limit of %d columns", name, row, len(rec), maxCols)
+	}
+	for i, v := range rec {
+		if len(v) > maxCell {
+			col, _ := excelize.ColumnNumberToName(i + 1)
+			return invalid("file %q row %d column %s: cell is %d bytes, more than the limit of %d", name, row, col, len(v), maxCell)
+		}
+	}
+	return nil
+}
+
 // position is where a query came from: its data row and that row's number.
 type position struct{ index, row int }
 
-func readTable(name string, data []byte) (*table, error) {
+// readTable reads the first sheet of name within the import limits, and
+// at most maxRows data rows (one more says there are too many).
+func readTable(name string, data []byte, lim importer.Limits, maxRows int) (*table, error) {
 	if strings.EqualFold(filepath.Ext(name), ".xlsx") {
-		f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{UnzipSizeLimit: 256 << 20, UnzipXMLSizeLimit: 16 << 20})
+		f, err := importer.OpenXLSX(data, lim)
 		if err != nil {
-			return nil, invalid("file %q is not a readable XLSX workbook", name)
+			return nil, invalid("file %q: %v", name, err)
 		}
-		sheet := f.GetSheetList()[0]
-		rows, err := f.GetRows(sheet, excelize.Options{RawCellValue: true})
+		t, err := xlsxTable(f, name, lim, maxRows)
 		if err != nil {
-			return nil, invalid("file %q sheet %q: %v", name, sheet, err)
-		}
-		if len(rows) == 0 {
-			return nil, invalid("file %q sheet %q is empty", name, sheet)
-		}
-		t := &table{xlsx: f, sheet: sheet, header: rows[0], rows: rows[1:]}
-		for i := range t.rows {
-			t.nums = append(t.nums, i+2)
+			_ = f.Close()
+			return nil, err
 		}
 		return t, nil
 	}
@@ -236,7 +339,7 @@ func readTable(name string, data []byte) (*table, error) {
 		}
 	}
 	r.FieldsPerRecord, r.LazyQuotes = -1, true
-	t := &table{}
+	t := &table{comma: r.Comma}
 	for {
 		rec, err := r.Read()
 		if err == io.EOF {
@@ -244,6 +347,9 @@ func readTable(name string, data []byte) (*table, error) {
 		}
 		if err != nil {
 			return nil, invalid("file %q: %v", name, err)
+		}
+		if err := t.bounded(name, len(t.rows)+2, rec, lim, maxRows); err != nil {
+			return nil, err
 		}
 		if t.header == nil {
 			t.header = rec
@@ -271,7 +377,7 @@ func normHeader(h string) string {
 }
 
 // queries reads each non-empty row as a query, and where it came from.
-func (t *table) queries() ([]screenRequest, []position, error) {
+func (t *table) queries(maxRows int) ([]screenRequest, []position, error) {
 	col := map[string]int{}
 	for i, h := range t.header {
 		if f, ok := batchColumns[normHeader(h)]; ok {
@@ -308,8 +414,8 @@ func (t *table) queries() ([]screenRequest, []position, error) {
 		qs = append(qs, q)
 		at = append(at, position{index: i, row: t.nums[i]})
 	}
-	if len(qs) == 0 || len(qs) > maxBatch {
-		return nil, nil, invalid("give 1 to %d counterparties, one a row; found %d", maxBatch, len(qs))
+	if len(qs) == 0 || len(qs) > maxRows {
+		return nil, nil, invalid("give 1 to %d counterparties, one a row; found %d", maxRows, len(qs))
 	}
 	return qs, at, nil
 }
@@ -364,6 +470,7 @@ func (t *table) annotatedXLSX(results []batchResult) ([]byte, error) {
 	f, sheet, first, copyInput := t.xlsx, t.sheet, len(t.header)+1, false
 	if f == nil {
 		f, sheet, first, copyInput = excelize.NewFile(), "Screening", 1, true
+		defer f.Close()
 		if err := f.SetSheetName("Sheet1", sheet); err != nil {
 			return nil, err
 		}
@@ -415,24 +522,39 @@ func cellName(col, row int) string {
 }
 
 // annotatedCSV returns the rows with the result columns added, every
-// cell neutralised.
+// cell neutralised, in the input's delimiter.
 func (t *table) annotatedCSV(results []batchResult) []byte {
 	var b bytes.Buffer
-	w := csv.NewWriter(&b)
+	comma := cmp.Or(t.comma, ',')
 	put := func(vals ...[]string) {
-		var out []string
+		first := true
 		for _, vs := range vals {
 			for _, v := range vs {
-				out = append(out, neutralise(v))
+				if !first {
+					b.WriteRune(comma)
+				}
+				first = false
+				b.WriteString(csvField(neutralise(v), comma))
 			}
 		}
-		_ = w.Write(out)
+		b.WriteString("\r\n")
 	}
 	put(t.header, resultHeaders)
 	ex := extra(results)
 	for i, row := range t.rows {
 		put(pad(row, len(t.header)), ex[i])
 	}
-	w.Flush()
 	return b.Bytes()
+}
+
+// csvField quotes a field that holds the delimiter, a quote or a line
+// end, as encoding/csv does, and also one that holds any delimiter a
+// spreadsheet might split on (',', ';', tab) or a formula trigger: a
+// program that splits on another delimiter than ours would otherwise see
+// a cell starting with "=" after it.
+func csvField(s string, comma rune) string {
+	if s == "" || !strings.ContainsAny(s, "\"\r\n,;\t=+-@|"+string(comma)) {
+		return s
+	}
+	return `"` + strings.ReplaceAll(s, `"`, `""`) + `"`
 }

@@ -75,9 +75,11 @@ func TestScreenBatchSpreadsheet(t *testing.T) {
 	}
 
 	w = batchFile(s, "deal.csv", []byte(csvIn), "text/csv")
-	rows, err := csv.NewReader(w.Body).ReadAll()
+	cr := csv.NewReader(bytes.NewReader(w.Body.Bytes()))
+	cr.Comma = ';' // the input's delimiter
+	rows, err := cr.ReadAll()
 	if w.Code != 200 || err != nil || len(rows) != 4 {
-		t.Fatalf("CSV to CSV: %d %v %q", w.Code, err, rows)
+		t.Fatalf("CSV to CSV: %d %v %q\n%s", w.Code, err, rows, w.Body)
 	}
 	if rows[0][3] != "hopcheck verdict" || rows[1][3] != "block" || rows[2][0] != `'=HYPERLINK("http://x")` || rows[2][6] != `'=HYPERLINK("http://x")` || rows[3][3] != "error" {
 		t.Errorf("annotated CSV: %q", rows)
@@ -169,7 +171,9 @@ func TestScreenBatchTransactions(t *testing.T) {
 		t.Errorf("screening a ledger stored transactions: %d → %d", before.Transactions, after.Transactions)
 	}
 	w = batchFile(s, "ledger.csv", []byte(ledger), "text/csv")
-	rows, err := csv.NewReader(w.Body).ReadAll()
+	cr := csv.NewReader(w.Body)
+	cr.Comma = ';' // the input's delimiter
+	rows, err := cr.ReadAll()
 	if err != nil || len(rows) != 4 || rows[1][4] != "block" || rows[2][4] != "clear" {
 		t.Errorf("annotated ledger: %v %v", rows, err)
 	}

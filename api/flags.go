@@ -2,7 +2,7 @@ package api
 
 import (
 	"bytes"
-	"context"
+	"fmt"
 	"net/http"
 	"strings"
 
@@ -80,6 +80,8 @@ func handleFlagsXLSX(deps Deps) gin.HandlerFunc {
 			respondErr(c, err)
 			return
 		}
+		audit(c.Request.Context(), deps, graph.AuditEntry{At: deps.Now().UTC(), By: callerOf(c).Name, Action: "export",
+			Target: "flags.xlsx", Detail: fmt.Sprintf("%d flags; filter %s", len(fs), c.Request.URL.RawQuery)})
 		c.Header("Content-Disposition", `attachment; filename="hopcheck-flags.xlsx"`)
 		c.Data(http.StatusOK, xlsxType, data)
 	}
@@ -130,16 +132,12 @@ func handleReview(deps Deps) gin.HandlerFunc {
 			respondErr(c, err)
 			return
 		}
-		audit(ctx, deps, graph.AuditEntry{At: deps.Now().UTC(), By: who.Name, Action: "review", Target: f.TransactionID,
-			Detail: string(req.Status) + ": " + req.Note})
+		if err := mustAudit(ctx, deps, graph.AuditEntry{At: deps.Now().UTC(), By: who.Name, Action: "review", Target: f.TransactionID,
+			Detail: string(req.Status) + ": " + req.Note}); err != nil {
+			respondErr(c, err)
+			return
+		}
 		respond(c, http.StatusOK, f)
-	}
-}
-
-// audit appends to the audit log; a failure is logged, the action stands.
-func audit(ctx context.Context, deps Deps, e graph.AuditEntry) {
-	if err := deps.Store.AppendAudit(context.WithoutCancel(ctx), e); err != nil {
-		deps.Logger.Error("audit log", "error", err, "action", e.Action, "target", e.Target, "by", e.By)
 	}
 }
 

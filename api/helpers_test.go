@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/hopcheck/hopcheck/api"
+	"github.com/hopcheck/hopcheck/api/apitest"
 	"github.com/hopcheck/hopcheck/demo"
 	"github.com/hopcheck/hopcheck/graph"
 	"github.com/hopcheck/hopcheck/graph/exposure"
@@ -21,17 +22,21 @@ import (
 
 func clock() time.Time { return time.Date(2024, 6, 1, 9, 0, 0, 0, time.UTC) }
 
-// The test keys: one per role, named after it.
-var testKeys = map[api.Role]string{
-	api.Viewer: "k-viewer", api.Investigator: "k-investigator", api.Screening: "k-screening", api.Admin: "k-admin",
-}
+// The test keys: one per role, named after it, and their entries.
+var testKeys, testEntries = func() (map[api.Role]string, map[api.Role]api.Key) {
+	keys, entries := map[api.Role]string{}, map[api.Role]api.Key{}
+	for _, r := range api.Roles {
+		keys[r], entries[r] = apitest.MustKey(string(r), r)
+	}
+	return keys, entries
+}()
 
 func mustKeys(t testing.TB) *api.Keys {
 	t.Helper()
 	var b bytes.Buffer
 	b.WriteString("keys:\n")
 	for _, r := range api.Roles {
-		b.WriteString("  - {name: " + string(r) + ", role: " + string(r) + ", sha256: " + api.HashKey(testKeys[r]) + "}\n")
+		b.WriteString("  - {name: " + string(r) + ", role: " + string(r) + ", verifier: " + testEntries[r].Verifier + "}\n")
 	}
 	k, err := api.ParseKeys(b.Bytes())
 	if err != nil {
@@ -67,7 +72,9 @@ func mustServer(t testing.TB, withDemo bool, opts ...option) *testServer {
 		mustLoadDemo(t, s, ev)
 	}
 	bg := api.NewBackground(context.Background())
-	deps := api.Deps{Store: s, Evaluator: ev, Background: bg, Now: clock}
+	// Tests send many failed authentications from one address; the
+	// failure limit has a test of its own.
+	deps := api.Deps{Store: s, Evaluator: ev, Background: bg, Now: clock, RateLimits: api.RateLimits{AuthFailures: -1}}
 	for _, o := range opts {
 		o(&deps)
 	}
@@ -114,6 +121,9 @@ func (s *testServer) do(method, path string, body any) *httptest.ResponseRecorde
 }
 
 func (s *testServer) send(req *http.Request) *httptest.ResponseRecorder {
+	if req.Host == "example.com" { // httptest's default: as a local client would send it
+		req.Host = "127.0.0.1:8080"
+	}
 	if s.key != "" {
 		req.Header.Set("Authorization", "Bearer "+s.key)
 	}

@@ -2,7 +2,10 @@ package api
 
 import (
 	"errors"
+	"io/fs"
 	"net/http"
+	"path/filepath"
+	"syscall"
 
 	"github.com/gin-gonic/gin"
 
@@ -32,6 +35,7 @@ func respondErr(c *gin.Context, err error) {
 	if errors.As(err, &tooBig) {
 		err = graph.Wrap(graph.ETOOLARGE, err, "request body larger than %d bytes", tooBig.Limit)
 	}
+	err = diskFull(err)
 	code, msg := graph.ErrorCode(err), graph.ErrorMessage(err)
 	status := statusOf(code)
 	if status == http.StatusInternalServerError {
@@ -57,8 +61,24 @@ func statusOf(code string) int {
 		return http.StatusRequestEntityTooLarge
 	case graph.EUNAVAILABLE:
 		return http.StatusServiceUnavailable
+	case eTooMany:
+		return http.StatusTooManyRequests
 	}
 	return http.StatusInternalServerError
+}
+
+// diskFull names a full disk, which would otherwise be an internal error
+// that hides its cause: the operator can act on it, the client can retry.
+func diskFull(err error) error {
+	if err == nil || !errors.Is(err, syscall.ENOSPC) {
+		return err
+	}
+	var pe *fs.PathError
+	where := ""
+	if errors.As(err, &pe) {
+		where = " writing " + filepath.Base(pe.Path)
+	}
+	return graph.Wrap(graph.EUNAVAILABLE, err, "the server's disk is full (ENOSPC: no space left on device%s); free space and try again", where)
 }
 
 // invalid is a shorthand for a bad request parameter.

@@ -3,13 +3,17 @@ package api
 import "github.com/gin-gonic/gin"
 
 // addRoutes lists every route of the API with the roles allowed on it.
-func addRoutes(r *gin.Engine, deps Deps, m *metrics) {
+// Every route's body may be read only after its key was checked, and
+// within its deadline.
+func addRoutes(r *gin.Engine, deps Deps, m *metrics, rl *rateLimits) {
 	var (
-		k         = deps.Keys
-		readers   = allow(k, Viewer, Investigator, Admin)
-		screeners = allow(k, Screening, Investigator, Admin)
-		reviewers = allow(k, Investigator, Admin)
-		admins    = allow(k, Admin)
+		body      = bodyDeadline(deps.BodyTimeout)
+		upload    = bodyDeadline(deps.UploadTimeout)
+		readers   = allow(deps, rl, Viewer, Investigator, Admin)
+		screeners = allow(deps, rl, Screening, Investigator, Admin)
+		reviewers = allow(deps, rl, Investigator, Admin)
+		admins    = allow(deps, rl, Admin)
+		batches   = newBatchGate(deps.Batch)
 	)
 
 	r.GET("/healthz", handleHealthz())
@@ -20,8 +24,8 @@ func addRoutes(r *gin.Engine, deps Deps, m *metrics) {
 	v1.GET("/openapi.json", handleOpenAPI(true))
 	v1.GET("/openapi.yaml", handleOpenAPI(false))
 
-	v1.POST("/screen", screeners, handleScreen(deps, m))
-	v1.POST("/screen/batch", screeners, handleScreenBatch(deps, m))
+	v1.POST("/screen", screeners, body, handleScreen(deps, m))
+	v1.POST("/screen/batch", screeners, batches.admit, upload, handleScreenBatch(deps, m))
 
 	v1.GET("/entities", readers, handleSearch(deps))
 	v1.GET("/entities/:id", readers, handleEntity(deps))
@@ -32,12 +36,12 @@ func addRoutes(r *gin.Engine, deps Deps, m *metrics) {
 	v1.GET("/flags", readers, handleFlags(deps))
 	v1.GET("/flags.xlsx", readers, handleFlagsXLSX(deps))
 	v1.GET("/flags/:id", readers, handleFlag(deps))
-	v1.PATCH("/flags/:id", reviewers, handleReview(deps))
+	v1.PATCH("/flags/:id", reviewers, body, handleReview(deps))
 
 	v1.GET("/stats", readers, handleStats(deps))
 	v1.GET("/template.xlsx", readers, handleTemplate())
 
-	v1.POST("/uploads", reviewers, handleUpload(deps, m))
+	v1.POST("/uploads", reviewers, upload, handleUpload(deps, m))
 	v1.GET("/uploads", readers, handleUploads(deps))
 	v1.GET("/uploads/:id", readers, handleUploadJob(deps))
 

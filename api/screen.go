@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"strings"
+	"syscall"
 
 	"github.com/gin-gonic/gin"
 
@@ -44,6 +45,11 @@ func handleScreen(deps Deps, m *metrics) gin.HandlerFunc {
 			return
 		}
 		m.screenings.WithLabelValues(string(res.Verdict)).Inc()
+		entity := ""
+		if res.Entity != nil {
+			entity = res.Entity.ID
+		}
+		auditScreening(c, deps, req, res.Verdict, entity)
 		respond(c, http.StatusOK, res)
 	}
 }
@@ -85,8 +91,8 @@ func bodyError(err error) error {
 		return err
 	}
 	var tooBig *http.MaxBytesError
-	if errors.As(err, &tooBig) {
-		return err // respondErr answers 413
+	if errors.As(err, &tooBig) || errors.Is(err, syscall.ENOSPC) {
+		return err // respondErr answers 413, or names the full disk
 	}
 	return graph.Errorf(graph.EINVALID, "request body is not valid JSON: %v", err)
 }

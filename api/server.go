@@ -5,9 +5,11 @@ package api
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"runtime/debug"
 	"strings"
 	"sync"
@@ -43,6 +45,24 @@ type Deps struct {
 	// UI serves the web UI for GET and HEAD requests outside /api/ that
 	// match no route; nil serves none.
 	UI http.Handler
+	// PublicURLs are the URLs (scheme://host[:port]) the server is reached
+	// at besides loopback, e.g. behind a reverse proxy. Requests whose
+	// Host is neither loopback nor one of these are refused (DNS
+	// rebinding); a keyed server without them does not check Host.
+	PublicURLs []string
+	// TrustedProxies are the addresses or CIDRs of reverse proxies whose
+	// X-Forwarded-For names the client (for logs and rate limits); none
+	// by default.
+	TrustedProxies []string
+	// RateLimits bound requests per address and per key; zero fields take
+	// DefaultRateLimits.
+	RateLimits RateLimits
+	// Batch bounds batch screening; zero fields take DefaultBatchLimits.
+	Batch BatchLimits
+	// BodyTimeout bounds reading a JSON body (default 30 s) and
+	// UploadTimeout an upload or batch body (default 5 min), from the
+	// moment the request was authenticated.
+	BodyTimeout, UploadTimeout time.Duration
 }
 
 func (d Deps) withDefaults() Deps {
@@ -61,6 +81,16 @@ func (d Deps) withDefaults() Deps {
 	if d.Now == nil {
 		d.Now = time.Now
 	}
+	if d.BodyTimeout <= 0 {
+		d.BodyTimeout = 30 * time.Second
+	}
+	if d.UploadTimeout <= 0 {
+		d.UploadTimeout = 5 * time.Minute
+	}
+	if d.Keys == nil {
+		d.Keys = &Keys{}
+	}
+	d.Batch = d.Batch.withDefaults()
 	return d
 }
 
@@ -70,11 +100,23 @@ func NewServer(deps Deps) http.Handler {
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
 	// Client addresses in the log come from the connection, not from
-	// X-Forwarded-For, which any client can send.
-	_ = r.SetTrustedProxies(nil)
+	// X-Forwarded-For, which any client can send, unless it comes from a
+	// configured proxy.
+	if err := r.SetTrustedProxies(deps.TrustedProxies); err != nil {
+		panic(fmt.Sprintf("api: trusted proxies: %v", err)) // cmd checks them first
+	}
 	m := newMetrics(deps.Store)
-	r.Use(accessLog(deps.Logger), m.observe(), recoverJSON(deps.Logger), limitBody(deps))
-	addRoutes(r, deps, m)
+	rl := newRateLimits(deps.RateLimits)
+	var hosts, origins []string
+	for _, u := range deps.PublicURLs {
+		if pu, err := url.Parse(u); err == nil && pu.Host != "" {
+			hosts, origins = append(hosts, pu.Host, pu.Hostname()), append(origins, pu.Scheme+"://"+pu.Host)
+		}
+	}
+	r.Use(accessLog(deps.Logger), m.observe(), recoverJSON(deps.Logger), secureHeaders(),
+		hostGuard(hosts, func() bool { return deps.Keys.Open() || len(hosts) > 0 }),
+		originGuard(origins), limitAddress(rl), limitBody(deps))
+	addRoutes(r, deps, m, rl)
 	r.NoRoute(func(c *gin.Context) {
 		if deps.UI != nil && isPage(c.Request) {
 			c.Status(http.StatusOK) // gin presets 404 for NoRoute
@@ -141,22 +183,35 @@ func recoverJSON(log *slog.Logger) gin.HandlerFunc {
 	}
 }
 
-// uploadRoutes take bodies up to MaxUploadBytes; all others MaxBodyBytes.
-var uploadRoutes = map[string]bool{"/api/v1/uploads": true, "/api/v1/screen/batch": true}
-
 // limitBody bounds request bodies; reading past the bound fails with a
 // *http.MaxBytesError, which respondErr answers with 413.
 func limitBody(deps Deps) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		n := deps.MaxBodyBytes
-		if uploadRoutes[c.FullPath()] {
+		switch c.FullPath() {
+		case "/api/v1/uploads":
 			n = deps.MaxUploadBytes
+		case "/api/v1/screen/batch":
+			n = deps.Batch.MaxBytes
 		}
 		if c.Request.ContentLength > n {
 			respondErr(c, graph.Errorf(graph.ETOOLARGE, "request body of %d bytes is larger than the limit of %d", c.Request.ContentLength, n))
 			return
 		}
 		c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, n)
+	}
+}
+
+// bodyDeadline bounds the time a request's body may take to arrive,
+// counted from the moment the request was let in: a client that holds a
+// slow body gets an error, not a connection for the server's whole read
+// timeout. It runs after authentication.
+func bodyDeadline(d time.Duration) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		if c.Request.ContentLength == 0 {
+			return
+		}
+		_ = http.NewResponseController(c.Writer).SetReadDeadline(time.Now().Add(d))
 	}
 }
 

@@ -15,6 +15,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -50,12 +51,16 @@ func handleUpload(deps Deps, m *metrics) gin.HandlerFunc {
 			job.Files = append(job.Files, f.Name)
 		}
 		ctx := c.Request.Context()
+		// No upload without its audit entry: the entry is written first.
+		if err := mustAudit(ctx, deps, graph.AuditEntry{At: now, By: who.Name, Action: "upload", Target: job.ID,
+			Detail: strings.Join(job.Files, ", ")}); err != nil {
+			respondErr(c, err)
+			return
+		}
 		if err := deps.Store.SaveJob(ctx, job); err != nil {
 			respondErr(c, err)
 			return
 		}
-		audit(ctx, deps, graph.AuditEntry{At: now, By: who.Name, Action: "upload", Target: job.ID,
-			Detail: strings.Join(job.Files, ", ")})
 		deps.Background.Go(func(ctx context.Context) { runUpload(ctx, deps, m, job, files, opts) })
 		c.Header("Location", "/api/v1/uploads/"+job.ID)
 		respond(c, http.StatusAccepted, job)
@@ -69,7 +74,7 @@ func readUpload(c *gin.Context) ([]importer.File, importer.Options, error) {
 	form, err := c.MultipartForm()
 	if err != nil {
 		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
+		if errors.As(err, &tooBig) || errors.Is(err, syscall.ENOSPC) {
 			return nil, opts, err
 		}
 		return nil, opts, invalid("expected a multipart/form-data body with the files: %v", err)
@@ -300,6 +305,7 @@ func (r *uploadRun) write(ctx context.Context, files []importer.File, opts impor
 // failure is what a failed job says: the coded message, with the
 // context a wrapping error adds, never internals.
 func failure(err error) string {
+	err = diskFull(err)
 	msg := graph.ErrorMessage(err)
 	var ge *graph.Error
 	if errors.As(err, &ge) {

@@ -36,8 +36,15 @@ type Limits struct {
 	MaxInMemoryXML int64 // XLSX parts above this stream from a temporary file; default 16 MiB
 	MaxRows        int   // data rows per sheet; default 1,000,000
 	MaxCellBytes   int   // one cell; default 32 KiB
-	MaxErrors      int   // errors listed in a report (the rest are counted); default 1000
-	MaxWarnings    int   // warnings listed; default 1000
+	MaxPartBytes   int64 // an XLSX part that excelize reads whole (all but worksheets and shared strings); default 16 MiB
+	MaxColumns     int   // cells in one row; default 1024
+	MaxCells       int   // cells in one upload, all sheets together; default 20,000,000
+	// MaxSharedStrings and MaxSharedStringsBytes bound an XLSX workbook's
+	// shared strings, which excelize holds whole; default 1,000,000 and 32 MiB.
+	MaxSharedStrings      int
+	MaxSharedStringsBytes int64
+	MaxErrors             int // errors listed in a report (the rest are counted); default 1000
+	MaxWarnings           int // warnings listed; default 1000
 	// StoreSearchTime bounds the time spent looking in the store for
 	// near-identical names of the upload's entities (one search each;
 	// exact-name duplicates are always checked); negative: none. Default 20 s.
@@ -47,7 +54,8 @@ type Limits struct {
 // DefaultLimits returns the limits used for zero fields.
 func DefaultLimits() Limits {
 	return Limits{MaxFileBytes: 100 << 20, MaxUnzipBytes: 1 << 30, MaxInMemoryXML: 16 << 20, MaxRows: 1_000_000,
-		MaxCellBytes: 32 << 10, MaxErrors: 1000, MaxWarnings: 1000, StoreSearchTime: 20 * time.Second}
+		MaxCellBytes: 32 << 10, MaxPartBytes: 16 << 20, MaxColumns: 1024, MaxCells: 20_000_000, MaxSharedStrings: 1_000_000, MaxSharedStringsBytes: 32 << 20,
+		MaxErrors: 1000, MaxWarnings: 1000, StoreSearchTime: 20 * time.Second}
 }
 
 func (l Limits) withDefaults() Limits {
@@ -66,6 +74,21 @@ func (l Limits) withDefaults() Limits {
 	}
 	if l.MaxCellBytes <= 0 {
 		l.MaxCellBytes = d.MaxCellBytes
+	}
+	if l.MaxPartBytes <= 0 {
+		l.MaxPartBytes = d.MaxPartBytes
+	}
+	if l.MaxColumns <= 0 {
+		l.MaxColumns = d.MaxColumns
+	}
+	if l.MaxCells <= 0 {
+		l.MaxCells = d.MaxCells
+	}
+	if l.MaxSharedStrings <= 0 {
+		l.MaxSharedStrings = d.MaxSharedStrings
+	}
+	if l.MaxSharedStringsBytes <= 0 {
+		l.MaxSharedStringsBytes = d.MaxSharedStringsBytes
 	}
 	if l.MaxErrors <= 0 {
 		l.MaxErrors = d.MaxErrors

@@ -13,6 +13,10 @@ import (
 	"github.com/hopcheck/hopcheck/graph/match"
 )
 
+// minHeaderCellBytes is the least a header or title cell may hold, however
+// low MaxCellBytes is set: headers are names, not data.
+const minHeaderCellBytes = 1 << 10
+
 // headerScanRows is how many non-empty rows may stand above the header row
 // (titles, notes) before a sheet is said to have no header.
 const headerScanRows = 10
@@ -28,6 +32,7 @@ type reader struct {
 	id      string
 	rep     *Report
 	rows    int // data rows read, for progress
+	cells   int // cells read, all sheets together, against MaxCells
 	preview *Preview
 	nRows   int // preview rows per sheet
 
@@ -149,6 +154,7 @@ type sheet struct {
 	cols      map[string]int // canonical column → index
 	headerRow int
 	broken    bool // the header has errors: rows are not read
+	limited   bool // reading stopped at a limit, which the report says
 	rep       *SheetReport
 	unnamed   map[int]bool // columns without header that held data, warned once
 	// percents tracks whether every percent in the sheet lies in 0–1.
@@ -227,8 +233,36 @@ func (r *reader) readSheet(src sheetSource, encoding string) {
 		if err := r.ctx.Err(); err != nil {
 			return err
 		}
+		if len(cells) > r.lim.MaxColumns {
+			r.rep.errorListed(Issue{File: src.file, Sheet: src.sheet, Row: row, Message: fmt.Sprintf("row has %d cells, more than the limit of %d columns", len(cells), r.lim.MaxColumns)})
+			s.limited = true
+			return errStop
+		}
+		if r.cells += len(cells); r.cells > r.lim.MaxCells {
+			r.rep.errorListed(Issue{File: src.file, Sheet: src.sheet, Row: row, Message: fmt.Sprintf("the upload has more than %d cells: split it", r.lim.MaxCells)})
+			s.limited = true
+			return errStop
+		}
+		// Every cell is bounded, in previews too; above the header (titles)
+		// and in it, by at least minHeaderCellBytes.
+		oversize, limit := false, r.lim.MaxCellBytes
+		if s.header == nil {
+			limit = max(limit, minHeaderCellBytes)
+		}
 		for i, c := range cells {
 			cells[i] = strings.TrimSpace(c)
+			if len(c) > limit {
+				at := Issue{File: src.file, Sheet: src.sheet, Row: row, Column: columnLetter(i),
+					Message: fmt.Sprintf("cell is %d bytes, more than the limit of %d", len(c), limit)}
+				if i < len(s.header) {
+					at.Header = s.header[i]
+				}
+				r.rep.errorf(at)
+				cells[i], oversize = "", true
+			}
+		}
+		if oversize && s.header != nil {
+			return nil // the row is refused; the header would be as wrong
 		}
 		empty := isEmpty(cells)
 		if s.header == nil {
@@ -286,7 +320,7 @@ func (r *reader) readSheet(src sheetSource, encoding string) {
 		}
 		r.fileError(src.file, src.sheet, err)
 	}
-	if sp == nil && (err == nil || errors.Is(err, errStop)) {
+	if sp == nil && !s.limited && (err == nil || errors.Is(err, errStop)) {
 		s.warnEmpty(r, scanned)
 	}
 	if sp != nil {

@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"bytes"
 	"encoding/csv"
+	"encoding/xml"
 	"errors"
 	"fmt"
 	"io"
@@ -49,13 +50,17 @@ func isXLSX(f File) bool {
 	return bytes.HasPrefix(f.Data, []byte("PK\x03\x04"))
 }
 
-// openWorkbook opens an XLSX workbook within the limits and prepares its
-// number formats so that streamed cells read unambiguously (see
-// prepareStyles). The caller closes the file.
-func openWorkbook(f File, lim Limits) (*excelize.File, []sheetSource, error) {
-	zr, err := zip.NewReader(bytes.NewReader(f.Data), int64(len(f.Data)))
+// OpenXLSX opens an XLSX workbook within the limits: the zip's declared
+// and actual sizes, every part that excelize holds in memory (all but the
+// worksheets, which it streams from temporary files), and the shared
+// strings by size and count, all checked before excelize reads anything.
+// The caller closes the file, which removes its temporary files. Errors
+// are plain sentences for the person who uploaded the file.
+func OpenXLSX(data []byte, lim Limits) (*excelize.File, error) {
+	lim = lim.withDefaults()
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
-		return nil, nil, &fileError{msg: fmt.Sprintf("not a readable XLSX workbook (%v); save it again as .xlsx or export CSV", err)}
+		return nil, &fileError{msg: fmt.Sprintf("not a readable XLSX workbook (%v); save it again as .xlsx or export CSV", err)}
 	}
 	var total uint64
 	hasWorkbook := false
@@ -66,25 +71,95 @@ func openWorkbook(f File, lim Limits) (*excelize.File, []sheetSource, error) {
 		}
 	}
 	if total > uint64(lim.MaxUnzipBytes) {
-		return nil, nil, &fileError{msg: fmt.Sprintf("workbook unpacks to %d bytes, more than the limit of %d", total, lim.MaxUnzipBytes)}
+		return nil, &fileError{msg: fmt.Sprintf("workbook unpacks to %d bytes, more than the limit of %d", total, lim.MaxUnzipBytes)}
 	}
 	if !hasWorkbook {
-		return nil, nil, &fileError{msg: "not an XLSX workbook (a zip file without xl/workbook.xml)"}
+		return nil, &fileError{msg: "not an XLSX workbook (a zip file without xl/workbook.xml)"}
 	}
 	// Read every part once before excelize does: the zip reader checks the
 	// sizes the directory declares (a bomb may lie about them) and the
 	// checksums, which excelize would let pass as a short or empty sheet.
 	for _, zf := range zr.File {
 		if err := checkZipEntry(zf); err != nil {
-			return nil, nil, &fileError{msg: fmt.Sprintf("the workbook is damaged: part %s: %v; save it again as .xlsx or export CSV", zf.Name, err)}
+			return nil, &fileError{msg: fmt.Sprintf("the workbook is damaged: part %s: %v; save it again as .xlsx or export CSV", zf.Name, err)}
 		}
 	}
-	xf, err := excelize.OpenReader(bytes.NewReader(f.Data), excelize.Options{
+	for _, zf := range zr.File {
+		if err := checkPart(zf, lim); err != nil {
+			return nil, err
+		}
+	}
+	xf, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{
 		UnzipSizeLimit:    lim.MaxUnzipBytes,
 		UnzipXMLSizeLimit: min(lim.MaxUnzipBytes, lim.MaxInMemoryXML),
 	})
 	if err != nil {
-		return nil, nil, &fileError{msg: fmt.Sprintf("cannot open the workbook: %v", err)}
+		return nil, &fileError{msg: fmt.Sprintf("cannot open the workbook: %v", err)}
+	}
+	return xf, nil
+}
+
+// checkPart bounds what excelize would hold of one part: the shared
+// strings by size and count (excelize decodes them whole, at about 200
+// bytes a string), every other part but the worksheets by size. The
+// directory's sizes were checked against the data by checkZipEntry.
+func checkPart(zf *zip.File, lim Limits) error {
+	name := strings.ToLower(strings.ReplaceAll(zf.Name, "\\", "/"))
+	size := zf.UncompressedSize64
+	switch {
+	case strings.HasPrefix(name, "xl/worksheets/") && !strings.Contains(name, "/_rels/"):
+		return nil // streamed from a temporary file above MaxInMemoryXML
+	case name == "xl/sharedstrings.xml":
+		if size > uint64(lim.MaxSharedStringsBytes) {
+			return &fileError{msg: fmt.Sprintf("the workbook's shared strings unpack to %d bytes, more than the limit of %d; split the workbook or export CSV", size, lim.MaxSharedStringsBytes)}
+		}
+		n, err := countSharedStrings(zf, lim.MaxSharedStrings)
+		if err != nil {
+			return &fileError{msg: fmt.Sprintf("the workbook is damaged: part %s: %v; save it again as .xlsx or export CSV", zf.Name, err)}
+		}
+		if n > lim.MaxSharedStrings {
+			return &fileError{msg: fmt.Sprintf("the workbook has more than %d shared strings; split the workbook or export CSV", lim.MaxSharedStrings)}
+		}
+		return nil
+	}
+	if size > uint64(lim.MaxPartBytes) {
+		return &fileError{msg: fmt.Sprintf("part %s of the workbook unpacks to %d bytes, more than the limit of %d for a part that is read whole", zf.Name, size, lim.MaxPartBytes)}
+	}
+	return nil
+}
+
+// countSharedStrings counts the <si> elements of the shared strings as a
+// stream, stopping once there are more than limit.
+func countSharedStrings(zf *zip.File, limit int) (int, error) {
+	rc, err := zf.Open()
+	if err != nil {
+		return 0, err
+	}
+	defer rc.Close()
+	d := xml.NewDecoder(rc)
+	n := 0
+	for n <= limit {
+		tok, err := d.RawToken()
+		if err == io.EOF {
+			return n, nil
+		}
+		if err != nil {
+			return n, err
+		}
+		if se, ok := tok.(xml.StartElement); ok && se.Name.Local == "si" {
+			n++
+		}
+	}
+	return n, nil
+}
+
+// openWorkbook opens an XLSX workbook within the limits and prepares its
+// number formats so that streamed cells read unambiguously (see
+// prepareStyles). The caller closes the file.
+func openWorkbook(f File, lim Limits) (*excelize.File, []sheetSource, error) {
+	xf, err := OpenXLSX(f.Data, lim)
+	if err != nil {
+		return nil, nil, err
 	}
 	if err := prepareStyles(xf); err != nil {
 		_ = xf.Close()

@@ -7,8 +7,10 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hopcheck/hopcheck/api"
+	"github.com/hopcheck/hopcheck/graph/memstore"
 )
 
 func TestKeyMakesAWorkingKeyAndKeepsOnlyItsHash(t *testing.T) {
@@ -29,10 +31,16 @@ func TestKeyMakesAWorkingKeyAndKeepsOnlyItsHash(t *testing.T) {
 		t.Fatalf("keys file: %v %v", keys, err)
 	}
 	data := readFile(t, file)
-	if strings.Contains(data, key) || !strings.Contains(data, api.HashKey(key)) {
-		t.Errorf("the keys file must hold the hash, never the key:\n%s", data)
+	if strings.Contains(data, key) || strings.Contains(data, key[len("hk_")+17:]) || !strings.Contains(data, "verifier: "+key[3:19]+".") {
+		t.Errorf("the keys file must hold the verifier, never the key:\n%s", data)
 	}
-	h := api.NewServer(api.Deps{Keys: keys})
+	verifier := keys.List(time.Now())[0].ID
+	store, err := memstore.Open("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	h := api.NewServer(api.Deps{Keys: keys, Store: store})
 	for _, tt := range []struct {
 		key  string
 		want int
@@ -41,7 +49,7 @@ func TestKeyMakesAWorkingKeyAndKeepsOnlyItsHash(t *testing.T) {
 		req.Header.Set("Authorization", "Bearer "+tt.key)
 		w := httptest.NewRecorder()
 		h.ServeHTTP(w, req)
-		if w.Code != tt.want || (tt.want == 200 && (!strings.Contains(w.Body.String(), `"ops"`) || strings.Contains(w.Body.String(), api.HashKey(key)))) {
+		if w.Code != tt.want || (tt.want == 200 && (!strings.Contains(w.Body.String(), `"ops"`) || !strings.Contains(w.Body.String(), verifier) || strings.Contains(w.Body.String(), "verifier"))) {
 			t.Errorf("GET /api/v1/keys with %q: %d %s", tt.key, w.Code, w.Body)
 		}
 	}

@@ -8,18 +8,19 @@ import (
 	"testing"
 
 	"github.com/hopcheck/hopcheck/api"
+	"github.com/hopcheck/hopcheck/api/apitest"
 )
 
 // TestKeysNeverLogged serves with API keys, sends requests with good,
 // wrong, forbidden and misplaced keys, and finds no key, nor its hash, in
 // anything the server logged; the key names are there instead.
 func TestKeysNeverLogged(t *testing.T) {
-	keys := map[string]string{
-		"admin":    "sk-admin-0f9e8d7c6b5a49382716",
-		"screener": "sk-screen-1a2b3c4d5e6f7a8b9c0d",
-	}
-	wrong := "sk-wrong-ffffeeeeddddccccbbbb"
-	env := map[string]string{"HOPCHECK_API_KEYS": "admin:admin:" + api.HashKey(keys["admin"]) + ",screener:screening:" + api.HashKey(keys["screener"])}
+	adminKey, admin := apitest.MustKey("admin", api.Admin)
+	screenerKey, screener := apitest.MustKey("screener", api.Screening)
+	keys := map[string]string{"admin": adminKey, "screener": screenerKey}
+	verifiers := map[string]string{adminKey: admin.Verifier, screenerKey: screener.Verifier}
+	wrong, _ := apitest.MustKey("wrong", api.Admin)
+	env := map[string]string{"HOPCHECK_API_KEYS": admin.Env() + "," + screener.Env()}
 	base, stop := serving(t, env, "--demo", "--data-dir", t.TempDir())
 
 	send := func(method, path, auth, ctype string, body []byte) int {
@@ -72,7 +73,7 @@ func TestKeysNeverLogged(t *testing.T) {
 		t.Errorf("the log does not name the callers:\n%s", logged)
 	}
 	for name, k := range keys {
-		for what, secret := range map[string]string{"key": k, "hash": api.HashKey(k)} {
+		for what, secret := range map[string]string{"key": k, "verifier": verifiers[k]} {
 			if strings.Contains(logged, secret) {
 				t.Errorf("the %s of the %s key appears in the log", what, name)
 			}

@@ -40,11 +40,11 @@ Usage:
 Commands:
   demo       load the built-in demo data and print its flags (-o DIR writes the demo files instead)
   import     import spreadsheets (one XLSX or several CSV files: one upload)
-  key        make an API key and add its hash to a keys file
+  key        manage API keys in a keys file: add (the default), list, revoke
   flags      re-evaluate every transaction and list the flags
   gen        write a synthetic data set (CSV) for benchmarks
   screen     screen a counterparty by name, country or id
-  serve      run the HTTP API (--addr, --keys, --demo, --grace, import limits)
+  serve      run the HTTP API (--addr, --keys, --public-url, --tls-cert, --demo, limits)
   template   write the spreadsheet template (XLSX)
   version    print the version
 

@@ -7,12 +7,14 @@ import (
 	"mime/multipart"
 	"net/http"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/hopcheck/hopcheck/api"
+	"github.com/hopcheck/hopcheck/api/apitest"
 	"github.com/hopcheck/hopcheck/demo"
 	"github.com/hopcheck/hopcheck/graph"
 	"github.com/hopcheck/hopcheck/graph/memstore"
@@ -37,7 +39,7 @@ func (s *syncBuffer) String() string {
 	return s.b.String()
 }
 
-var servingURL = regexp.MustCompile(`msg=serving url=(http://\S+)`)
+var servingURL = regexp.MustCompile(`msg=serving url=(https?://\S+)`)
 
 // serving runs the real program's serve on a free port and returns its
 // URL and a stop function that cancels it and returns the exit code and stderr.
@@ -120,7 +122,9 @@ func call(t *testing.T, method, url, key, ctype string, body []byte, v any) int 
 
 func TestServeEndToEnd(t *testing.T) {
 	dir := t.TempDir()
-	keys := "ops:investigator:" + api.HashKey("ops-key") + ",kiosk:screening:" + api.HashKey("kiosk-key")
+	opsKey, ops := apitest.MustKey("ops", api.Investigator)
+	kioskKey, kiosk := apitest.MustKey("kiosk", api.Screening)
+	keys := ops.Env() + "," + kiosk.Env()
 	url, stop := serving(t, map[string]string{"HOPCHECK_API_KEYS": keys}, "--demo", "--data-dir", dir)
 
 	if code := call(t, "GET", url+"/healthz", "", "", nil, nil); code != 200 {
@@ -133,10 +137,10 @@ func TestServeEndToEnd(t *testing.T) {
 	if code := call(t, "GET", url+"/api/v1/stats", "", "", nil, nil); code != 401 {
 		t.Errorf("stats without a key: %d", code)
 	}
-	if code := call(t, "GET", url+"/api/v1/stats", "kiosk-key", "", nil, nil); code != 403 {
+	if code := call(t, "GET", url+"/api/v1/stats", kioskKey, "", nil, nil); code != 403 {
 		t.Errorf("stats as screening: %d", code)
 	}
-	if code := call(t, "GET", url+"/api/v1/stats", "ops-key", "", nil, &st); code != 200 || st.Transactions != 17 {
+	if code := call(t, "GET", url+"/api/v1/stats", opsKey, "", nil, &st); code != 200 || st.Transactions != 17 {
 		t.Errorf("stats: %d %+v", code, st)
 	}
 	var scr struct {
@@ -144,11 +148,11 @@ func TestServeEndToEnd(t *testing.T) {
 		Entity  *graph.Ref    `json:"entity"`
 	}
 	body := []byte(`{"name":"Belsec Integration","country":"BLR","date":"2024-06-01"}`)
-	if code := call(t, "POST", url+"/api/v1/screen", "kiosk-key", "application/json", body, &scr); code != 200 || scr.Verdict != graph.Block || scr.Entity.ID != "ORG-BSI" {
+	if code := call(t, "POST", url+"/api/v1/screen", kioskKey, "application/json", body, &scr); code != 200 || scr.Verdict != graph.Block || scr.Entity.ID != "ORG-BSI" {
 		t.Errorf("screen: %d %+v", code, scr)
 	}
 	var f graph.Flag
-	if code := call(t, "PATCH", url+"/api/v1/flags/T-1002", "ops-key", "application/json", []byte(`{"status":"confirmed","note":"state holding"}`), &f); code != 200 || f.Reviewer != "ops" {
+	if code := call(t, "PATCH", url+"/api/v1/flags/T-1002", opsKey, "application/json", []byte(`{"status":"confirmed","note":"state holding"}`), &f); code != 200 || f.Reviewer != "ops" {
 		t.Errorf("review: %d %+v", code, f)
 	}
 
@@ -161,11 +165,11 @@ func TestServeEndToEnd(t *testing.T) {
 	}
 	mw.Close()
 	var job graph.Job
-	if code := call(t, "POST", url+"/api/v1/uploads", "ops-key", mw.FormDataContentType(), form.Bytes(), &job); code != 202 {
+	if code := call(t, "POST", url+"/api/v1/uploads", opsKey, mw.FormDataContentType(), form.Bytes(), &job); code != 202 {
 		t.Fatalf("upload: %d %+v", code, job)
 	}
 	for deadline := time.Now().Add(20 * time.Second); !job.State.Final() && time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
-		call(t, "GET", url+"/api/v1/uploads/"+job.ID, "ops-key", "", nil, &job)
+		call(t, "GET", url+"/api/v1/uploads/"+job.ID, opsKey, "", nil, &job)
 	}
 	if job.State != graph.JobDone || !strings.Contains(string(job.Report), `"unchanged"`) {
 		t.Errorf("upload job: %+v", job)
@@ -194,8 +198,19 @@ func TestServeEndToEnd(t *testing.T) {
 	if f, err := s.Flag(ctx, "T-1002"); err != nil || f.Status != graph.Confirmed {
 		t.Errorf("flag after restart: %v %+v", err, f)
 	}
-	if a, _ := s.Audit(ctx, 0); len(a) != 2 {
-		t.Errorf("audit after restart: %+v", a)
+	// Newest first: the upload, the review, the screening (who, what,
+	// verdict), and the request without a key.
+	a, _ := s.Audit(ctx, 0)
+	if len(a) != 4 {
+		t.Fatalf("audit after restart: %+v", a)
+	}
+	var got []string
+	for _, e := range a {
+		got = append(got, e.Action+" by "+e.By+": "+e.Target)
+	}
+	want := []string{"upload by ops: " + a[0].Target, "review by ops: T-1002", "screen by kiosk: block", "auth_failure by : GET /api/v1/stats"}
+	if !slices.Equal(got, want) || !strings.Contains(a[2].Detail, "ORG-BSI") {
+		t.Errorf("audit after restart: %q, want %q", got, want)
 	}
 }
 

@@ -9,14 +9,13 @@
 // e2e/out/perf.json.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, execFileSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { launch } from './browser.mjs';
+import { startServer as start } from './server.mjs';
 import { synthetic } from './synthetic.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -27,48 +26,8 @@ const out = join(here, 'out');
 const tmp = mkdtempSync(join(tmpdir(), 'hopcheck-e2e-'));
 const cleanups = [];
 
-function freePort() {
-  return new Promise((res, rej) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => res(port));
-    });
-    s.on('error', rej);
-  });
-}
-
-async function waitReady(url, ms = 60_000) {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    try {
-      if ((await fetch(`${url}/readyz`)).ok) return;
-    } catch { /* not yet */ }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`${url} not ready after ${ms} ms`);
-}
-
-/** startServer runs hopcheck serve with args and env on a free port; resolves to the UI's URL. */
-async function startServer(bin, args, env = {}) {
-  const port = await freePort();
-  const api = `http://127.0.0.1:${port}`;
-  const p = spawn(bin, ['serve', '--addr', `127.0.0.1:${port}`, ...args], {
-    env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let log = '';
-  p.stderr.on('data', (d) => (log = (log + d).slice(-4000)));
-  cleanups.push(() => p.kill('SIGTERM'));
-  try {
-    await waitReady(api);
-  } catch (err) {
-    throw new Error(`${err.message}\n${log}`);
-  }
-  const root = await fetch(`${api}/`);
-  if (!(root.headers.get('content-type') ?? '').startsWith('text/html')) {
-    throw new Error(`${api}/ does not serve the UI (${root.status} ${root.headers.get('content-type')})`);
-  }
-  return api;
+function startServer(bin, args, env = {}) {
+  return start(bin, args, env, cleanups);
 }
 
 let ctx, page, base, bin, demoXLSX;
@@ -328,14 +287,32 @@ describe('investigator UI', () => {
 });
 
 describe('API keys', () => {
-  const keys = { viewer: 'viewer-e2e-secret', investigator: 'investigator-e2e-secret' };
-  const sha = (s) => createHash('sha256').update(s).digest('hex');
+  const keys = {};
   let url;
   before(async () => {
     if (process.env.HOPCHECK_E2E_URL) return;
-    url = await startServer(bin, ['--demo', '--data-dir', join(tmp, 'keyed')], {
-      HOPCHECK_API_KEYS: Object.entries(keys).map(([role, k]) => `${role}-1:${role}:${sha(k)}`).join(','),
-    });
+    // Keys as an operator makes them: hopcheck key, into a keys file.
+    const file = join(tmp, 'keys.yaml');
+    for (const role of ['viewer', 'investigator']) {
+      keys[role] = execFileSync(bin, ['key', 'add', '--name', `${role}-1`, '--role', role, '--keys', file], { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
+    }
+    url = await startServer(bin, ['--demo', '--data-dir', join(tmp, 'keyed'), '--keys', file]);
+  });
+
+  test('downloads the export and the template with the key', { skip: !!process.env.HOPCHECK_E2E_URL }, async () => {
+    const p = await ctx.newPage();
+    await p.goto(`${url}/flags`);
+    await p.fill('#api-key', keys.viewer);
+    await p.getByRole('button', { name: 'Use key' }).click();
+    await p.locator('table.flags tbody tr').first().waitFor();
+    const [xlsx] = await Promise.all([p.waitForEvent('download'), p.click('#export')]);
+    assert.equal(xlsx.suggestedFilename(), 'hopcheck-flags.xlsx');
+    const path = await xlsx.path();
+    assert.equal(readFileSync(path).subarray(0, 2).toString(), 'PK'); // a workbook, not a 401
+    await p.goto(`${url}/upload`);
+    const [tpl] = await Promise.all([p.waitForEvent('download'), p.click('#template')]);
+    assert.equal(readFileSync(await tpl.path()).subarray(0, 2).toString(), 'PK');
+    await p.close();
   });
 
   test('asks for a key, then says which role a review needs', { skip: !!process.env.HOPCHECK_E2E_URL }, async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ApiError, Client, qs, toApiError, type KeyStore } from './api';
+import { ApiError, CLIENT_HEADER, Client, qs, toApiError, type KeyStore } from './api';
 
 const keys = (k = ''): KeyStore => {
   let v = k;
@@ -42,6 +42,8 @@ describe('Client', () => {
     expect(calls[0].url).toBe('/api/v1/entities?q=Orion+Tech&limit=5');
     expect((calls[0].init.headers as Record<string, string>).Authorization).toBe('Bearer k1');
     const err = await c.review('T/1', 'confirmed', 'ok').catch((e) => e);
+    // The server refuses a browser's writes without it (cross-site requests cannot send it).
+    expect((calls[1].init.headers as Record<string, string>)[CLIENT_HEADER]).toBe('ui');
     expect(calls[1].url).toBe('/api/v1/flags/T%2F1');
     expect(calls[1].init.body).toBe('{"status":"confirmed","note":"ok"}');
     expect(err).toBeInstanceOf(ApiError);

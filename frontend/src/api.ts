@@ -7,6 +7,13 @@ import type {
 
 const KEY = 'hopcheck.apiKey';
 
+/**
+ * The header every request of the UI carries. The server refuses a
+ * browser's request that changes data without it: a page of another site
+ * cannot send it (it would need a CORS preflight the server never grants).
+ */
+export const CLIENT_HEADER = 'X-Hopcheck-Client';
+
 /** Where the API key lives: the browser session only, never localStorage. */
 export interface KeyStore {
   get(): string;
@@ -72,7 +79,7 @@ export class Client {
   constructor(readonly keys: KeyStore, private readonly fetcher: Fetch = (...a) => fetch(...a)) {}
 
   async request<T>(method: string, path: string, opts: { body?: unknown; form?: FormData; action?: Action; signal?: AbortSignal } = {}): Promise<T> {
-    const headers: Record<string, string> = { Accept: 'application/json' };
+    const headers: Record<string, string> = { Accept: 'application/json', [CLIENT_HEADER]: 'ui' };
     const key = this.keys.get();
     if (key) headers.Authorization = `Bearer ${key}`;
     let body: BodyInit | undefined;
@@ -122,6 +129,39 @@ export class Client {
   preview = (form: FormData) => this.request<Preview>('POST', '/api/v1/uploads?preview=true', { form, action: 'upload' });
   startUpload = (form: FormData) => this.request<Job>('POST', '/api/v1/uploads', { form, action: 'upload' });
   screen = (q: ScreenRequest) => this.request<Screening>('POST', '/api/v1/screen', { body: q, action: 'screen' });
+
+  /**
+   * download fetches a file with the key (a plain link would send none, and
+   * a keyed server answers it 401) and hands it to the browser to save.
+   */
+  async download(path: string, filename: string): Promise<void> {
+    const headers: Record<string, string> = { [CLIENT_HEADER]: 'ui' };
+    const key = this.keys.get();
+    if (key) headers.Authorization = `Bearer ${key}`;
+    let res: Response;
+    try {
+      res = await this.fetcher(path, { headers });
+    } catch {
+      throw toApiError(0, null, 'read', !!key);
+    }
+    if (!res.ok) {
+      let data: unknown = null;
+      try {
+        data = JSON.parse(await res.text());
+      } catch {
+        data = null;
+      }
+      throw toApiError(res.status, data, 'read', !!key);
+    }
+    const url = URL.createObjectURL(await res.blob());
+    const a = document.createElement('a');
+    a.href = url;
+    a.download = filename;
+    document.body.append(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 60_000);
+  }
 }
 
 function enc(s: string): string {

@@ -1,5 +1,4 @@
 // Every page of the UI and the path it lives at.
-import type { Client } from './api';
 import { dashboard } from './pages/dashboard';
 import { search } from './pages/search';
 import { explorer } from './pages/explorer';
@@ -8,18 +7,9 @@ import { flagPage } from './pages/flag';
 import { upload } from './pages/upload';
 import { screen } from './pages/screen';
 import { h } from './dom';
+import type { Page } from './page';
 
-export interface PageContext {
-  client: Client;
-  params: Record<string, string>;
-  query: URLSearchParams;
-}
-
-export interface Page {
-  title: string;
-  /** render fills main; what it returns is called when the page is left. */
-  render(main: HTMLElement, ctx: PageContext): (() => void) | void;
-}
+export type { Page, PageContext } from './page';
 
 const notFound: Page = {
   title: 'Not found',

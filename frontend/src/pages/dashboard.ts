@@ -1,4 +1,4 @@
-import type { PageContext } from '../routes';
+import type { PageContext } from '../page';
 import { badge, errorBox, h, link, replace } from '../dom';
 import { dateTime, plural, SEVERITIES } from '../format';
 import { tally } from '../flagstats';

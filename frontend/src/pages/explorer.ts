@@ -1,4 +1,4 @@
-import type { PageContext } from '../routes';
+import type { PageContext } from '../page';
 import { debounce, errorBox, h, navigate, replace } from '../dom';
 import { GraphModel, moreId, visible } from '../graphmodel';
 import type { GraphView, LayoutName } from '../graphview';

@@ -1,4 +1,4 @@
-import type { PageContext } from '../routes';
+import type { PageContext } from '../page';
 import { badge, errorBox, h, link, replace } from '../dom';
 import { GraphModel, pathSelection, pathShare, worstFirst } from '../graphmodel';
 import type { GraphView } from '../graphview';

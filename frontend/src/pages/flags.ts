@@ -1,4 +1,4 @@
-import type { PageContext } from '../routes';
+import type { PageContext } from '../page';
 import { badge, debounce, errorBox, h, link, replace } from '../dom';
 import { hopsOf, sortFlags, type SortKey } from '../flagstats';
 import { percent } from '../format';
@@ -40,7 +40,14 @@ export const flags = {
     main.append(h('h1', null, 'Flags'),
       h('form', { class: 'row filters-row', onsubmit: (e: Event) => { e.preventDefault(); f.offset = 0; load(); } },
         stL, st, svL, sv, h('label', { for: 'f-country' }, 'Buyer country'), country, h('label', { for: 'f-q' }, 'Search'), text,
-        h('a', { href: '/api/v1/flags.xlsx', class: 'button', id: 'export' }, 'Export XLSX')),
+        h('a', {
+          href: '/api/v1/flags.xlsx', class: 'button', id: 'export',
+          onclick: (e: Event) => {
+            e.preventDefault();
+            const href = (e.currentTarget as HTMLAnchorElement).getAttribute('href') ?? '/api/v1/flags.xlsx';
+            ctx.client.download(href, 'hopcheck-flags.xlsx').catch((err: Error) => { status.textContent = err.message; });
+          },
+        }, 'Export XLSX')),
       status,
       h('div', { class: 'table-wrap' }, h('table', { class: 'flags' }, h('thead', null, head), body)),
       pager);

@@ -1,4 +1,4 @@
-import type { PageContext } from '../routes';
+import type { PageContext } from '../page';
 import { badge, errorBox, h, link, replace } from '../dom';
 import { percent, plural } from '../format';
 import type { Screening } from '../types';

@@ -1,4 +1,4 @@
-import type { PageContext } from '../routes';
+import type { PageContext } from '../page';
 import { badge, debounce, errorBox, h, link, replace } from '../dom';
 import { kindName } from '../format';
 import type { Flag } from '../types';

@@ -1,4 +1,4 @@
-import type { PageContext } from '../routes';
+import type { PageContext } from '../page';
 import { badge, errorBox, h, link, replace } from '../dom';
 import { buildMapping, guessColumn, sheetKey, TABLE_COLUMNS, TABLES, type SheetChoice } from '../mapping';
 import { plural } from '../format';
@@ -72,7 +72,13 @@ export const upload = {
     const progress = h('div', { id: 'progress' });
 
     main.append(h('h1', null, 'Upload'),
-      h('p', null, 'Every sheet holds one kind of row, told by its name. ', h('a', { href: '/api/v1/template.xlsx' }, 'Download the template'), '.'),
+      h('p', null, 'Every sheet holds one kind of row, told by its name. ', h('a', {
+        href: '/api/v1/template.xlsx', id: 'template',
+        onclick: (e: Event) => {
+          e.preventDefault();
+          ctx.client.download('/api/v1/template.xlsx', 'hopcheck-template.xlsx').catch((err: Error) => replace(progress, h('p', { class: 'error' }, err.message)));
+        },
+      }, 'Download the template'), '.'),
       h('div', { class: 'row' }, drop, input, h('label', { for: 'date-format' }, 'Numeric dates'), dateFmt),
       step, progress);
 
