@@ -29,7 +29,7 @@ var columns = map[Table][]string{
 	Organizations:    {"id", "name", "aliases", "country", "role", "registration_id", "address", "founded"},
 	Persons:          {"id", "name", "aliases", "country", "position"},
 	GovernmentBodies: {"id", "name", "aliases", "country", "kind", "parent", "restrictive", "basis"},
-	Countries:        {"country", "restrictive", "name", "score", "basis"},
+	Countries:        {"country", "restrictive", "name", "score", "basis", "year"},
 	Links:            {"from", "to", "type", "percent", "role", "valid_from", "valid_to", "evidence"},
 	Transactions:     {"id", "date", "buyer", "seller", "end_user", "ship_to", "product", "capability", "quantity", "value", "currency"},
 }

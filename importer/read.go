@@ -34,6 +34,7 @@ type reader struct {
 	byID      map[string]*entityRow
 	countries []*countryRow
 	byCode    map[string]*countryRow
+	byYear    map[string]*countryRow // code|year
 	links     []*linkRow
 	txs       []*txRow
 	txByID    map[string]*txRow
@@ -45,7 +46,7 @@ func newReader(ctx context.Context, lookup Lookup, files []File, opts Options) *
 	lim := opts.Limits.withDefaults()
 	id := UploadID(files, opts)
 	r := &reader{ctx: ctx, lookup: lookup, files: files, opts: opts, lim: lim, id: id,
-		rep: newReport(id, files, lim), byID: map[string]*entityRow{}, byCode: map[string]*countryRow{},
+		rep: newReport(id, files, lim), byID: map[string]*entityRow{}, byCode: map[string]*countryRow{}, byYear: map[string]*countryRow{},
 		txByID: map[string]*txRow{}, countryRefs: map[string]graph.Source{}}
 	format := opts.DateFormat
 	if format == "" && opts.Mapping != nil {

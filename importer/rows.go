@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"reflect"
+	"strconv"
 	"strings"
 
 	"github.com/hopcheck/hopcheck/graph"
@@ -159,23 +160,40 @@ func (r *reader) countryRow(c *rowCtx) {
 	} else if restrictive == nil {
 		c.fail("restrictive", "restrictive is required (yes or no)")
 	}
-	co := graph.Country{Code: code, Name: c.get("name"), Restrictive: restrictive, Score: c.number("score"), Basis: c.get("basis"), Source: c.source()}
+	year := 0
+	if raw := c.get("year"); raw != "" {
+		y, err := strconv.Atoi(strings.TrimSuffix(raw, ".0"))
+		if err != nil || y < 1800 || y > 2200 {
+			c.fail("year", fmt.Sprintf("year %q is not a year such as 2023", raw))
+		}
+		year = y
+	}
+	as := graph.CountryAssessment{Year: year, Restrictive: restrictive, Score: c.number("score"), Basis: c.get("basis"), Source: c.source()}
+	co := graph.Country{Code: code, Name: c.get("name"), Assessments: []graph.CountryAssessment{as}, Source: c.source()}
 	if co.Name == "" {
 		co.Name = CountryName(code)
 	}
 	if c.bad {
 		return
 	}
-	if prev, ok := r.byCode[code]; ok {
+	key := fmt.Sprintf("%s|%d", code, year)
+	if prev, ok := r.byYear[key]; ok {
 		x, y := prev.c, co
 		x.Source, y.Source = graph.Source{}, graph.Source{}
+		x.Assessments[0].Source, y.Assessments[0].Source = graph.Source{}, graph.Source{}
 		if !reflect.DeepEqual(x, y) {
-			c.fail("country", fmt.Sprintf("%s is also assessed differently at %s", code, rowName(prev.c.Source)))
+			what := code
+			if year != 0 {
+				what = fmt.Sprintf("%s in %d", code, year)
+			}
+			c.fail("country", fmt.Sprintf("%s is also assessed differently at %s", what, rowName(prev.c.Source)))
 		}
 		return
 	}
-	r.byCode[code] = &countryRow{c: co}
-	r.countries = append(r.countries, r.byCode[code])
+	row := &countryRow{c: co}
+	r.byYear[key] = row
+	r.byCode[code] = row
+	r.countries = append(r.countries, row)
 }
 
 func (r *reader) linkRow(c *rowCtx) {
