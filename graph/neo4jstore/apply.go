@@ -256,19 +256,27 @@ func (s *Store) plan(ctx context.Context, tx neo4j.ManagedTransaction, u graph.U
 		}
 	}
 
-	// Countries.
-	codes, countries := fold(u.Countries, func(c graph.Country) string { return c.Code }, graph.MergeCountry)
+	// Countries: merged row by row into the stored one, as a row that only
+	// names a country changes a stored country but not one of the upload.
+	codes, _ := fold(u.Countries, func(c graph.Country) string { return c.Code }, graph.MergeCountry)
 	storedCountries, err := s.storedCountries(ctx, tx, codes)
 	if err != nil {
 		return nil, err
+	}
+	countries := map[string]graph.Country{}
+	for _, c := range u.Countries {
+		if prev, ok := countries[c.Code]; ok {
+			countries[c.Code] = graph.MergeCountry(prev, c)
+		} else if old, ok := storedCountries[c.Code]; ok {
+			countries[c.Code] = graph.MergeCountry(old, c)
+		} else {
+			countries[c.Code] = c
+		}
 	}
 	var rows []map[string]any
 	for _, code := range sorted(codes) {
 		old, ok := storedCountries[code]
 		c := countries[code]
-		if ok {
-			c = graph.MergeCountry(old, c)
-		}
 		if change(&p.res.Countries, old, ok, c) {
 			rows = append(rows, map[string]any{"code": code, "props": countryProps(c), "assessments": assessmentProps(c)})
 		}
