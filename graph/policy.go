@@ -86,6 +86,36 @@ type Policy struct {
 	// RestrictedLists are the lists whose listed entities are restrictive
 	// end-users: all of them (nil, "all" in YAML), or those named ([]: none).
 	RestrictedLists ListSet `yaml:"restricted_lists" json:"restricted_lists"`
+	// CountryRule derives a country's restrictive from its Freedom in the
+	// World status or score when an upload's row does not state it.
+	CountryRule CountryRule `yaml:"country_rule" json:"country_rule"`
+}
+
+// CountryRule says which Freedom in the World statuses (F, PF, NF) and
+// scores make a country restrictive, for rows that give a status or a
+// score but no restrictive column.
+type CountryRule struct {
+	RestrictiveStatus []string `yaml:"restrictive_status" json:"restrictive_status"` // e.g. [NF]
+	// RestrictiveBelow, when set, makes a score below it restrictive too.
+	RestrictiveBelow *float64 `yaml:"restrictive_below" json:"restrictive_below,omitempty"`
+}
+
+// Restrictive derives restrictive from a status and a score; nil when
+// neither is given.
+func (r CountryRule) Restrictive(status string, score *float64) *bool {
+	if status == "" && score == nil {
+		return nil
+	}
+	v := false
+	for _, s := range r.RestrictiveStatus {
+		if status != "" && strings.EqualFold(strings.TrimSpace(status), s) {
+			v = true
+		}
+	}
+	if r.RestrictiveBelow != nil && score != nil && *score < *r.RestrictiveBelow {
+		v = true
+	}
+	return &v
 }
 
 // OwnershipMethod is how effective ownership adds up stakes.
@@ -153,7 +183,7 @@ func (s *ListSet) UnmarshalJSON(b []byte) error {
 // DefaultPolicy is the product's behaviour as SPEC §3 states it.
 func DefaultPolicy() Policy {
 	return Policy{MaxHops: 5, Steps: append([]Step(nil), DefaultSteps...), OwnershipThreshold: 50, OwnershipDepth: 8,
-		OwnershipMethod: Multiply}
+		OwnershipMethod: Multiply, CountryRule: CountryRule{RestrictiveStatus: []string{"NF"}}}
 }
 
 // Method returns the ownership method, multiply when unset.
