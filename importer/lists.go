@@ -37,10 +37,10 @@ var knownListKeys = func() map[string]graph.List {
 		"sdn": "us_ofac_sdn", "ofac sdn": "us_ofac_sdn", "specially designated nationals (sdn) - treasury department": "us_ofac_sdn",
 		"entity list": "us_bis_entity_list", "entity list (el) - bureau of industry and security": "us_bis_entity_list",
 		"military end user (meu) list - bureau of industry and security": "us_bis_meu",
-		"unverified list (uvl) - bureau of industry and security": "us_bis_unverified",
-		"denied persons list (dpl) - bureau of industry and security": "us_bis_denied",
-		"itar debarred (dtc) - state department": "us_ddtc_debarred",
-		"nonproliferation sanctions (isn) - state department": "us_isn_nonproliferation",
+		"unverified list (uvl) - bureau of industry and security":        "us_bis_unverified",
+		"denied persons list (dpl) - bureau of industry and security":    "us_bis_denied",
+		"itar debarred (dtc) - state department":                         "us_ddtc_debarred",
+		"nonproliferation sanctions (isn) - state department":            "us_isn_nonproliferation",
 		"1260h": "us_dod_1260h", "fcc covered list": "us_fcc_covered", "section 889": "us_ndaa_889",
 	} {
 		for _, l := range KnownLists {

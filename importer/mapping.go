@@ -33,11 +33,11 @@ import (
 // Header keys match like built-in headers (case, spaces, "_" and "-" do not
 // matter); values are canonical column names of the sheet's table.
 type Mapping struct {
-	DateFormat string                  `yaml:"date_format,omitempty" json:"date_format,omitempty"`
+	DateFormat string `yaml:"date_format,omitempty" json:"date_format,omitempty"`
 	// DecimalComma reads numbers as 96.000,00.
 	DecimalComma bool                    `yaml:"decimal_comma,omitempty" json:"decimal_comma,omitempty"`
-	Headers    map[string]string       `yaml:"headers,omitempty" json:"headers,omitempty"`
-	Sheets     map[string]SheetMapping `yaml:"sheets,omitempty" json:"sheets,omitempty"`
+	Headers      map[string]string       `yaml:"headers,omitempty" json:"headers,omitempty"`
+	Sheets       map[string]SheetMapping `yaml:"sheets,omitempty" json:"sheets,omitempty"`
 }
 
 // SheetMapping is the mapping of one sheet or CSV file.
