@@ -110,14 +110,17 @@ func (t LinkType) Valid() bool {
 
 // Link is a directed relationship between two entities.
 type Link struct {
-	Type      LinkType `json:"type"`
-	From      string   `json:"from"`
-	To        string   `json:"to"`
-	Percent   *float64 `json:"percent,omitempty"` // OWNS: 0–100, nil when unknown
-	Role      string   `json:"role,omitempty"`
-	ValidFrom string   `json:"valid_from,omitempty"` // YYYY-MM-DD, inclusive
-	ValidTo   string   `json:"valid_to,omitempty"`   // YYYY-MM-DD, inclusive
-	Source    Source   `json:"source"`
+	Type    LinkType `json:"type"`
+	From    string   `json:"from"`
+	To      string   `json:"to"`
+	Percent *float64 `json:"percent,omitempty"` // OWNS: 0–100, nil when unknown; of a range, its minimum
+	// PercentMax is the top of a range of shares (BODS 75–100%); the rules
+	// use Percent, the minimum.
+	PercentMax *float64 `json:"percent_max,omitempty"`
+	Role       string   `json:"role,omitempty"`
+	ValidFrom  string   `json:"valid_from,omitempty"` // YYYY-MM-DD, inclusive
+	ValidTo    string   `json:"valid_to,omitempty"`   // YYYY-MM-DD, inclusive
+	Source     Source   `json:"source"`
 }
 
 // Key identifies a link: two rows stating the same type, ends, role and

@@ -80,6 +80,7 @@ func MergeAssessment(old, a CountryAssessment) CountryAssessment {
 func MergeLink(old, l Link) Link {
 	m := old
 	keepPtr(&m.Percent, l.Percent)
+	keepPtr(&m.PercentMax, l.PercentMax)
 	keep(&m.ValidTo, l.ValidTo)
 	m.Source = l.Source
 	return m

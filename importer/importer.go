@@ -117,6 +117,9 @@ type Options struct {
 	// DuplicateThreshold is the Jaro-Winkler similarity of name keys at or
 	// above which two entities are reported as possible duplicates; 0.94 when zero.
 	DuplicateThreshold float64 `json:"-"`
+	// Formats are the public formats recognised by content (importer/formats);
+	// a file none of them claims is read as a spreadsheet.
+	Formats []Format `json:"-"`
 	// Progress, when set, is called as the import goes; it must be quick.
 	Progress func(Progress) `json:"-"`
 }

@@ -73,6 +73,11 @@ func (r *reader) run() (graph.Upload, *Report, error) {
 		r.rep.errorf(Issue{Message: "no files in the upload"})
 		return u, r.rep, nil
 	}
+	if ok, err := r.readFormats(&u); ok || err != nil {
+		r.rep.Contents = Contents{Entities: len(u.Entities), Countries: len(u.Countries), Links: len(u.Links),
+			Transactions: len(u.Transactions), Lists: len(u.Lists), Listings: len(u.Listings)}
+		return u, r.rep, err
+	}
 	r.readFiles()
 	if err := r.ctx.Err(); err != nil {
 		return u, r.rep, err

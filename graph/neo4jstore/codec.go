@@ -133,7 +133,7 @@ func listingProps(l graph.Listing) map[string]any {
 
 func linkProps(l graph.Link) map[string]any {
 	return sourceProps(map[string]any{
-		"key": l.Key(), "percent": floatValue(l.Percent), "role": strValue(l.Role),
+		"key": l.Key(), "percent": floatValue(l.Percent), "percent_max": floatValue(l.PercentMax), "role": strValue(l.Role),
 		"valid_from": dateValue(l.ValidFrom), "valid_to": dateValue(l.ValidTo),
 	}, l.Source)
 }
@@ -278,7 +278,7 @@ func listingOf(m map[string]any, entity, list string) graph.Listing {
 
 // linkOf reads a link from a relationship's properties and its ends' ids.
 func linkOf(typ string, m map[string]any, from, to string) graph.Link {
-	return graph.Link{Type: graph.LinkType(typ), From: from, To: to, Percent: getFloat(m, "percent"), Role: getStr(m, "role"),
+	return graph.Link{Type: graph.LinkType(typ), From: from, To: to, Percent: getFloat(m, "percent"), PercentMax: getFloat(m, "percent_max"), Role: getStr(m, "role"),
 		ValidFrom: getStr(m, "valid_from"), ValidTo: getStr(m, "valid_to"), Source: getSource(m)}
 }
 
