@@ -23,6 +23,7 @@ import (
 	"github.com/hopcheck/hopcheck/graph"
 	"github.com/hopcheck/hopcheck/graph/exposure"
 	"github.com/hopcheck/hopcheck/importer"
+	"github.com/hopcheck/hopcheck/importer/formats"
 )
 
 // maxFiles bounds the files of one upload.
@@ -287,6 +288,11 @@ func runUpload(ctx context.Context, deps Deps, m *metrics, job graph.Job, files 
 // write is importer.Import in two steps, so that the job says when the
 // upload was found valid and writing began.
 func (r *uploadRun) write(ctx context.Context, files []importer.File, opts importer.Options) (*importer.Report, error) {
+	opts.Formats = formats.All()
+	if r.deps.Evaluator != nil {
+		rule := r.deps.Evaluator.Policy().CountryRule
+		opts.CountryRule = &rule
+	}
 	u, rep, err := importer.Read(ctx, r.deps.Store, files, opts)
 	if err != nil || rep.Rejected {
 		return rep, err

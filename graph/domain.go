@@ -55,7 +55,7 @@ type Entity struct {
 	Role           string `json:"role,omitempty"` // manufacturer, distributor, reseller, integrator, holding, other
 	RegistrationID string `json:"registration_id,omitempty"`
 	Address        string `json:"address,omitempty"`
-	Founded        string `json:"founded,omitempty"` // YYYY-MM-DD
+	Founded        string `json:"founded,omitempty"` // YYYY, YYYY-MM or YYYY-MM-DD: kept at its precision
 
 	// Person.
 	Position string `json:"position,omitempty"`
@@ -79,16 +79,6 @@ type Ref struct {
 // Ref returns the short form of e.
 func (e Entity) Ref() Ref {
 	return Ref{ID: e.ID, Name: e.Name, Country: e.Country, Label: e.Kind.Label()}
-}
-
-// Country is a country and its assessment.
-type Country struct {
-	Code        string   `json:"code"` // ISO 3166-1 alpha-2
-	Name        string   `json:"name"`
-	Restrictive *bool    `json:"restrictive,omitempty"` // nil: never assessed, not restrictive
-	Score       *float64 `json:"score,omitempty"`
-	Basis       string   `json:"basis,omitempty"`
-	Source      Source   `json:"source"`
 }
 
 // LinkType is a relationship type of the public schema.
@@ -120,14 +110,17 @@ func (t LinkType) Valid() bool {
 
 // Link is a directed relationship between two entities.
 type Link struct {
-	Type      LinkType `json:"type"`
-	From      string   `json:"from"`
-	To        string   `json:"to"`
-	Percent   *float64 `json:"percent,omitempty"` // OWNS: 0–100, nil when unknown
-	Role      string   `json:"role,omitempty"`
-	ValidFrom string   `json:"valid_from,omitempty"` // YYYY-MM-DD, inclusive
-	ValidTo   string   `json:"valid_to,omitempty"`   // YYYY-MM-DD, inclusive
-	Source    Source   `json:"source"`
+	Type    LinkType `json:"type"`
+	From    string   `json:"from"`
+	To      string   `json:"to"`
+	Percent *float64 `json:"percent,omitempty"` // OWNS: 0–100, nil when unknown; of a range, its minimum
+	// PercentMax is the top of a range of shares (BODS 75–100%); the rules
+	// use Percent, the minimum.
+	PercentMax *float64 `json:"percent_max,omitempty"`
+	Role       string   `json:"role,omitempty"`
+	ValidFrom  string   `json:"valid_from,omitempty"` // YYYY-MM-DD, inclusive
+	ValidTo    string   `json:"valid_to,omitempty"`   // YYYY-MM-DD, inclusive
+	Source     Source   `json:"source"`
 }
 
 // Key identifies a link: two rows stating the same type, ends, role and
@@ -167,6 +160,8 @@ type Upload struct {
 	Countries    []Country     `json:"countries,omitempty"`
 	Links        []Link        `json:"links,omitempty"`
 	Transactions []Transaction `json:"transactions,omitempty"`
+	Lists        []List        `json:"lists,omitempty"`
+	Listings     []Listing     `json:"listings,omitempty"`
 }
 
 // Changes counts what a write created, updated and left unchanged.
@@ -189,11 +184,13 @@ type WriteResult struct {
 	Countries    Changes `json:"countries"`
 	Links        Changes `json:"links"`
 	Transactions Changes `json:"transactions"`
+	Lists        Changes `json:"lists"`
+	Listings     Changes `json:"listings"`
 }
 
 // Any reports whether the write created or updated anything.
 func (r WriteResult) Any() bool {
-	for _, c := range []Changes{r.Entities, r.Countries, r.Links, r.Transactions} {
+	for _, c := range []Changes{r.Entities, r.Countries, r.Links, r.Transactions, r.Lists, r.Listings} {
 		if c.Created+c.Updated > 0 {
 			return true
 		}

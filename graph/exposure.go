@@ -56,6 +56,23 @@ type Reach struct {
 	// that ends at a restrictive end-user and passes through no other, with
 	// no node twice, at most the policy's ownership depth long; sorted.
 	Ownership []Exposure
+	// Controllers lists, sorted, the restrictive end-users with a CONTROLS
+	// link to the start valid on the day (for control_is_critical).
+	Controllers []string
+	// Stakes holds, under the ofac ownership method only, every OWNS link
+	// valid on the day into the start or into any entity that owns it,
+	// directly or through others, with whether its owner is a restrictive
+	// end-user on the day; sorted by link key.
+	Stakes []Stake
+	// Listings holds the listings valid on the day, on the lists the policy
+	// restricts, of the restrictive end-users named above; sorted by key.
+	Listings []Listing
+}
+
+// Stake is an OWNS link seen by the ofac ownership method.
+type Stake struct {
+	Link        Link `json:"link"`
+	Restrictive bool `json:"restrictive"` // its owner is a restrictive end-user
 }
 
 // Severity of a flag.

@@ -27,6 +27,10 @@ type Store interface {
 	Search(ctx context.Context, q SearchQuery) ([]Match, error)
 	// Links returns every link from or to the entity, sorted by key.
 	Links(ctx context.Context, id string) ([]Link, error)
+	// Listings returns the entity's listings, sorted by key.
+	Listings(ctx context.Context, id string) ([]Listing, error)
+	// Lists returns every stored list, sorted by id.
+	Lists(ctx context.Context) ([]List, error)
 	// Neighborhood returns the entities and links within depth links of the
 	// entity, at most limit entities, and whether it stopped at the limit.
 	Neighborhood(ctx context.Context, id string, q NeighborhoodQuery) (Subgraph, error)
@@ -54,7 +58,8 @@ type Store interface {
 	Flags(ctx context.Context, f FlagFilter) ([]Flag, int, error)
 
 	// Export returns everything stored but flags as one upload: entities,
-	// countries, links and transactions, each sorted by id (links by key),
+	// countries, links, transactions, lists and listings, each sorted by id
+	// (links and listings by key),
 	// with their sources. It serves backups, moving between stores, and
 	// comparing stores in tests.
 	Export(ctx context.Context) (Upload, error)
@@ -114,9 +119,11 @@ type NeighborhoodQuery struct {
 
 // Subgraph is a bounded part of the graph.
 type Subgraph struct {
-	Entities  []Entity `json:"entities"`
-	Links     []Link   `json:"links"`
-	Truncated bool     `json:"truncated"`
+	Entities []Entity `json:"entities"`
+	Links    []Link   `json:"links"`
+	// Listings are the listings of the entities, sorted by key.
+	Listings  []Listing `json:"listings"`
+	Truncated bool      `json:"truncated"`
 }
 
 // Stats counts the stored graph.
@@ -125,5 +132,7 @@ type Stats struct {
 	Links        map[LinkType]int `json:"links"`
 	Countries    int              `json:"countries"`
 	Transactions int              `json:"transactions"`
+	Lists        int              `json:"lists"`
+	Listings     int              `json:"listings"`
 	Flags        map[Severity]int `json:"flags"` // flags not cleared-as-clear, by severity
 }

@@ -132,11 +132,19 @@ type Options struct {
 	DateFormat string `json:"date_format,omitempty"`
 	// Mapping maps headers and sheets the importer does not know.
 	Mapping *Mapping `json:"mapping,omitempty"`
+	// DecimalComma reads numbers as 96.000,00 (comma before the decimals).
+	DecimalComma bool `json:"decimal_comma,omitempty"`
+	// CountryRule derives restrictive from a country row's status or score
+	// when it states neither yes nor no; the default policy's when nil.
+	CountryRule *graph.CountryRule `json:"-"`
 	// Limits bound the input; zero fields take DefaultLimits.
 	Limits Limits `json:"-"`
 	// DuplicateThreshold is the Jaro-Winkler similarity of name keys at or
 	// above which two entities are reported as possible duplicates; 0.94 when zero.
 	DuplicateThreshold float64 `json:"-"`
+	// Formats are the public formats recognised by content (importer/formats);
+	// a file none of them claims is read as a spreadsheet.
+	Formats []Format `json:"-"`
 	// Progress, when set, is called as the import goes; it must be quick.
 	Progress func(Progress) `json:"-"`
 }

@@ -18,10 +18,11 @@ const (
 	Countries        Table = "countries"
 	Links            Table = "links"
 	Transactions     Table = "transactions"
+	Listings         Table = "listings"
 )
 
 // Tables lists the tables in the order the template shows them.
-var Tables = []Table{Organizations, Persons, GovernmentBodies, Countries, Links, Transactions}
+var Tables = []Table{Organizations, Persons, GovernmentBodies, Countries, Links, Transactions, Listings}
 
 // columns lists each table's canonical columns in order; required ones are
 // marked in required.
@@ -29,9 +30,10 @@ var columns = map[Table][]string{
 	Organizations:    {"id", "name", "aliases", "country", "role", "registration_id", "address", "founded"},
 	Persons:          {"id", "name", "aliases", "country", "position"},
 	GovernmentBodies: {"id", "name", "aliases", "country", "kind", "parent", "restrictive", "basis"},
-	Countries:        {"country", "restrictive", "name", "score", "basis"},
+	Countries:        {"country", "restrictive", "name", "score", "basis", "year", "status", "territory"},
 	Links:            {"from", "to", "type", "percent", "role", "valid_from", "valid_to", "evidence"},
 	Transactions:     {"id", "date", "buyer", "seller", "end_user", "ship_to", "product", "capability", "quantity", "value", "currency"},
+	Listings:         {"entity", "list", "program", "authority", "listed_from", "listed_to", "reason"},
 }
 
 var required = map[Table][]string{
@@ -41,6 +43,7 @@ var required = map[Table][]string{
 	Countries:        {"country", "restrictive"},
 	Links:            {"from", "to", "type"},
 	Transactions:     {"id", "date", "buyer"},
+	Listings:         {"entity", "list"},
 }
 
 // Columns returns the canonical columns of a table, in order.
@@ -68,7 +71,7 @@ func (t Table) has(column string) bool {
 // Enumerations of SPEC §1.
 var (
 	Roles      = []string{"manufacturer", "distributor", "reseller", "integrator", "holding", "other"}
-	BodyKinds  = []string{"ministry", "police", "intelligence", "military", "regulator", "state_enterprise", "other"}
+	BodyKinds  = []string{"government", "ministry", "police", "intelligence", "military", "regulator", "state_enterprise", "other"}
 	LinkNames  = []string{"owns", "controls", "supplies", "part_of", "officer_of", "related_to", "agent_of"}
 	yesNoNames = []string{"yes", "no"}
 )
@@ -89,7 +92,7 @@ func norm(s string) string {
 	var b strings.Builder
 	for _, r := range s {
 		switch r {
-		case ' ', '_', '-', '*', '\u00a0', '\t', '\n', '\r', '.':
+		case ' ', '_', '-', '*', '\u00a0', '\t', '\n', '\r', '.', '/', '\\', '(', ')', '[', ']', ':', '?', '\'', '"', ',', '#':
 		default:
 			b.WriteRune(r)
 		}
@@ -125,6 +128,8 @@ func init() {
 		"distribution chain", "channel", "sales channel")
 	add(SheetKind{Table: Links, LinkType: graph.Controls}, "control", "controls", "directorships", "board")
 	add(SheetKind{Table: Links, LinkType: graph.OfficerOf}, "officer_of", "offices", "appointments")
+	add(SheetKind{Table: Listings}, "listings", "listing", "sanctions", "sanctions list", "sanctions lists", "designations",
+		"listed parties", "watchlist", "watch list", "restricted parties", "denied parties", "entity list")
 	add(SheetKind{Table: Transactions}, "transactions", "transaction", "sales", "ledger", "orders", "deals",
 		"sales ledger", "shipments", "invoices")
 }
@@ -145,6 +150,10 @@ func KindOf(name string) (SheetKind, bool) {
 	}
 	if lt, ok := parseLinkType(n); ok {
 		return SheetKind{Table: Links, LinkType: lt}, true
+	}
+	// Freedom House names its sheets by series and years: FIW13-23.
+	if strings.HasPrefix(n, "fiw") || strings.HasPrefix(n, "freedomintheworld") {
+		return SheetKind{Table: Countries}, true
 	}
 	return SheetKind{}, false
 }
@@ -240,7 +249,20 @@ func init() {
 		"end user name", "organisation", "organization")
 	add(t(GovernmentBodies), "kind", "type", "category")
 	add(t(Countries), "country", "code", "iso", "iso2", "iso code", "alpha2", "alpha-2", "country iso")
+	add(t(Countries), "country", "country/territory", "country or territory")
 	add(t(Countries), "name", "country name")
+	add(t(Countries), "year", "year", "edition", "survey edition", "assessment year")
+	add(t(Countries), "status", "status", "fiw status", "freedom status", "freedom in the world status")
+	add(t(Countries), "score", "total", "total score", "fiw score", "global score", "aggregate score")
+	add(t(Countries), "territory", "territory", "c/t", "country or territory flag")
+	add(t(Listings), "entity", "entity", "name", "party", "listed party", "entity name", "listed entity", "subject", "designee")
+	add(t(Listings), "list", "list", "list name", "list id", "sanctions list", "source list", "source")
+	add(t(Listings), "program", "program", "programme", "programs", "programmes", "regime", "sanctions program", "sanctions regime", "program key")
+	add(t(Listings), "authority", "authority", "issuer", "listing authority", "imposed by", "issuing authority")
+	add(t(Listings), "listed_from", "listed from", "listed on", "date listed", "listing date", "designation date",
+		"designated", "date designated", "start date", "since")
+	add(t(Listings), "listed_to", "listed to", "delisted", "delisting date", "date delisted", "end date", "until")
+	add(t(Listings), "reason", "reason", "reasons", "grounds", "statement of reasons", "remarks", "basis")
 	add(t(Transactions), "id", "transaction id", "order id", "order no", "order number", "invoice", "invoice no",
 		"invoice number", "deal id", "reference", "transaction")
 	add(t(Transactions), "ship_to", "country", "country of destination")

@@ -17,12 +17,13 @@ import (
 // by itself mean. It is written in YAML:
 //
 //	date_format: DD/MM/YYYY        # optional: order of numeric dates
+//	decimal_comma: true            # optional: numbers written 96.000,00
 //	headers:                       # for every sheet
 //	  Firma: name
 //	  Land: country
 //	sheets:
 //	  sii_companies_flat:          # sheet or CSV file name (matched like headers)
-//	    kind: distributors         # any sheet name or table the importer knows
+//	    kind: distributors         # any sheet name or table the importer knows, or ignore
 //	    header_row: 2              # optional; 0 finds the header row
 //	    no_header: false           # true: columns are named by letter (A, B, …)
 //	    columns:
@@ -32,9 +33,11 @@ import (
 // Header keys match like built-in headers (case, spaces, "_" and "-" do not
 // matter); values are canonical column names of the sheet's table.
 type Mapping struct {
-	DateFormat string                  `yaml:"date_format,omitempty" json:"date_format,omitempty"`
-	Headers    map[string]string       `yaml:"headers,omitempty" json:"headers,omitempty"`
-	Sheets     map[string]SheetMapping `yaml:"sheets,omitempty" json:"sheets,omitempty"`
+	DateFormat string `yaml:"date_format,omitempty" json:"date_format,omitempty"`
+	// DecimalComma reads numbers as 96.000,00.
+	DecimalComma bool                    `yaml:"decimal_comma,omitempty" json:"decimal_comma,omitempty"`
+	Headers      map[string]string       `yaml:"headers,omitempty" json:"headers,omitempty"`
+	Sheets       map[string]SheetMapping `yaml:"sheets,omitempty" json:"sheets,omitempty"`
 }
 
 // SheetMapping is the mapping of one sheet or CSV file.
@@ -94,6 +97,9 @@ func (m *Mapping) validate() error {
 	for _, n := range names {
 		s := m.Sheets[n]
 		var t Table
+		if norm(s.Kind) == ignoreColumn {
+			continue
+		}
 		if s.Kind != "" {
 			k, ok := KindOf(s.Kind)
 			if !ok {

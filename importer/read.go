@@ -44,19 +44,27 @@ type reader struct {
 	byID        map[string]*entityRow
 	countries   []*countryRow
 	byCode      map[string]*countryRow
+	byYear      map[string]*countryRow // code|year
 	links       []*linkRow
 	txs         []*txRow
 	txByID      map[string]*txRow
 	// countryRefs remembers the first row naming each country code.
 	countryRefs map[string]graph.Source
+	listings    []*listingRow
+	lists       map[string]graph.List // by id, in the order of listOrder
+	listOrder   []string
+	// govs are the bodies made for government:XX references (nil: stored).
+	govs     map[string]*graph.Entity
+	govOrder []string
 }
 
 func newReader(ctx context.Context, lookup Lookup, files []File, opts Options) *reader {
 	lim := opts.Limits.withDefaults()
 	id := UploadID(files, opts)
 	r := &reader{ctx: ctx, lookup: lookup, files: files, opts: opts, lim: lim, id: id,
-		rep: newReport(id, files, lim), byID: map[string]*entityRow{}, byCode: map[string]*countryRow{},
-		txByID: map[string]*txRow{}, countryRefs: map[string]graph.Source{}}
+		rep: newReport(id, files, lim), byID: map[string]*entityRow{}, byCode: map[string]*countryRow{}, byYear: map[string]*countryRow{},
+		txByID: map[string]*txRow{}, countryRefs: map[string]graph.Source{}, lists: map[string]graph.List{},
+		govs: map[string]*graph.Entity{}}
 	format := opts.DateFormat
 	if format == "" && opts.Mapping != nil {
 		format = opts.Mapping.DateFormat
@@ -74,6 +82,11 @@ func (r *reader) run() (graph.Upload, *Report, error) {
 	if len(r.files) == 0 {
 		r.rep.errorf(Issue{Message: "no files in the upload"})
 		return u, r.rep, nil
+	}
+	if ok, err := r.readFormats(&u); ok || err != nil {
+		r.rep.Contents = Contents{Entities: len(u.Entities), Countries: len(u.Countries), Links: len(u.Links),
+			Transactions: len(u.Transactions), Lists: len(u.Lists), Listings: len(u.Listings)}
+		return u, r.rep, err
 	}
 	r.readFiles()
 	if err := r.ctx.Err(); err != nil {
@@ -93,7 +106,8 @@ func (r *reader) run() (graph.Upload, *Report, error) {
 	if err := r.duplicates(u.Entities); err != nil {
 		return u, r.rep, err
 	}
-	r.rep.Contents = Contents{Entities: len(u.Entities), Countries: len(u.Countries), Links: len(u.Links), Transactions: len(u.Transactions)}
+	r.rep.Contents = Contents{Entities: len(u.Entities), Countries: len(u.Countries), Links: len(u.Links), Transactions: len(u.Transactions),
+		Lists: len(u.Lists), Listings: len(u.Listings)}
 	return u, r.rep, nil
 }
 
@@ -208,6 +222,9 @@ func (r *reader) kindOf(name string) (SheetKind, bool, error) {
 func (r *reader) readSheet(src sheetSource, encoding string) {
 	r.rep.Sheets = append(r.rep.Sheets, SheetReport{File: src.file, Sheet: src.sheet, Encoding: encoding})
 	s := &sheet{src: src, rep: &r.rep.Sheets[len(r.rep.Sheets)-1], unnamed: map[int]bool{}}
+	if sm, ok := r.opts.Mapping.sheet(src.name); ok && norm(sm.Kind) == ignoreColumn {
+		return // the mapping says to ignore the sheet
+	}
 	kind, ok, err := r.kindOf(src.name)
 	if err != nil {
 		r.rep.errorf(Issue{File: src.file, Sheet: src.sheet, Message: err.Error()})
@@ -400,6 +417,11 @@ func (s *sheet) requires(col string) bool {
 	if col == "type" && s.kind.LinkType != "" {
 		return false
 	}
+	if col == "restrictive" && s.kind.Table == Countries {
+		_, status := s.cols["status"]
+		_, score := s.cols["score"]
+		return !status && !score // the policy's country rule reads them
+	}
 	return s.kind.Table.Required(col)
 }
 
@@ -513,6 +535,21 @@ func (c *rowCtx) date(col string) string {
 	return d
 }
 
+// partialDate reads a date that may be a year or a month, at its precision.
+func (c *rowCtx) partialDate(col string) string {
+	d, err := ParsePartialDate(c.get(col), c.r.dates)
+	if err != nil {
+		c.fail(col, err.Error())
+	}
+	return d
+}
+
+// startDate reads the start of a period: a year or month means its first day.
+func (c *rowCtx) startDate(col string) string { return StartOf(c.partialDate(col)) }
+
+// endDate reads the end of a period: a year or month means its last day.
+func (c *rowCtx) endDate(col string) string { return EndOf(c.partialDate(col)) }
+
 func (c *rowCtx) country(col string) string {
 	code, err := ParseCountry(c.get(col))
 	if err != nil {
@@ -528,7 +565,11 @@ func (c *rowCtx) country(col string) string {
 }
 
 func (c *rowCtx) number(col string) *float64 {
-	v, err := ParseNumber(c.get(col))
+	raw := c.get(col)
+	if c.r.opts.DecimalComma || (c.r.opts.Mapping != nil && c.r.opts.Mapping.DecimalComma) {
+		raw = strings.ReplaceAll(strings.ReplaceAll(raw, ".", ""), ",", ".")
+	}
+	v, err := ParseNumber(raw)
 	if err != nil {
 		c.fail(col, err.Error())
 	}

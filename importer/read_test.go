@@ -124,7 +124,7 @@ func TestReadWorkbook(t *testing.T) {
 	var codes []string
 	for _, c := range u.Countries {
 		codes = append(codes, c.Code)
-		if c.Code != "CN" && c.Restrictive != nil {
+		if c.Code != "CN" && len(c.Assessments) != 0 {
 			t.Errorf("referenced country %s has restrictive set", c.Code)
 		}
 	}
@@ -159,6 +159,9 @@ func TestWorkbookAndCSVGiveTheSameUpload(t *testing.T) {
 		}
 		for i := range u.Countries {
 			u.Countries[i].Source = graph.Source{Row: u.Countries[i].Source.Row}
+			for j := range u.Countries[i].Assessments {
+				u.Countries[i].Assessments[j].Source = graph.Source{Row: u.Countries[i].Assessments[j].Source.Row}
+			}
 		}
 		for i := range u.Transactions {
 			u.Transactions[i].Source = graph.Source{Row: u.Transactions[i].Source.Row}
@@ -585,7 +588,7 @@ func TestTemplateRoundTrip(t *testing.T) {
 	must(t, importer.Template(&buf))
 	_, rep := mustRead(t, nil, importer.Options{}, importer.File{Name: "template.xlsx", Data: buf.Bytes()})
 	mustClean(t, rep)
-	if len(rep.Warnings) != 0 || len(rep.Sheets) != 6 {
+	if len(rep.Warnings) != 0 || len(rep.Sheets) != 7 {
 		t.Errorf("empty template: %s", text(rep))
 	}
 	for _, s := range rep.Sheets {
@@ -603,6 +606,7 @@ func TestTemplateRoundTrip(t *testing.T) {
 		"Countries":         {"CN", "yes", "China", 9, "assessment"},
 		"Links":             {"Ivan Petrov", "Orion Tech", "owns", "51%", "", "2020-01-01", "", "registry"},
 		"Transactions":      {"T-1", "2024-03-04", "Orion Tech", "", "gov-mps", "CN", "X", "facial recognition", 2, 1000, "USD"},
+		"Listings":          {"Orion Tech", "us_bis_entity_list", "EAR", "", "2019-05", "", "surveillance"},
 	}
 	for sheet, row := range rows {
 		must(t, f.SetSheetRow(sheet, "A3", &row))
@@ -611,7 +615,9 @@ func TestTemplateRoundTrip(t *testing.T) {
 	must(t, f.Write(&filled))
 	u, rep := mustRead(t, nil, importer.Options{}, importer.File{Name: "filled.xlsx", Data: filled.Bytes()})
 	mustClean(t, rep)
-	if len(u.Entities) != 3 || len(u.Links) != 1 || len(u.Transactions) != 1 || *u.Links[0].Percent != 51 {
+	if len(u.Entities) != 3 || len(u.Links) != 1 || len(u.Transactions) != 1 || *u.Links[0].Percent != 51 ||
+		len(u.Listings) != 1 || u.Listings[0].ListedFrom != "2019-05-01" || u.Listings[0].List != "us_bis_entity_list" ||
+		len(u.Lists) != 1 || u.Lists[0].Name != "BIS Entity List" {
 		t.Errorf("filled template read as %+v", u)
 	}
 }

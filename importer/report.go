@@ -75,6 +75,8 @@ type SheetReport struct {
 type Contents struct {
 	Entities     int `json:"entities"`
 	Countries    int `json:"countries"`
+	Lists        int `json:"lists"`
+	Listings     int `json:"listings"`
 	Links        int `json:"links"`
 	Transactions int `json:"transactions"`
 }
@@ -159,11 +161,18 @@ func (r *Report) WriteText(w io.Writer) error {
 	}
 	c := r.Contents
 	fmt.Fprintf(&b, "contents: %d entities, %d links, %d countries, %d transactions\n", c.Entities, c.Links, c.Countries, c.Transactions)
+	if c.Lists+c.Listings > 0 {
+		fmt.Fprintf(&b, "contents: %d listings on %d lists\n", c.Listings, c.Lists)
+	}
 	if w := r.Written; w != nil {
 		for _, x := range []struct {
 			name string
 			c    graph.Changes
-		}{{"entities", w.Entities}, {"links", w.Links}, {"countries", w.Countries}, {"transactions", w.Transactions}} {
+		}{{"entities", w.Entities}, {"links", w.Links}, {"countries", w.Countries}, {"transactions", w.Transactions},
+			{"lists", w.Lists}, {"listings", w.Listings}} {
+			if (x.name == "lists" || x.name == "listings") && x.c == (graph.Changes{}) {
+				continue
+			}
 			fmt.Fprintf(&b, "written %s: %d created, %d updated, %d unchanged\n", x.name, x.c.Created, x.c.Updated, x.c.Unchanged)
 		}
 	}

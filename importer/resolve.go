@@ -34,10 +34,19 @@ func (r *reader) resolve() error {
 			}
 		}
 	}
+	for _, l := range r.listings {
+		refs = append(refs, l.entity)
+	}
 	total := len(refs)
 	// By id, in the upload.
 	var pending []*ref
 	for _, x := range refs {
+		if ok, err := r.government(x); ok || err != nil {
+			if err != nil {
+				return err
+			}
+			continue
+		}
 		if e, ok := r.byID[x.value]; ok {
 			x.id, x.kind = e.e.ID, e.e.Kind
 			continue
@@ -326,6 +335,8 @@ func (r *reader) assemble(u *graph.Upload) {
 		t.t.EndUser = refID(t.endUser)
 		u.Transactions = append(u.Transactions, t.t)
 	}
+	r.assembleGovernments(u)
+	r.assembleListings(u)
 	for _, c := range r.countries {
 		u.Countries = append(u.Countries, c.c)
 	}

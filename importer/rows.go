@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"reflect"
+	"strconv"
 	"strings"
 
 	"github.com/hopcheck/hopcheck/graph"
@@ -51,6 +52,8 @@ func (r *reader) handleRow(s *sheet, row int, cells []string) {
 		r.linkRow(c)
 	case Transactions:
 		r.txRow(c)
+	case Listings:
+		r.listingRow(c)
 	}
 }
 
@@ -80,7 +83,7 @@ func (r *reader) entityRow(c *rowCtx, kind graph.Kind) {
 		}
 		e.RegistrationID = c.get("registration_id")
 		e.Address = c.get("address")
-		e.Founded = c.date("founded")
+		e.Founded = c.partialDate("founded")
 	case graph.Person:
 		e.Position = c.get("position")
 	case graph.GovernmentBody:
@@ -150,32 +153,90 @@ func (r *reader) countryRow(c *rowCtx) {
 	if raw != "" {
 		var err error
 		if code, err = ParseCountry(raw); err != nil {
+			if t := strings.ToLower(strings.TrimSpace(c.get("territory"))); t == "t" || t == "territory" {
+				c.warn("country", fmt.Sprintf("territory %q has no ISO 3166 code; row skipped", raw))
+				return
+			}
 			c.fail("country", err.Error())
 		}
 	}
 	restrictive, err := ParseBool(c.get("restrictive"))
+	score := c.number("score")
 	if err != nil {
 		c.fail("restrictive", err.Error())
 	} else if restrictive == nil {
-		c.fail("restrictive", "restrictive is required (yes or no)")
+		rule := graph.DefaultPolicy().CountryRule
+		if c.r.opts.CountryRule != nil {
+			rule = *c.r.opts.CountryRule
+		}
+		if restrictive = rule.Restrictive(c.get("status"), score); restrictive == nil {
+			c.fail("restrictive", "restrictive is required (yes or no), or a Freedom in the World status or score")
+		}
 	}
-	co := graph.Country{Code: code, Name: c.get("name"), Restrictive: restrictive, Score: c.number("score"), Basis: c.get("basis"), Source: c.source()}
+	basis := c.get("basis")
+	if basis == "" && c.get("status") != "" {
+		basis = "Freedom in the World status " + c.get("status")
+		if score != nil {
+			basis += fmt.Sprintf(", score %g", *score)
+		}
+	}
+	year := 0
+	if raw := c.get("year"); raw != "" {
+		y, err := strconv.Atoi(strings.TrimSuffix(raw, ".0"))
+		if err != nil || y < 1800 || y > 2200 {
+			c.fail("year", fmt.Sprintf("year %q is not a year such as 2023", raw))
+		}
+		year = y
+	}
+	as := graph.CountryAssessment{Year: year, Restrictive: restrictive, Score: score, Basis: basis, Source: c.source()}
+	co := graph.Country{Code: code, Name: c.get("name"), Assessments: []graph.CountryAssessment{as}, Source: c.source()}
 	if co.Name == "" {
 		co.Name = CountryName(code)
 	}
 	if c.bad {
 		return
 	}
-	if prev, ok := r.byCode[code]; ok {
+	key := fmt.Sprintf("%s|%d", code, year)
+	if prev, ok := r.byYear[key]; ok {
 		x, y := prev.c, co
 		x.Source, y.Source = graph.Source{}, graph.Source{}
+		x.Assessments[0].Source, y.Assessments[0].Source = graph.Source{}, graph.Source{}
 		if !reflect.DeepEqual(x, y) {
-			c.fail("country", fmt.Sprintf("%s is also assessed differently at %s", code, rowName(prev.c.Source)))
+			what := code
+			if year != 0 {
+				what = fmt.Sprintf("%s in %d", code, year)
+			}
+			c.fail("country", fmt.Sprintf("%s is also assessed differently at %s", what, rowName(prev.c.Source)))
 		}
 		return
 	}
-	r.byCode[code] = &countryRow{c: co}
-	r.countries = append(r.countries, r.byCode[code])
+	row := &countryRow{c: co}
+	r.byYear[key] = row
+	r.byCode[code] = row
+	r.countries = append(r.countries, row)
+}
+
+type listingRow struct {
+	l      graph.Listing
+	entity *ref
+}
+
+func (r *reader) listingRow(c *rowCtx) {
+	entity := c.ref("entity")
+	if entity == nil {
+		c.fail("entity", "entity is required")
+	}
+	name := c.need("list")
+	l := graph.Listing{List: ListID(name), Program: c.get("program"), Authority: c.get("authority"),
+		ListedFrom: c.startDate("listed_from"), ListedTo: c.endDate("listed_to"), Reason: c.get("reason"), Source: c.source()}
+	if l.ListedFrom != "" && l.ListedTo != "" && l.ListedTo < l.ListedFrom {
+		c.fail("listed_to", fmt.Sprintf("listed_to %s is before listed_from %s", l.ListedTo, l.ListedFrom))
+	}
+	if c.bad {
+		return
+	}
+	r.noteList(name, l.Authority, l.Source)
+	r.listings = append(r.listings, &listingRow{l: l, entity: entity})
 }
 
 func (r *reader) linkRow(c *rowCtx) {
@@ -218,8 +279,8 @@ func (r *reader) linkRow(c *rowCtx) {
 	}
 	l.Percent = p
 	l.Role = c.get("role")
-	l.ValidFrom = c.date("valid_from")
-	l.ValidTo = c.date("valid_to")
+	l.ValidFrom = c.startDate("valid_from")
+	l.ValidTo = c.endDate("valid_to")
 	if l.ValidFrom != "" && l.ValidTo != "" && l.ValidTo < l.ValidFrom {
 		c.fail("valid_to", fmt.Sprintf("valid_to %s is before valid_from %s", l.ValidTo, l.ValidFrom))
 	}

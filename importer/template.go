@@ -10,15 +10,16 @@ import (
 // templateSheets names the template's sheets, one per table.
 var templateSheets = map[Table]string{
 	Organizations: "Organizations", Persons: "Persons", GovernmentBodies: "Government Bodies",
-	Countries: "Countries", Links: "Links", Transactions: "Transactions",
+	Countries: "Countries", Links: "Links", Transactions: "Transactions", Listings: "Listings",
 }
 
 var templateNotes = map[Table]string{
 	Organizations:    "One row per company. Columns marked * are required. Leave id blank to get one from country and name. Aliases separated by ; . Country: ISO code or English name. Dates: YYYY-MM-DD.",
 	Persons:          "One row per person. Columns marked * are required. Leave id blank to get one from country and name. Aliases separated by ; .",
 	GovernmentBodies: "One row per government body. Columns marked * are required. Parent: id or name of the body this one belongs to. Restrictive: yes, no or blank (follow the country).",
-	Countries:        "One row per country assessment. Country: ISO code or English name. Restrictive: yes or no. Score: a number.",
-	Links:            "One row per relationship, from → to. From and to: an id or a name. Percent (owns only): 60 or 60%. Dates: YYYY-MM-DD. Evidence: where this is stated.",
+	Countries:        "One row per country assessment, per year or without one. Country: ISO code or English name. Restrictive: yes or no, or blank with a Freedom in the World status (F, PF, NF) or score. Score: a number.",
+	Links:            "One row per relationship, from → to. From and to: an id or a name. Percent (owns only): 60 or 60%. Dates: YYYY-MM-DD, or YYYY or YYYY-MM (valid_from: first day, valid_to: last day). Evidence: where this is stated.",
+	Listings:         "One row per listing of an entity on a sanctions or export-control list. Entity: an id or a name. List: its id (us_ofac_sdn, eu_fsf…) or name. Dates: YYYY-MM-DD, YYYY or YYYY-MM.",
 	Transactions:     "One row per sale. Buyer, seller and end user: an id or a name. Ship to: ISO code or English name. Capability: free text; the list offers the guidance's categories.",
 }
 

@@ -14,15 +14,17 @@ import (
 	"github.com/hopcheck/hopcheck/graph"
 	"github.com/hopcheck/hopcheck/graph/exposure"
 	"github.com/hopcheck/hopcheck/importer"
+	"github.com/hopcheck/hopcheck/importer/formats"
 )
 
 func cmdImport(ctx context.Context, e *env, args []string) error {
 	fs := e.flags("import", "FILE...")
 	var opts importer.Options
-	fs.StringVar(&opts.Kind, "kind", "", "kind of every sheet or file: organizations, persons, government_bodies, countries, links or transactions")
+	fs.StringVar(&opts.Kind, "kind", "", "kind of every sheet or file: organizations, persons, government_bodies, countries, links, transactions or listings")
 	mapping := fs.String("mapping", "", "mapping file (YAML) for sheets and headers hopcheck does not recognise")
 	dateFormat := fs.String("date-format", "", "format of ambiguous dates, e.g. DD/MM/YYYY or MM/DD/YYYY")
 	asJSON := fs.Bool("json", false, "print the report as JSON")
+	fs.BoolVar(&opts.DecimalComma, "decimal-comma", false, "numbers are written with a decimal comma, as 96.000,00")
 	var limits limitFlags
 	if err := limits.register(fs, e.getenv); err != nil {
 		return err
@@ -69,6 +71,9 @@ func (e *env) upload(ctx context.Context, files []importer.File, opts importer.O
 		return err
 	}
 	opts.Progress = progressBar(e.stderr)
+	opts.Formats = formats.All()
+	rule := ev.Policy().CountryRule
+	opts.CountryRule = &rule
 	rep, err := importer.Import(ctx, s, files, opts)
 	if err != nil {
 		return err

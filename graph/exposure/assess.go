@@ -18,8 +18,8 @@ type Start struct {
 
 // Assess applies SPEC §3's severity rules to the start entities of a
 // transaction (the buyer, and the declared end-user if given) and its
-// ship-to country (nil when none is given).
-func Assess(starts []Start, shipTo *graph.Country, p graph.Policy) graph.Assessment {
+// ship-to country (nil when none is given) on day.
+func Assess(starts []Start, shipTo *graph.Country, day string, p graph.Policy) graph.Assessment {
 	a := graph.Assessment{Severity: graph.None, Reasons: []string{}, Exposures: []graph.Exposure{}}
 	raise := func(s graph.Severity, reason string) {
 		if s.Rank() > a.Severity.Rank() {
@@ -36,7 +36,20 @@ func Assess(starts []Start, shipTo *graph.Country, p graph.Policy) graph.Assessm
 				byEndUser[x.EndUser.ID] = x
 			}
 		}
-		if share, ok := effectiveOwnership(r.Ownership); ok {
+		if p.Method() == graph.OFAC {
+			if share, owners, ok := ofacOwnership(r.Start.ID, r.Stakes, p.OwnershipThreshold); ok {
+				if a.EffectiveOwnership == nil || share > *a.EffectiveOwnership {
+					a.EffectiveOwnership = &share
+				}
+				a.Ownership = append(a.Ownership, r.Ownership...)
+				words := fmt.Sprintf("%s is %s%% owned by restrictive end-users and the entities they hold (OFAC 50%% rule): %s", who, pct(share), owners)
+				if share >= p.OwnershipThreshold-1e-9 {
+					raise(graph.Critical, fmt.Sprintf("%s, at or above the %s%% threshold.", words, pct(p.OwnershipThreshold)))
+				} else {
+					a.Reasons = append(a.Reasons, fmt.Sprintf("%s, below the %s%% threshold.", words, pct(p.OwnershipThreshold)))
+				}
+			}
+		} else if share, ok := effectiveOwnership(r.Ownership); ok {
 			if a.EffectiveOwnership == nil || share > *a.EffectiveOwnership {
 				a.EffectiveOwnership = &share
 			}
@@ -53,15 +66,22 @@ func Assess(starts []Start, shipTo *graph.Country, p graph.Policy) graph.Assessm
 			}
 		}
 		for _, x := range r.Exposures {
+			listed := listedWords(r.Listings, x.EndUser.ID)
 			switch {
 			case x.Hops == 0:
-				raise(graph.Critical, fmt.Sprintf("%s is itself a restrictive end-user.", who))
+				raise(graph.Critical, fmt.Sprintf("%s is itself a restrictive end-user%s.", who, listed))
 			case contains(r.ByParent, x.EndUser.ID) && onlyParents(x):
-				raise(graph.Critical, fmt.Sprintf("%s is part of restrictive end-user %s: %s.", who, name(x.EndUser), pathWords(x)))
+				raise(graph.Critical, fmt.Sprintf("%s is part of restrictive end-user %s%s: %s.", who, name(x.EndUser), listed, pathWords(x)))
 			case x.Hops <= 2:
-				raise(graph.High, fmt.Sprintf("%s reaches restrictive end-user %s in %s: %s.", who, name(x.EndUser), hops(x.Hops), pathWords(x)))
+				raise(graph.High, fmt.Sprintf("%s reaches restrictive end-user %s%s in %s: %s.", who, name(x.EndUser), listed, hops(x.Hops), pathWords(x)))
 			default:
-				raise(graph.Medium, fmt.Sprintf("%s reaches restrictive end-user %s in %s: %s.", who, name(x.EndUser), hops(x.Hops), pathWords(x)))
+				raise(graph.Medium, fmt.Sprintf("%s reaches restrictive end-user %s%s in %s: %s.", who, name(x.EndUser), listed, hops(x.Hops), pathWords(x)))
+			}
+		}
+		if p.ControlIsCritical {
+			for _, id := range r.Controllers {
+				raise(graph.Critical, fmt.Sprintf("%s is controlled directly by restrictive end-user %s%s (control is critical under the policy).",
+					who, id, listedWords(r.Listings, id)))
 			}
 		}
 		for _, id := range r.ByParent {
@@ -70,10 +90,14 @@ func Assess(starts []Start, shipTo *graph.Country, p graph.Policy) graph.Assessm
 			}
 		}
 	}
-	if shipTo != nil && shipTo.Restrictive != nil && *shipTo.Restrictive {
+	if shipTo != nil && shipTo.RestrictiveOn(day) {
+		as, _ := shipTo.On(day)
 		reason := fmt.Sprintf("Ship-to country %s (%s) is restrictive", shipTo.Name, shipTo.Code)
-		if shipTo.Basis != "" {
-			reason += ": " + shipTo.Basis
+		if as.Year != 0 {
+			reason += fmt.Sprintf(" (assessment of %d)", as.Year)
+		}
+		if as.Basis != "" {
+			reason += ": " + as.Basis
 		}
 		raise(graph.Medium, reason+".")
 	}
@@ -106,6 +130,82 @@ func effectiveOwnership(chains []graph.Exposure) (share float64, ok bool) {
 	}
 	share = math.Min(share*100, 100)
 	return math.Round(share*1e6) / 1e6, true
+}
+
+// ofacOwnership applies the ofac method to the stakes around start: an
+// entity is held when restrictive end-users and held entities together own
+// directly at least threshold percent of it (to a fixed point); the share
+// of start is the sum of the direct stakes in it of restrictive end-users
+// and held entities, capped at 100. ok is false when there is none.
+func ofacOwnership(start string, stakes []graph.Stake, threshold float64) (share float64, owners string, ok bool) {
+	restrictive := map[string]bool{}
+	for _, s := range stakes {
+		if s.Restrictive {
+			restrictive[s.Link.From] = true
+		}
+	}
+	held := map[string]bool{}
+	counts := func(id string) bool { return restrictive[id] || held[id] }
+	for changed := true; changed; {
+		changed = false
+		sums := map[string]float64{}
+		for _, s := range stakes {
+			if counts(s.Link.From) && s.Link.Percent != nil {
+				sums[s.Link.To] += *s.Link.Percent
+			}
+		}
+		for id, sum := range sums {
+			if !held[id] && sum >= threshold-1e-9 {
+				held[id] = true
+				changed = true
+			}
+		}
+	}
+	var parts []string
+	for _, s := range stakes {
+		if s.Link.To != start || !counts(s.Link.From) {
+			continue
+		}
+		ok = true
+		what := "a restrictive end-user"
+		if !restrictive[s.Link.From] {
+			what = "held by restrictive end-users"
+		}
+		p := "share unknown"
+		if s.Link.Percent != nil {
+			share += *s.Link.Percent
+			p = pct(*s.Link.Percent) + "%"
+		}
+		parts = append(parts, fmt.Sprintf("%s %s (%s)", s.Link.From, p, what))
+	}
+	share = math.Min(share, 100)
+	return math.Round(share*1e6) / 1e6, strings.Join(parts, "; "), ok
+}
+
+// listedWords names the lists and programs that make id restrictive, or
+// is empty when none does (a government body).
+func listedWords(ls []graph.Listing, id string) string {
+	var parts []string
+	for _, l := range ls {
+		if l.Entity != id {
+			continue
+		}
+		w := "on list " + l.List
+		if l.Program != "" {
+			w += ", program " + l.Program
+		}
+		if l.Authority != "" {
+			w += ", by " + l.Authority
+		}
+		if l.ListedFrom != "" {
+			w += ", since " + l.ListedFrom
+		}
+		parts = append(parts, w)
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return " (listed " + strings.Join(parts, "; and ") + ")"
 }
 
 func onlyParents(x graph.Exposure) bool {

@@ -82,7 +82,7 @@ func (e *Evaluator) assess(ctx context.Context, txs []graph.Transaction) ([]asse
 			if c, ok := countries[t.ShipTo]; ok {
 				ship = &c
 			}
-			out = append(out, assessed{Assess(starts, ship, e.policy), starts[0].Reach.Start})
+			out = append(out, assessed{Assess(starts, ship, t.Date, e.policy), starts[0].Reach.Start})
 		}
 	}
 	return out, nil
@@ -112,7 +112,7 @@ func (e *Evaluator) Entity(ctx context.Context, id, day string) (graph.Assessmen
 	if err != nil {
 		return graph.Assessment{}, err
 	}
-	return Assess([]Start{{Role: "counterparty", Reach: rs[0]}}, nil, e.policy), nil
+	return Assess([]Start{{Role: "counterparty", Reach: rs[0]}}, nil, day, e.policy), nil
 }
 
 // RefreshResult counts what a refresh did.

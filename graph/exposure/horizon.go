@@ -1,6 +1,11 @@
 package exposure
 
-import "github.com/hopcheck/hopcheck/graph"
+import (
+	"fmt"
+	"strings"
+
+	"github.com/hopcheck/hopcheck/graph"
+)
 
 // Horizon holds, for every node within a bound of a restrictive end-user,
 // the fewest steps from it to one under a policy's steps, validity dates
@@ -12,7 +17,17 @@ type Horizon map[string]int
 // Horizons is implemented by graphs that keep a Horizon per policy, e.g.
 // until the next write; the search uses one when the graph offers it.
 type Horizons interface {
-	Horizon(steps []graph.Step, maxHops int) Horizon
+	Horizon(p graph.Policy) Horizon
+}
+
+// HorizonKey is what a Horizon depends on in a policy: its steps, max hops
+// and restricted lists.
+func HorizonKey(p graph.Policy) string {
+	lists := "all"
+	if p.RestrictedLists != nil {
+		lists = strings.Join(p.RestrictedLists, ",") + "."
+	}
+	return fmt.Sprint(p.Steps, p.MaxHops, lists)
 }
 
 // NewHorizon walks backwards from the restrictive end-users ends, up to
@@ -40,12 +55,12 @@ func NewHorizon(g Graph, ends []string, steps []graph.Step, maxHops int) Horizon
 		for _, v := range level {
 			// u walks to v forward along u→v, or back along v→u.
 			for _, l := range g.In(v) {
-				if k, ok := w[l.Type]; ok && k.forward {
+				if k, ok := w[l.Type]; ok && k.forward != "" {
 					add(l.From)
 				}
 			}
 			for _, l := range g.Out(v) {
-				if k, ok := w[l.Type]; ok && k.back {
+				if k, ok := w[l.Type]; ok && k.back != "" {
 					add(l.To)
 				}
 			}

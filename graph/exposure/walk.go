@@ -19,13 +19,22 @@ type Graph interface {
 	// search only reads them, so a store may hand out its own.
 	Out(id string) []*graph.Link
 	In(id string) []*graph.Link
-	// Restrictive reports whether the entity is a restrictive end-user.
-	Restrictive(id string) bool
+	// Listings returns the entity's listings.
+	Listings(id string) []graph.Listing
+	// Country returns the country with the alpha-2 code.
+	Country(code string) (graph.Country, bool)
 }
 
-// IsRestrictive applies SPEC §3 to one entity: a government body with
-// restrictive = yes, or of a restrictive country unless it says no.
-func IsRestrictive(e graph.Entity, country func(code string) (graph.Country, bool)) bool {
+// IsRestrictive applies SPEC §3 to one entity on day, given its listings
+// and the lists the policy restricts: a government body with restrictive =
+// yes, or of a country restrictive on the day unless it says no; or any
+// entity with a listing valid on the day on a restricted list.
+func IsRestrictive(e graph.Entity, day string, country func(code string) (graph.Country, bool), listings []graph.Listing, lists graph.ListSet) bool {
+	for _, l := range listings {
+		if lists.Has(l.List) && l.ValidOn(day) {
+			return true
+		}
+	}
 	if e.Kind != graph.GovernmentBody {
 		return false
 	}
@@ -33,7 +42,31 @@ func IsRestrictive(e graph.Entity, country func(code string) (graph.Country, boo
 		return *e.Restrictive
 	}
 	c, ok := country(e.Country)
-	return ok && c.Restrictive != nil && *c.Restrictive
+	return ok && c.RestrictiveOn(day)
+}
+
+// MayBeRestrictive reports whether the entity is a restrictive end-user on
+// some day: what a Horizon starts from.
+func MayBeRestrictive(e graph.Entity, country func(code string) (graph.Country, bool), listings []graph.Listing, lists graph.ListSet) bool {
+	for _, l := range listings {
+		if lists.Has(l.List) {
+			return true
+		}
+	}
+	if e.Kind != graph.GovernmentBody {
+		return false
+	}
+	if e.Restrictive != nil {
+		return *e.Restrictive
+	}
+	c, ok := country(e.Country)
+	return ok && c.EverRestrictive()
+}
+
+// restrictive reports whether entity id of g is a restrictive end-user on day.
+func restrictive(g Graph, id, day string, lists graph.ListSet) bool {
+	e, ok := g.Entity(id)
+	return ok && IsRestrictive(e, day, g.Country, g.Listings(id), lists)
 }
 
 // trail is a path under construction: node ids and the steps between them.
@@ -53,20 +86,27 @@ func stepKey(s graph.PathStep) string {
 	return string(s.Type) + "|" + s.From + "|" + s.To + "|" + s.Role + "|" + s.ValidFrom
 }
 
-// walker knows, for each link type, the step that walks it under a policy
-// and in which direction; a type the policy does not allow is absent.
+// walker knows, for each link type, the steps that walk it under a policy
+// forwards and backwards ("" when none); a type the policy does not allow
+// is absent. OWNS is walked backwards by owner, forwards by subsidiary.
 type walker map[graph.LinkType]walk
 
 type walk struct {
-	step          graph.Step
-	forward, back bool
+	forward, back graph.Step
 }
 
 func walkerOf(steps []graph.Step) walker {
 	w := walker{}
 	for _, s := range steps {
 		t, forward, both := s.Walk()
-		w[t] = walk{step: s, forward: forward || both, back: !forward || both}
+		k := w[t]
+		if (forward || both) && k.forward == "" {
+			k.forward = s
+		}
+		if (!forward || both) && k.back == "" {
+			k.back = s
+		}
+		w[t] = k
 	}
 	return w
 }
@@ -75,13 +115,13 @@ func walkerOf(steps []graph.Step) walker {
 // with the node it leads to. Each of the node's links is looked at once.
 func (w walker) moves(g Graph, id, day string, fn func(to string, s graph.Step, l *graph.Link)) {
 	for _, l := range g.Out(id) {
-		if k, ok := w[l.Type]; ok && k.forward && l.ValidOn(day) {
-			fn(l.To, k.step, l)
+		if k, ok := w[l.Type]; ok && k.forward != "" && l.ValidOn(day) {
+			fn(l.To, k.forward, l)
 		}
 	}
 	for _, l := range g.In(id) {
-		if k, ok := w[l.Type]; ok && k.back && l.ValidOn(day) {
-			fn(l.From, k.step, l)
+		if k, ok := w[l.Type]; ok && k.back != "" && l.ValidOn(day) {
+			fn(l.From, k.back, l)
 		}
 	}
 }
@@ -182,38 +222,86 @@ func Reach(g Graph, q graph.ReachQuery, p graph.Policy) graph.Reach {
 	if _, ok := g.Entity(q.Start); !ok {
 		return r
 	}
+	isR := func(id string) bool { return restrictive(g, id, q.On, p.RestrictedLists) }
 	var h Horizon
 	if hs, ok := g.(Horizons); ok {
-		h = hs.Horizon(p.Steps, p.MaxHops)
+		h = hs.Horizon(p)
 	}
+	ends := map[string]bool{}
 	for id, t := range shortest(g, q.Start, q.On, p.Steps, p.MaxHops, h) {
-		if g.Restrictive(id) {
+		if isR(id) {
 			r.Exposures = append(r.Exposures, exposureOf(g, t.trail()))
+			ends[id] = true
 		}
 	}
 	SortExposures(r.Exposures)
 	if p.Allows(graph.StepParent) {
 		for id := range shortest(g, q.Start, q.On, []graph.Step{graph.StepParent}, p.MaxHops, nil) {
-			if g.Restrictive(id) {
+			if isR(id) {
 				r.ByParent = append(r.ByParent, id)
 			}
 		}
 		sort.Strings(r.ByParent)
 	}
-	r.Ownership = ownership(g, q.Start, q.On, p.OwnershipDepth)
+	r.Ownership = ownership(g, q.Start, q.On, p.OwnershipDepth, isR)
+	for _, x := range r.Ownership {
+		ends[x.EndUser.ID] = true
+	}
+	for _, l := range g.In(q.Start) {
+		if l.Type == graph.Controls && l.ValidOn(q.On) && isR(l.From) && !contains(r.Controllers, l.From) {
+			r.Controllers = append(r.Controllers, l.From)
+			ends[l.From] = true
+		}
+	}
+	sort.Strings(r.Controllers)
+	if p.Method() == graph.OFAC {
+		r.Stakes = stakes(g, q.Start, q.On, isR)
+	}
+	for id := range ends {
+		for _, l := range g.Listings(id) {
+			if p.RestrictedLists.Has(l.List) && l.ValidOn(q.On) {
+				r.Listings = append(r.Listings, l)
+			}
+		}
+	}
+	sort.Slice(r.Listings, func(i, j int) bool { return r.Listings[i].Key() < r.Listings[j].Key() })
 	return r
+}
+
+// stakes returns every OWNS link valid on day into start or into an entity
+// that owns it, directly or through others, sorted by key.
+func stakes(g Graph, start, day string, isR func(string) bool) []graph.Stake {
+	var out []graph.Stake
+	seen := map[string]bool{start: true}
+	queue := []string{start}
+	for len(queue) > 0 {
+		v := queue[0]
+		queue = queue[1:]
+		for _, l := range g.In(v) {
+			if l.Type != graph.Owns || !l.ValidOn(day) {
+				continue
+			}
+			out = append(out, graph.Stake{Link: *l, Restrictive: isR(l.From)})
+			if !seen[l.From] {
+				seen[l.From] = true
+				queue = append(queue, l.From)
+			}
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Link.Key() < out[j].Link.Key() })
+	return out
 }
 
 // ownership returns every simple OWNS chain into start, walked as owner
 // steps, that ends at the first restrictive end-user it meets.
-func ownership(g Graph, start, day string, depth int) []graph.Exposure {
+func ownership(g Graph, start, day string, depth int, isR func(string) bool) []graph.Exposure {
 	var out []graph.Exposure
 	on := map[string]bool{start: true}
 	owner := walkerOf([]graph.Step{graph.StepOwner})
 	var walk func(t trail)
 	walk = func(t trail) {
 		last := t.nodes[len(t.nodes)-1]
-		if len(t.steps) > 0 && g.Restrictive(last) {
+		if len(t.steps) > 0 && isR(last) {
 			out = append(out, exposureOf(g, t))
 			return
 		}

@@ -36,9 +36,35 @@ var (
 // Pct returns a pointer to a percentage.
 func Pct(v float64) *float64 { return &v }
 
-// Country adds a country; restrictive may be nil.
+// Country adds a country with an assessment without a year; restrictive may be nil.
 func (b *Builder) Country(code string, restrictive *bool) *Builder {
-	b.u.Countries = append(b.u.Countries, graph.Country{Code: code, Name: "Country " + code, Restrictive: restrictive, Source: b.src("Countries")})
+	return b.Assess(code, 0, restrictive)
+}
+
+// Assess adds a country's assessment for a year (0: without one).
+func (b *Builder) Assess(code string, year int, restrictive *bool) *Builder {
+	src := b.src("Countries")
+	b.u.Countries = append(b.u.Countries, graph.Country{Code: code, Name: "Country " + code, Source: src,
+		Assessments: []graph.CountryAssessment{{Year: year, Restrictive: restrictive, Source: src}}})
+	return b
+}
+
+// List adds a list.
+func (b *Builder) List(id, authority string) *Builder {
+	b.u.Lists = append(b.u.Lists, graph.List{ID: id, Name: "List " + id, Authority: authority, Source: b.src("Lists")})
+	return b
+}
+
+// Listed adds a listing of entity on list under program, from and to
+// (either may be empty).
+func (b *Builder) Listed(entity, list, program, from, to string) *Builder {
+	return b.Listing(graph.Listing{Entity: entity, List: list, Program: program, ListedFrom: from, ListedTo: to})
+}
+
+// Listing adds a listing as given, with a source.
+func (b *Builder) Listing(l graph.Listing) *Builder {
+	l.Source = b.src("Listings")
+	b.u.Listings = append(b.u.Listings, l)
 	return b
 }
 

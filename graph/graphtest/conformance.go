@@ -34,11 +34,15 @@ func RunTests(t *testing.T, newStore func(t *testing.T) graph.Store) {
 		{"Audit", testAudit},
 		{"AuditConcurrent", testAuditConcurrent},
 		{"InjectionRoundTrip", testInjection},
+		{"Listings", testListings},
+		{"YearlyAssessments", testAssessments},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.run(t, newStore(t)) })
 	}
 	t.Run("Rules", func(t *testing.T) { runRules(t, newStore) })
+	t.Run("Reference", func(t *testing.T) { runReference(t, newStore) })
+
 }
 
 var ctx = context.Background()
@@ -55,6 +59,9 @@ func fixture() *Builder {
 	b.LinkWith(graph.Link{Type: graph.OfficerOf, From: "per-1", To: "gov-1", Role: "deputy minister"})
 	b.Tx(graph.Transaction{ID: "T-1", Date: "2024-06-01", Buyer: "org-1", Seller: "per-1", EndUser: "gov-1", ShipTo: XR,
 		Product: "Camera", Capability: "biometric identification", Quantity: Pct(10), Value: Pct(12500.5), Currency: "EUR"})
+	b.List("eu_fsf", "European Union")
+	b.Listing(graph.Listing{Entity: "per-1", List: "eu_fsf", Program: "UKR", Authority: "Council of the EU",
+		ListedFrom: "2014-03-17", ListedTo: "2020-12-31", Reason: "undermining Ukraine's sovereignty"})
 	return b
 }
 
@@ -63,7 +70,8 @@ func testUpsertAndLookup(t *testing.T, s graph.Store) {
 	res := b.MustApply(t, s)
 	u := b.Upload()
 	want := graph.WriteResult{Entities: graph.Changes{Created: 3}, Countries: graph.Changes{Created: 2},
-		Links: graph.Changes{Created: 2}, Transactions: graph.Changes{Created: 1}}
+		Links: graph.Changes{Created: 2}, Transactions: graph.Changes{Created: 1}, Lists: graph.Changes{Created: 1},
+		Listings: graph.Changes{Created: 1}}
 	if res != want {
 		t.Errorf("result %+v, want %+v", res, want)
 	}
@@ -105,7 +113,7 @@ func testUpsertAndLookup(t *testing.T, s graph.Store) {
 		t.Fatal(err)
 	}
 	want2 := graph.Upload{Entities: []graph.Entity{u.Entities[2], u.Entities[0], u.Entities[1]},
-		Countries: cs, Links: ls, Transactions: u.Transactions}
+		Countries: cs, Links: ls, Transactions: u.Transactions, Lists: u.Lists, Listings: u.Listings}
 	if !reflect.DeepEqual(exp, want2) {
 		t.Errorf("export\n got %+v\nwant %+v", exp, want2)
 	}
@@ -116,7 +124,8 @@ func testIdempotent(t *testing.T, s graph.Store) {
 	b.MustApply(t, s)
 	res := b.MustApply(t, s)
 	want := graph.WriteResult{Entities: graph.Changes{Unchanged: 3}, Countries: graph.Changes{Unchanged: 2},
-		Links: graph.Changes{Unchanged: 2}, Transactions: graph.Changes{Unchanged: 1}}
+		Links: graph.Changes{Unchanged: 2}, Transactions: graph.Changes{Unchanged: 1}, Lists: graph.Changes{Unchanged: 1},
+		Listings: graph.Changes{Unchanged: 1}}
 	if res != want {
 		t.Errorf("second apply %+v, want all unchanged", res)
 	}
@@ -147,7 +156,7 @@ func testMerge(t *testing.T, s graph.Store) {
 		}
 	}
 	c, _ := s.Country(ctx, XF)
-	if c.Restrictive == nil || !*c.Restrictive {
+	if !c.RestrictiveOn("2024-06-01") {
 		t.Errorf("country %+v: want restrictive now", c)
 	}
 }
@@ -360,6 +369,8 @@ func testStats(t *testing.T, s graph.Store) {
 		Links:        map[graph.LinkType]int{graph.Owns: 1, graph.OfficerOf: 1},
 		Countries:    2,
 		Transactions: 1,
+		Lists:        1,
+		Listings:     1,
 		Flags:        map[graph.Severity]int{},
 	}
 	if !reflect.DeepEqual(st, want) {

@@ -27,6 +27,7 @@ type rule struct {
 	exposures []string
 	ownership *float64
 	policy    func(p *graph.Policy)
+	reasons   []string // words some reason must contain
 }
 
 func chain(b *Builder, ids ...string) {
@@ -194,8 +195,117 @@ var rules = []rule{
 		tx: buy("X"), exposures: []string{"G1:1:X>G1", "G2:3:X>G1>Y>G2"}},
 }
 
+// The rules of listings, yearly assessments, the ownership methods,
+// control_is_critical, the subsidiary step and restricted_lists.
+var listingRules = []rule{
+	{name: "a listed buyer is itself a restrictive end-user", severity: graph.Critical,
+		build: func(b *Builder) { b.Org("X", XF).List("L1", "EU").Listed("X", "L1", "IRAN-HR", "2023-04-12", "") },
+		tx:    buy("X"), exposures: []string{"X:0:X"}, reasons: []string{"list L1, program IRAN-HR"}},
+	{name: "a listing that ended before the sale does not restrict", severity: graph.None,
+		build: func(b *Builder) { b.Org("X", XF).List("L1", "EU").Listed("X", "L1", "P", "2010-01-01", "2024-05-31") },
+		tx:    buy("X")},
+	{name: "listed_to is inclusive", severity: graph.Critical,
+		build: func(b *Builder) { b.Org("X", XF).List("L1", "EU").Listed("X", "L1", "P", "", "2024-06-01") },
+		tx:    buy("X"), exposures: []string{"X:0:X"}},
+	{name: "a listing that starts after the sale does not restrict", severity: graph.None,
+		build: func(b *Builder) { b.Org("X", XF).List("L1", "EU").Listed("X", "L1", "P", "2024-06-02", "") },
+		tx:    buy("X")},
+	{name: "a listed person reached in two steps is high", severity: graph.High,
+		build: func(b *Builder) {
+			b.Org("X", XF).Org("Y", XF).Person("P", XF).List("L1", "US").Listed("P", "L1", "SDGT", "", "").
+				Link(graph.Supplies, "X", "Y").Link(graph.Controls, "P", "Y")
+		},
+		tx: buy("X"), exposures: []string{"P:2:X>Y>P"}, reasons: []string{"list L1, program SDGT"}},
+	{name: "listed owners count in effective ownership", severity: graph.Critical, ownership: Pct(55),
+		build: func(b *Builder) {
+			b.Org("X", XF).Org("A", XF).Person("P", XF).List("L1", "US").Listed("A", "L1", "", "", "").Listed("P", "L1", "", "", "").
+				Owns("A", "X", Pct(30)).Owns("P", "X", Pct(25))
+		},
+		tx: buy("X"), exposures: []string{"A:1:X>A", "P:1:X>P"}},
+	{name: "a list the policy does not name restricts nothing", severity: graph.None,
+		policy: func(p *graph.Policy) { p.RestrictedLists = graph.ListSet{"L2"} },
+		build:  func(b *Builder) { b.Org("X", XF).List("L1", "EU").Listed("X", "L1", "P", "", "") },
+		tx:     buy("X")},
+	{name: "a list the policy names restricts", severity: graph.Critical,
+		policy: func(p *graph.Policy) { p.RestrictedLists = graph.ListSet{"L2"} },
+		build: func(b *Builder) {
+			b.Org("X", XF).List("L1", "EU").List("L2", "US").Listed("X", "L1", "P", "", "").Listed("X", "L2", "Q", "", "")
+		},
+		tx: buy("X"), exposures: []string{"X:0:X"}, reasons: []string{"list L2, program Q"}},
+	{name: "restricted_lists [] shows listings but restricts nothing", severity: graph.None,
+		policy: func(p *graph.Policy) { p.RestrictedLists = graph.ListSet{} },
+		build:  func(b *Builder) { b.Org("X", XF).List("L1", "EU").Listed("X", "L1", "P", "", "") },
+		tx:     buy("X")},
+	{name: "a body follows its country's assessment for the latest year not after the sale", severity: graph.Critical,
+		build: func(b *Builder) { b.Assess("YR", 2020, Yes).Assess("YR", 2025, No).Gov("G", "YR", nil) },
+		tx:    buy("G"), exposures: []string{"G:0:G"}},
+	{name: "a later year's assessment does not apply earlier", severity: graph.None,
+		build: func(b *Builder) {
+			b.Assess("YR", 2020, No).Assess("YR", 2024, No).Assess("YR", 2025, Yes).Gov("G", "YR", nil)
+		},
+		tx: buy("G")},
+	{name: "before every year the assessment without a year applies", severity: graph.Critical,
+		build: func(b *Builder) { b.Assess("YR", 2025, No).Assess("YR", 0, Yes).Gov("G", "YR", nil) },
+		tx:    buy("G"), exposures: []string{"G:0:G"}},
+	{name: "before every year and with none without a year, the earliest applies", severity: graph.Critical,
+		build: func(b *Builder) { b.Assess("YR", 2026, No).Assess("YR", 2025, Yes).Gov("G", "YR", nil) },
+		tx:    buy("G"), exposures: []string{"G:0:G"}},
+	{name: "ship-to follows the assessment of the sale's year", severity: graph.Medium,
+		build: func(b *Builder) { b.Assess("YR", 2023, Yes).Assess("YR", 2025, No).Org("X", XF) },
+		tx:    graph.Transaction{ID: "T-1", Date: "2024-06-01", Buyer: "X", ShipTo: "YR"}},
+	{name: "ofac: an entity 50% held counts whole", severity: graph.Critical, ownership: Pct(50),
+		policy: func(p *graph.Policy) { p.OwnershipMethod = graph.OFAC },
+		build: func(b *Builder) {
+			b.Org("X", XF).Org("H", XF).Gov("G", XR, nil).Owns("G", "H", Pct(50)).Owns("H", "X", Pct(50))
+		},
+		tx: buy("X"), exposures: []string{"G:2:X>H>G"}},
+	{name: "multiply: the same chain is 25%", severity: graph.High, ownership: Pct(25),
+		build: func(b *Builder) {
+			b.Org("X", XF).Org("H", XF).Gov("G", XR, nil).Owns("G", "H", Pct(50)).Owns("H", "X", Pct(50))
+		},
+		tx: buy("X"), exposures: []string{"G:2:X>H>G"}},
+	{name: "ofac: held entities and restrictive owners add up to a fixed point", severity: graph.Critical, ownership: Pct(60),
+		policy: func(p *graph.Policy) { p.OwnershipMethod = graph.OFAC },
+		build: func(b *Builder) {
+			b.Org("X", XF).Org("A", XF).Org("B", XF).Gov("G", XR, nil).Gov("K", XF, Yes).
+				Owns("G", "A", Pct(30)).Owns("K", "A", Pct(20)).Owns("A", "B", Pct(50)).Owns("B", "X", Pct(40)).Owns("K", "X", Pct(20))
+		},
+		tx: buy("X"), exposures: []string{"K:1:X>K", "G:3:X>B>A>G"}},
+	{name: "ofac: below the threshold an owner is not held", severity: graph.High, ownership: Pct(10),
+		policy: func(p *graph.Policy) { p.OwnershipMethod = graph.OFAC },
+		build: func(b *Builder) {
+			b.Org("X", XF).Org("A", XF).Org("B", XF).Gov("G", XR, nil).
+				Owns("G", "A", Pct(49)).Owns("A", "B", Pct(100)).Owns("B", "X", Pct(100)).Owns("G", "X", Pct(10))
+		},
+		tx: buy("X"), exposures: []string{"G:1:X>G"}},
+	{name: "control is not critical by default", severity: graph.High,
+		build: func(b *Builder) { b.Org("X", XF).Gov("G", XR, nil).Link(graph.Controls, "G", "X") },
+		tx:    buy("X"), exposures: []string{"G:1:X>G"}},
+	{name: "control_is_critical: a restrictive controller makes it critical", severity: graph.Critical,
+		policy: func(p *graph.Policy) { p.ControlIsCritical = true },
+		build:  func(b *Builder) { b.Org("X", XF).Gov("G", XR, nil).Link(graph.Controls, "G", "X") },
+		tx:     buy("X"), exposures: []string{"G:1:X>G"}},
+	{name: "control_is_critical holds without the controller step", severity: graph.Critical,
+		policy: func(p *graph.Policy) { p.ControlIsCritical = true; p.Steps = []graph.Step{graph.StepCustomer} },
+		build:  func(b *Builder) { b.Org("X", XF).Gov("G", XR, nil).Link(graph.Controls, "G", "X") },
+		tx:     buy("X")},
+	{name: "subsidiary is not walked by default", severity: graph.None,
+		build: func(b *Builder) { b.Org("X", XF).Gov("G", XR, nil).Owns("X", "G", Pct(100)) },
+		tx:    buy("X")},
+	{name: "subsidiary: owner reaches what it owns", severity: graph.High,
+		policy: func(p *graph.Policy) { p.Steps = append(p.Steps, graph.StepSubsidiary) },
+		build:  func(b *Builder) { b.Org("X", XF).Gov("G", XR, nil).Owns("X", "G", Pct(100)) },
+		tx:     buy("X"), exposures: []string{"G:1:X>G"}},
+	{name: "subsidiary and owner walk OWNS both ways", severity: graph.Medium,
+		policy: func(p *graph.Policy) { p.Steps = append(p.Steps, graph.StepSubsidiary) },
+		build: func(b *Builder) {
+			b.Org("X", XF).Org("H", XF).Org("S", XF).Gov("G", XR, nil).Owns("H", "X", Pct(60)).Owns("H", "S", Pct(60)).Link(graph.Supplies, "S", "G")
+		},
+		tx: buy("X"), exposures: []string{"G:3:X>H>S>G"}},
+}
+
 func runRules(t *testing.T, newStore func(t *testing.T) graph.Store) {
-	for _, r := range rules {
+	for _, r := range append(rules[:len(rules):len(rules)], listingRules...) {
 		t.Run(r.name, func(t *testing.T) {
 			s := newStore(t)
 			b := NewBuilder("u-rules").Country(XR, Yes).Country(XF, No)
@@ -223,6 +333,11 @@ func runRules(t *testing.T, newStore func(t *testing.T) graph.Store) {
 			}
 			if r.severity != graph.None && len(a.Reasons) == 0 {
 				t.Error("a flag without reasons")
+			}
+			for _, w := range r.reasons {
+				if !strings.Contains(strings.Join(a.Reasons, "\n"), w) {
+					t.Errorf("no reason says %q:\n%s", w, strings.Join(a.Reasons, "\n"))
+				}
 			}
 		})
 	}

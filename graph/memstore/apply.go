@@ -2,6 +2,7 @@ package memstore
 
 import (
 	"context"
+	"reflect"
 
 	"github.com/hopcheck/hopcheck/graph"
 )
@@ -18,7 +19,7 @@ func (s *Store) Apply(ctx context.Context, u graph.Upload, progress func(done, t
 	if err := check(g, u); err != nil {
 		return res, err
 	}
-	total := len(u.Entities) + len(u.Countries) + len(u.Links) + len(u.Transactions)
+	total := len(u.Entities) + len(u.Countries) + len(u.Links) + len(u.Transactions) + len(u.Lists) + len(u.Listings)
 	done := 0
 	tick := func() {
 		done++
@@ -31,9 +32,9 @@ func (s *Store) Apply(ctx context.Context, u graph.Upload, progress func(done, t
 	countries := map[string]graph.Country{}
 	for _, c := range u.Countries {
 		if prev, ok := countries[c.Code]; ok {
-			countries[c.Code] = mergeCountry(prev, c)
+			countries[c.Code] = graph.MergeCountry(prev, c)
 		} else if old, ok := g.countries[c.Code]; ok {
-			countries[c.Code] = mergeCountry(*old, c)
+			countries[c.Code] = graph.MergeCountry(*old, c)
 		} else {
 			countries[c.Code] = c
 		}
@@ -49,9 +50,9 @@ func (s *Store) Apply(ctx context.Context, u graph.Upload, progress func(done, t
 	entities := map[string]graph.Entity{}
 	for _, e := range u.Entities {
 		if prev, ok := entities[e.ID]; ok {
-			entities[e.ID] = mergeEntity(prev, e)
+			entities[e.ID] = graph.MergeEntity(prev, e)
 		} else if old, ok := g.entities[e.ID]; ok {
-			entities[e.ID] = mergeEntity(*old, e)
+			entities[e.ID] = graph.MergeEntity(*old, e)
 		} else {
 			entities[e.ID] = e
 		}
@@ -68,9 +69,9 @@ func (s *Store) Apply(ctx context.Context, u graph.Upload, progress func(done, t
 	for _, l := range u.Links {
 		k := l.Key()
 		if prev, ok := links[k]; ok {
-			links[k] = mergeLink(prev, l)
+			links[k] = graph.MergeLink(prev, l)
 		} else if old, ok := g.links[k]; ok {
-			links[k] = mergeLink(*old, l)
+			links[k] = graph.MergeLink(*old, l)
 		} else {
 			links[k] = l
 		}
@@ -86,9 +87,9 @@ func (s *Store) Apply(ctx context.Context, u graph.Upload, progress func(done, t
 	txs := map[string]graph.Transaction{}
 	for _, t := range u.Transactions {
 		if prev, ok := txs[t.ID]; ok {
-			txs[t.ID] = mergeTransaction(prev, t)
+			txs[t.ID] = graph.MergeTransaction(prev, t)
 		} else if old, ok := g.txs[t.ID]; ok {
-			txs[t.ID] = mergeTransaction(*old, t)
+			txs[t.ID] = graph.MergeTransaction(*old, t)
 		} else {
 			txs[t.ID] = t
 		}
@@ -101,10 +102,61 @@ func (s *Store) Apply(ctx context.Context, u graph.Upload, progress func(done, t
 		}
 	}
 
+	lists := map[string]graph.List{}
+	for _, l := range u.Lists {
+		if prev, ok := lists[l.ID]; ok {
+			lists[l.ID] = graph.MergeList(prev, l)
+		} else if old, ok := g.lists[l.ID]; ok {
+			lists[l.ID] = graph.MergeList(*old, l)
+		} else {
+			lists[l.ID] = l
+		}
+		tick()
+	}
+	for _, l := range sortedValues(lists) {
+		old, ok := g.lists[l.ID]
+		if count(&res.Lists, ok, deref1(old), l) {
+			rec.Lists = append(rec.Lists, l)
+		}
+	}
+
+	listings := map[string]graph.Listing{}
+	for _, l := range u.Listings {
+		k := l.Key()
+		if prev, ok := listings[k]; ok {
+			listings[k] = graph.MergeListing(prev, l)
+		} else if old, ok := g.listings[k]; ok {
+			listings[k] = graph.MergeListing(*old, l)
+		} else {
+			listings[k] = l
+		}
+		tick()
+	}
+	for _, l := range sortedValues(listings) {
+		old, ok := g.listings[l.Key()]
+		if count(&res.Listings, ok, deref1(old), l) {
+			rec.Listings = append(rec.Listings, l)
+		}
+	}
+
 	if !res.Any() {
 		return res, ctx.Err()
 	}
 	return res, s.commit(ctx, rec)
+}
+
+// count tells whether a merged value is new, changed or the same.
+func count(c *graph.Changes, existed bool, old, merged any) bool {
+	switch {
+	case !existed:
+		c.Created++
+	case !reflect.DeepEqual(old, merged):
+		c.Updated++
+	default:
+		c.Unchanged++
+		return false
+	}
+	return true
 }
 
 func deref1[T any](p *T) T {
@@ -150,6 +202,21 @@ func check(g *state, u graph.Upload) error {
 			if !known(id) {
 				return graph.Errorf(graph.EINVALID, "link %s: no entity %q", l.Key(), id)
 			}
+		}
+	}
+	lists := map[string]bool{}
+	for _, l := range u.Lists {
+		if l.ID == "" {
+			return graph.Errorf(graph.EINVALID, "list %q: missing id", l.Name)
+		}
+		lists[l.ID] = true
+	}
+	for _, l := range u.Listings {
+		if !known(l.Entity) {
+			return graph.Errorf(graph.EINVALID, "listing %s: no entity %q", l.Key(), l.Entity)
+		}
+		if _, stored := g.lists[l.List]; !stored && !lists[l.List] {
+			return graph.Errorf(graph.EINVALID, "listing %s: no list %q", l.Key(), l.List)
 		}
 	}
 	for _, t := range u.Transactions {

@@ -17,7 +17,10 @@ type unpruned struct{ g *state }
 func (u unpruned) Entity(id string) (graph.Entity, bool) { return u.g.Entity(id) }
 func (u unpruned) Out(id string) []*graph.Link           { return u.g.Out(id) }
 func (u unpruned) In(id string) []*graph.Link            { return u.g.In(id) }
-func (u unpruned) Restrictive(id string) bool            { return u.g.Restrictive(id) }
+func (u unpruned) Listings(id string) []graph.Listing    { return u.g.Listings(id) }
+func (u unpruned) Country(code string) (graph.Country, bool) {
+	return u.g.Country(code)
+}
 
 // TestHorizonChangesNoAnswer screens every buyer and declared end-user of
 // a generated data set on its date, under several policies, with and

@@ -21,6 +21,8 @@ type record struct {
 	Countries    []graph.Country     `json:"c,omitempty"`
 	Links        []graph.Link        `json:"l,omitempty"`
 	Transactions []graph.Transaction `json:"t,omitempty"`
+	Lists        []graph.List        `json:"li,omitempty"`
+	Listings     []graph.Listing     `json:"ls,omitempty"`
 	Flags        []graph.Flag        `json:"f,omitempty"`
 	Jobs         []graph.Job         `json:"j,omitempty"`
 	Audit        []graph.AuditEntry  `json:"a,omitempty"`

@@ -147,6 +147,11 @@ func (s *Store) Neighborhood(ctx context.Context, id string, q graph.Neighborhoo
 			frontier = next
 		}
 		sub.Links = sortedValues(links)
+		sub.Listings = []graph.Listing{}
+		for _, e := range sub.Entities {
+			sub.Listings = append(sub.Listings, g.Listings(e.ID)...)
+		}
+		sortListings(sub.Listings)
 	})
 	if !found {
 		return sub, graph.Errorf(graph.ENOTFOUND, "no entity %q", id)
@@ -283,6 +288,7 @@ func (s *Store) Stats(ctx context.Context) (graph.Stats, error) {
 			st.Links[l.Type]++
 		}
 		st.Countries, st.Transactions = len(g.countries), len(g.txs)
+		st.Lists, st.Listings = len(g.lists), len(g.listings)
 		for _, f := range g.flags {
 			if f.Severity != graph.None {
 				st.Flags[f.Severity]++
@@ -300,8 +306,29 @@ func (s *Store) Export(ctx context.Context) (graph.Upload, error) {
 		u.Countries = sortedValues(derefMap(g.countries))
 		u.Links = sortedValues(derefMap(g.links))
 		u.Transactions = sortedValues(derefMap(g.txs))
+		u.Lists = sortedValues(derefMap(g.lists))
+		u.Listings = sortedValues(derefMap(g.listings))
 	})
 	return u, nil
+}
+
+// Listings implements graph.Store.
+func (s *Store) Listings(ctx context.Context, id string) ([]graph.Listing, error) {
+	var ls []graph.Listing
+	s.read(func(g *state) { ls = g.Listings(id) })
+	sortListings(ls)
+	return ls, nil
+}
+
+// Lists implements graph.Store.
+func (s *Store) Lists(ctx context.Context) ([]graph.List, error) {
+	var ls []graph.List
+	s.read(func(g *state) { ls = sortedValues(derefMap(g.lists)) })
+	return ls, nil
+}
+
+func sortListings(ls []graph.Listing) {
+	sort.Slice(ls, func(i, j int) bool { return ls[i].Key() < ls[j].Key() })
 }
 
 func derefMap[T any](m map[string]*T) map[string]T {

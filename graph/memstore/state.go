@@ -1,7 +1,6 @@
 package memstore
 
 import (
-	"fmt"
 	"slices"
 	"sort"
 	"sync"
@@ -19,6 +18,9 @@ type state struct {
 	out, in   map[string][]*graph.Link
 	names     map[string][]string // NameKey of a name or alias → entity ids
 	search    *match.Index        // retrieval keys of names → entities, for search
+	lists     map[string]*graph.List
+	listings  map[string]*graph.Listing   // by Listing.Key
+	listed    map[string][]*graph.Listing // entity id → its listings
 	txs       map[string]*graph.Transaction
 	txsOf     map[string][]string // entity id → ids of its transactions
 	flags     map[string]*graph.Flag
@@ -36,6 +38,7 @@ func newState() *state {
 		entities: map[string]*graph.Entity{}, countries: map[string]*graph.Country{},
 		links: map[string]*graph.Link{}, out: map[string][]*graph.Link{}, in: map[string][]*graph.Link{},
 		names: map[string][]string{}, search: match.NewIndex(),
+		lists: map[string]*graph.List{}, listings: map[string]*graph.Listing{}, listed: map[string][]*graph.Listing{},
 		txs: map[string]*graph.Transaction{}, txsOf: map[string][]string{}, flags: map[string]*graph.Flag{},
 		jobs: map[string]*graph.Job{},
 	}
@@ -66,6 +69,19 @@ func (g *state) put(r *record) {
 		g.links[k] = &l
 		g.out[l.From] = append(g.out[l.From], &l)
 		g.in[l.To] = append(g.in[l.To], &l)
+	}
+	for i := range r.Lists {
+		l := r.Lists[i]
+		g.lists[l.ID] = &l
+	}
+	for i := range r.Listings {
+		l := r.Listings[i]
+		if old, ok := g.listings[l.Key()]; ok {
+			*old = l
+			continue
+		}
+		g.listings[l.Key()] = &l
+		g.listed[l.Entity] = append(g.listed[l.Entity], &l)
 	}
 	for i := range r.Transactions {
 		t := r.Transactions[i]
@@ -166,20 +182,20 @@ func deref(ls []*graph.Link) []graph.Link {
 }
 
 // Horizon implements exposure.Horizons.
-func (g *state) Horizon(steps []graph.Step, maxHops int) exposure.Horizon {
-	key := fmt.Sprint(steps, maxHops)
+func (g *state) Horizon(p graph.Policy) exposure.Horizon {
+	key := exposure.HorizonKey(p)
 	g.horizonMu.Lock()
 	defer g.horizonMu.Unlock()
 	if h, ok := g.horizons[key]; ok {
 		return h
 	}
 	var ends []string
-	for id := range g.entities {
-		if g.Restrictive(id) {
+	for id, e := range g.entities {
+		if exposure.MayBeRestrictive(*e, g.Country, g.Listings(id), p.RestrictedLists) {
 			ends = append(ends, id)
 		}
 	}
-	h := exposure.NewHorizon(g, ends, steps, maxHops)
+	h := exposure.NewHorizon(g, ends, p.Steps, p.MaxHops)
 	if g.horizons == nil {
 		g.horizons = map[string]exposure.Horizon{}
 	}
@@ -187,15 +203,26 @@ func (g *state) Horizon(steps []graph.Step, maxHops int) exposure.Horizon {
 	return h
 }
 
-func (g *state) Restrictive(id string) bool {
-	e, ok := g.entities[id]
-	return ok && exposure.IsRestrictive(*e, func(code string) (graph.Country, bool) {
-		c, ok := g.countries[code]
-		if !ok {
-			return graph.Country{}, false
-		}
-		return *c, true
-	})
+// Country implements exposure.Graph.
+func (g *state) Country(code string) (graph.Country, bool) {
+	c, ok := g.countries[code]
+	if !ok {
+		return graph.Country{}, false
+	}
+	return *c, true
+}
+
+// Listings implements exposure.Graph with copies of the entity's listings.
+func (g *state) Listings(id string) []graph.Listing {
+	ls := g.listed[id]
+	if len(ls) == 0 {
+		return nil
+	}
+	out := make([]graph.Listing, len(ls))
+	for i, l := range ls {
+		out[i] = *l
+	}
+	return out
 }
 
 func sortedLinks(ls []graph.Link) []graph.Link {

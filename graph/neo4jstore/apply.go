@@ -3,6 +3,7 @@ package neo4jstore
 import (
 	"context"
 	"errors"
+	"reflect"
 	"slices"
 	"sort"
 
@@ -32,7 +33,7 @@ func (s *Store) Apply(ctx context.Context, u graph.Upload, progress func(done, t
 	if err := s.reachable(ctx, "writing an upload"); err != nil {
 		return graph.WriteResult{}, err
 	}
-	total := len(u.Entities) + len(u.Countries) + len(u.Links) + len(u.Transactions)
+	total := len(u.Entities) + len(u.Countries) + len(u.Links) + len(u.Transactions) + len(u.Lists) + len(u.Listings)
 	report := func(done int) {
 		if progress != nil {
 			progress(done, total)
@@ -118,6 +119,20 @@ func checkRows(u graph.Upload) error {
 			}
 		}
 	}
+	for _, l := range u.Lists {
+		if l.ID == "" {
+			return graph.Errorf(graph.EINVALID, "list %q: missing id", l.Name)
+		}
+	}
+	for _, l := range u.Listings {
+		for _, d := range []struct{ v, what string }{{l.ListedFrom, "listed_from"}, {l.ListedTo, "listed_to"}} {
+			if d.v != "" {
+				if _, err := parseDay(d.v, "listing "+l.Key()+" "+d.what); err != nil {
+					return err
+				}
+			}
+		}
+	}
 	for _, t := range u.Transactions {
 		if t.ID == "" || t.Buyer == "" {
 			return graph.Errorf(graph.EINVALID, "transaction %q: missing id or buyer", t.ID)
@@ -180,13 +195,16 @@ func (s *Store) plan(ctx context.Context, tx neo4j.ManagedTransaction, u graph.U
 	size := s.cfg.BatchRows
 
 	// Entities: the stored ones the upload restates or names.
-	entityKeys, entities := fold(u.Entities, func(e graph.Entity) string { return e.ID }, mergeEntity)
+	entityKeys, entities := fold(u.Entities, func(e graph.Entity) string { return e.ID }, graph.MergeEntity)
 	named := slices.Clone(entityKeys)
 	for _, l := range u.Links {
 		named = append(named, l.From, l.To)
 	}
 	for _, t := range u.Transactions {
 		named = append(named, t.Buyer, t.Seller, t.EndUser)
+	}
+	for _, l := range u.Listings {
+		named = append(named, l.Entity)
 	}
 	stored, err := s.storedEntities(ctx, tx, named)
 	if err != nil {
@@ -217,21 +235,50 @@ func (s *Store) plan(ctx context.Context, tx neo4j.ManagedTransaction, u graph.U
 		}
 	}
 
-	// Countries.
-	codes, countries := fold(u.Countries, func(c graph.Country) string { return c.Code }, mergeCountry)
+	// Lists: the stored ones the upload restates or its listings name.
+	listKeys, lists := fold(u.Lists, func(l graph.List) string { return l.ID }, graph.MergeList)
+	listNames := slices.Clone(listKeys)
+	for _, l := range u.Listings {
+		listNames = append(listNames, l.List)
+	}
+	storedLists, err := s.storedLists(ctx, tx, listNames)
+	if err != nil {
+		return nil, err
+	}
+	for _, l := range u.Listings {
+		if !known(l.Entity) {
+			return nil, graph.Errorf(graph.EINVALID, "listing %s: no entity %q", l.Key(), l.Entity)
+		}
+		if _, ok := lists[l.List]; !ok {
+			if _, ok := storedLists[l.List]; !ok {
+				return nil, graph.Errorf(graph.EINVALID, "listing %s: no list %q", l.Key(), l.List)
+			}
+		}
+	}
+
+	// Countries: merged row by row into the stored one, as a row that only
+	// names a country changes a stored country but not one of the upload.
+	codes, _ := fold(u.Countries, func(c graph.Country) string { return c.Code }, graph.MergeCountry)
 	storedCountries, err := s.storedCountries(ctx, tx, codes)
 	if err != nil {
 		return nil, err
+	}
+	countries := map[string]graph.Country{}
+	for _, c := range u.Countries {
+		if prev, ok := countries[c.Code]; ok {
+			countries[c.Code] = graph.MergeCountry(prev, c)
+		} else if old, ok := storedCountries[c.Code]; ok {
+			countries[c.Code] = graph.MergeCountry(old, c)
+		} else {
+			countries[c.Code] = c
+		}
 	}
 	var rows []map[string]any
 	for _, code := range sorted(codes) {
 		old, ok := storedCountries[code]
 		c := countries[code]
-		if ok {
-			c = mergeCountry(old, c)
-		}
 		if change(&p.res.Countries, old, ok, c) {
-			rows = append(rows, map[string]any{"code": code, "props": countryProps(c)})
+			rows = append(rows, map[string]any{"code": code, "props": countryProps(c), "assessments": assessmentProps(c)})
 		}
 	}
 	p.add(writeCountries, rows, size)
@@ -242,7 +289,7 @@ func (s *Store) plan(ctx context.Context, tx neo4j.ManagedTransaction, u graph.U
 		old, ok := stored[id]
 		e := entities[id]
 		if ok {
-			e = mergeEntity(old, e)
+			e = graph.MergeEntity(old, e)
 		}
 		if change(&p.res.Entities, old, ok, e) {
 			byKind[e.Kind] = append(byKind[e.Kind], map[string]any{"id": id, "props": entityProps(e)})
@@ -254,7 +301,7 @@ func (s *Store) plan(ctx context.Context, tx neo4j.ManagedTransaction, u graph.U
 
 	// Links, by type. Only a link between two stored entities can be
 	// stored: the others are not looked up (none is on a first import).
-	linkKeys, links := fold(u.Links, graph.Link.Key, mergeLink)
+	linkKeys, links := fold(u.Links, graph.Link.Key, graph.MergeLink)
 	var between []string
 	for _, k := range linkKeys {
 		_, from := stored[links[k].From]
@@ -272,7 +319,7 @@ func (s *Store) plan(ctx context.Context, tx neo4j.ManagedTransaction, u graph.U
 		old, ok := storedLinks[k]
 		l := links[k]
 		if ok {
-			l = mergeLink(old, l)
+			l = graph.MergeLink(old, l)
 		}
 		if change(&p.res.Links, old, ok, l) {
 			byType[l.Type] = append(byType[l.Type], map[string]any{"from": l.From, "to": l.To, "key": k, "props": linkProps(l)})
@@ -282,8 +329,39 @@ func (s *Store) plan(ctx context.Context, tx neo4j.ManagedTransaction, u graph.U
 		p.add(writeLinks(t), byType[t], size)
 	}
 
+	// Lists, then listings.
+	rows = nil
+	for _, id := range sorted(listKeys) {
+		old, ok := storedLists[id]
+		l := lists[id]
+		if ok {
+			l = graph.MergeList(old, l)
+		}
+		if change(&p.res.Lists, old, ok, l) {
+			rows = append(rows, map[string]any{"id": id, "props": listProps(l)})
+		}
+	}
+	p.add(writeLists, rows, size)
+	listingKeys, listings := fold(u.Listings, graph.Listing.Key, graph.MergeListing)
+	storedListings, err := s.storedListings(ctx, tx, listings, listingKeys)
+	if err != nil {
+		return nil, err
+	}
+	rows = nil
+	for _, k := range sorted(listingKeys) {
+		old, ok := storedListings[k]
+		l := listings[k]
+		if ok {
+			l = graph.MergeListing(old, l)
+		}
+		if change(&p.res.Listings, old, ok, l) {
+			rows = append(rows, map[string]any{"entity": l.Entity, "list": l.List, "key": k, "props": listingProps(l)})
+		}
+	}
+	p.add(writeListings, rows, size)
+
 	// Transactions.
-	txKeys, txs := fold(u.Transactions, func(t graph.Transaction) string { return t.ID }, mergeTransaction)
+	txKeys, txs := fold(u.Transactions, func(t graph.Transaction) string { return t.ID }, graph.MergeTransaction)
 	storedTxs, err := s.storedTransactions(ctx, tx, txKeys)
 	if err != nil {
 		return nil, err
@@ -293,7 +371,7 @@ func (s *Store) plan(ctx context.Context, tx neo4j.ManagedTransaction, u graph.U
 		old, ok := storedTxs[id]
 		t := txs[id]
 		if ok {
-			t = mergeTransaction(old, t)
+			t = graph.MergeTransaction(old, t)
 		}
 		if change(&p.res.Transactions, old, ok, t) {
 			rows = append(rows, map[string]any{"id": id, "props": transactionProps(t), "src": sourceProps(map[string]any{}, t.Source),
@@ -352,9 +430,9 @@ func (s *Store) storedEntities(ctx context.Context, tx neo4j.ManagedTransaction,
 func (s *Store) storedCountries(ctx context.Context, tx neo4j.ManagedTransaction, codes []string) (map[string]graph.Country, error) {
 	out := map[string]graph.Country{}
 	err := chunks(codes, func(codes []string) error {
-		recs, err := collect(ctx, tx, "UNWIND $codes AS code MATCH (c:Country {code: code}) RETURN c", map[string]any{"codes": codes})
+		recs, err := collect(ctx, tx, "UNWIND $codes AS code MATCH (c:Country {code: code}) RETURN c, "+assessmentsOf, map[string]any{"codes": codes})
 		for _, r := range recs {
-			c := countryOf(props(r.Values[0]))
+			c := countryOf(props(r.Values[0]), r.Values[1].([]any))
 			out[c.Code] = c
 		}
 		return err
@@ -382,6 +460,39 @@ func (s *Store) storedLinks(ctx context.Context, tx neo4j.ManagedTransaction, li
 	return out, err
 }
 
+func (s *Store) storedLists(ctx context.Context, tx neo4j.ManagedTransaction, ids []string) (map[string]graph.List, error) {
+	out := map[string]graph.List{}
+	err := chunks(ids, func(ids []string) error {
+		recs, err := collect(ctx, tx, "UNWIND $ids AS id MATCH (l:List {id: id}) RETURN l", map[string]any{"ids": ids})
+		for _, r := range recs {
+			l := listOf(props(r.Values[0]))
+			out[l.ID] = l
+		}
+		return err
+	})
+	return out, err
+}
+
+func (s *Store) storedListings(ctx context.Context, tx neo4j.ManagedTransaction, listings map[string]graph.Listing, keys []string) (map[string]graph.Listing, error) {
+	out := map[string]graph.Listing{}
+	err := chunks(keys, func(keys []string) error {
+		rows := make([]map[string]any, len(keys))
+		for i, k := range keys {
+			rows[i] = map[string]any{"entity": listings[k].Entity, "list": listings[k].List, "key": k}
+		}
+		recs, err := collect(ctx, tx, `
+			UNWIND $rows AS row
+			MATCH (:Entity {id: row.entity})-[r:LISTED_ON {key: row.key}]->(:List {id: row.list})
+			RETURN r, row.entity, row.list`, map[string]any{"rows": rows})
+		for _, r := range recs {
+			l := listingOf(props(r.Values[0]), r.Values[1].(string), r.Values[2].(string))
+			out[l.Key()] = l
+		}
+		return err
+	})
+	return out, err
+}
+
 func (s *Store) storedTransactions(ctx context.Context, tx neo4j.ManagedTransaction, ids []string) (map[string]graph.Transaction, error) {
 	out := map[string]graph.Transaction{}
 	err := chunks(ids, func(ids []string) error {
@@ -401,10 +512,21 @@ const partiesOf = "COLLECT { MATCH (t)-[p:BUYER|SELLER|END_USER]->(e:Entity) RET
 // The write statements. Labels and relationship types come from the
 // domain's constants, never from data; every value is a parameter.
 
+// writeCountries replaces a country's Assessment nodes by its merged ones.
 const writeCountries = `
 UNWIND $rows AS row
 MERGE (c:Country {code: row.code})
 SET c = row.props
+WITH c, row
+CALL (c) {
+  MATCH (c)-[:HAS_ASSESSMENT]->(old:Assessment)
+  DETACH DELETE old
+}
+CALL (c, row) {
+  UNWIND row.assessments AS props
+  CREATE (c)-[:HAS_ASSESSMENT]->(a:Assessment)
+  SET a = props
+}
 WITH c
 MATCH (t:Transaction {ship_to: c.code})
 MERGE (t)-[s:SHIPS_TO]->(c)
@@ -424,6 +546,17 @@ MATCH (a:Entity {id: row.from}), (b:Entity {id: row.to})
 MERGE (a)-[r:` + string(t) + ` {key: row.key}]->(b)
 SET r = row.props`
 }
+
+const writeLists = `
+UNWIND $rows AS row
+MERGE (l:List {id: row.id})
+SET l = row.props`
+
+const writeListings = `
+UNWIND $rows AS row
+MATCH (e:Entity {id: row.entity}), (l:List {id: row.list})
+MERGE (e)-[r:LISTED_ON {key: row.key}]->(l)
+SET r = row.props`
 
 const writeTransactions = `
 UNWIND $rows AS row
@@ -450,3 +583,35 @@ CALL (t, row) {
   MATCH (c:Country {code: row.ship_to})
   CREATE (t)-[r:SHIPS_TO]->(c) SET r = row.src
 }`
+
+// fold merges the rows of one kind that share a key, in upload order:
+// merging the stored value with the fold is the same as merging it with
+// each row in turn, because each field's last stated value wins.
+func fold[T any](rows []T, key func(T) string, merge func(old, v T) T) (keys []string, merged map[string]T) {
+	merged = make(map[string]T, len(rows))
+	for _, r := range rows {
+		k := key(r)
+		if prev, ok := merged[k]; ok {
+			merged[k] = merge(prev, r)
+			continue
+		}
+		merged[k] = r
+		keys = append(keys, k)
+	}
+	return keys, merged
+}
+
+// change counts one merged value against the stored one (ok: one is
+// stored) and reports whether it must be written.
+func change[T any](c *graph.Changes, stored T, ok bool, merged T) bool {
+	switch {
+	case !ok:
+		c.Created++
+	case !reflect.DeepEqual(stored, merged):
+		c.Updated++
+	default:
+		c.Unchanged++
+		return false
+	}
+	return true
+}

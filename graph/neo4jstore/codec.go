@@ -112,15 +112,40 @@ func entityProps(e graph.Entity) map[string]any {
 }
 
 func countryProps(c graph.Country) map[string]any {
+	return sourceProps(map[string]any{"code": c.Code, "name": strValue(c.Name)}, c.Source)
+}
+
+// assessmentProps are the properties of a country's Assessment nodes; a
+// year of 0 (no year) is not stored.
+func assessmentProps(c graph.Country) []map[string]any {
+	out := make([]map[string]any, len(c.Assessments))
+	for i, a := range c.Assessments {
+		var year any
+		if a.Year != 0 {
+			year = int64(a.Year)
+		}
+		out[i] = sourceProps(map[string]any{
+			"country": c.Code, "year": year, "restrictive": boolValue(a.Restrictive),
+			"score": floatValue(a.Score), "basis": strValue(a.Basis),
+		}, a.Source)
+	}
+	return out
+}
+
+func listProps(l graph.List) map[string]any {
+	return sourceProps(map[string]any{"id": l.ID, "name": strValue(l.Name), "authority": strValue(l.Authority)}, l.Source)
+}
+
+func listingProps(l graph.Listing) map[string]any {
 	return sourceProps(map[string]any{
-		"code": c.Code, "name": strValue(c.Name), "restrictive": boolValue(c.Restrictive),
-		"score": floatValue(c.Score), "basis": strValue(c.Basis),
-	}, c.Source)
+		"key": l.Key(), "program": strValue(l.Program), "authority": strValue(l.Authority),
+		"listed_from": dateValue(l.ListedFrom), "listed_to": dateValue(l.ListedTo), "reason": strValue(l.Reason),
+	}, l.Source)
 }
 
 func linkProps(l graph.Link) map[string]any {
 	return sourceProps(map[string]any{
-		"key": l.Key(), "percent": floatValue(l.Percent), "role": strValue(l.Role),
+		"key": l.Key(), "percent": floatValue(l.Percent), "percent_max": floatValue(l.PercentMax), "role": strValue(l.Role),
 		"valid_from": dateValue(l.ValidFrom), "valid_to": dateValue(l.ValidTo),
 	}, l.Source)
 }
@@ -236,14 +261,36 @@ func entityOf(n dbtype.Node) graph.Entity {
 	}
 }
 
-func countryOf(m map[string]any) graph.Country {
-	return graph.Country{Code: getStr(m, "code"), Name: getStr(m, "name"), Restrictive: getBool(m, "restrictive"),
-		Score: getFloat(m, "score"), Basis: getStr(m, "basis"), Source: getSource(m)}
+// countryOf reads a country from its node's properties and its Assessment
+// nodes (see assessmentsOf).
+func countryOf(m map[string]any, assessments []any) graph.Country {
+	c := graph.Country{Code: getStr(m, "code"), Name: getStr(m, "name"), Source: getSource(m)}
+	for _, v := range assessments {
+		a := props(v)
+		year, _ := a["year"].(int64)
+		c.Assessments = append(c.Assessments, graph.CountryAssessment{Year: int(year), Restrictive: getBool(a, "restrictive"),
+			Score: getFloat(a, "score"), Basis: getStr(a, "basis"), Source: getSource(a)})
+	}
+	graph.SortAssessments(c.Assessments)
+	return c
+}
+
+// assessmentsOf lists a country c's Assessment nodes.
+const assessmentsOf = "COLLECT { MATCH (c)-[:HAS_ASSESSMENT]->(a:Assessment) RETURN a } AS assessments"
+
+func listOf(m map[string]any) graph.List {
+	return graph.List{ID: getStr(m, "id"), Name: getStr(m, "name"), Authority: getStr(m, "authority"), Source: getSource(m)}
+}
+
+// listingOf reads a listing from its relationship's properties and its ends.
+func listingOf(m map[string]any, entity, list string) graph.Listing {
+	return graph.Listing{Entity: entity, List: list, Program: getStr(m, "program"), Authority: getStr(m, "authority"),
+		ListedFrom: getStr(m, "listed_from"), ListedTo: getStr(m, "listed_to"), Reason: getStr(m, "reason"), Source: getSource(m)}
 }
 
 // linkOf reads a link from a relationship's properties and its ends' ids.
 func linkOf(typ string, m map[string]any, from, to string) graph.Link {
-	return graph.Link{Type: graph.LinkType(typ), From: from, To: to, Percent: getFloat(m, "percent"), Role: getStr(m, "role"),
+	return graph.Link{Type: graph.LinkType(typ), From: from, To: to, Percent: getFloat(m, "percent"), PercentMax: getFloat(m, "percent_max"), Role: getStr(m, "role"),
 		ValidFrom: getStr(m, "valid_from"), ValidTo: getStr(m, "valid_to"), Source: getSource(m)}
 }
 

@@ -101,6 +101,8 @@ func (s *Store) Close() error {
 var schema = []string{
 	"CREATE CONSTRAINT entity_id IF NOT EXISTS FOR (e:Entity) REQUIRE e.id IS UNIQUE",
 	"CREATE CONSTRAINT country_code IF NOT EXISTS FOR (c:Country) REQUIRE c.code IS UNIQUE",
+	"CREATE CONSTRAINT list_id IF NOT EXISTS FOR (l:List) REQUIRE l.id IS UNIQUE",
+	"CREATE INDEX assessment_country IF NOT EXISTS FOR (a:Assessment) ON (a.country, a.year)",
 	"CREATE CONSTRAINT transaction_id IF NOT EXISTS FOR (t:Transaction) REQUIRE t.id IS UNIQUE",
 	"CREATE CONSTRAINT flag_transaction_id IF NOT EXISTS FOR (f:Flag) REQUIRE f.transaction_id IS UNIQUE",
 	"CREATE CONSTRAINT upload_job_id IF NOT EXISTS FOR (j:UploadJob) REQUIRE j.id IS UNIQUE",

@@ -72,7 +72,7 @@ func TestResume(t *testing.T) {
 	cfg := config(t)
 	cfg.TxRows, cfg.BatchRows = 10, 7 // every batch its own transaction
 	s := mustOpen(t, cfg)
-	u := randomUploads(7)[0]
+	u := graphtest.RandomUploads(7)[0]
 	ctx, cancel := context.WithCancel(context.Background())
 	batches := 0
 	_, err := s.Apply(ctx, u, func(done, total int) {

@@ -30,31 +30,45 @@ func (s *Store) Reach(ctx context.Context, qs []graph.ReachQuery, p graph.Policy
 	if err != nil {
 		return nil, err
 	}
+	owner := graph.Policy{Steps: []graph.Step{graph.StepOwner}}
 	for _, r := range recs {
 		i := int(r.Values[0].(int64))
 		if r.Values[1] == nil {
 			continue // no such entity: nothing to reach
 		}
 		out[i].Start = refOf(r.Values[1])
-		out[i].Exposures = exposures(r.Values[2])
+		out[i].Exposures = exposures(r.Values[2], p)
 		for _, id := range r.Values[3].([]any) {
 			out[i].ByParent = append(out[i].ByParent, id.(string))
 		}
 		sort.Strings(out[i].ByParent)
-		out[i].Ownership = exposures(r.Values[4])
+		out[i].Ownership = exposures(r.Values[4], owner)
+		for _, id := range r.Values[5].([]any) {
+			out[i].Controllers = append(out[i].Controllers, id.(string))
+		}
+		sort.Strings(out[i].Controllers)
+		for _, v := range r.Values[6].([]any) {
+			m := props(v)
+			rm := props(m["rel"])
+			out[i].Stakes = append(out[i].Stakes, graph.Stake{
+				Link:        linkOf(string(graph.Owns), rm, getStr(rm, "from"), getStr(rm, "to")),
+				Restrictive: m["restrictive"] == true,
+			})
+		}
+		sort.Slice(out[i].Stakes, func(a, b int) bool { return out[i].Stakes[a].Link.Key() < out[i].Stakes[b].Link.Key() })
+		seen := map[string]bool{}
+		for _, v := range r.Values[7].([]any) {
+			m := props(v)
+			l := listingOf(m, getStr(m, "entity"), getStr(m, "list"))
+			if !seen[l.Key()] {
+				seen[l.Key()] = true
+				out[i].Listings = append(out[i].Listings, l)
+			}
+		}
+		sort.Slice(out[i].Listings, func(a, b int) bool { return out[i].Listings[a].Key() < out[i].Listings[b].Key() })
 	}
 	return out, nil
 }
-
-// stepOf is the step that walks a link type (one step a type).
-var stepOf = func() map[graph.LinkType]graph.Step {
-	m := map[graph.LinkType]graph.Step{}
-	for _, s := range graph.Steps {
-		t, _, _ := s.Walk()
-		m[t] = s
-	}
-	return m
-}()
 
 // reachQuery writes the query for a policy and its parameters for the
 // queries qs. Only the policy's bounds (checked integers) and relationship
@@ -62,15 +76,23 @@ var stepOf = func() map[graph.LinkType]graph.Step {
 // neither as a parameter.
 func reachQuery(p graph.Policy, qs []graph.ReachQuery) (string, map[string]any, error) {
 	rows := make([]map[string]any, len(qs))
+	var years []any
+	seenYear := map[int]bool{}
 	for i, q := range qs {
 		var on any
+		year := 0
 		if q.On != "" {
-			if _, err := parseDay(q.On, "screening date"); err != nil {
+			t, err := parseDay(q.On, "screening date")
+			if err != nil {
 				return "", nil, err
 			}
-			on = q.On
+			on, year = q.On, t.Year()
 		}
-		rows[i] = map[string]any{"start": q.Start, "on": on}
+		if !seenYear[year] {
+			seenYear[year] = true
+			years = append(years, int64(year))
+		}
+		rows[i] = map[string]any{"start": q.Start, "on": on, "year": int64(year)}
 	}
 	hops, err := quantifier(p.MaxHops, 1, 10, "max_hops")
 	if err != nil {
@@ -80,17 +102,29 @@ func reachQuery(p graph.Policy, qs []graph.ReachQuery) (string, map[string]any, 
 	if err != nil {
 		return "", nil, err
 	}
-	ownership := fmt.Sprintf(`(s)((x)<-[r:OWNS]-(y:Entity) WHERE %s AND NOT %s){0,%d}(z)<-[last:OWNS]-(g:GovernmentBody)`,
+	lists := "true"
+	if p.RestrictedLists != nil {
+		lists = "li.id IN $lists"
+	}
+	restrictive := func(n string) string { return restrictiveOf(n, lists) }
+	ownership := fmt.Sprintf(`(s)((x)<-[r:OWNS]-(y:Entity) WHERE %s AND NOT %s){0,%d}(z)<-[last:OWNS]-(g:Entity)`,
 		validOn("r"), restrictive("y"), depth-1)
 	if depth == 1 {
-		ownership = `(s)<-[last:OWNS]-(g:GovernmentBody)`
+		ownership = `(s)<-[last:OWNS]-(g:Entity)`
+	}
+	stakes := "RETURN [] AS stakes"
+	if p.Method() == graph.OFAC {
+		stakes = strings.NewReplacer("$VALID_R", validOn("r"), "$RESTRICTIVE_O", restrictive("o")).Replace(stakesCypher)
 	}
 	parent := "false"
 	if p.Allows(graph.StepParent) {
 		parent = "true"
 	}
 	q := strings.NewReplacer(
-		"$LEVELS", levels(p, hops),
+		"$LEVELS", levels(p, hops, restrictive),
+		"$STAKES", stakes,
+		"$RESTRICTIVE_C", restrictive("c"),
+		"$LISTED", listedOn("l", lists),
 		"$HOPS", fmt.Sprint(hops),
 		"$VALID_R", validOn("r"),
 		"$VALID_LAST", validOn("last"),
@@ -102,26 +136,31 @@ func reachQuery(p graph.Policy, qs []graph.ReachQuery) (string, map[string]any, 
 		"$EXPOSURE", pathShape("x.ns", "x.rs"),
 		"$PATH", pathShape("nodes(p)", "relationships(p)"),
 	).Replace(reachCypher)
-	return q, map[string]any{"qs": rows}, nil
+	params := map[string]any{"qs": rows, "years": years}
+	if p.RestrictedLists != nil {
+		params["lists"] = []string(p.RestrictedLists)
+	}
+	return q, params, nil
 }
 
 // moves is the subquery that lists the links walked out of node u, each with
 // the node v it leads to: one directed pattern per direction, each with the
 // policy's link types of that direction, so that Neo4j expands only the
-// relationships a step walks. Empty when the policy walks nothing.
+// relationships a step walks (OWNS may be walked both ways: backwards by
+// owner, forwards by subsidiary). Empty when the policy walks nothing.
 func moves(p graph.Policy) string {
 	var fwd, back, both []string
 	for _, t := range graph.LinkTypes {
-		step := stepOf[t]
-		if !p.Allows(step) {
+		f, okF := p.StepOn(t, true)
+		_, okB := p.StepOn(t, false)
+		if _, _, either := f.Walk(); okF && either {
+			both = append(both, string(t))
 			continue
 		}
-		switch _, forward, either := step.Walk(); {
-		case either:
-			both = append(both, string(t))
-		case forward:
+		if okF {
 			fwd = append(fwd, string(t))
-		default:
+		}
+		if okB {
 			back = append(back, string(t))
 		}
 	}
@@ -146,7 +185,7 @@ func moves(p graph.Policy) string {
 // the least link key from that u; and ranks the new level by (rank of u,
 // id of v). That is exposure.Reach's order, so ties break the same way.
 // The last level keeps only restrictive end-users: nothing walks on.
-func levels(p graph.Policy, hops int) string {
+func levels(p graph.Policy, hops int, restrictive func(string) string) string {
 	m := moves(p)
 	if m == "" {
 		return ""
@@ -191,11 +230,20 @@ func validOn(r string) string {
 	return fmt.Sprintf("(%[1]s.valid_from IS NULL OR %[1]s.valid_from <= day) AND (%[1]s.valid_to IS NULL OR day IS NULL OR day <= %[1]s.valid_to)", r)
 }
 
-// restrictive is SPEC §3's restrictive end-user for node n, given rc, the
-// codes of the restrictive countries: a government body that says
-// restrictive, or says nothing and is of a restrictive country.
-func restrictive(n string) string {
-	return fmt.Sprintf("(%[1]s:GovernmentBody AND coalesce(%[1]s.restrictive, %[1]s.country IN rc, false))", n)
+// restrictiveOf is SPEC §3's restrictive end-user for node n on day, given
+// rc, the codes of the countries restrictive that day, and lists, the
+// predicate on List li that the policy restricts it: a government body
+// that says restrictive, or says nothing and is of a restrictive country;
+// or any entity with a listing valid on the day on a restricted list.
+func restrictiveOf(n, lists string) string {
+	return fmt.Sprintf("((%[1]s:GovernmentBody AND coalesce(%[1]s.restrictive, %[1]s.country IN rc, false)) OR EXISTS { MATCH (%[1]s)-[lon:LISTED_ON]->(li:List) WHERE %[2]s })",
+		n, listedOn("lon", lists))
+}
+
+// listedOn is the predicate that listing l on List li holds on day and is
+// on a restricted list (as validOn, for listed_from and listed_to).
+func listedOn(l, lists string) string {
+	return fmt.Sprintf("(%[1]s.listed_from IS NULL OR %[1]s.listed_from <= day) AND (%[1]s.listed_to IS NULL OR day IS NULL OR day <= %[1]s.listed_to) AND %[2]s", l, lists)
 }
 
 // pathShape returns a path, given as its list of nodes and its list of
@@ -216,13 +264,30 @@ func pathShape(nodes, rels string) string {
 //   - by parent: the restrictive end-users reached by PART_OF alone;
 //   - ownership: every OWNS chain into the start, walked backwards, whose
 //     only restrictive node after the start is its last, with no node twice.
+//   - controllers: the restrictive end-users that CONTROL the start directly;
+//   - stakes (ofac method only): the OWNS links into the start and into
+//     every entity that owns it, directly or through others;
+//   - listings: the restricting listings of the end-users found.
+//
+// rc, the restrictive countries, depends on the day's year (SPEC §3's
+// as-of rule): it is computed once for each year of the queries.
 const reachCypher = `
 CALL () {
-  MATCH (c:Country) WHERE c.restrictive = true
-  RETURN collect(c.code) AS rc
+  UNWIND $years AS y
+  CALL (y) {
+    MATCH (c:Country)-[:HAS_ASSESSMENT]->(a:Assessment)
+    WITH c, a ORDER BY
+      CASE WHEN a.year IS NOT NULL AND a.year <= y THEN 0 WHEN a.year IS NULL THEN 1 ELSE 2 END,
+      CASE WHEN a.year IS NOT NULL AND a.year <= y THEN -a.year ELSE coalesce(a.year, 0) END
+    WITH c, head(collect(a)) AS a
+    WHERE a.restrictive = true
+    RETURN collect(c.code) AS codes
+  }
+  RETURN collect({year: y, codes: codes}) AS rcs
 }
 UNWIND range(0, size($qs) - 1) AS i
-WITH rc, i, $qs[i].start AS sid, CASE WHEN $qs[i].on IS NULL THEN null ELSE date($qs[i].on) END AS day
+WITH [x IN rcs WHERE x.year = $qs[i].year][0].codes AS rc, i, $qs[i].start AS sid,
+  CASE WHEN $qs[i].on IS NULL THEN null ELSE date($qs[i].on) END AS day
 OPTIONAL MATCH (s:Entity {id: sid})
 CALL (s, day, rc) {
   WITH day, rc, [{n: s, ns: [s], rs: []}] AS level, [s] AS seen,
@@ -231,7 +296,7 @@ CALL (s, day, rc) {
   RETURN [x IN found | $EXPOSURE] AS exposures
 }
 CALL (s, day, rc) {
-  MATCH ANY SHORTEST (s)(()-[r:PART_OF]->() WHERE $VALID_R){0,$HOPS}(e:GovernmentBody WHERE $RESTRICTIVE_E)
+  MATCH ANY SHORTEST (s)(()-[r:PART_OF]->() WHERE $VALID_R){0,$HOPS}(e:Entity WHERE $RESTRICTIVE_E)
   WHERE $PARENT
   RETURN collect(DISTINCT e.id) AS byParent
 }
@@ -242,12 +307,37 @@ CALL (s, day, rc) {
   WHERE all(k IN range(0, size(ns) - 2) WHERE NOT ns[k] IN ns[k + 1..])
   RETURN collect($PATH) AS ownership
 }
+CALL (s, day, rc) {
+  MATCH (c:Entity)-[r:CONTROLS]->(s)
+  WHERE $VALID_R AND $RESTRICTIVE_C
+  RETURN collect(DISTINCT c.id) AS controllers
+}
+CALL (s, day, rc) {
+  $STAKES
+}
+CALL (exposures, ownership, controllers, day) {
+  UNWIND [x IN exposures + ownership | last(x.nodes).id] + controllers AS id
+  MATCH (e:Entity {id: id})-[l:LISTED_ON]->(li:List)
+  WHERE $LISTED
+  RETURN collect(l {.*, entity: e.id, list: li.id}) AS listings
+}
 RETURN i, CASE WHEN s IS NULL THEN null ELSE s {.id, .name, .country, labels: labels(s)} END AS start,
-  exposures, byParent, ownership
+  exposures, byParent, ownership, controllers, stakes, listings
 `
 
-// exposures reads the paths of one query's row.
-func exposures(v any) []graph.Exposure {
+// stakesCypher collects, for the ofac method, the OWNS links valid on the
+// day into the start s and into every entity that owns it, directly or
+// through others, with whether each owner o is a restrictive end-user.
+const stakesCypher = `OPTIONAL MATCH ANY SHORTEST (s)(()<-[r:OWNS]-() WHERE $VALID_R)+(a:Entity)
+  WITH s, [s] + [x IN collect(DISTINCT a) WHERE x <> s] AS owned
+  UNWIND owned AS n
+  MATCH (o:Entity)-[r:OWNS]->(n)
+  WHERE $VALID_R
+  RETURN collect({rel: r {.*, from: o.id, to: n.id}, restrictive: $RESTRICTIVE_O}) AS stakes`
+
+// exposures reads the paths of one query's row; p tells the step that
+// walked each link, from its type and direction.
+func exposures(v any, p graph.Policy) []graph.Exposure {
 	paths, _ := v.([]any)
 	if len(paths) == 0 {
 		return nil
@@ -264,7 +354,8 @@ func exposures(v any) []graph.Exposure {
 		for i, rv := range rels {
 			rm := props(rv)
 			l := linkOf(getStr(rm, "type"), rm, getStr(rm, "from"), getStr(rm, "to"))
-			x.Steps[i] = graph.StepOf(stepOf[l.Type], l)
+			step, _ := p.StepOn(l.Type, l.From == x.Path[i].ID)
+			x.Steps[i] = graph.StepOf(step, l)
 		}
 		x.EndUser = x.Path[len(x.Path)-1]
 		out = append(out, x)

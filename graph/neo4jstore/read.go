@@ -181,6 +181,13 @@ func (s *Store) Neighborhood(ctx context.Context, id string, q graph.Neighborhoo
 	for _, k := range sortedKeys(links) {
 		sub.Links = append(sub.Links, links[k])
 	}
+	ids := make([]string, len(sub.Entities))
+	for i, e := range sub.Entities {
+		ids[i] = e.ID
+	}
+	if sub.Listings, err = s.listings(ctx, ids); err != nil {
+		return graph.Subgraph{}, err
+	}
 	return sub, nil
 }
 
@@ -195,25 +202,25 @@ func sortedKeys[T any](m map[string]T) []string {
 
 // Country implements graph.Store.
 func (s *Store) Country(ctx context.Context, code string) (graph.Country, error) {
-	recs, err := s.read(ctx, "reading a country", "MATCH (c:Country {code: $code}) RETURN c", map[string]any{"code": code})
+	recs, err := s.read(ctx, "reading a country", "MATCH (c:Country {code: $code}) RETURN c, "+assessmentsOf, map[string]any{"code": code})
 	if err != nil {
 		return graph.Country{}, err
 	}
 	if len(recs) == 0 {
 		return graph.Country{}, errNotFound("no country %q", code)
 	}
-	return countryOf(props(recs[0].Values[0])), nil
+	return countryOf(props(recs[0].Values[0]), recs[0].Values[1].([]any)), nil
 }
 
 // Countries implements graph.Store.
 func (s *Store) Countries(ctx context.Context) ([]graph.Country, error) {
-	recs, err := s.read(ctx, "reading countries", "MATCH (c:Country) RETURN c", nil)
+	recs, err := s.read(ctx, "reading countries", "MATCH (c:Country) RETURN c, "+assessmentsOf, nil)
 	if err != nil {
 		return nil, err
 	}
 	var cs []graph.Country
 	for _, r := range recs {
-		cs = append(cs, countryOf(props(r.Values[0])))
+		cs = append(cs, countryOf(props(r.Values[0]), r.Values[1].([]any)))
 	}
 	sort.Slice(cs, func(i, j int) bool { return cs[i].Code < cs[j].Code })
 	return cs, nil
@@ -266,6 +273,7 @@ func (s *Store) Stats(ctx context.Context) (graph.Stats, error) {
 		query += "COUNT { MATCH ()-[:" + string(t) + "]->() } AS " + string(t) + ", "
 	}
 	query += `COUNT { MATCH (:Country) } AS countries, COUNT { MATCH (:Transaction) } AS transactions,
+		COUNT { MATCH (:List) } AS lists, COUNT { MATCH (:Entity)-[:LISTED_ON]->(:List) } AS listings,
 		COLLECT { MATCH (f:Flag) WHERE f.severity <> 'none' WITH f.severity AS severity, count(*) AS n RETURN [severity, n] } AS flags`
 	recs, err := s.read(ctx, "counting the graph", query, nil)
 	if err != nil {
@@ -285,6 +293,9 @@ func (s *Store) Stats(ctx context.Context) (graph.Stats, error) {
 	c, _ := r.Get("countries")
 	n, _ := r.Get("transactions")
 	st.Countries, st.Transactions = int(c.(int64)), int(n.(int64))
+	lists, _ := r.Get("lists")
+	listings, _ := r.Get("listings")
+	st.Lists, st.Listings = int(lists.(int64)), int(listings.(int64))
 	fs, _ := r.Get("flags")
 	for _, f := range fs.([]any) {
 		pair := f.([]any)
@@ -323,5 +334,53 @@ func (s *Store) Export(ctx context.Context) (graph.Upload, error) {
 		return u, err
 	}
 	u.Transactions = append(u.Transactions, ts...)
+	if u.Lists, err = s.Lists(ctx); err != nil {
+		return u, err
+	}
+	if u.Listings, err = s.listings(ctx, nil); err != nil {
+		return u, err
+	}
 	return u, nil
+}
+
+// Listings implements graph.Store.
+func (s *Store) Listings(ctx context.Context, id string) ([]graph.Listing, error) {
+	ls, err := s.listings(ctx, []string{id})
+	if len(ls) == 0 {
+		return nil, err
+	}
+	return ls, err
+}
+
+// listings reads the listings of the entities, or all when ids is nil,
+// sorted by key; never nil.
+func (s *Store) listings(ctx context.Context, ids []string) ([]graph.Listing, error) {
+	query := "MATCH (e:Entity)-[r:LISTED_ON]->(l:List) RETURN r, e.id, l.id"
+	if ids != nil {
+		query = "UNWIND $ids AS id MATCH (e:Entity {id: id})-[r:LISTED_ON]->(l:List) RETURN r, e.id, l.id"
+	}
+	recs, err := s.read(ctx, "reading listings", query, map[string]any{"ids": ids})
+	if err != nil {
+		return nil, err
+	}
+	ls := []graph.Listing{}
+	for _, r := range recs {
+		ls = append(ls, listingOf(props(r.Values[0]), r.Values[1].(string), r.Values[2].(string)))
+	}
+	sort.Slice(ls, func(i, j int) bool { return ls[i].Key() < ls[j].Key() })
+	return ls, nil
+}
+
+// Lists implements graph.Store.
+func (s *Store) Lists(ctx context.Context) ([]graph.List, error) {
+	recs, err := s.read(ctx, "reading lists", "MATCH (l:List) RETURN l", nil)
+	if err != nil {
+		return nil, err
+	}
+	ls := []graph.List{}
+	for _, r := range recs {
+		ls = append(ls, listOf(props(r.Values[0])))
+	}
+	sort.Slice(ls, func(i, j int) bool { return ls[i].ID < ls[j].ID })
+	return ls, nil
 }

@@ -1,0 +1,178 @@
+package importer
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/hopcheck/hopcheck/graph"
+)
+
+// Format reads a public data format (OFAC SDN, FollowTheMoney, BODS, the
+// Consolidated Screening List…) into the rows of an upload, as the
+// spreadsheet reader does. Its records keep their provenance: file, line
+// or record number (Source.Row), and the record's own id (Source.Evidence).
+// The readers live in importer/formats; cmd passes them in Options.Formats.
+type Format interface {
+	// Name names the format in reports.
+	Name() string
+	// Detect reports whether a file is in the format, from its content.
+	Detect(f File) bool
+	// Read reads files detected as the format; upload is the upload id for
+	// the sources. Bad records are issues; an error is for a file that
+	// cannot be read at all.
+	Read(ctx context.Context, upload string, files []File) (FormatRows, error)
+}
+
+// FormatRows is what a format reader found: the rows of an upload, the
+// records read per file, and the problems of single records.
+type FormatRows struct {
+	graph.Upload
+	Records  map[string]int // file name → records read
+	Issues   []Issue        // errors: the upload is rejected
+	Warnings []Issue        // records skipped or read partly
+}
+
+// readFormats reads the files a format claims. It returns false when no
+// format claims any file (the upload is spreadsheets).
+func (r *reader) readFormats(u *graph.Upload) (bool, error) {
+	byFormat := map[int][]File{}
+	claimed := 0
+	var sheets []string
+	for _, f := range r.files {
+		found := false
+		for i, fm := range r.opts.Formats {
+			if fm.Detect(f) {
+				byFormat[i] = append(byFormat[i], f)
+				found, claimed = true, claimed+1
+				break
+			}
+		}
+		if !found {
+			sheets = append(sheets, f.Name)
+		}
+	}
+	if claimed == 0 {
+		return false, nil
+	}
+	if len(sheets) > 0 {
+		r.rep.errorf(Issue{Message: fmt.Sprintf("%s: spreadsheets cannot be uploaded with files in a public format (%s); upload them separately",
+			strings.Join(sheets, ", "), r.opts.Formats[firstKey(byFormat)].Name())})
+		return true, nil
+	}
+	for _, i := range sortedInts(byFormat) {
+		fm := r.opts.Formats[i]
+		rows, err := fm.Read(r.ctx, r.id, byFormat[i])
+		if err != nil {
+			r.rep.errorf(Issue{File: byFormat[i][0].Name, Message: fmt.Sprintf("%s: %v", fm.Name(), err)})
+			continue
+		}
+		for _, f := range byFormat[i] {
+			r.rep.Sheets = append(r.rep.Sheets, SheetReport{File: f.Name, Kind: fm.Name(), Rows: rows.Records[f.Name]})
+		}
+		for _, is := range rows.Issues {
+			r.rep.errorf(is)
+		}
+		for _, is := range rows.Warnings {
+			r.rep.warnf(is)
+		}
+		u.Entities = append(u.Entities, rows.Entities...)
+		u.Countries = append(u.Countries, rows.Countries...)
+		u.Links = append(u.Links, rows.Links...)
+		u.Transactions = append(u.Transactions, rows.Transactions...)
+		u.Lists = append(u.Lists, rows.Lists...)
+		u.Listings = append(u.Listings, rows.Listings...)
+	}
+	return true, r.keepResolved(u)
+}
+
+// keepResolved drops, with a warning, the links and listings of a format
+// upload that name an entity neither the upload nor the store has (an
+// FtM Ownership of an asset that is not exported, a BODS statement whose
+// party is not published), and adds the countries the entities name.
+func (r *reader) keepResolved(u *graph.Upload) error {
+	known := map[string]bool{}
+	for _, e := range u.Entities {
+		known[e.ID] = true
+	}
+	stored := map[string]bool{}
+	has := func(id string) (bool, error) {
+		if known[id] {
+			return true, nil
+		}
+		if v, ok := stored[id]; ok || r.lookup == nil {
+			return v, nil
+		}
+		_, err := r.lookup.Entity(r.ctx, id)
+		switch {
+		case err == nil:
+			stored[id] = true
+		case graph.ErrorCode(err) == graph.ENOTFOUND:
+			stored[id] = false
+		default:
+			return false, fmt.Errorf("looking up entity %q: %w", id, err)
+		}
+		return stored[id], nil
+	}
+	links := u.Links[:0]
+	for _, l := range u.Links {
+		a, err := has(l.From)
+		if err != nil {
+			return err
+		}
+		b, err := has(l.To)
+		if err != nil {
+			return err
+		}
+		if a && b && l.From != l.To {
+			links = append(links, l)
+			continue
+		}
+		r.rep.warnf(Issue{File: l.Source.File, Row: l.Source.Row,
+			Message: fmt.Sprintf("%s: %s from %s to %s names an entity that is not in the upload or the store; skipped",
+				l.Source.Evidence, strings.ToLower(string(l.Type)), l.From, l.To)})
+	}
+	u.Links = links
+	listings := u.Listings[:0]
+	for _, l := range u.Listings {
+		ok, err := has(l.Entity)
+		if err != nil {
+			return err
+		}
+		if ok {
+			listings = append(listings, l)
+			continue
+		}
+		r.rep.warnf(Issue{File: l.Source.File, Row: l.Source.Row,
+			Message: fmt.Sprintf("%s: listing of %s, which is not in the upload or the store; skipped", l.Source.Evidence, l.Entity)})
+	}
+	u.Listings = listings
+	have := map[string]bool{}
+	for _, c := range u.Countries {
+		have[c.Code] = true
+	}
+	var codes []string
+	for _, e := range u.Entities {
+		if e.Country != "" && !have[e.Country] {
+			have[e.Country] = true
+			codes = append(codes, e.Country)
+		}
+	}
+	sort.Strings(codes)
+	for _, code := range codes {
+		u.Countries = append(u.Countries, graph.Country{Code: code, Name: CountryName(code), Source: graph.Source{Upload: r.id}})
+	}
+	return nil
+}
+
+func firstKey(m map[int][]File) int { return sortedInts(m)[0] }
+
+func sortedInts(m map[int][]File) []int {
+	out := make([]int, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Ints(out)
+	return out
+}

@@ -1,0 +1,19 @@
+// Package formats lists the readers of public data formats, each in its own
+// package, that turn a source's own files into the upload the spreadsheet
+// importer builds: the OFAC SDN list (ofac), FollowTheMoney entities (ftm),
+// Beneficial Ownership Data Standard statements (bods) and the US
+// Consolidated Screening List (csl).
+package formats
+
+import (
+	"github.com/hopcheck/hopcheck/importer"
+	"github.com/hopcheck/hopcheck/importer/formats/bods"
+	"github.com/hopcheck/hopcheck/importer/formats/csl"
+	"github.com/hopcheck/hopcheck/importer/formats/ftm"
+	"github.com/hopcheck/hopcheck/importer/formats/ofac"
+)
+
+// All returns every format reader, in the order they are tried.
+func All() []importer.Format {
+	return []importer.Format{ofac.Format{}, csl.Format{}, ftm.Format{}, bods.Format{}}
+}
