@@ -69,7 +69,8 @@ func handleUpload(deps Deps, m *metrics) gin.HandlerFunc {
 }
 
 // readUpload reads the multipart form: files under any field name, and the
-// optional kind, mapping (YAML, as a field or a file) and date_format.
+// optional kind, mapping (YAML, as a field or a file), date_format and
+// references (JSON: a reference's text → the entity id it means).
 func readUpload(c *gin.Context) ([]importer.File, importer.Options, error) {
 	var opts importer.Options
 	form, err := c.MultipartForm()
@@ -87,6 +88,11 @@ func readUpload(c *gin.Context) ([]importer.File, importer.Options, error) {
 			return nil, opts, invalid("date_format: %v", err)
 		}
 		opts.DateFormat = df
+	}
+	if refs := first(form.Value["references"]); refs != "" {
+		if err := json.Unmarshal([]byte(refs), &opts.References); err != nil {
+			return nil, opts, invalid("references: expected a JSON object of reference text to entity id: %v", err)
+		}
 	}
 	mapping := []byte(first(form.Value["mapping"]))
 	var files []importer.File

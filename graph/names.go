@@ -41,10 +41,13 @@ func NameKey(name string) string {
 // NameWords returns the words of a name as NameKey reads them: folded,
 // transliterated to ASCII, lower case, without punctuation, legal forms kept.
 func NameWords(name string) []string {
-	s := norm.NFKC.String(name)
-	s = unidecode.Unidecode(s)
+	s := name
+	if !isASCII(s) {
+		s = unidecode.Unidecode(norm.NFKC.String(s))
+	}
 	s = strings.ToLower(s)
 	var b strings.Builder
+	b.Grow(len(s))
 	for _, r := range s {
 		switch {
 		case r == '.' || r == '\'' || r == '`':
@@ -58,6 +61,15 @@ func NameWords(name string) []string {
 		}
 	}
 	return strings.Fields(b.String())
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
 }
 
 // IsLegalForm reports whether a word of NameWords is a company-form word.

@@ -132,6 +132,10 @@ type Options struct {
 	DateFormat string `json:"date_format,omitempty"`
 	// Mapping maps headers and sheets the importer does not know.
 	Mapping *Mapping `json:"mapping,omitempty"`
+	// References says which entity a reference means, by its text as
+	// written: a person's pick among the "did you mean" suggestions of an
+	// earlier try. The id must name an entity of the upload or the store.
+	References map[string]string `json:"references,omitempty"`
 	// DecimalComma reads numbers as 96.000,00 (comma before the decimals).
 	DecimalComma bool `json:"decimal_comma,omitempty"`
 	// CountryRule derives restrictive from a country row's status or score

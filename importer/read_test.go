@@ -418,7 +418,7 @@ func TestReferences(t *testing.T) {
 		{"alias", "nova group", "o-nova", ""},
 		{"store name", "STORED HOLDINGS", "org-stored", ""},
 		{"no match", "Completely Unrelated Name", "", `"Completely Unrelated Name" names no entity: no id or name matches it in this upload or in the store`},
-		{"did you mean, upload", "Orionn", "", `"Orionn" names no entity: no id or name matches it in this upload or in the store; did you mean Orion LLC (o-orion, score 0.8`},
+		{"did you mean, upload", "Orionn", "", `"Orionn" names no entity: no id or name matches it in this upload or in the store; did you mean Orion LLC (o-orion, score 0.9`},
 		{"did you mean, store", "Stored Holdngs", "", `; did you mean Stored Holdings Ltd (org-stored, score 0.9`},
 		{"ambiguous", "Twin Trading", "", `"Twin Trading" is ambiguous: it names 2 entities: org-twin-1 (Twin Trading, AE); org-twin-2 (Twin Trading LLC, TR)`},
 	}
@@ -436,6 +436,16 @@ func TestReferences(t *testing.T) {
 			}
 		})
 	}
+	t.Run("a pick among the suggestions", func(t *testing.T) {
+		sales := csvFile("sales.csv", "id,date,buyer", "T1,2024-01-01,Stored Holdngs")
+		u, rep := mustRead(t, store, importer.Options{References: map[string]string{"Stored Holdngs": "org-stored"}}, orgs, sales)
+		mustClean(t, rep)
+		if got := u.Transactions[0].Buyer; got != "org-stored" {
+			t.Errorf("buyer = %q, want the picked org-stored", got)
+		}
+		_, rep = mustRead(t, store, importer.Options{References: map[string]string{"Stored Holdngs": "org-nope"}}, orgs, sales)
+		checkIssue(t, rep, issueWant{"sales.csv", "", 2, "C", "buyer", `"org-nope" names no entity`})
+	})
 	t.Run("parent in store", func(t *testing.T) {
 		u, rep := mustRead(t, store, importer.Options{}, csvFile("agencies.csv", "name,country,parent", "Unit 9,BY,State Security Service"))
 		mustClean(t, rep)

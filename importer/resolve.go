@@ -38,6 +38,11 @@ func (r *reader) resolve() error {
 		refs = append(refs, l.entity)
 	}
 	total := len(refs)
+	for _, x := range refs {
+		if id, ok := r.opts.References[x.value]; ok {
+			x.value = id
+		}
+	}
 	// By id, in the upload.
 	var pending []*ref
 	for _, x := range refs {

@@ -63,7 +63,7 @@ func run(dataDir, outDir string, seed uint64, perSource int) error {
 	if err != nil {
 		return err
 	}
-	qs, dropped := buildQueries(recs, seed, perSource)
+	qs, dropped, ambiguous := buildQueries(recs, seed, perSource)
 	if err := os.MkdirAll(outDir, 0o755); err != nil {
 		return err
 	}
@@ -122,7 +122,7 @@ func run(dataDir, outDir string, seed uint64, perSource int) error {
 	if err := writeLines(filepath.Join(outDir, "hopcheck.jsonl"), results); err != nil {
 		return err
 	}
-	report(recs, results, dropped)
+	report(recs, results, dropped, ambiguous)
 	return nil
 }
 
@@ -141,7 +141,7 @@ func writeLines[T any](path string, vs []T) error {
 	return f.Close()
 }
 
-func report(recs []Record, rs []result, dropped []string) {
+func report(recs []Record, rs []result, dropped []string, ambiguous int) {
 	var variants, absents int
 	byRule := map[string][2]int{}
 	var lat []int64
@@ -160,7 +160,7 @@ func report(recs []Record, rs []result, dropped []string) {
 		byRule[r.Rule] = c
 	}
 	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
-	fmt.Printf("records %d, variant queries %d, absent names %d (left out as listed: %v)\n", len(recs), variants, absents, dropped)
+	fmt.Printf("records %d, variant queries %d (%d initials left out: another record's name), absent names %d (left out as listed: %v)\n", len(recs), variants, ambiguous, absents, dropped)
 	fmt.Printf("search latency (embedded store, %d records): p50 %d µs, p99 %d µs\n", len(recs), lat[len(lat)/2], lat[len(lat)*99/100])
 	var rules []string
 	for k := range byRule {

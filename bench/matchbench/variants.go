@@ -207,7 +207,8 @@ var absent = []string{
 // buildQueries picks targets from every list (a seeded sample of the
 // larger ones), makes each rule's variant of each, and adds the absent
 // names.
-func buildQueries(recs []Record, seed uint64, perSource int) ([]Query, []string) {
+func buildQueries(recs []Record, seed uint64, perSource int) ([]Query, []string, int) {
+	ambiguous := 0
 	rng := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
 	byKey := map[string][]string{}
 	for _, r := range recs {
@@ -247,6 +248,12 @@ func buildQueries(recs []Record, seed uint64, perSource int) ([]Query, []string)
 				if v == "" || graph.NameKey(v) == "" {
 					continue
 				}
+				if others := byKey[sameName(v)]; rule.name == "acronym" && len(others) > 0 && !slices.Contains(accept, others[0]) {
+					// Initials that another record states as its name mean
+					// that record: no matcher can tell the target from it.
+					ambiguous++
+					continue
+				}
 				qs = append(qs, Query{Name: v, Rule: rule.name, Target: r.ID, Accept: accept})
 			}
 		}
@@ -259,7 +266,7 @@ func buildQueries(recs []Record, seed uint64, perSource int) ([]Query, []string)
 		}
 		qs = append(qs, Query{Name: n, Rule: "absent"})
 	}
-	return qs, dropped
+	return qs, dropped, ambiguous
 }
 
 // sameName is the key of names that are the same name: the NameKey's

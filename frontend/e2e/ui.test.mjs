@@ -281,6 +281,24 @@ describe('investigator UI', () => {
     await shot('upload-rejected');
   });
 
+  test('offers the closest entities for a reference that names none, and uploads again with the pick', async () => {
+    const csv = join(tmp, 'ownership.csv');
+    // "Mapping Test Tradng" is a typo of the organisation the mapping test made.
+    writeFileSync(csv, 'from,to,type,percent\nBeltech State Holding,Mapping Test Tradng GmbH,owns,30\n');
+    await page.goto(`${base}/upload`);
+    await page.setInputFiles('#file', csv);
+    await page.click('#start-upload');
+    const picker = page.locator('[data-testid=did-you-mean]');
+    await picker.waitFor({ timeout: 60_000 });
+    assert.match(await page.locator('table.issues').innerText(), /did you mean Mapping Test Trading GmbH/);
+    const id = (await (await fetch(`${base}/api/v1/entities?q=Mapping+Test+Trading`)).json()).matches[0].entity.id;
+    await page.selectOption('select[data-ref="Mapping Test Tradng GmbH"]', id);
+    await page.click('#upload-again');
+    const result = page.locator('[data-testid=job-result][data-state=done]');
+    await result.waitFor({ timeout: 60_000 });
+    assert.match(await page.locator('table.changes').innerText(), /Links\s+1\s+0\s+0/);
+  });
+
   test('no page threw', () => {
     assert.deepEqual(errors, []);
   });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildMapping, guessColumn, sheetKey, TABLE_COLUMNS, type SheetChoice } from './mapping';
 import { sortFlags, tally } from './flagstats';
+import { referenceText } from './pages/upload';
 import type { Flag } from './types';
 
 describe('mapping step', () => {
@@ -47,5 +48,13 @@ describe('flags', () => {
     expect(sortFlags(fs, 'transaction', false).map((f) => f.transaction_id)).toEqual(['T-1', 'T-2', 'T-3', 'T-10']);
     expect(sortFlags(fs, 'hops', false).map((f) => f.transaction_id)).toEqual(['T-10', 'T-2', 'T-1', 'T-3']);
     expect(sortFlags(fs, 'date', false)[0].transaction_id).toBe('T-1');
+  });
+});
+
+describe('did you mean', () => {
+  it('reads the reference a "names no entity" error is about', () => {
+    expect(referenceText({ message: '"Stored Holdngs" names no entity: no id or name matches it; did you mean Stored Holdings Ltd (org-stored, score 0.93)?' })).toBe('Stored Holdngs');
+    expect(referenceText({ message: '"Say \\"hi\\" Ltd" names no entity: …' })).toBe('Say "hi" Ltd');
+    expect(referenceText({ message: '"Twin Trading" is ambiguous: it names 2 entities' })).toBeNull();
   });
 });

@@ -143,6 +143,15 @@ export interface Issue {
   column?: string;
   header?: string;
   message: string;
+  suggestions?: Suggestion[];
+}
+
+// An entity a reference that names none might mean ("did you mean").
+export interface Suggestion {
+  id: string;
+  name: string;
+  country?: string;
+  score: number;
 }
 
 export interface ColumnPreview {

@@ -35,9 +35,20 @@ type Name struct {
 	Joined string
 }
 
-// Parse takes a name apart. Parenthesised parts are not read: Expand makes
-// names of them.
+// Parse takes a name apart, phonetic keys included. Parenthesised parts
+// are read as words: Expand makes names of them first.
 func Parse(s string) Name {
+	n := parse(s)
+	n.Phonetic = make([]string, len(n.Words))
+	for i, w := range n.Words {
+		n.Phonetic[i] = phonetic(w)
+	}
+	return n
+}
+
+// parse takes a name apart without its phonetic keys, which scoring a
+// candidate needs only for the few words that are nearly alike.
+func parse(s string) Name {
 	n := Name{Original: s}
 	for _, w := range graph.NameWords(stripHan(s)) {
 		if graph.IsLegalForm(w) {
@@ -49,10 +60,8 @@ func Parse(s string) Name {
 	if len(n.Words) == 0 {
 		n.Words, n.Legal = n.Legal, nil
 	}
-	n.Phonetic = make([]string, len(n.Words))
 	var initials strings.Builder
-	for i, w := range n.Words {
-		n.Phonetic[i] = phonetic(w)
+	for _, w := range n.Words {
 		if weightOf(w) > 0.1 {
 			initials.WriteByte(w[0])
 		}
@@ -74,14 +83,16 @@ func phonetic(w string) string {
 	return p
 }
 
-// Expand returns the names to compare for one stated name: the name
-// without its parenthesised parts, and each parenthesised part on its own
-// ("Scientific Studies and Research Center (SSRC)" → the centre's name and
-// "SSRC"). Lists mark names with asterisks and footnotes; those go too.
+// Expand returns the names to compare for one stated name. A
+// parenthesised acronym is a name of its own ("Scientific Studies and
+// Research Center (SSRC)" is also "SSRC"); any other parenthesised part
+// ("(Beijing)", "(Alexandr)", "(a.k.a. …)") is read both ways, in the name
+// and left out, never on its own. Lists mark names with asterisks and
+// footnotes; those go too.
 func Expand(name string) []string {
 	name = strings.TrimSpace(strings.Trim(name, "*† "))
-	var outer strings.Builder
-	var parts []string
+	var outer, inline strings.Builder
+	var acronyms []string
 	depth, start := 0, 0
 	for i, r := range name {
 		switch r {
@@ -94,28 +105,58 @@ func Expand(name string) []string {
 			if depth > 0 {
 				depth--
 				if depth == 0 {
-					parts = append(parts, name[start:i])
+					if p := strings.TrimSpace(name[start:i]); isAcronym(p) {
+						acronyms = append(acronyms, p)
+					} else {
+						inline.WriteString(" " + p + " ")
+					}
 				}
 			}
 		default:
 			if depth == 0 {
 				outer.WriteRune(r)
+				inline.WriteRune(r)
 			}
 		}
 	}
 	var out []string
-	if o := strings.TrimSpace(strings.Trim(outer.String(), "*,; ")); o != "" {
-		out = append(out, o)
-	}
-	for _, p := range parts {
-		if p = strings.TrimSpace(strings.Trim(p, "*,; ")); p != "" && len(graph.NameWords(p)) > 0 {
-			out = append(out, p)
+	add := func(s string) {
+		if s = strings.TrimSpace(strings.Trim(s, "*,; ")); s != "" && len(graph.NameWords(s)) > 0 {
+			for _, o := range out {
+				if o == s {
+					return
+				}
+			}
+			out = append(out, s)
 		}
+	}
+	add(outer.String())
+	if inline.Len() != outer.Len() {
+		add(inline.String())
+	}
+	for _, a := range acronyms {
+		add(a)
 	}
 	if len(out) == 0 {
 		return []string{name}
 	}
 	return out
+}
+
+// isAcronym reports whether a parenthesised part is an acronym: one word
+// of capitals (digits and hyphens allowed), "SSRC", "AVIC", "S-SEA".
+func isAcronym(p string) bool {
+	letters := 0
+	for _, r := range p {
+		switch {
+		case unicode.IsUpper(r):
+			letters++
+		case unicode.IsDigit(r) || r == '-' || r == '.' || r == '&':
+		default:
+			return false
+		}
+	}
+	return letters >= 2
 }
 
 // hanForms are Chinese company-form and generic suffixes, dropped before

@@ -53,9 +53,9 @@ func Score(q Query, e graph.Entity, stats Stats) Result {
 	queries := parseAll([]string{q.Name})
 	for _, stated := range append([]string{e.Name}, e.Aliases...) {
 		for _, cn := range Expand(stated) {
-			c := Parse(cn)
+			c := parse(cn)
 			for _, qn := range queries {
-				if s, d := nameScore(qn, c, stats); s > best.Score {
+				if s, d := nameScore(qn, c, e.Kind == graph.Person, stats); s > best.Score {
 					best.Score, best.Matched, bestDetail = s, stated, d
 				}
 			}
@@ -133,7 +133,7 @@ func identifier(s string) string {
 // share of the candidate's weight that matched tempers it, so a name with
 // many more words is a weaker match. The names written together, and
 // initials against an acronym, are compared too; the best reading wins.
-func nameScore(q, c Name, stats Stats) (float64, string) {
+func nameScore(q, c Name, person bool, stats Stats) (float64, string) {
 	if len(q.Words) == 0 || len(c.Words) == 0 {
 		return 0, ""
 	}
@@ -151,7 +151,7 @@ func nameScore(q, c Name, stats Stats) (float64, string) {
 	var pairs []pair
 	for i, a := range q.Words {
 		for j, b := range c.Words {
-			if s := wordScore(a, b, q.Phonetic[i], c.Phonetic[j]); s > 0 {
+			if s := wordScore(a, b, q.Phonetic[i]); s > 0 {
 				pairs = append(pairs, pair{i, j, s})
 			}
 		}
@@ -193,7 +193,13 @@ func nameScore(q, c Name, stats Stats) (float64, string) {
 	if totalC > 0 {
 		covC = matchedC / totalC
 	}
-	score := covQ * (0.75 + 0.25*covC)
+	// Every part of a person's name matters; an organisation's name often
+	// has words that others leave out (a city, "digital technology").
+	base := 0.75
+	if person {
+		base = 0.5
+	}
+	score := covQ * (base + (1-base)*covC)
 	detail := fmt.Sprintf("words: %.0f%% of the query's weight, %.0f%% of the name's", 100*covQ, 100*covC)
 	if len(said) > 0 {
 		detail += "; alike: " + strings.Join(said, ", ")
@@ -232,7 +238,7 @@ func acronymScore(q, c Name) (float64, string) {
 // initial against a word with that first letter; else their edit
 // similarity, raised for words that sound alike and start alike, counted
 // from 0.7 up (below that they are different words).
-func wordScore(a, b, pa, pb string) float64 {
+func wordScore(a, b, pa string) float64 {
 	if a == b {
 		return 1
 	}
@@ -252,8 +258,8 @@ func wordScore(a, b, pa, pb string) float64 {
 		return 0 // too different in length to be 0.7 alike
 	}
 	r := ratio(a, b)
-	if pa != "" && pa == pb && a[0] == b[0] {
-		r = math.Max(r, 0.9)
+	if r >= 0.4 && r < 1 && pa != "" && a[0] == b[0] && pa == phonetic(b) {
+		r = math.Max(r, 0.5+r/2) // sound alike: halfway to equal
 	}
 	if r < 0.7 {
 		return 0

@@ -21,8 +21,37 @@ function changes(title: string, c: Changes | undefined): HTMLElement {
     h('td', { class: 'num' }, String(c?.created ?? 0)), h('td', { class: 'num' }, String(c?.updated ?? 0)), h('td', { class: 'num' }, String(c?.unchanged ?? 0)));
 }
 
+/** The text a reference error is about: the quoted value its message starts with. */
+export function referenceText(i: Issue): string | null {
+  const m = /^"((?:[^"\\]|\\.)*)" names no entity/.exec(i.message);
+  return m ? JSON.parse(`"${m[1]}"`) as string : null;
+}
+
+/** suggestionPicker lets a person say which entity each unresolved
+ * reference means, among the report's suggestions, and upload again. */
+export function suggestionPicker(errors: Issue[], again: (refs: Record<string, string>) => void): HTMLElement | null {
+  const picks = new Map<string, HTMLSelectElement>();
+  for (const i of errors) {
+    const text = referenceText(i);
+    if (!text || !i.suggestions?.length || picks.has(text)) continue;
+    picks.set(text, h('select', { 'aria-label': `Entity meant by ${text}`, 'data-ref': text },
+      h('option', { value: '' }, 'none of these'),
+      i.suggestions.map((s) => h('option', { value: s.id }, `${s.name} (${s.id}${s.country ? `, ${s.country}` : ''}) — score ${s.score.toFixed(2)}`))));
+  }
+  if (!picks.size) return null;
+  const go = h('button', { type: 'button', class: 'primary', id: 'upload-again' }, 'Upload again with these picks');
+  go.addEventListener('click', () => {
+    const refs: Record<string, string> = {};
+    for (const [text, sel] of picks) if (sel.value) refs[text] = sel.value;
+    if (Object.keys(refs).length) again(refs);
+  });
+  return h('section', { class: 'card', 'data-testid': 'did-you-mean' }, h('h3', null, 'Did you mean…'),
+    h('p', { class: 'muted small' }, 'These references name no entity. Pick the one each means, and the same files are uploaded again with your picks.'),
+    h('ul', null, [...picks].map(([text, sel]) => h('li', null, h('label', null, `“${text}”: `, sel)))), go);
+}
+
 /** jobResult shows how an upload ended: what changed, or every error located. */
-export function jobResult(j: Job): HTMLElement {
+export function jobResult(j: Job, again?: (refs: Record<string, string>) => void): HTMLElement {
   const r = j.report;
   const out = h('section', { class: 'card result', 'data-testid': 'job-result', 'data-state': j.state },
     h('h2', null, 'Upload ', jobState(j), ' ', h('span', { class: 'muted small' }, j.files.join(', '))));
@@ -41,6 +70,8 @@ export function jobResult(j: Job): HTMLElement {
     out.append(h('p', { class: 'error', role: 'alert' }, `Nothing was written: ${plural(r.errors.length + (r.more_errors ?? 0), 'error')} to fix first.`));
   }
   if (r?.errors?.length) out.append(issuesTable(r.errors, `Errors${r.more_errors ? ` (and ${r.more_errors} more)` : ''}`));
+  const picker = again && r?.errors?.length ? suggestionPicker(r.errors, again) : null;
+  if (picker) out.append(picker);
   if (r?.warnings?.length) out.append(issuesTable(r.warnings, `Warnings${r.more_warnings ? ` (and ${r.more_warnings} more)` : ''}`));
   if (r?.sheets?.length) {
     out.append(h('p', { class: 'muted small' }, 'Read: ', r.sheets.map((s) => `${s.sheet ?? s.file}${s.kind ? ` as ${s.kind}` : ' (ignored)'}: ${plural(s.rows, 'row')}`).join('; ')));
@@ -94,18 +125,21 @@ export const upload = {
     input.addEventListener('change', () => pick([...(input.files ?? [])]));
     dateFmt.addEventListener('change', () => files.length && void preview());
 
+    let references: Record<string, string> = {};
     function form(): FormData {
       const f = new FormData();
       for (const x of files) f.append('file', x, x.name);
       const m = buildMapping(choices);
       if (m) f.append('mapping', m);
       if (dateFmt.value) f.append('date_format', dateFmt.value);
+      if (Object.keys(references).length) f.append('references', JSON.stringify(references));
       return f;
     }
 
     function pick(fs: File[]): void {
       if (!fs.length) return;
       files = fs;
+      references = {};
       choices.clear();
       replace(progress);
       replace(step);
@@ -255,7 +289,10 @@ export const upload = {
       }
       if (!alive) return;
       replace(step);
-      replace(progress, jobResult(j));
+      // The files are still here when this page sent them: a pick among
+      // the suggestions sends them again.
+      const again = files.length ? (refs: Record<string, string>) => { references = { ...references, ...refs }; void start(); } : undefined;
+      replace(progress, jobResult(j, again));
     }
 
     const jobId = ctx.query.get('job');
