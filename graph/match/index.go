@@ -158,6 +158,57 @@ func (x *Index) Lookup(name string, prefix bool) []string {
 	return out
 }
 
+// Retrieval ranks the candidates of a store whose index cannot rank them
+// as Index.Lookup does (Neo4j's full-text index): by the same score,
+// computed from each candidate's own keys, then by id; it keeps the first
+// Candidates. prefix says whether the last word counts as the start of a
+// word, which Lookup does when no entity has the word itself.
+func Retrieval(name string, prefix bool, ids []string, keysOf map[string][]string) []string {
+	terms := Terms(name)
+	pt, hasPrefix := PrefixTerm(name)
+	score := make(map[string]float64, len(ids))
+	for _, id := range ids {
+		keys := keysOf[id]
+		var sc float64
+		for _, t := range terms {
+			for _, k := range keys {
+				switch {
+				case k == t.Key:
+					sc += t.Weight
+				case t.Fuzzy && fuzzyKey(k) && reachable(t.Key, k):
+					sc += t.Weight * ratio(t.Key, k)
+				}
+			}
+		}
+		if prefix && hasPrefix {
+			for _, k := range keys {
+				if len(k) > len(pt.Key) && k[:len(pt.Key)] == pt.Key && k[1] != '_' {
+					sc += pt.Weight
+				}
+			}
+		}
+		score[id] = sc
+	}
+	out := append([]string(nil), ids...)
+	sort.Slice(out, func(i, j int) bool {
+		if score[out[i]] != score[out[j]] {
+			return score[out[i]] > score[out[j]]
+		}
+		return out[i] < out[j]
+	})
+	return out[:min(len(out), Candidates)]
+}
+
+// reachable reports whether near(k) would find c: within maxEdits of k,
+// and c is k plus a letter, k less a letter, or shares a deletion with k.
+func reachable(k, c string) bool {
+	if k == c || abs(len(k)-len(c)) > 1 || matchr.OSA(k, c) > maxEdits(k) {
+		return false
+	}
+	dk, dc := deletions(k), deletions(c)
+	return slices.Contains(dk, c) || slices.Contains(dc, k) || slices.ContainsFunc(dk, func(d string) bool { return slices.Contains(dc, d) })
+}
+
 // near returns the indexed fuzzy keys within maxEdits of k, k excluded:
 // the keys that are k plus a letter, k less a letter, or share a deletion
 // with k (one letter changed or two swapped), checked by edit distance.

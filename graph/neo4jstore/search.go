@@ -43,27 +43,42 @@ func (s *Store) Search(ctx context.Context, q graph.SearchQuery) ([]graph.Match,
 	if len(clauses) == 0 {
 		return nil, nil
 	}
-	limit := match.Candidates
-	if q.Restrict {
-		limit *= 4
-	}
 	recs, err := s.read(ctx, "searching names", `
 		CALL db.index.fulltext.queryNodes('entity_match', $q, {limit: $limit}) YIELD node
 		RETURN node`,
-		map[string]any{"q": strings.Join(clauses, " "), "limit": limit})
+		map[string]any{"q": strings.Join(clauses, " "), "limit": retrieved})
 	if err != nil {
 		return nil, err
 	}
-	cands := make([]graph.Entity, 0, len(recs))
+	byID := map[string]graph.Entity{}
+	keysOf := map[string][]string{}
+	var ids []string
 	for _, r := range recs {
-		cands = append(cands, entityOf(r.Values[0].(neo4j.Node)))
+		n := r.Values[0].(neo4j.Node)
+		e := entityOf(n)
+		keys, _ := n.Props["match_keys"].(string)
+		byID[e.ID], keysOf[e.ID] = e, strings.Fields(keys)
+		ids = append(ids, e.ID)
 	}
 	st, err := s.wordStats(ctx, words)
 	if err != nil {
 		return nil, err
 	}
+	prefix := false
+	if t, ok := match.PrefixTerm(q.Text); ok && q.Prefix {
+		prefix = st.DocFreq(t.Key) == 0 // as the embedded index: only when no entity has the word
+	}
+	var cands []graph.Entity
+	for _, id := range match.Retrieval(q.Text, prefix, ids, keysOf) {
+		cands = append(cands, byID[id])
+	}
 	return match.Rank(q, cands, st), nil
 }
+
+// retrieved is how many entities Lucene brings for a search, to be ranked
+// again in Go as the embedded store ranks them (match.Retrieval) before
+// the best match.Candidates are scored.
+const retrieved = 200
 
 var luceneSafe = regexp.MustCompile(`^[a-z0-9_]+$`)
 
