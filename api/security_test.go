@@ -233,6 +233,7 @@ func TestRateLimits(t *testing.T) {
 		t.Errorf("failed authentications: %v %v", codes, last.Header())
 	}
 	// The failures were audited, but only those within the bucket.
+	s.audit.Sync()
 	es, _ := s.store.Audit(t.Context(), 0)
 	n := 0
 	for _, e := range es {
@@ -424,6 +425,7 @@ func TestScreeningsAndExportsAudited(t *testing.T) {
 	if w := s.do("GET", "/api/v1/flags.xlsx?severity=critical", nil); w.Code != 200 {
 		t.Fatalf("export: %d", w.Code)
 	}
+	s.audit.Sync()
 	es, _ := s.store.Audit(context.Background(), 3)
 	got := []string{}
 	for _, e := range es {

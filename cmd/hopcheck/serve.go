@@ -120,8 +120,12 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 			}
 		})
 	}
+	// Entries recorded as they happen reach the store in the background;
+	// the log is closed, writing what is queued, after the last request.
+	auditLog := api.NewAuditLog(store, log)
+	defer auditLog.Close()
 	srv := &http.Server{
-		Handler: api.NewServer(api.Deps{Store: store, Evaluator: ev, Keys: keys, Logger: log, Background: bg, UI: frontend.Handler(),
+		Handler: api.NewServer(api.Deps{Store: store, Evaluator: ev, Keys: keys, Logger: log, Background: bg, UI: frontend.Handler(), Audit: auditLog,
 			ImportLimits: limits.limits(), MaxUploadBytes: int64(uploadBytes), PublicURLs: urls, TrustedProxies: trusted, RateLimits: rl,
 			Batch: api.BatchLimits{MaxRows: *batchRows, MaxBytes: int64(batchBytes), Concurrent: *batchAtOnce}}),
 		// Uploads are read whole before the job starts; everything else is
