@@ -52,7 +52,7 @@ type testServer struct {
 	store *memstore.Store
 	bg    *api.Background
 	audit *api.AuditLog // Sync before reading entries written as they happen
-	key   string // sent as Bearer when set
+	key   string        // sent as Bearer when set
 }
 
 type option func(*api.Deps)
