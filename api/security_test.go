@@ -494,3 +494,28 @@ func TestPreviewAppliesTheLimits(t *testing.T) {
 		}
 	}
 }
+
+// TestTrustedProxyNamesTheClient: behind a configured proxy the buckets
+// are the clients' (X-Forwarded-For); from anyone else the header is
+// ignored, so that a client cannot pick its own bucket.
+func TestTrustedProxyNamesTheClient(t *testing.T) {
+	for _, tt := range []struct {
+		proxies []string
+		want    string
+	}{
+		{[]string{"192.0.2.0/24"}, "[200 429 200]"}, // httptest's clients come from 192.0.2.1
+		{nil, "[200 429 429]"},
+	} {
+		s := mustServer(t, true, func(d *api.Deps) {
+			d.TrustedProxies = tt.proxies
+			d.RateLimits = api.RateLimits{PerAddress: 1.0 / 60, AddressBurst: 1, AuthFailures: -1}
+		})
+		var codes []int
+		for _, client := range []string{"203.0.113.7", "203.0.113.7", "203.0.113.8"} {
+			codes = append(codes, s.request("GET", "/api/v1/stats", "", map[string]string{"X-Forwarded-For": client}).Code)
+		}
+		if fmt.Sprint(codes) != tt.want {
+			t.Errorf("proxies %v: %v, want %s", tt.proxies, codes, tt.want)
+		}
+	}
+}
