@@ -519,3 +519,34 @@ func TestTrustedProxyNamesTheClient(t *testing.T) {
 		}
 	}
 }
+
+// TestBodyDeadline: an authenticated request whose body does not arrive
+// in time is answered, not held for the server's whole read timeout.
+func TestBodyDeadline(t *testing.T) {
+	s := mustServer(t, true, withKeys(mustKeys(t)), func(d *api.Deps) { d.BodyTimeout = 300 * time.Millisecond })
+	srv := httptest.NewUnstartedServer(s.h)
+	srv.Config.ReadTimeout = time.Minute
+	srv.Start()
+	t.Cleanup(srv.Close)
+	conn, err := net.Dial("tcp", srv.Listener.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	start := time.Now()
+	fmt.Fprintf(conn, "POST /api/v1/screen HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer %s\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{\"name\":", testKeys[api.Screening])
+	_ = conn.SetReadDeadline(time.Now().Add(5 * time.Second))
+	res, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil {
+		t.Fatalf("no answer to a body that stopped: %v", err)
+	}
+	took := time.Since(start)
+	body, _ := io.ReadAll(res.Body)
+	if !strings.Contains(string(body), "did not arrive in time") {
+		t.Errorf("answer %s", body)
+	}
+	if res.StatusCode != 400 || took < 300*time.Millisecond {
+		t.Errorf("a body that stopped: %d after %s, want 400 after the 300 ms deadline", res.StatusCode, took)
+	}
+	t.Logf("answered %d after %s", res.StatusCode, took.Round(time.Millisecond))
+}
