@@ -3,21 +3,26 @@ package api
 import (
 	"context"
 	"fmt"
+	"io"
+	"log/slog"
 	"sort"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/gin-gonic/gin"
 
 	"github.com/hopcheck/hopcheck/graph"
 )
 
-// audit records e in the store's audit log and the server log. A failure
-// to store it is logged and the action stands: this is for what is
-// recorded as it happens (authentication failures, screenings, exports).
-func audit(ctx context.Context, deps Deps, e graph.AuditEntry) {
-	if err := mustAudit(ctx, deps, e); err != nil {
-		deps.Logger.Error("audit log", "error", err, "action", e.Action, "target", e.Target, "by", e.By)
-	}
+// audit records e in the server log at once and queues it for the
+// store's audit log (Deps.Audit), so that a screening never waits for the
+// store's write: this is for what is recorded as it happens
+// (authentication failures, screenings, exports). A full queue or a failed
+// write is logged; the action stands.
+func audit(_ context.Context, deps Deps, e graph.AuditEntry) {
+	deps.Logger.Info("audit", "action", e.Action, "by", e.By, "target", e.Target, "detail", e.Detail)
+	deps.Audit.add(e)
 }
 
 // mustAudit records e and returns the store's error: uploads and reviews
@@ -31,6 +36,98 @@ func mustAudit(ctx context.Context, deps Deps, e graph.AuditEntry) error {
 		return graph.Wrap(graph.ErrorCode(err), err, "the audit log could not be written, so the %s was not recorded: %s", e.Action, graph.ErrorMessage(err))
 	}
 	return nil
+}
+
+// AuditLog writes audit entries to the store in the background, in the
+// order they came, one writer for the whole server. Close writes what is
+// queued and stops it.
+type AuditLog struct {
+	store   graph.JobStore
+	log     *slog.Logger
+	queue   chan queued
+	done    chan struct{}
+	mu      sync.Mutex // guards closed and sends on queue
+	closed  bool
+	dropped atomic.Int64
+}
+
+// queued is an entry to write, or (synced set) a marker that Sync waits for.
+type queued struct {
+	e      graph.AuditEntry
+	synced chan struct{}
+}
+
+// auditQueue bounds the entries waiting for the store: past it they are
+// only in the server log, and counted.
+const auditQueue = 10_000
+
+// NewAuditLog starts the writer of entries into store.
+func NewAuditLog(store graph.JobStore, log *slog.Logger) *AuditLog {
+	if log == nil {
+		log = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	a := &AuditLog{store: store, log: log, queue: make(chan queued, auditQueue), done: make(chan struct{})}
+	go a.write()
+	return a
+}
+
+func (a *AuditLog) write() {
+	defer close(a.done)
+	for q := range a.queue {
+		if q.synced != nil {
+			close(q.synced)
+			continue
+		}
+		e := q.e
+		if err := a.store.AppendAudit(context.Background(), e); err != nil {
+			a.log.Error("audit log: entry only in the server log", "error", err, "action", e.Action, "target", e.Target, "by", e.By)
+		}
+	}
+}
+
+func (a *AuditLog) add(e graph.AuditEntry) {
+	if a == nil {
+		return
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.closed {
+		a.log.Warn("audit log closed: entry only in the server log", "action", e.Action, "target", e.Target, "by", e.By)
+		return
+	}
+	select {
+	case a.queue <- queued{e: e}:
+	default:
+		a.dropped.Add(1)
+		a.log.Warn("audit log queue full: entry only in the server log", "action", e.Action, "target", e.Target, "by", e.By, "dropped", a.dropped.Load())
+	}
+}
+
+// Sync waits until every entry queued so far is in the store (or failed).
+func (a *AuditLog) Sync() {
+	a.mu.Lock()
+	if a.closed {
+		a.mu.Unlock()
+		return
+	}
+	synced := make(chan struct{})
+	a.queue <- queued{synced: synced} // may wait for room: only tests call Sync
+	a.mu.Unlock()
+	<-synced
+}
+
+// Close writes the queued entries and stops the writer; later entries go
+// to the server log only. Call it before closing the store.
+func (a *AuditLog) Close() {
+	a.mu.Lock()
+	if a.closed {
+		a.mu.Unlock()
+		return
+	}
+	a.closed = true
+	close(a.queue) // the writer writes what is queued, then ends
+	a.mu.Unlock()
+	<-a.done
 }
 
 // auditScreening records who screened what and the verdict.

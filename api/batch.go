@@ -296,8 +296,12 @@ func (t *table) bounded(name string, row int, rec []string, lim importer.Limits,
 	if len(t.rows) >= maxRows {
 		return invalid("file %q: more than %d rows; split it into batches of %d", name, maxRows, maxRows)
 	}
-	if len(rec) > maxCols {
-		return invalid("file %q row %d: %d cells, more than the limit of %d columns", name, row, len(rec), maxCols)
+	n := len(rec)
+	for n > 0 && rec[n-1] == "" { // trailing empty cells: formatting, delimiters
+		n--
+	}
+	if n > maxCols {
+		return invalid("file %q row %d: %d cells, more than the limit of %d columns", name, row, n, maxCols)
 	}
 	for i, v := range rec {
 		if len(v) > maxCell {

@@ -51,7 +51,8 @@ type testServer struct {
 	h     http.Handler
 	store *memstore.Store
 	bg    *api.Background
-	key   string // sent as Bearer when set
+	audit *api.AuditLog // Sync before reading entries written as they happen
+	key   string        // sent as Bearer when set
 }
 
 type option func(*api.Deps)
@@ -79,7 +80,11 @@ func mustServer(t testing.TB, withDemo bool, opts ...option) *testServer {
 		o(&deps)
 	}
 	t.Cleanup(bg.Wait)
-	return &testServer{t: t, h: api.NewServer(deps), store: s, bg: bg}
+	if deps.Audit == nil {
+		deps.Audit = api.NewAuditLog(deps.Store, nil)
+		t.Cleanup(deps.Audit.Close)
+	}
+	return &testServer{t: t, h: api.NewServer(deps), store: s, bg: bg, audit: deps.Audit}
 }
 
 func mustLoadDemo(t testing.TB, s graph.Store, ev *exposure.Evaluator) {

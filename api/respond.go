@@ -4,6 +4,7 @@ import (
 	"errors"
 	"io/fs"
 	"net/http"
+	"os"
 	"path/filepath"
 	"syscall"
 
@@ -35,7 +36,7 @@ func respondErr(c *gin.Context, err error) {
 	if errors.As(err, &tooBig) {
 		err = graph.Wrap(graph.ETOOLARGE, err, "request body larger than %d bytes", tooBig.Limit)
 	}
-	err = diskFull(err)
+	err = slowBody(diskFull(err))
 	code, msg := graph.ErrorCode(err), graph.ErrorMessage(err)
 	status := statusOf(code)
 	if status == http.StatusInternalServerError {
@@ -79,6 +80,15 @@ func diskFull(err error) error {
 		where = " writing " + filepath.Base(pe.Path)
 	}
 	return graph.Wrap(graph.EUNAVAILABLE, err, "the server's disk is full (ENOSPC: no space left on device%s); free space and try again", where)
+}
+
+// slowBody names a body that did not arrive within its deadline
+// (bodyDeadline), instead of a read error with addresses in it.
+func slowBody(err error) error {
+	if err == nil || !errors.Is(err, os.ErrDeadlineExceeded) {
+		return err
+	}
+	return graph.Wrap(graph.EINVALID, err, "the request body did not arrive in time; send it again, faster or smaller")
 }
 
 // invalid is a shorthand for a bad request parameter.

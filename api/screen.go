@@ -3,6 +3,7 @@ package api
 import (
 	"errors"
 	"net/http"
+	"os"
 	"strings"
 	"syscall"
 
@@ -91,7 +92,7 @@ func bodyError(err error) error {
 		return err
 	}
 	var tooBig *http.MaxBytesError
-	if errors.As(err, &tooBig) || errors.Is(err, syscall.ENOSPC) {
+	if errors.As(err, &tooBig) || errors.Is(err, syscall.ENOSPC) || errors.Is(err, os.ErrDeadlineExceeded) {
 		return err // respondErr answers 413, or names the full disk
 	}
 	return graph.Errorf(graph.EINVALID, "request body is not valid JSON: %v", err)

@@ -43,10 +43,14 @@ func TestHostMustBeLoopbackOrPublicURL(t *testing.T) {
 		"127.0.0.1:8080": 200, "localhost:8080": 200, "[::1]:8080": 200, "app.localhost:8080": 200,
 		"rebind.example:8080": 403, "hopcheck.example.org": 403, "127.0.0.1.nip.io:8080": 403,
 	} {
-		for _, path := range []string{"/api/v1/stats", "/healthz"} {
-			if w := open.request("GET", path, "", map[string]string{"Host": host}); w.Code != want {
+		for _, path := range []string{"/api/v1/stats", "/", "/flags"} {
+			if w := open.request("GET", path, "", map[string]string{"Host": host}); w.Code != want && !(path != "/api/v1/stats" && w.Code == 404 && want == 200) {
 				t.Errorf("no keys, Host %s, GET %s: %d, want %d %s", host, path, w.Code, want, w.Body)
 			}
+		}
+		// Health checks name whatever address the orchestrator uses.
+		if w := open.request("GET", "/healthz", "", map[string]string{"Host": host}); w.Code != 200 {
+			t.Errorf("GET /healthz with Host %s: %d", host, w.Code)
 		}
 	}
 	public := mustServer(t, true, func(d *api.Deps) { d.PublicURLs = []string{"https://hopcheck.example.org"} })
@@ -233,6 +237,7 @@ func TestRateLimits(t *testing.T) {
 		t.Errorf("failed authentications: %v %v", codes, last.Header())
 	}
 	// The failures were audited, but only those within the bucket.
+	s.audit.Sync()
 	es, _ := s.store.Audit(t.Context(), 0)
 	n := 0
 	for _, e := range es {
@@ -424,6 +429,7 @@ func TestScreeningsAndExportsAudited(t *testing.T) {
 	if w := s.do("GET", "/api/v1/flags.xlsx?severity=critical", nil); w.Code != 200 {
 		t.Fatalf("export: %d", w.Code)
 	}
+	s.audit.Sync()
 	es, _ := s.store.Audit(context.Background(), 3)
 	got := []string{}
 	for _, e := range es {
@@ -491,4 +497,60 @@ func TestPreviewAppliesTheLimits(t *testing.T) {
 			t.Errorf("preview: %d %s, want %q", w.Code, w.Body, tt.want)
 		}
 	}
+}
+
+// TestTrustedProxyNamesTheClient: behind a configured proxy the buckets
+// are the clients' (X-Forwarded-For); from anyone else the header is
+// ignored, so that a client cannot pick its own bucket.
+func TestTrustedProxyNamesTheClient(t *testing.T) {
+	for _, tt := range []struct {
+		proxies []string
+		want    string
+	}{
+		{[]string{"192.0.2.0/24"}, "[200 429 200]"}, // httptest's clients come from 192.0.2.1
+		{nil, "[200 429 429]"},
+	} {
+		s := mustServer(t, true, func(d *api.Deps) {
+			d.TrustedProxies = tt.proxies
+			d.RateLimits = api.RateLimits{PerAddress: 1.0 / 60, AddressBurst: 1, AuthFailures: -1}
+		})
+		var codes []int
+		for _, client := range []string{"203.0.113.7", "203.0.113.7", "203.0.113.8"} {
+			codes = append(codes, s.request("GET", "/api/v1/stats", "", map[string]string{"X-Forwarded-For": client}).Code)
+		}
+		if fmt.Sprint(codes) != tt.want {
+			t.Errorf("proxies %v: %v, want %s", tt.proxies, codes, tt.want)
+		}
+	}
+}
+
+// TestBodyDeadline: an authenticated request whose body does not arrive
+// in time is answered, not held for the server's whole read timeout.
+func TestBodyDeadline(t *testing.T) {
+	s := mustServer(t, true, withKeys(mustKeys(t)), func(d *api.Deps) { d.BodyTimeout = 300 * time.Millisecond })
+	srv := httptest.NewUnstartedServer(s.h)
+	srv.Config.ReadTimeout = time.Minute
+	srv.Start()
+	t.Cleanup(srv.Close)
+	conn, err := net.Dial("tcp", srv.Listener.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	start := time.Now()
+	fmt.Fprintf(conn, "POST /api/v1/screen HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer %s\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{\"name\":", testKeys[api.Screening])
+	_ = conn.SetReadDeadline(time.Now().Add(5 * time.Second))
+	res, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil {
+		t.Fatalf("no answer to a body that stopped: %v", err)
+	}
+	took := time.Since(start)
+	body, _ := io.ReadAll(res.Body)
+	if !strings.Contains(string(body), "did not arrive in time") {
+		t.Errorf("answer %s", body)
+	}
+	if res.StatusCode != 400 || took < 300*time.Millisecond {
+		t.Errorf("a body that stopped: %d after %s, want 400 after the 300 ms deadline", res.StatusCode, took)
+	}
+	t.Logf("answered %d after %s", res.StatusCode, took.Round(time.Millisecond))
 }

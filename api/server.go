@@ -33,6 +33,11 @@ type Deps struct {
 	Logger *slog.Logger
 	// Background runs upload jobs; nil runs them until they end.
 	Background *Background
+	// Audit writes the entries recorded as they happen (screenings,
+	// exports, failed authentications) to Store in the background; nil
+	// starts one that is never closed. Uploads and reviews write theirs
+	// themselves, before they answer.
+	Audit *AuditLog
 	// MaxBodyBytes bounds JSON request bodies (default 1 MiB) and
 	// MaxUploadBytes uploads (default 100 MiB).
 	MaxBodyBytes   int64
@@ -89,6 +94,9 @@ func (d Deps) withDefaults() Deps {
 	}
 	if d.Keys == nil {
 		d.Keys = &Keys{}
+	}
+	if d.Audit == nil && d.Store != nil {
+		d.Audit = NewAuditLog(d.Store, d.Logger)
 	}
 	d.Batch = d.Batch.withDefaults()
 	return d

@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"mime/multipart"
 	"net/http"
+	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -76,7 +77,7 @@ func readUpload(c *gin.Context) ([]importer.File, importer.Options, error) {
 	form, err := c.MultipartForm()
 	if err != nil {
 		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) || errors.Is(err, syscall.ENOSPC) {
+		if errors.As(err, &tooBig) || errors.Is(err, syscall.ENOSPC) || errors.Is(err, os.ErrDeadlineExceeded) {
 			return nil, opts, err
 		}
 		return nil, opts, invalid("expected a multipart/form-data body with the files: %v", err)

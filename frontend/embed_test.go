@@ -23,6 +23,15 @@ func TestHandler(t *testing.T) {
 		if cc := rec.Header().Get("Cache-Control"); cc != "no-cache" {
 			t.Errorf("GET %s Cache-Control = %q, want no-cache", p, cc)
 		}
+		csp := rec.Header().Get("Content-Security-Policy")
+		for _, d := range []string{"default-src 'self'", "frame-ancestors 'none'", "base-uri 'none'", "form-action 'self'", "object-src 'none'"} {
+			if !strings.Contains(csp, d) {
+				t.Errorf("GET %s: the CSP %q lacks %s", p, csp, d)
+			}
+		}
+		if rec.Header().Get("X-Content-Type-Options") != "nosniff" {
+			t.Errorf("GET %s: no nosniff", p)
+		}
 	}
 	if rec := get("GET", "/assets/nope-123.js"); rec.Code != http.StatusNotFound {
 		t.Errorf("missing asset = %d, want 404", rec.Code)

@@ -250,12 +250,19 @@ func (r *reader) readSheet(src sheetSource, encoding string) {
 		if err := r.ctx.Err(); err != nil {
 			return err
 		}
-		if len(cells) > r.lim.MaxColumns {
-			r.rep.errorListed(Issue{File: src.file, Sheet: src.sheet, Row: row, Message: fmt.Sprintf("row has %d cells, more than the limit of %d columns", len(cells), r.lim.MaxColumns)})
+		// Empty cells at the end of a row (formatting, trailing
+		// delimiters) count for neither limit.
+		n := len(cells)
+		for n > 0 && strings.TrimSpace(cells[n-1]) == "" {
+			n--
+		}
+		cells = cells[:n]
+		if n > r.lim.MaxColumns {
+			r.rep.errorListed(Issue{File: src.file, Sheet: src.sheet, Row: row, Message: fmt.Sprintf("row has %d cells, more than the limit of %d columns", n, r.lim.MaxColumns)})
 			s.limited = true
 			return errStop
 		}
-		if r.cells += len(cells); r.cells > r.lim.MaxCells {
+		if r.cells += n; r.cells > r.lim.MaxCells {
 			r.rep.errorListed(Issue{File: src.file, Sheet: src.sheet, Row: row, Message: fmt.Sprintf("the upload has more than %d cells: split it", r.lim.MaxCells)})
 			s.limited = true
 			return errStop

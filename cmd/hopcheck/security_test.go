@@ -182,8 +182,12 @@ func TestServeTLS(t *testing.T) {
 		t.Fatalf("https: %v %v", err, res)
 	}
 	res.Body.Close()
-	if res.TLS == nil || res.TLS.Version < tls.VersionTLS12 {
-		t.Errorf("TLS %+v", res.TLS)
+	if res.TLS == nil || res.TLS.Version < tls.VersionTLS12 || res.Header.Get("Strict-Transport-Security") == "" {
+		t.Errorf("TLS %+v, headers %v", res.TLS, res.Header)
+	}
+	old := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool, MaxVersion: tls.VersionTLS11}}}
+	if _, err := old.Get(url + "/healthz"); err == nil {
+		t.Error("TLS 1.1 accepted")
 	}
 	res, err = http.Get("http" + strings.TrimPrefix(url, "https") + "/healthz")
 	if err == nil && res.StatusCode == 200 {

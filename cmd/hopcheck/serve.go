@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -120,8 +121,12 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 			}
 		})
 	}
+	// Entries recorded as they happen reach the store in the background;
+	// the log is closed, writing what is queued, after the last request.
+	auditLog := api.NewAuditLog(store, log)
+	defer auditLog.Close()
 	srv := &http.Server{
-		Handler: api.NewServer(api.Deps{Store: store, Evaluator: ev, Keys: keys, Logger: log, Background: bg, UI: frontend.Handler(),
+		Handler: api.NewServer(api.Deps{Store: store, Evaluator: ev, Keys: keys, Logger: log, Background: bg, UI: frontend.Handler(), Audit: auditLog,
 			ImportLimits: limits.limits(), MaxUploadBytes: int64(uploadBytes), PublicURLs: urls, TrustedProxies: trusted, RateLimits: rl,
 			Batch: api.BatchLimits{MaxRows: *batchRows, MaxBytes: int64(batchBytes), Concurrent: *batchAtOnce}}),
 		// Uploads are read whole before the job starts; everything else is
@@ -132,6 +137,7 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 		WriteTimeout:      2 * time.Minute,
 		IdleTimeout:       2 * time.Minute,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+		TLSConfig:         &tls.Config{MinVersion: tls.VersionTLS12},
 	}
 	if keys.Open() {
 		log.Warn("no API keys configured: every request may do everything, so hopcheck listens on loopback only")
