@@ -13,6 +13,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/hopcheck/hopcheck/graph"
+	"github.com/hopcheck/hopcheck/graph/exposure"
 )
 
 // audit records e in the server log at once and queues it for the
@@ -206,12 +207,27 @@ func forRole(role Role, results []batchResult) []batchResult {
 		default:
 			continue
 		}
-		a.Ownership = nil
-		xs := make([]graph.Exposure, len(a.Exposures))
-		for j, x := range a.Exposures {
-			xs[j] = graph.Exposure{EndUser: x.EndUser, Hops: x.Hops, Path: x.Path, Steps: []graph.PathStep{}}
+		trimEvidence(a)
+		if s := out[i].Screening; s != nil {
+			// Each candidate's own assessment is trimmed alike.
+			ms := make([]exposure.Candidate, len(s.Matches))
+			for j, m := range s.Matches {
+				ms[j] = m
+				trimEvidence(&ms[j].Assessment)
+			}
+			s.Matches = ms
 		}
-		a.Exposures = xs
 	}
 	return out
+}
+
+// trimEvidence drops an assessment's ownership chains and its steps'
+// sources, keeping each end-user reached with its hops and path.
+func trimEvidence(a *graph.Assessment) {
+	a.Ownership = nil
+	xs := make([]graph.Exposure, len(a.Exposures))
+	for j, x := range a.Exposures {
+		xs[j] = graph.Exposure{EndUser: x.EndUser, Hops: x.Hops, Path: x.Path, Steps: []graph.PathStep{}}
+	}
+	a.Exposures = xs
 }

@@ -335,6 +335,9 @@ func TestScreeningRoleGetsATrimmedBatch(t *testing.T) {
 				Verdict   graph.Verdict    `json:"verdict"`
 				Exposures []graph.Exposure `json:"exposures"`
 				Ownership []graph.Exposure `json:"ownership_paths"`
+				Matches   []struct {
+					Assessment graph.Assessment `json:"assessment"`
+				} `json:"matches"`
 			} `json:"results"`
 		}
 		if err := json.Unmarshal(w.Body.Bytes(), &res); err != nil {
@@ -344,7 +347,8 @@ func TestScreeningRoleGetsATrimmedBatch(t *testing.T) {
 		if r.Verdict != graph.Block || len(r.Exposures) == 0 || len(r.Exposures[0].Path) == 0 {
 			t.Fatalf("%s: %+v", role, r)
 		}
-		trimmed := len(r.Ownership) == 0 && len(r.Exposures[0].Steps) == 0
+		m := r.Matches[0].Assessment
+		trimmed := len(r.Ownership) == 0 && len(r.Exposures[0].Steps) == 0 && len(m.Ownership) == 0 && len(m.Exposures[0].Steps) == 0
 		if trimmed != (role == api.Screening) {
 			t.Errorf("%s: ownership paths %d, steps %d", role, len(r.Ownership), len(r.Exposures[0].Steps))
 		}
