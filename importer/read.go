@@ -41,6 +41,7 @@ type reader struct {
 	// mean", made on first use.
 	uploadIndex *match.Index
 	uploadByID  map[string]graph.Entity
+	suggested   int // references given suggestions so far
 	byID        map[string]*entityRow
 	countries   []*countryRow
 	byCode      map[string]*countryRow

@@ -118,8 +118,13 @@ func (r *reader) resolve() error {
 		switch len(cands) {
 		case 0:
 			x.issue.Message = fmt.Sprintf("%q names no entity: no id or name matches it in this upload or in the store", x.value)
-			if x.issue.Suggestions, err = r.suggest(x.value); err != nil {
-				return err
+			// Suggestions for as many references as the report lists errors:
+			// each is a search.
+			if r.suggested < r.lim.MaxErrors {
+				r.suggested++
+				if x.issue.Suggestions, err = r.suggest(x.value); err != nil {
+					return err
+				}
 			}
 			if len(x.issue.Suggestions) > 0 {
 				var said []string

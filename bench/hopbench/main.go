@@ -97,7 +97,7 @@ func load(ctx context.Context, s graph.Store, data string, xlsx, refresh bool, o
 	t0 := time.Now()
 	// A 1M-entity data set has a 140 MB links.csv of 2.7M rows: past the
 	// defaults meant for uploads through the API.
-	limits := importer.Limits{MaxFileBytes: 1 << 30, MaxRows: 10_000_000}
+	limits := importer.Limits{MaxFileBytes: 1 << 30, MaxRows: 10_000_000, MaxCells: 1 << 30}
 	rep, err := importer.Import(ctx, s, fs, importer.Options{Limits: limits})
 	if err != nil {
 		return nil, err

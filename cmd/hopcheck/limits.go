@@ -13,13 +13,14 @@ import (
 // defaults come from the environment, then from importer.DefaultLimits.
 type limitFlags struct {
 	fileBytes, unzipBytes, cellBytes byteSize
-	rows                             count
+	rows, cells                      count
 }
 
 // register adds the limit flags to fs, with defaults from the environment.
 func (l *limitFlags) register(fs *flag.FlagSet, getenv func(string) string) error {
 	d := importer.DefaultLimits()
 	l.fileBytes, l.unzipBytes, l.cellBytes, l.rows = byteSize(d.MaxFileBytes), byteSize(d.MaxUnzipBytes), byteSize(d.MaxCellBytes), count(d.MaxRows)
+	l.cells = count(d.MaxCells)
 	for _, v := range []struct {
 		value flag.Value
 		name  string
@@ -30,6 +31,7 @@ func (l *limitFlags) register(fs *flag.FlagSet, getenv func(string) string) erro
 		{&l.unzipBytes, "max-unzip-bytes", "HOPCHECK_MAX_UNZIP_BYTES", "largest `size` of an XLSX workbook unpacked, against zip bombs"},
 		{&l.rows, "max-rows", "HOPCHECK_MAX_ROWS", "most data rows (`N`) in one sheet or CSV file"},
 		{&l.cellBytes, "max-cell-bytes", "HOPCHECK_MAX_CELL_BYTES", "largest `size` of one cell"},
+		{&l.cells, "max-cells", "HOPCHECK_MAX_CELLS", "most cells (`N`) in one upload, all sheets together"},
 	} {
 		if err := setFromEnv(v.value, v.env, getenv); err != nil {
 			return err
@@ -42,7 +44,7 @@ func (l *limitFlags) register(fs *flag.FlagSet, getenv func(string) string) erro
 // limits returns the importer limits the flags say.
 func (l *limitFlags) limits() importer.Limits {
 	return importer.Limits{MaxFileBytes: int64(l.fileBytes), MaxUnzipBytes: int64(l.unzipBytes),
-		MaxCellBytes: int(l.cellBytes), MaxRows: int(l.rows)}
+		MaxCellBytes: int(l.cellBytes), MaxRows: int(l.rows), MaxCells: int(l.cells)}
 }
 
 // setFromEnv sets v from the environment variable, when it is set.
