@@ -187,7 +187,8 @@ func entityOf(s statement, src graph.Source) graph.Entity {
 	}
 	for _, j := range []*code{d.Jurisdiction, d.IncorporatedInJurisdiction} {
 		if j != nil {
-			if c, err := importer.ParseCountry(j.Code); err == nil && c != "" {
+			// A subdivision (US-MA) is in its country.
+			if c, err := importer.ParseCountry(strings.SplitN(j.Code, "-", 2)[0]); err == nil && c != "" {
 				e.Country = c
 				break
 			}
