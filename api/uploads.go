@@ -64,7 +64,8 @@ func handleUpload(deps Deps, m *metrics) gin.HandlerFunc {
 }
 
 // readUpload reads the multipart form: files under any field name, and the
-// optional kind, mapping (YAML, as a field or a file) and date_format.
+// optional kind, mapping (YAML, as a field or a file), date_format and
+// decimal_comma (true: numbers written 96.000,00).
 func readUpload(c *gin.Context) ([]importer.File, importer.Options, error) {
 	var opts importer.Options
 	form, err := c.MultipartForm()
@@ -82,6 +83,13 @@ func readUpload(c *gin.Context) ([]importer.File, importer.Options, error) {
 			return nil, opts, invalid("date_format: %v", err)
 		}
 		opts.DateFormat = df
+	}
+	switch v := strings.ToLower(strings.TrimSpace(first(form.Value["decimal_comma"]))); v {
+	case "", "false", "no", "0":
+	case "true", "yes", "1":
+		opts.DecimalComma = true
+	default:
+		return nil, opts, invalid("decimal_comma: %q is not true or false", v)
 	}
 	mapping := []byte(first(form.Value["mapping"]))
 	var files []importer.File
