@@ -84,9 +84,12 @@ func (Format) Read(ctx context.Context, upload string, files []importer.File) (i
 			}
 			rows.Records[f.Name]++
 			celex, id, name := get("celex"), get("recordId"), get("name")
-			if celex == "" || id == "" || name == "" {
-				rows.Issues = append(rows.Issues, importer.Issue{File: f.Name, Row: line, Message: "a record without celex, recordId or name"})
+			if celex == "" || name == "" {
+				rows.Issues = append(rows.Issues, importer.Issue{File: f.Name, Row: line, Message: "a record without celex or name"})
 				continue
+			}
+			if id == "" { // some annexes (export controls) number nothing: the name identifies
+				id = importer.ListID(name)
 			}
 			// Record ids count within an annex.
 			what := fmt.Sprintf("EU %s annex %s record %s", celex, get("annex"), id)

@@ -48,6 +48,10 @@ func TestAriantel(t *testing.T) {
 	if a.Verdict != graph.Block || !strings.Contains(words, "eu_32011r0359, program EU-IRN") {
 		t.Errorf("verdict %s: %s", a.Verdict, words)
 	}
+	// A record without an id (an export-control annex) is named by its name, listed from no date.
+	if ls, _ := s.Listings(ctx, "eu-32006r0765-v-belarus_ministry_of_defence"); len(ls) != 1 || ls[0].List != "eu_32006r0765" || ls[0].ListedFrom != "" {
+		t.Errorf("unnumbered record's listing %+v", ls)
+	}
 	// Before the listing, Ariantel restricts nothing.
 	if a, _ := ev.Entity(ctx, "eu-32011r0359-ib-35", "2023-04-23"); a.Verdict != graph.Clear {
 		t.Errorf("before the listing: %s %v", a.Verdict, a.Reasons)
