@@ -205,8 +205,8 @@ export interface ImportReport {
   files: string[];
   sheets: { file: string; sheet?: string; kind?: string; rows: number; encoding?: string }[];
   rejected: boolean;
-  contents: { entities: number; countries: number; links: number; transactions: number };
-  written?: { entities: Changes; countries: Changes; links: Changes; transactions: Changes };
+  contents: { entities: number; countries: number; links: number; transactions: number; lists?: number; listings?: number };
+  written?: { entities: Changes; countries: Changes; links: Changes; transactions: Changes; lists?: Changes; listings?: Changes };
   errors: Issue[];
   more_errors?: number;
   warnings: Issue[];

@@ -31,7 +31,8 @@ export function jobResult(j: Job): HTMLElement {
     out.append(h('table', { class: 'changes' }, h('caption', null, 'What changed'),
       h('thead', null, h('tr', null, h('th', null, ''), h('th', { class: 'num' }, 'created'), h('th', { class: 'num' }, 'updated'), h('th', { class: 'num' }, 'unchanged'))),
       h('tbody', null, changes('Entities', r.written.entities), changes('Links', r.written.links),
-        changes('Countries', r.written.countries), changes('Transactions', r.written.transactions))));
+        changes('Countries', r.written.countries), changes('Transactions', r.written.transactions),
+        r.written.lists ? changes('Lists', r.written.lists) : null, r.written.listings ? changes('Listings', r.written.listings) : null)));
     if (j.flags) {
       out.append(h('p', null, `Flags re-evaluated: ${j.flags.evaluated} transactions, ${plural(j.flags.flagged, 'flag')}, ${j.flags.reopened} reopened. `,
         link('/flags', 'See the flags'), '.'));
