@@ -2,10 +2,12 @@ package api_test
 
 import (
 	"context"
+	"encoding/json"
 	"testing"
 
 	"github.com/hopcheck/hopcheck/graph"
 	"github.com/hopcheck/hopcheck/graph/graphtest"
+	"github.com/hopcheck/hopcheck/importer"
 )
 
 // TestEntityListings: the entity and its neighbourhood show its listings,
@@ -34,5 +36,17 @@ func TestEntityListings(t *testing.T) {
 	s.mustJSON("GET", "/api/v1/entities/DIST/exposure?date=2024-06-01", nil, 200, &ex)
 	if ex.Severity != graph.High || len(ex.Reasons) == 0 {
 		t.Errorf("exposure of a supplier of a listed party: %+v", ex)
+	}
+}
+
+// TestPreviewOfAPublicFormat: the mapping step says a public-format file
+// is read as its format, with nothing to map.
+func TestPreviewOfAPublicFormat(t *testing.T) {
+	s := mustServer(t, false)
+	sdn := []byte("36,\"AEROCARIBBEAN AIRLINES\",-0- ,\"CUBA\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \r\n\x1a")
+	w := s.upload("/api/v1/uploads?preview=true", []importer.File{{Name: "sdn.csv", Data: sdn}}, nil)
+	var p importer.Preview
+	if w.Code != 200 || json.Unmarshal(w.Body.Bytes(), &p) != nil || len(p.Sheets) != 1 || p.Sheets[0].Format != "OFAC SDN" || len(p.Errors) != 0 {
+		t.Errorf("preview %d: %s", w.Code, w.Body.String())
 	}
 }

@@ -67,7 +67,7 @@ func handleUpload(deps Deps, m *metrics) gin.HandlerFunc {
 // optional kind, mapping (YAML, as a field or a file), date_format and
 // decimal_comma (true: numbers written 96.000,00).
 func readUpload(c *gin.Context) ([]importer.File, importer.Options, error) {
-	var opts importer.Options
+	opts := importer.Options{Formats: formats.All()}
 	form, err := c.MultipartForm()
 	if err != nil {
 		var tooBig *http.MaxBytesError
@@ -291,7 +291,6 @@ func runUpload(ctx context.Context, deps Deps, m *metrics, job graph.Job, files 
 // write is importer.Import in two steps, so that the job says when the
 // upload was found valid and writing began.
 func (r *uploadRun) write(ctx context.Context, files []importer.File, opts importer.Options) (*importer.Report, error) {
-	opts.Formats = formats.All()
 	if r.deps.Evaluator != nil {
 		rule := r.deps.Evaluator.Policy().CountryRule
 		opts.CountryRule = &rule

@@ -185,6 +185,8 @@ export interface SheetPreview {
   columns: ColumnPreview[] | null;
   missing?: string[];
   rows: string[][] | null;
+  /** the public format the file is in (OFAC SDN, BODS…): read as such, nothing to map. */
+  format?: string;
 }
 
 export interface Preview {

@@ -153,7 +153,7 @@ export const upload = {
     function drawPreview(p: Preview): void {
       // A sheet of a known kind whose header row was not found (no header
       // recognised): read row 1 as the headers so that they can be mapped.
-      const headless = p.sheets.filter((s) => s.kind.table && !(s.columns ?? []).length && !choices.get(sheetKey(s))?.headerRow);
+      const headless = p.sheets.filter((s) => !s.format && s.kind.table && !(s.columns ?? []).length && !choices.get(sheetKey(s))?.headerRow);
       if (headless.length) {
         for (const s of headless) {
           const c = choices.get(sheetKey(s)) ?? { columns: {} };
@@ -163,9 +163,14 @@ export const upload = {
         void preview();
         return;
       }
-      const needsMapping = p.sheets.some((s) => !s.kind.table || (s.columns ?? []).some((c) => !c.column) || (s.missing?.length ?? 0) > 0);
+      const needsMapping = p.sheets.some((s) => !s.format && (!s.kind.table || (s.columns ?? []).some((c) => !c.column) || (s.missing?.length ?? 0) > 0));
       const sheets = p.sheets.map((s) => {
         const key = sheetKey(s);
+        if (s.format) {
+          return h('section', { class: 'sheet card', 'data-sheet': key },
+            h('h3', null, s.file, ' ', badge(s.format, 'ok')),
+            h('p', { class: 'muted small' }, `Read as ${s.format}, record by record: nothing to map.`));
+        }
         const ch = choices.get(key);
         const kindSel = h('select', { 'aria-label': `Kind of ${key}`, class: 'kind' },
           h('option', { value: '' }, s.kind.table ? `${s.kind.table} (detected)` : '— not recognised: ignored'),
