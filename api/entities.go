@@ -73,11 +73,14 @@ func handleSearch(deps Deps) gin.HandlerFunc {
 }
 
 // entityResponse is an entity with every link from or to it, each with
-// its source, and the short form of the entities at the other ends.
+// its source, the short form of the entities at the other ends, and its
+// listings with the lists they are on.
 type entityResponse struct {
-	Entity  graph.Entity         `json:"entity"`
-	Links   []graph.Link         `json:"links"`
-	Related map[string]graph.Ref `json:"related"`
+	Entity   graph.Entity          `json:"entity"`
+	Links    []graph.Link          `json:"links"`
+	Related  map[string]graph.Ref  `json:"related"`
+	Listings []graph.Listing       `json:"listings"`
+	Lists    map[string]graph.List `json:"lists"`
 }
 
 // handleEntity returns an entity, its links and their provenance.
@@ -95,9 +98,30 @@ func handleEntity(deps Deps) gin.HandlerFunc {
 			respondErr(c, err)
 			return
 		}
-		res := entityResponse{Entity: e, Links: links, Related: map[string]graph.Ref{}}
+		res := entityResponse{Entity: e, Links: links, Related: map[string]graph.Ref{}, Lists: map[string]graph.List{}}
 		if res.Links == nil {
 			res.Links = []graph.Link{}
+		}
+		if res.Listings, err = deps.Store.Listings(ctx, id); err != nil {
+			respondErr(c, err)
+			return
+		}
+		if res.Listings == nil {
+			res.Listings = []graph.Listing{}
+		}
+		if len(res.Listings) > 0 {
+			lists, err := deps.Store.Lists(ctx)
+			if err != nil {
+				respondErr(c, err)
+				return
+			}
+			for _, l := range lists {
+				for _, x := range res.Listings {
+					if x.List == l.ID {
+						res.Lists[l.ID] = l
+					}
+				}
+			}
 		}
 		for _, l := range links {
 			for _, other := range []string{l.From, l.To} {
@@ -157,6 +181,9 @@ func handleNeighborhood(deps Deps) gin.HandlerFunc {
 		}
 		if sg.Links == nil {
 			sg.Links = []graph.Link{}
+		}
+		if sg.Listings == nil {
+			sg.Listings = []graph.Listing{}
 		}
 		respond(c, http.StatusOK, sg)
 	}

@@ -71,9 +71,10 @@ func handleUpload(deps Deps, m *metrics) gin.HandlerFunc {
 
 // readUpload reads the multipart form: files under any field name, and the
 // optional kind, mapping (YAML, as a field or a file), date_format and
-// references (JSON: a reference's text → the entity id it means).
+// references (JSON: a reference's text → the entity id it means) and
+// decimal_comma (true: numbers written 96.000,00).
 func readUpload(c *gin.Context) ([]importer.File, importer.Options, error) {
-	var opts importer.Options
+	opts := importer.Options{Formats: formats.All()}
 	form, err := c.MultipartForm()
 	if err != nil {
 		var tooBig *http.MaxBytesError
@@ -94,6 +95,13 @@ func readUpload(c *gin.Context) ([]importer.File, importer.Options, error) {
 		if err := json.Unmarshal([]byte(refs), &opts.References); err != nil {
 			return nil, opts, invalid("references: expected a JSON object of reference text to entity id: %v", err)
 		}
+	}
+	switch v := strings.ToLower(strings.TrimSpace(first(form.Value["decimal_comma"]))); v {
+	case "", "false", "no", "0":
+	case "true", "yes", "1":
+		opts.DecimalComma = true
+	default:
+		return nil, opts, invalid("decimal_comma: %q is not true or false", v)
 	}
 	mapping := []byte(first(form.Value["mapping"]))
 	var files []importer.File
@@ -295,7 +303,6 @@ func runUpload(ctx context.Context, deps Deps, m *metrics, job graph.Job, files 
 // write is importer.Import in two steps, so that the job says when the
 // upload was found valid and writing began.
 func (r *uploadRun) write(ctx context.Context, files []importer.File, opts importer.Options) (*importer.Report, error) {
-	opts.Formats = formats.All()
 	if r.deps.Evaluator != nil {
 		rule := r.deps.Evaluator.Policy().CountryRule
 		opts.CountryRule = &rule

@@ -3,6 +3,7 @@ package importer_test
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hopcheck/hopcheck/graph"
 	"github.com/hopcheck/hopcheck/importer"
@@ -101,6 +102,27 @@ func FuzzCSV(f *testing.F) {
 					t.Fatalf("accepted entity without id or name: %+v", e)
 				}
 			}
+		}
+	})
+}
+
+func FuzzParsePartialDate(f *testing.F) {
+	for _, s := range []string{"1989", "2021-03", "2021/03", "March 2021", "2024-02-29", "1989.0", "0999", "2021-13", ""} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		d, err := importer.ParsePartialDate(s, importer.DateFormat{})
+		if err != nil || d == "" {
+			return
+		}
+		start, end := importer.StartOf(d), importer.EndOf(d)
+		for _, v := range []string{start, end} {
+			if _, err := time.Parse("2006-01-02", v); err != nil {
+				t.Fatalf("ParsePartialDate(%q) = %q: start %q, end %q not dates", s, d, start, end)
+			}
+		}
+		if end < start || start[:len(d)] != d || end[:len(d)] != d {
+			t.Fatalf("ParsePartialDate(%q) = %q: period %s – %s", s, d, start, end)
 		}
 	})
 }

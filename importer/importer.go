@@ -182,7 +182,8 @@ func UploadID(files []File, opts Options) string {
 		Kind, DateFormat string
 		Kinds            []string
 		Mapping          *Mapping
-	}{opts.Kind, opts.DateFormat, kinds, opts.Mapping})
+		DecimalComma     bool `json:",omitempty"`
+	}{opts.Kind, opts.DateFormat, kinds, opts.Mapping, opts.DecimalComma})
 	write(o)
 	return "u-" + hex.EncodeToString(h.Sum(nil))[:12]
 }

@@ -22,6 +22,9 @@ type SheetPreview struct {
 	Columns   []ColumnPreview `json:"columns"`
 	Missing   []string        `json:"missing,omitempty"` // required columns not found
 	Rows      [][]string      `json:"rows"`              // the first data rows, cells as read
+	// Format names the public format a file is in (OFAC SDN, BODS…): it is
+	// read as that format, with no headers to map.
+	Format string `json:"format,omitempty"`
 }
 
 // ColumnPreview is one header and what it was read as.
@@ -38,8 +41,23 @@ func PreviewFiles(files []File, opts Options, n int) *Preview {
 	if n <= 0 {
 		n = 10
 	}
-	r := newReader(context.Background(), nil, files, opts)
-	r.preview = &Preview{Upload: r.id}
+	var sheets []File
+	var formats []SheetPreview
+	for _, f := range files {
+		claimed := false
+		for _, fm := range opts.Formats {
+			if fm.Detect(f) {
+				formats = append(formats, SheetPreview{File: f.Name, Format: fm.Name(), Columns: []ColumnPreview{}, Rows: [][]string{}})
+				claimed = true
+				break
+			}
+		}
+		if !claimed {
+			sheets = append(sheets, f)
+		}
+	}
+	r := newReader(context.Background(), nil, sheets, opts)
+	r.preview = &Preview{Upload: UploadID(files, opts), Sheets: formats}
 	r.nRows = n
 	r.readFiles()
 	r.preview.Errors, r.preview.Warnings = r.rep.Errors, r.rep.Warnings

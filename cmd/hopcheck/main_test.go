@@ -128,6 +128,9 @@ func exportWithoutFiles(t *testing.T, dir string) graph.Upload {
 	}
 	for i := range u.Countries {
 		strip(&u.Countries[i].Source)
+		for j := range u.Countries[i].Assessments {
+			strip(&u.Countries[i].Assessments[j].Source)
+		}
 	}
 	for i := range u.Links {
 		strip(&u.Links[i].Source)

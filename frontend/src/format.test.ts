@@ -19,6 +19,7 @@ describe('words', () => {
   it('reads links as sentences', () => {
     expect(linkSentence({ type: 'OWNS', percent: 50 }, 'Beltech', 'Belsec')).toBe('Beltech owns 50% of Belsec');
     expect(linkSentence({ type: 'OWNS' }, 'A', 'B')).toBe('A owns an unknown share of B');
+    expect(linkSentence({ type: 'OWNS', percent: 75, percent_max: 100 }, 'A', 'B')).toBe('A owns 75%–100% of B');
     expect(linkSentence({ type: 'PART_OF' }, 'A', 'B')).toBe('A is part of B');
     expect(linkSentence({ type: 'CONTROLS', role: 'manager' }, 'A', 'B')).toBe('A controls B as manager');
   });

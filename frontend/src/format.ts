@@ -16,11 +16,11 @@ export function linkLabel(l: Pick<Link, 'type' | 'percent' | 'role'>): string {
 }
 
 /** linkSentence reads a link in words: "A owns 60% of B". */
-export function linkSentence(l: Pick<Link, 'type' | 'percent' | 'role'>, from: string, to: string): string {
+export function linkSentence(l: Pick<Link, 'type' | 'percent' | 'role'> & { percent_max?: number | null }, from: string, to: string): string {
   const role = l.role ? ` as ${l.role}` : '';
   switch (l.type) {
     case 'OWNS':
-      return `${from} owns ${l.percent === null || l.percent === undefined ? 'an unknown share' : percent(l.percent)} of ${to}`;
+      return `${from} owns ${l.percent === null || l.percent === undefined ? 'an unknown share' : percent(l.percent)}${typeof l.percent_max === 'number' ? `–${percent(l.percent_max)}` : ''} of ${to}`;
     case 'CONTROLS':
       return `${from} controls ${to}${role}`;
     case 'SUPPLIES':

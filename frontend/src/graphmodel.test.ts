@@ -33,6 +33,14 @@ describe('GraphModel', () => {
     expect(m.edges.size).toBe(2);
   });
 
+  it('marks a party listed today as a restrictive end-user, not one whose listing ended', () => {
+    const m = new GraphModel();
+    const listing = (entity: string, listed_to?: string) => ({ entity, list: 'eu_fsf', program: 'EU-IRN', listed_from: '2023-04-24', listed_to, source: src });
+    m.addNeighborhood('A', { entities: [org('A', 'IR'), org('B', 'IR')], links: [link('SUPPLIES', 'A', 'B')], listings: [listing('A'), listing('B', '2023-12-31')], truncated: false }, 40, '2024-06-01');
+    expect(m.nodes.get('A')!.restrictive).toBe(true);
+    expect(m.nodes.get('B')!.restrictive).toBe(false);
+  });
+
   it('adds a "more…" node while the answer is truncated, and removes it when complete', () => {
     const m = new GraphModel();
     m.addNeighborhood('ORG-BSI', { ...bsi, truncated: true }, 2);

@@ -89,8 +89,13 @@ export class GraphModel {
    * limit. A truncated answer gets a "more…" node to fetch it again with a
    * larger one; a complete answer removes it.
    */
-  addNeighborhood(centre: string, sg: Subgraph, limit: number): { nodes: number; edges: number } {
+  addNeighborhood(centre: string, sg: Subgraph, limit: number, today = new Date().toISOString().slice(0, 10)): { nodes: number; edges: number } {
     const before = { nodes: this.nodes.size, edges: this.edges.size };
+    // A party listed today is marked as a restrictive end-user (the server's
+    // policy may restrict fewer lists; its assessments say so).
+    for (const l of sg.listings ?? []) {
+      if ((!l.listed_from || l.listed_from <= today) && (!l.listed_to || today <= l.listed_to)) this.knownRestrictive.add(l.entity);
+    }
     for (const e of sg.entities) this.addEntity(e);
     for (const l of sg.links) {
       if (this.nodes.has(l.from) && this.nodes.has(l.to)) this.addLink(l);

@@ -6,9 +6,10 @@ export const TABLE_COLUMNS: Record<string, string[]> = {
   organizations: ['id', 'name', 'aliases', 'country', 'role', 'registration_id', 'address', 'founded'],
   persons: ['id', 'name', 'aliases', 'country', 'position'],
   government_bodies: ['id', 'name', 'aliases', 'country', 'kind', 'parent', 'restrictive', 'basis'],
-  countries: ['country', 'restrictive', 'name', 'score', 'basis'],
+  countries: ['country', 'restrictive', 'name', 'score', 'basis', 'year', 'status', 'territory'],
   links: ['from', 'to', 'type', 'percent', 'role', 'valid_from', 'valid_to', 'evidence'],
   transactions: ['id', 'date', 'buyer', 'seller', 'end_user', 'ship_to', 'product', 'capability', 'quantity', 'value', 'currency'],
+  listings: ['entity', 'list', 'program', 'authority', 'listed_from', 'listed_to', 'reason'],
 };
 
 export const TABLES = Object.keys(TABLE_COLUMNS);

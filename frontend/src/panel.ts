@@ -3,7 +3,7 @@
 import type { Client } from './api';
 import { badge, errorBox, h, link, replace } from './dom';
 import { kindName, linkLabel, linkSentence, sourceText, validity } from './format';
-import type { Entity, Link, Ref, Source } from './types';
+import type { Entity, Link, List, Listing, Ref, Source } from './types';
 
 export function provenance(s: Source | undefined): HTMLElement {
   if (!s || !s.file) return h('p', { class: 'muted' }, 'No source recorded.');
@@ -48,6 +48,16 @@ function entityFacts(e: Entity, restrictive: boolean | undefined): HTMLElement {
     row('Source', sourceText(e.source)));
 }
 
+/** listingItem tells one listing: list, program, period, reason and source. */
+export function listingItem(l: Listing, list: List | undefined): HTMLElement {
+  const period = l.listed_from || l.listed_to ? `${l.listed_from || '…'} – ${l.listed_to || 'today'}` : 'no dates given';
+  return h('li', { 'data-testid': 'listing' },
+    h('div', null, h('strong', null, list?.name || l.list), ' ', h('code', { class: 'small' }, l.list),
+      l.program ? [' · program ', h('strong', null, l.program)] : null),
+    h('div', { class: 'muted small' }, [l.authority || list?.authority, period, sourceText(l.source)].filter(Boolean).join(' · ')),
+    l.reason ? h('div', { class: 'small' }, l.reason) : null);
+}
+
 export interface EntityPanelActions {
   /** called when the investigator picks a link to see its provenance. */
   showLink: (l: Link) => void;
@@ -67,12 +77,17 @@ export async function entityPanel(el: HTMLElement, client: Client, id: string, a
     const name = (x: string) => (x === e.id ? e.name : d.related[x]?.name ?? x);
     const other = (l: Link): Ref => d.related[l.from === e.id ? l.to : l.from] ?? { id: l.from === e.id ? l.to : l.from, name: '' };
     replace(el, h('section', { class: 'panel-section', 'data-testid': 'entity-panel' },
-      h('h2', null, e.name, ' ', badge(kindName[e.kind], e.kind), r ? badge('⚠ restrictive end-user', 'critical') : null),
+      h('h2', null, e.name, ' ', badge(kindName[e.kind], e.kind), r ? badge('⚠ restrictive end-user', 'critical') : null,
+        d.listings?.length ? badge(`⚠ listed (${d.listings.length})`, 'critical') : null),
       h('div', { class: 'row' },
         act.expand ? h('button', { type: 'button', onclick: () => act.expand!(e.id) }, 'Expand neighbours') : null,
         link(`/explore/${encodeURIComponent(e.id)}`, 'Explore from here'),
         link(`/screen?id=${encodeURIComponent(e.id)}`, 'Assess exposure')),
       entityFacts(e, r),
+      d.listings?.length
+        ? [h('h3', null, `Listings (${d.listings.length})`),
+          h('ul', { class: 'links' }, d.listings.map((l) => listingItem(l, d.lists?.[l.list])))]
+        : null,
       h('h3', null, `Links (${d.links.length})`),
       d.links.length
         ? h('ul', { class: 'links' }, d.links.map((l) => {

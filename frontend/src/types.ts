@@ -44,15 +44,38 @@ export interface Link {
   from: string;
   to: string;
   percent?: number | null;
+  /** the top of a range of shares (BODS 75–100%); percent is its minimum. */
+  percent_max?: number | null;
   role?: string;
   valid_from?: string;
   valid_to?: string;
   source: Source;
 }
 
+/** A sanctions or export-control list. */
+export interface List {
+  id: string;
+  name: string;
+  authority?: string;
+  source: Source;
+}
+
+/** An entity on a list, under a program, for a period. */
+export interface Listing {
+  entity: string;
+  list: string;
+  program?: string;
+  authority?: string;
+  listed_from?: string;
+  listed_to?: string;
+  reason?: string;
+  source: Source;
+}
+
 export interface Subgraph {
   entities: Entity[];
   links: Link[];
+  listings?: Listing[];
   truncated: boolean;
 }
 
@@ -60,6 +83,8 @@ export interface EntityDetail {
   entity: Entity;
   links: Link[];
   related: Record<string, Ref>;
+  listings?: Listing[];
+  lists?: Record<string, List>;
 }
 
 export interface PathStep extends Link {
@@ -169,6 +194,8 @@ export interface SheetPreview {
   columns: ColumnPreview[] | null;
   missing?: string[];
   rows: string[][] | null;
+  /** the public format the file is in (OFAC SDN, BODS…): read as such, nothing to map. */
+  format?: string;
 }
 
 export interface Preview {
@@ -189,8 +216,8 @@ export interface ImportReport {
   files: string[];
   sheets: { file: string; sheet?: string; kind?: string; rows: number; encoding?: string }[];
   rejected: boolean;
-  contents: { entities: number; countries: number; links: number; transactions: number };
-  written?: { entities: Changes; countries: Changes; links: Changes; transactions: Changes };
+  contents: { entities: number; countries: number; links: number; transactions: number; lists?: number; listings?: number };
+  written?: { entities: Changes; countries: Changes; links: Changes; transactions: Changes; lists?: Changes; listings?: Changes };
   errors: Issue[];
   more_errors?: number;
   warnings: Issue[];

@@ -8,6 +8,7 @@ import (
 	"github.com/hopcheck/hopcheck/gen"
 	"github.com/hopcheck/hopcheck/graph"
 	"github.com/hopcheck/hopcheck/graph/exposure"
+	"github.com/hopcheck/hopcheck/graph/graphtest"
 	"github.com/hopcheck/hopcheck/importer"
 )
 
@@ -71,4 +72,45 @@ func TestHorizonChangesNoAnswer(t *testing.T) {
 		t.Fatal("no screening reached an end-user: the test compares nothing")
 	}
 	t.Logf("%d screenings under 4 policies, %d with exposures", 4*len(qs), exposed)
+}
+
+// TestHorizonWithListingsAndYears: on the random graphs of the reference
+// checks (listings that start and end, yearly assessments), under the four
+// reference policies and on days before, inside and after the listings,
+// the horizon changes no answer.
+func TestHorizonWithListingsAndYears(t *testing.T) {
+	ctx := context.Background()
+	days := []string{"", "2019-06-01", "2021-12-31", "2024-06-01", "2025-01-01"}
+	compared, listed := 0, 0
+	for seed := uint64(1); seed <= 20; seed++ {
+		s, err := Open("")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, u := range graphtest.RandomUploads(seed) {
+			if _, err := s.Apply(ctx, u, nil); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for name, p := range graphtest.ReferencePolicies() {
+			for id := range s.g.entities {
+				for _, day := range days {
+					q := graph.ReachQuery{Start: id, On: day}
+					want := exposure.Reach(unpruned{s.g}, q, p)
+					if got := exposure.Reach(s.g, q, p); !reflect.DeepEqual(got, want) {
+						t.Fatalf("seed %d, policy %s, %s on %q: with the horizon\n%+v\nwithout\n%+v", seed, name, id, day, got, want)
+					}
+					compared++
+					if len(want.Listings) > 0 {
+						listed++
+					}
+				}
+			}
+		}
+		s.Close()
+	}
+	if listed == 0 {
+		t.Fatal("no search met a listing: the test compares nothing new")
+	}
+	t.Logf("%d searches compared, %d met a listing", compared, listed)
 }

@@ -2,6 +2,7 @@ package memstore
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/binary"
 	"encoding/json"
 	"errors"
@@ -87,10 +88,39 @@ func replay(path string, apply func(*record)) (int64, error) {
 			return off, fmt.Errorf("log %s is corrupt at offset %d (checksum mismatch before its end)", path, off)
 		}
 		var rec record
-		if err := json.Unmarshal(payload, &rec); err != nil {
+		if err := json.Unmarshal(payload, &rec); err == nil {
+			err = upgradeCountries(payload, &rec)
+		}
+		if err != nil {
 			return off, fmt.Errorf("log %s at offset %d: %w", path, off, err)
 		}
 		apply(&rec)
 		off += frameHeader + int64(n)
 	}
+}
+
+// upgradeCountries reads the countries of a record written before yearly
+// assessments, whose one assessment was in the country's own restrictive,
+// score and basis fields, as an assessment without a year.
+func upgradeCountries(payload []byte, rec *record) error {
+	if len(rec.Countries) == 0 || !bytes.Contains(payload, []byte(`"restrictive"`)) {
+		return nil
+	}
+	var old struct {
+		C []struct {
+			Restrictive *bool    `json:"restrictive"`
+			Score       *float64 `json:"score"`
+			Basis       string   `json:"basis"`
+		} `json:"c"`
+	}
+	if err := json.Unmarshal(payload, &old); err != nil || len(old.C) != len(rec.Countries) {
+		return err
+	}
+	for i, o := range old.C {
+		c := &rec.Countries[i]
+		if len(c.Assessments) == 0 && (o.Restrictive != nil || o.Score != nil || o.Basis != "") {
+			c.Assessments = []graph.CountryAssessment{{Restrictive: o.Restrictive, Score: o.Score, Basis: o.Basis, Source: c.Source}}
+		}
+	}
+	return nil
 }

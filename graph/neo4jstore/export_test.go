@@ -38,3 +38,13 @@ func dbHits(p neo4j.ProfiledPlan) int64 {
 	}
 	return n
 }
+
+// WriteLegacyCountry stores a country as stores before yearly assessments
+// did, its one assessment in its own properties, for the upgrade test.
+func (s *Store) WriteLegacyCountry(ctx context.Context, code string, restrictive bool, score float64) error {
+	_, err := neo4j.ExecuteQuery(ctx, s.driver,
+		"CREATE (:Country {code: $code, name: 'Old ' + $code, restrictive: $r, score: $score, upload: 'u-old', file: 'c.csv', row: 2})",
+		map[string]any{"code": code, "r": restrictive, "score": score}, neo4j.EagerResultTransformer,
+		neo4j.ExecuteQueryWithDatabase(s.cfg.Database))
+	return err
+}

@@ -121,12 +121,26 @@ var schema = []string{
 	"CREATE INDEX upload_job_created IF NOT EXISTS FOR (j:UploadJob) ON (j.created)",
 }
 
+const upgradeCountries = `
+MATCH (c:Country)
+WHERE (c.restrictive IS NOT NULL OR c.score IS NOT NULL OR c.basis IS NOT NULL) AND NOT (c)-[:HAS_ASSESSMENT]->()
+CREATE (c)-[:HAS_ASSESSMENT]->(a:Assessment)
+SET a = {country: c.code, restrictive: c.restrictive, score: c.score, basis: c.basis,
+  upload: c.upload, file: c.file, sheet: c.sheet, row: c.row, evidence: c.evidence}
+REMOVE c.restrictive, c.score, c.basis`
+
 func (s *Store) createSchema(ctx context.Context) error {
 	for _, stmt := range schema {
 		if _, err := neo4j.ExecuteQuery(ctx, s.driver, stmt, nil, neo4j.EagerResultTransformer,
 			neo4j.ExecuteQueryWithDatabase(s.cfg.Database)); err != nil {
 			return s.fail(err, "creating the schema")
 		}
+	}
+	// A country stored before yearly assessments held its one assessment in
+	// its own properties: it becomes the assessment without a year.
+	if _, err := neo4j.ExecuteQuery(ctx, s.driver, upgradeCountries, nil, neo4j.EagerResultTransformer,
+		neo4j.ExecuteQueryWithDatabase(s.cfg.Database)); err != nil {
+		return s.fail(err, "upgrading the countries' assessments")
 	}
 	if _, err := neo4j.ExecuteQuery(ctx, s.driver, "CALL db.awaitIndexes(300)", nil, neo4j.EagerResultTransformer,
 		neo4j.ExecuteQueryWithDatabase(s.cfg.Database)); err != nil {

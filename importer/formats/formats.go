@@ -9,11 +9,12 @@ import (
 	"github.com/hopcheck/hopcheck/importer"
 	"github.com/hopcheck/hopcheck/importer/formats/bods"
 	"github.com/hopcheck/hopcheck/importer/formats/csl"
+	"github.com/hopcheck/hopcheck/importer/formats/eujournal"
 	"github.com/hopcheck/hopcheck/importer/formats/ftm"
 	"github.com/hopcheck/hopcheck/importer/formats/ofac"
 )
 
 // All returns every format reader, in the order they are tried.
 func All() []importer.Format {
-	return []importer.Format{ofac.Format{}, csl.Format{}, ftm.Format{}, bods.Format{}}
+	return []importer.Format{ofac.Format{}, csl.Format{}, eujournal.Format{}, ftm.Format{}, bods.Format{}}
 }

@@ -60,7 +60,8 @@ export function jobResult(j: Job, again?: (refs: Record<string, string>) => void
     out.append(h('table', { class: 'changes' }, h('caption', null, 'What changed'),
       h('thead', null, h('tr', null, h('th', null, ''), h('th', { class: 'num' }, 'created'), h('th', { class: 'num' }, 'updated'), h('th', { class: 'num' }, 'unchanged'))),
       h('tbody', null, changes('Entities', r.written.entities), changes('Links', r.written.links),
-        changes('Countries', r.written.countries), changes('Transactions', r.written.transactions))));
+        changes('Countries', r.written.countries), changes('Transactions', r.written.transactions),
+        r.written.lists ? changes('Lists', r.written.lists) : null, r.written.listings ? changes('Listings', r.written.listings) : null)));
     if (j.flags) {
       out.append(h('p', null, `Flags re-evaluated: ${j.flags.evaluated} transactions, ${plural(j.flags.flagged, 'flag')}, ${j.flags.reopened} reopened. `,
         link('/flags', 'See the flags'), '.'));
@@ -192,7 +193,7 @@ export const upload = {
     function drawPreview(p: Preview): void {
       // A sheet of a known kind whose header row was not found (no header
       // recognised): read row 1 as the headers so that they can be mapped.
-      const headless = p.sheets.filter((s) => s.kind.table && !(s.columns ?? []).length && !choices.get(sheetKey(s))?.headerRow);
+      const headless = p.sheets.filter((s) => !s.format && s.kind.table && !(s.columns ?? []).length && !choices.get(sheetKey(s))?.headerRow);
       if (headless.length) {
         for (const s of headless) {
           const c = choices.get(sheetKey(s)) ?? { columns: {} };
@@ -202,9 +203,14 @@ export const upload = {
         void preview();
         return;
       }
-      const needsMapping = p.sheets.some((s) => !s.kind.table || (s.columns ?? []).some((c) => !c.column) || (s.missing?.length ?? 0) > 0);
+      const needsMapping = p.sheets.some((s) => !s.format && (!s.kind.table || (s.columns ?? []).some((c) => !c.column) || (s.missing?.length ?? 0) > 0));
       const sheets = p.sheets.map((s) => {
         const key = sheetKey(s);
+        if (s.format) {
+          return h('section', { class: 'sheet card', 'data-sheet': key },
+            h('h3', null, s.file, ' ', badge(s.format, 'ok')),
+            h('p', { class: 'muted small' }, `Read as ${s.format}, record by record: nothing to map.`));
+        }
         const ch = choices.get(key);
         const kindSel = h('select', { 'aria-label': `Kind of ${key}`, class: 'kind' },
           h('option', { value: '' }, s.kind.table ? `${s.kind.table} (detected)` : '— not recognised: ignored'),

@@ -65,11 +65,9 @@ type interest struct {
 	StartDate string `json:"startDate"`
 	EndDate   string `json:"endDate"`
 	Share     *struct {
-		Exact            *float64 `json:"exact"`
-		Minimum          *float64 `json:"minimum"`
-		Maximum          *float64 `json:"maximum"`
-		ExclusiveMinimum *float64 `json:"exclusiveMinimum"`
-		ExclusiveMaximum *float64 `json:"exclusiveMaximum"`
+		Exact   *float64 `json:"exact"`
+		Minimum *float64 `json:"minimum"`
+		Maximum *float64 `json:"maximum"`
 	} `json:"share"`
 }
 
@@ -140,14 +138,19 @@ func (Format) Read(ctx context.Context, upload string, files []importer.File) (i
 			if n%5000 == 0 && ctx.Err() != nil {
 				return rows, ctx.Err()
 			}
-			var s statement
-			if err := dec.Decode(&s); err != nil {
+			var raw json.RawMessage
+			if err := dec.Decode(&raw); err != nil {
 				if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
 					return rows, fmt.Errorf("%s: statement %d is cut off", f.Name, n)
 				}
 				return rows, fmt.Errorf("%s statement %d: %w", f.Name, n, err)
 			}
 			rows.Records[f.Name]++
+			var s statement
+			if err := json.Unmarshal(raw, &s); err != nil {
+				rows.Issues = append(rows.Issues, importer.Issue{File: f.Name, Row: n, Message: "not a BODS statement: " + err.Error()})
+				continue
+			}
 			src := graph.Source{Upload: upload, File: f.Name, Row: n, Evidence: "BODS statement " + s.id()}
 			if s.id() == "" || s.kind() == "" {
 				rows.Issues = append(rows.Issues, importer.Issue{File: f.Name, Row: n, Message: "not a BODS statement (no statement or record id, or no type)"})
@@ -184,7 +187,8 @@ func entityOf(s statement, src graph.Source) graph.Entity {
 	}
 	for _, j := range []*code{d.Jurisdiction, d.IncorporatedInJurisdiction} {
 		if j != nil {
-			if c, err := importer.ParseCountry(j.Code); err == nil && c != "" {
+			// A subdivision (US-MA) is in its country.
+			if c, err := importer.ParseCountry(strings.SplitN(j.Code, "-", 2)[0]); err == nil && c != "" {
 				e.Country = c
 				break
 			}
@@ -292,14 +296,7 @@ func shareRange(in *interest) (*float64, *float64) {
 	if s.Exact != nil {
 		return valid(s.Exact), nil
 	}
-	lo, hi := s.Minimum, s.Maximum
-	if lo == nil {
-		lo = s.ExclusiveMinimum
-	}
-	if hi == nil {
-		hi = s.ExclusiveMaximum
-	}
-	lo, hi = valid(lo), valid(hi)
+	lo, hi := valid(s.Minimum), valid(s.Maximum)
 	if lo != nil && hi != nil && *hi == *lo {
 		hi = nil
 	}
