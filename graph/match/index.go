@@ -95,7 +95,7 @@ func (x *Index) DocFreq(word string) int { return min(len(x.keys[word]), MaxDocF
 // its own and is skipped when the query has other keys; at most
 // Candidates entities are returned.
 const (
-	maxPosting = 20000
+	maxPosting = 10000
 	Candidates = 20
 )
 
@@ -141,19 +141,33 @@ func (x *Index) Lookup(name string, prefix bool) []string {
 			score[d] += h.weight
 		}
 	}
-	docs := make([]int32, 0, len(score))
-	for d := range score {
-		docs = append(docs, d)
+	return x.best(score)
+}
+
+// best returns the ids of the Candidates documents of the highest score,
+// ties by id: a bounded selection, since a common word's documents may be
+// many thousands.
+func (x *Index) best(score map[int32]float64) []string {
+	type doc struct {
+		id    string
+		score float64
 	}
-	sort.Slice(docs, func(i, j int) bool {
-		if score[docs[i]] != score[docs[j]] {
-			return score[docs[i]] > score[docs[j]]
+	better := func(a, b doc) bool { return a.score > b.score || (a.score == b.score && a.id < b.id) }
+	top := make([]doc, 0, Candidates+1)
+	for d, sc := range score {
+		c := doc{x.ids[d], sc}
+		if len(top) == Candidates && !better(c, top[len(top)-1]) {
+			continue
 		}
-		return x.ids[docs[i]] < x.ids[docs[j]]
-	})
-	out := make([]string, 0, min(len(docs), Candidates))
-	for _, d := range docs[:min(len(docs), Candidates)] {
-		out = append(out, x.ids[d])
+		i := sort.Search(len(top), func(i int) bool { return better(c, top[i]) })
+		top = slices.Insert(top, i, c)
+		if len(top) > Candidates {
+			top = top[:Candidates]
+		}
+	}
+	out := make([]string, len(top))
+	for i, d := range top {
+		out[i] = d.id
 	}
 	return out
 }
