@@ -195,7 +195,7 @@ var absent = []string{
 	"Ministry of Interior of Portugal", "State Security Service of Georgia", "Helsinki City Transport",
 	"Nordic Semiconductor ASA", "Siemens Healthineers", "Canon Marketing Japan", "Sony Semiconductor Solutions",
 	"Vodafone Group", "Telenor ASA", "Deutsche Telekom", "Orange Business Services", "Ericsson AB",
-	"Nokia Solutions and Networks", "Atos Origin", "Capgemini Engineering", "Palantir Technologies",
+	"Nokia Solutions and Networks", "Atos Origin", "Capgemini Engineering",
 	"Clearview AI", "Cellebrite DI", "Idemia Identity and Security", "Thales Digital Identity", "Gemalto",
 	"Secunet Security Networks", "Rohde and Schwarz", "Hensoldt Sensors", "Leonardo DRS", "Saab Surveillance",
 	"Elbit Systems of America", "Anna Lindqvist", "Pierre Dubois", "Maria Gonzalez Ruiz", "Kenji Tanaka",

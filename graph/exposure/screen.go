@@ -115,12 +115,17 @@ func (e *Evaluator) Screen(ctx context.Context, q ScreenQuery) (Screening, error
 			Reasons: []string{fmt.Sprintf("Unknown counterparty: nothing in the graph matches %s. Its links to government end-users are unknown, not absent; add it to the graph to screen it.", describeQuery(q))}}
 		return res, nil
 	}
+	// Every candidate in one path search: one round trip to Neo4j.
+	qs := make([]graph.ReachQuery, len(res.Matches))
+	for i, m := range res.Matches {
+		qs[i] = graph.ReachQuery{Start: m.ID, On: q.Date}
+	}
+	rs, err := e.store.Reach(ctx, qs, e.policy)
+	if err != nil {
+		return res, err
+	}
 	for i := range res.Matches {
-		a, err := e.Entity(ctx, res.Matches[i].ID, q.Date)
-		if err != nil {
-			return res, err
-		}
-		res.Matches[i].Assessment = a
+		res.Matches[i].Assessment = Assess([]Start{{Role: "counterparty", Reach: rs[i]}}, nil, q.Date, e.policy)
 	}
 	gov := governing(res.Matches)
 	res.Known = res.Matches[gov].Standing == StandingMatch

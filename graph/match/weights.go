@@ -59,10 +59,11 @@ type Stats interface {
 // MaxDocFreq is where document frequencies stop being counted: beyond it
 // a word is common, however common. Both stores count to it, so that they
 // score alike.
-const MaxDocFreq = 10000
+const MaxDocFreq = 1000
 
 // rarity scales a word's weight by how few entities have it: 1 for a word
-// of one entity in a thousand or fewer, down to 0.3 for the commonest.
+// of one entity in a thousand or fewer, down to 0.3 for a word of
+// MaxDocFreq entities or more.
 func rarity(s Stats, w string) float64 {
 	if s == nil {
 		return 1

@@ -88,7 +88,8 @@ func replay(path string, apply func(*record)) (int64, error) {
 			return off, fmt.Errorf("log %s is corrupt at offset %d (checksum mismatch before its end)", path, off)
 		}
 		var rec record
-		if err := json.Unmarshal(payload, &rec); err == nil {
+		err := json.Unmarshal(payload, &rec)
+		if err == nil {
 			err = upgradeCountries(payload, &rec)
 		}
 		if err != nil {

@@ -78,7 +78,7 @@ func (s *Store) Search(ctx context.Context, q graph.SearchQuery) ([]graph.Match,
 // retrieved is how many entities Lucene brings for a search, to be ranked
 // again in Go as the embedded store ranks them (match.Retrieval) before
 // the best match.Candidates are scored.
-const retrieved = 200
+const retrieved = 100
 
 var luceneSafe = regexp.MustCompile(`^[a-z0-9_]+$`)
 
