@@ -43,26 +43,42 @@ func (s *Store) Search(ctx context.Context, q graph.SearchQuery) ([]graph.Match,
 	if len(clauses) == 0 {
 		return nil, nil
 	}
+	// One round trip: the candidates, the number of entities, and how many
+	// have each word of the query (up to match.MaxDocFreq), as the embedded
+	// index counts them.
 	recs, err := s.read(ctx, "searching names", `
-		CALL db.index.fulltext.queryNodes('entity_match', $q, {limit: $limit}) YIELD node
-		RETURN node`,
-		map[string]any{"q": strings.Join(clauses, " "), "limit": retrieved})
-	if err != nil {
+		CALL () { MATCH (e:Entity) RETURN count(e) AS docs }
+		CALL () {
+		  CALL db.index.fulltext.queryNodes('entity_match', $q, {limit: $limit}) YIELD node
+		  RETURN collect(node) AS nodes
+		}
+		CALL () {
+		  UNWIND $words AS w
+		  CALL (w) {
+		    CALL db.index.fulltext.queryNodes('entity_match', w, {limit: $cap}) YIELD node
+		    RETURN count(node) AS df
+		  }
+		  RETURN collect([w, df]) AS dfs
+		}
+		RETURN docs, nodes, dfs`,
+		map[string]any{"q": strings.Join(clauses, " "), "limit": retrieved, "words": words, "cap": match.MaxDocFreq})
+	if err != nil || len(recs) == 0 {
 		return nil, err
+	}
+	st := wordCounts{docs: int(recs[0].Values[0].(int64)), df: map[string]int{}}
+	for _, v := range recs[0].Values[2].([]any) {
+		pair := v.([]any)
+		st.df[pair[0].(string)] = int(pair[1].(int64))
 	}
 	byID := map[string]graph.Entity{}
 	keysOf := map[string][]string{}
 	var ids []string
-	for _, r := range recs {
-		n := r.Values[0].(neo4j.Node)
+	for _, v := range recs[0].Values[1].([]any) {
+		n := v.(neo4j.Node)
 		e := entityOf(n)
 		keys, _ := n.Props["match_keys"].(string)
 		byID[e.ID], keysOf[e.ID] = e, strings.Fields(keys)
 		ids = append(ids, e.ID)
-	}
-	st, err := s.wordStats(ctx, words)
-	if err != nil {
-		return nil, err
 	}
 	prefix := false
 	if t, ok := match.PrefixTerm(q.Text); ok && q.Prefix {
@@ -82,29 +98,7 @@ const retrieved = 100
 
 var luceneSafe = regexp.MustCompile(`^[a-z0-9_]+$`)
 
-// wordStats counts the entities and, up to match.MaxDocFreq, those with
-// each word, as the embedded store's index does.
-func (s *Store) wordStats(ctx context.Context, words []string) (match.Stats, error) {
-	recs, err := s.read(ctx, "counting name words", `
-		CALL () { MATCH (e:Entity) RETURN count(e) AS docs }
-		UNWIND $words AS w
-		CALL (w) {
-		  CALL db.index.fulltext.queryNodes('entity_match', w, {limit: $cap}) YIELD node
-		  RETURN count(node) AS df
-		}
-		RETURN docs, w, df`,
-		map[string]any{"words": words, "cap": match.MaxDocFreq})
-	if err != nil {
-		return nil, err
-	}
-	st := wordCounts{df: map[string]int{}}
-	for _, r := range recs {
-		st.docs = int(r.Values[0].(int64))
-		st.df[r.Values[1].(string)] = int(r.Values[2].(int64))
-	}
-	return st, nil
-}
-
+// wordCounts are the corpus statistics of a search (match.Stats).
 type wordCounts struct {
 	docs int
 	df   map[string]int
