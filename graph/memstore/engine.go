@@ -113,6 +113,9 @@ func putRecord(tx *bolt.Tx, r *record) error {
 	added := map[string]uint64{}
 	put := func(bucket []byte, key string, v any) error {
 		b := tx.Bucket(bucket)
+		// Uploads put keys in order (Apply sorts them): pages split at
+		// half full would leave the file half empty.
+		b.FillPercent = 0.9
 		k := []byte(key)
 		val, err := encode(bucket, k, v)
 		if err != nil {
