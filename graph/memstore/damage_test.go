@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	bolt "go.etcd.io/bbolt"
+
 	"github.com/hopcheck/hopcheck/graph"
 	"github.com/hopcheck/hopcheck/graph/graphtest"
 	"github.com/hopcheck/hopcheck/graph/memstore"
@@ -233,5 +235,75 @@ func TestMigrateRefusesDamage(t *testing.T) {
 		if _, err := os.Stat(filepath.Join(dir, "hopcheck.db")); !os.IsNotExist(err) {
 			t.Errorf("%s: a data file was left: %v", name, err)
 		}
+	}
+}
+
+// TestFormatVersion: a data file of another format version is refused,
+// saying which version it is, and is left as it was.
+func TestFormatVersion(t *testing.T) {
+	dir := t.TempDir()
+	fill(t, dir)
+	path := filepath.Join(dir, "hopcheck.db")
+	db, err := bolt.Open(path, 0o640, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Update(func(tx *bolt.Tx) error { return tx.Bucket([]byte("meta")).Put([]byte("format"), []byte("3")) }); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	before, _ := os.ReadFile(path)
+	if s, err := memstore.Open(dir); err == nil {
+		s.Close()
+		t.Fatal("a format 3 file opened")
+	} else if !strings.Contains(err.Error(), `format version "3"`) || !strings.Contains(err.Error(), path) {
+		t.Errorf("refusal: %v", err)
+	}
+	if after, _ := os.ReadFile(path); string(after) != string(before) {
+		t.Error("the refused file changed")
+	}
+}
+
+// TestLogBesideAnotherStore: a version 1 log beside a data file that was
+// not made from it is refused, not merged or dropped.
+func TestLogBesideAnotherStore(t *testing.T) {
+	dir := t.TempDir()
+	fill(t, dir)
+	old, _ := os.ReadFile("testdata/v1.log")
+	os.WriteFile(filepath.Join(dir, "hopcheck.log"), old, 0o640)
+	if s, err := memstore.Open(dir); err == nil {
+		s.Close()
+		t.Fatal("opened with a stray log beside the data file")
+	} else if !strings.Contains(err.Error(), "move one of them away") {
+		t.Errorf("refusal: %v", err)
+	}
+}
+
+// TestMigrationFinishesAfterACrash: a crash after the new file was in
+// place but before the log was moved aside leaves both; the next open
+// moves the log aside and migrates nothing twice.
+func TestMigrationFinishesAfterACrash(t *testing.T) {
+	dir := t.TempDir()
+	old, _ := os.ReadFile("testdata/v1.log")
+	os.WriteFile(filepath.Join(dir, "hopcheck.log"), old, 0o640)
+	s, err := memstore.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := takeEverything(t, s)
+	s.Close()
+	if err := os.Rename(filepath.Join(dir, "hopcheck.log.v1-backup"), filepath.Join(dir, "hopcheck.log")); err != nil {
+		t.Fatal(err)
+	}
+	s, err = memstore.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if got := takeEverything(t, s); !reflect.DeepEqual(got, want) {
+		t.Error("the store changed when the migration was finished")
+	}
+	if _, err := os.Stat(filepath.Join(dir, "hopcheck.log.v1-backup")); err != nil {
+		t.Errorf("the log was not moved aside: %v", err)
 	}
 }
