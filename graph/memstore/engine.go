@@ -291,6 +291,18 @@ func load(db *bolt.DB, path string, g *state) (err error) {
 			err = damaged(path, -1, fmt.Errorf("reading it failed: %v", p))
 		}
 	}()
+	// Decoding (here) and building the maps and indexes (one goroutine
+	// beside it, in the order read) overlap.
+	chunks := make(chan *record, 4)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for r := range chunks {
+			g.put(r)
+		}
+	}()
+	defer func() { <-done }()
+	defer close(chunks)
 	return db.View(func(tx *bolt.Tx) error {
 		meta := tx.Bucket(bMeta)
 		if meta == nil {
@@ -304,7 +316,7 @@ func load(db *bolt.DB, path string, g *state) (err error) {
 			if b == nil {
 				return damaged(path, -1, fmt.Errorf("no bucket %q", name))
 			}
-			n, err := loadBucket(b, name, g, func(k, v []byte, err error) error {
+			n, err := loadBucket(b, name, chunks, func(k, v []byte, err error) error {
 				return damaged(path, offsetOf(v), fmt.Errorf("%s record %q: %w", name, k, err))
 			})
 			if err != nil {
@@ -318,15 +330,15 @@ func load(db *bolt.DB, path string, g *state) (err error) {
 	})
 }
 
-// loadBucket decodes a bucket's records into g in chunks.
-func loadBucket(b *bolt.Bucket, name []byte, g *state, fail func(k, v []byte, err error) error) (uint64, error) {
+// loadBucket decodes a bucket's records and sends them on in chunks.
+func loadBucket(b *bolt.Bucket, name []byte, out chan<- *record, fail func(k, v []byte, err error) error) (uint64, error) {
 	const chunk = 4096
-	var rec record
+	rec := &record{}
 	var n uint64
 	var prev []byte
 	flush := func() {
-		g.put(&rec)
-		rec = record{}
+		out <- rec
+		rec = &record{}
 	}
 	c := b.Cursor()
 	for k, v := c.First(); k != nil; k, v = c.Next() {
