@@ -100,7 +100,8 @@ func copyTree(t *testing.T, src string) string {
 // end of every file the store writes, and of every page of its data file:
 // each open either refuses the store with an error naming the file, or
 // (where nothing the store reads was hit: free space, padding) gives
-// everything back unchanged. Never a store with less in it.
+// everything back unchanged and takes a write that survives a reopen.
+// Never a store with less in it.
 func TestDamageIsRefused(t *testing.T) {
 	clean := t.TempDir()
 	want := fill(t, clean)
@@ -137,11 +138,25 @@ func TestDamageIsRefused(t *testing.T) {
 				continue
 			}
 			got := takeEverything(t, s)
-			s.Close()
 			if !reflect.DeepEqual(got, want) {
 				t.Errorf("%s offset %d: the store opened with different contents (%d entities, want %d)",
 					e.Name(), off, len(got.Snapshot.Upload.Entities), len(want.Snapshot.Upload.Entities))
 			}
+			// Damage nothing read must not bite later: a write goes in,
+			// and the store reopens with it and everything else.
+			graphtest.NewBuilder("u-after").Org("after", "XF").MustApply(t, s)
+			s.Close()
+			s, err = memstore.Open(dir)
+			if err != nil {
+				t.Fatalf("%s offset %d: reopen after a write: %v", e.Name(), off, err)
+			}
+			if _, err := s.Entity(context.Background(), "after"); err != nil {
+				t.Errorf("%s offset %d: the write after the open is lost: %v", e.Name(), off, err)
+			}
+			if n := len(graphtest.TakeSnapshot(t, s).Upload.Entities); n != len(want.Snapshot.Upload.Entities)+1 {
+				t.Errorf("%s offset %d: %d entities after a write, want %d", e.Name(), off, n, len(want.Snapshot.Upload.Entities)+1)
+			}
+			s.Close()
 			same++
 		}
 	}

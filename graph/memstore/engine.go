@@ -241,13 +241,22 @@ func openDB(path string, readOnly bool) (db *bolt.DB, err error) {
 
 // checkMetaPages verifies the checksum bbolt keeps in each of its two
 // meta pages (pages 0 and 1: a 16-byte page header, 56 bytes of meta,
-// then their FNV-1a 64 checksum).
+// then their FNV-1a 64 checksum), and the headers of those pages and of
+// the newer meta's freelist page, which the checksum does not cover and
+// bbolt asserts on (in a goroutine of its page check, where a panic
+// would end the process).
 func checkMetaPages(path string, pageSize int) error {
 	f, err := os.Open(path)
 	if err != nil {
 		return err
 	}
 	defer f.Close()
+	const (
+		metaFlag     = 0x04
+		freelistFlag = 0x10
+	)
+	type meta struct{ freelist, hwm, txid uint64 }
+	var metas [2]meta
 	buf := make([]byte, 80)
 	for i := range 2 {
 		off := int64(i * pageSize)
@@ -259,6 +268,28 @@ func checkMetaPages(path string, pageSize int) error {
 		if h.Sum64() != binary.LittleEndian.Uint64(buf[72:80]) {
 			return damaged(path, off, fmt.Errorf("meta page %d fails its checksum", i))
 		}
+		if binary.LittleEndian.Uint64(buf[0:8]) != uint64(i) || binary.LittleEndian.Uint16(buf[8:10]) != metaFlag {
+			return damaged(path, off, fmt.Errorf("meta page %d has a damaged header", i))
+		}
+		metas[i] = meta{binary.LittleEndian.Uint64(buf[48:56]), binary.LittleEndian.Uint64(buf[56:64]), binary.LittleEndian.Uint64(buf[64:72])}
+	}
+	m := metas[0]
+	if metas[1].txid > m.txid {
+		m = metas[1]
+	}
+	if m.freelist == ^uint64(0) { // no freelist kept
+		return nil
+	}
+	off := int64(m.freelist) * int64(pageSize)
+	if m.freelist < 2 || m.freelist >= m.hwm {
+		return damaged(path, -1, fmt.Errorf("the freelist page %d is outside the file's %d pages", m.freelist, m.hwm))
+	}
+	if _, err := f.ReadAt(buf[:16], off); err != nil {
+		return damaged(path, off, fmt.Errorf("freelist page: %w", err))
+	}
+	if binary.LittleEndian.Uint64(buf[0:8]) != m.freelist || binary.LittleEndian.Uint16(buf[8:10]) != freelistFlag ||
+		m.freelist+uint64(binary.LittleEndian.Uint32(buf[12:16])) >= m.hwm {
+		return damaged(path, off, errors.New("the freelist page has a damaged header"))
 	}
 	return nil
 }
@@ -328,6 +359,25 @@ func load(db *bolt.DB, path string, g *state) (err error) {
 		}
 		return nil
 	})
+}
+
+// checkPages runs bbolt's check of the file's pages (each reachable or
+// free, none twice, none past the end); run after load, which has read
+// every page that holds records.
+func checkPages(db *bolt.DB, path string) error {
+	var problems []error
+	if err := db.View(func(tx *bolt.Tx) error {
+		for err := range tx.Check() {
+			problems = append(problems, err)
+		}
+		return nil
+	}); err != nil {
+		return damaged(path, -1, err)
+	}
+	if len(problems) > 0 {
+		return damaged(path, -1, fmt.Errorf("%d page problems, the first: %w", len(problems), problems[0]))
+	}
+	return nil
 }
 
 // loadBucket decodes a bucket's records and sends them on in chunks.

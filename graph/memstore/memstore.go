@@ -66,6 +66,12 @@ func Open(dir string) (*Store, error) {
 		s.Close()
 		return nil, err
 	}
+	// Free pages too: a damaged freelist would hand out pages in use to
+	// the next write.
+	if err := checkPages(db, path); err != nil {
+		s.Close()
+		return nil, err
+	}
 	// Decoding left garbage the size of the store: give it back to the
 	// system now, not when the scavenger gets to it.
 	debug.FreeOSMemory()
