@@ -124,32 +124,50 @@ func putRecord(tx *bolt.Tx, r *record) error {
 		if b.Get(k) == nil {
 			added[string(bucket)]++
 		}
-		return b.Put(k, val)
+		if err := b.Put(k, val); err != nil {
+			return fmt.Errorf("%s %.80q: %w", bucket, key, err)
+		}
+		return nil
 	}
-	var err error
 	for i := range r.Countries {
-		err = errors.Join(err, put(bCountries, r.Countries[i].Code, &r.Countries[i]))
+		if err := put(bCountries, r.Countries[i].Code, &r.Countries[i]); err != nil {
+			return err
+		}
 	}
 	for i := range r.Entities {
-		err = errors.Join(err, put(bEntities, r.Entities[i].ID, &r.Entities[i]))
+		if err := put(bEntities, r.Entities[i].ID, &r.Entities[i]); err != nil {
+			return err
+		}
 	}
 	for i := range r.Links {
-		err = errors.Join(err, put(bLinks, r.Links[i].Key(), &r.Links[i]))
+		if err := put(bLinks, r.Links[i].Key(), &r.Links[i]); err != nil {
+			return err
+		}
 	}
 	for i := range r.Transactions {
-		err = errors.Join(err, put(bTransactions, r.Transactions[i].ID, &r.Transactions[i]))
+		if err := put(bTransactions, r.Transactions[i].ID, &r.Transactions[i]); err != nil {
+			return err
+		}
 	}
 	for i := range r.Lists {
-		err = errors.Join(err, put(bLists, r.Lists[i].ID, &r.Lists[i]))
+		if err := put(bLists, r.Lists[i].ID, &r.Lists[i]); err != nil {
+			return err
+		}
 	}
 	for i := range r.Listings {
-		err = errors.Join(err, put(bListings, r.Listings[i].Key(), &r.Listings[i]))
+		if err := put(bListings, r.Listings[i].Key(), &r.Listings[i]); err != nil {
+			return err
+		}
 	}
 	for i := range r.Flags {
-		err = errors.Join(err, put(bFlags, r.Flags[i].TransactionID, &r.Flags[i]))
+		if err := put(bFlags, r.Flags[i].TransactionID, &r.Flags[i]); err != nil {
+			return err
+		}
 	}
 	for i := range r.Jobs {
-		err = errors.Join(err, put(bJobs, r.Jobs[i].ID, &r.Jobs[i]))
+		if err := put(bJobs, r.Jobs[i].ID, &r.Jobs[i]); err != nil {
+			return err
+		}
 	}
 	for i := range r.Audit {
 		seq, serr := tx.Bucket(bAudit).NextSequence()
@@ -158,10 +176,9 @@ func putRecord(tx *bolt.Tx, r *record) error {
 		}
 		var k [8]byte
 		binary.BigEndian.PutUint64(k[:], seq)
-		err = errors.Join(err, put(bAudit, string(k[:]), &r.Audit[i]))
-	}
-	if err != nil {
-		return err
+		if err := put(bAudit, string(k[:]), &r.Audit[i]); err != nil {
+			return err
+		}
 	}
 	for name, n := range added {
 		k := countKey([]byte(name))

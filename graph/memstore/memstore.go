@@ -15,6 +15,7 @@ import (
 	"syscall"
 
 	bolt "go.etcd.io/bbolt"
+	berrors "go.etcd.io/bbolt/errors"
 
 	"github.com/hopcheck/hopcheck/graph"
 )
@@ -119,7 +120,11 @@ func (s *Store) commit(ctx context.Context, rec *record) error {
 	}
 	if s.db != nil {
 		if err := s.db.Update(func(tx *bolt.Tx) error { return putRecord(tx, rec) }); err != nil {
-			return graph.Wrap(graph.EUNAVAILABLE, err, "writing to data directory %s", s.dir)
+			code := graph.EUNAVAILABLE
+			if errors.Is(err, berrors.ErrKeyRequired) || errors.Is(err, berrors.ErrKeyTooLarge) || errors.Is(err, berrors.ErrValueTooLarge) {
+				code = graph.EINVALID // the record, not the disk: nothing was written
+			}
+			return graph.Wrap(code, err, "writing to data directory %s", s.dir)
 		}
 	}
 	s.mu.Lock()

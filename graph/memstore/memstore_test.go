@@ -3,6 +3,7 @@ package memstore_test
 import (
 	"context"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/hopcheck/hopcheck/graph"
@@ -57,5 +58,27 @@ func TestDurable(t *testing.T) {
 	defer s.Close()
 	if _, err := s.Entity(context.Background(), "Y"); err != nil {
 		t.Errorf("write after reopen lost: %v", err)
+	}
+}
+
+// TestKeyTooLongIsInvalid: a record whose key the engine cannot hold (a
+// link between two ids of 20,000 bytes) is refused whole as invalid,
+// and the store keeps everything it had.
+func TestKeyTooLongIsInvalid(t *testing.T) {
+	dir := t.TempDir()
+	s, err := memstore.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	graphtest.NewBuilder("u-1").Org("X", "XF").MustApply(t, s)
+	before := graphtest.TakeSnapshot(t, s)
+	a, b := strings.Repeat("a", 20000), strings.Repeat("b", 20000)
+	_, err = s.Apply(context.Background(), graphtest.NewBuilder("u-2").Org(a, "XF").Org(b, "XF").Owns(a, b, nil).Upload(), nil)
+	if graph.ErrorCode(err) != graph.EINVALID {
+		t.Errorf("upload with a key too long: %v, want invalid", err)
+	}
+	if after := graphtest.TakeSnapshot(t, s); !reflect.DeepEqual(after, before) {
+		t.Error("a refused upload changed the store")
 	}
 }
