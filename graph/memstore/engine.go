@@ -2,6 +2,7 @@ package memstore
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -116,7 +117,7 @@ func putRecord(tx *bolt.Tx, r *record) error {
 		// Uploads put keys in order (Apply sorts them): pages split at
 		// half full would leave the file half empty.
 		b.FillPercent = 0.9
-		k := []byte(key)
+		k := storeKey(key)
 		val, err := encode(bucket, k, v)
 		if err != nil {
 			return fmt.Errorf("encoding %s %q: %w", bucket, key, err)
@@ -189,6 +190,20 @@ func putRecord(tx *bolt.Tx, r *record) error {
 		}
 	}
 	return nil
+}
+
+// storeKey is the engine's key for a record's key: the key itself up to
+// 256 bytes, else its first 256 bytes and its SHA-256 (bbolt holds keys
+// of at most 32 KiB; a link's key joins two ids). Raw keys are at most
+// 256 bytes long and hashed ones 288, so the two never meet. Nothing
+// reads a record by its engine key: the record holds its own.
+func storeKey(key string) []byte {
+	const limit = 256
+	if len(key) <= limit {
+		return []byte(key)
+	}
+	h := sha256.Sum256([]byte(key))
+	return append([]byte(key[:limit]), h[:]...)
 }
 
 func readCount(meta *bolt.Bucket, k []byte) uint64 {
