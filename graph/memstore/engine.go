@@ -11,6 +11,7 @@ import (
 	"io"
 	"os"
 	"reflect"
+	"syscall"
 	"unsafe"
 
 	"github.com/fxamacker/cbor/v2"
@@ -391,6 +392,19 @@ func load(db *bolt.DB, path string, g *state) (err error) {
 		}
 		return nil
 	})
+}
+
+// releaseMapping tells the kernel that the file's mapped pages, all read
+// by load, are not needed now: reads are served from memory, and a write
+// faults in what it touches again from the page cache. Without it the
+// whole file stays in the process's RSS. Advice only: an error changes
+// nothing.
+func releaseMapping(db *bolt.DB) {
+	var size int64
+	if db.View(func(tx *bolt.Tx) error { size = tx.Size(); return nil }) != nil || size == 0 {
+		return
+	}
+	_, _, _ = syscall.Syscall(syscall.SYS_MADVISE, db.Info().Data, uintptr(size), syscall.MADV_DONTNEED)
 }
 
 // checkPages runs bbolt's check of the file's pages (each reachable or

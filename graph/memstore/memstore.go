@@ -76,6 +76,7 @@ func Open(dir string) (*Store, error) {
 	// Decoding left garbage the size of the store: give it back to the
 	// system now, not when the scavenger gets to it.
 	debug.FreeOSMemory()
+	releaseMapping(db)
 	return s, nil
 }
 
