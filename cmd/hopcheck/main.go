@@ -38,13 +38,17 @@ Usage:
   hopcheck [global flags] COMMAND [flags] [args]
 
 Commands:
+  backup     write a consistent copy of the embedded store into DIR
+  check      verify every record, page and index of the embedded store
   demo       load the built-in demo data and print its flags (-o DIR writes the demo files instead)
   import     import spreadsheets (one XLSX or several CSV files: one upload)
   key        manage API keys in a keys file: add (the default), list, revoke
   flags      re-evaluate every transaction and list the flags
   gen        write a synthetic data set (CSV) for benchmarks
   screen     screen a counterparty by name, country or id
+  restore    make the backup in DIR the embedded store (--replace keeps the old file beside)
   serve      run the HTTP API (--addr, --keys, --public-url, --tls-cert, --demo, limits)
+  stats      sizes of the embedded store's data file, by kind of record
   template   write the spreadsheet template (XLSX)
   version    print the version
 
@@ -58,13 +62,17 @@ Run "hopcheck COMMAND -h" for a command's flags.
 
 // commands maps command names to their implementations.
 var commands = map[string]func(ctx context.Context, env *env, args []string) error{
+	"backup":   cmdBackup,
+	"check":    cmdCheck,
 	"demo":     cmdDemo,
 	"import":   cmdImport,
 	"key":      cmdKey,
 	"flags":    cmdFlags,
 	"gen":      cmdGen,
 	"screen":   cmdScreen,
+	"restore":  cmdRestore,
 	"serve":    cmdServe,
+	"stats":    cmdStats,
 	"template": cmdTemplate,
 	"version":  cmdVersion,
 }

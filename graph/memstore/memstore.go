@@ -1,6 +1,7 @@
-// Package memstore is the embedded store: the whole graph in memory,
-// durable in a data directory through a write-ahead log that is replayed on
-// open. It needs no other service and is the default store.
+// Package memstore is the embedded store: the whole graph in memory for
+// path search, durable in a data directory in a bbolt file (engine.go)
+// from which the graph is built on open. It needs no other service and is
+// the default store.
 package memstore
 
 import (
@@ -13,21 +14,25 @@ import (
 	"sync"
 	"syscall"
 
+	bolt "go.etcd.io/bbolt"
+	berrors "go.etcd.io/bbolt/errors"
+
 	"github.com/hopcheck/hopcheck/graph"
 )
 
+// logName is a version 1 data directory's log, migrated on first open.
 const logName = "hopcheck.log"
 
-// Store is the embedded store. Reads take a shared lock; a write prepares
-// its record and syncs it to disk before taking the exclusive lock only to
-// put the values in memory, so readers wait for memory updates, never for
-// the disk.
+// Store is the embedded store. Reads take a shared lock; a write commits
+// its record in one engine transaction before taking the exclusive lock
+// only to put the values in memory, so readers wait for memory updates,
+// never for the disk.
 type Store struct {
 	dir  string
 	lock *os.File // holds an exclusive flock on the data directory
 
 	writeMu sync.Mutex // one writer at a time
-	log     *os.File
+	db      *bolt.DB
 
 	mu sync.RWMutex
 	g  *state
@@ -35,47 +40,62 @@ type Store struct {
 
 var _ graph.Store = (*Store)(nil)
 
-// Open opens the store in dir, creating it if needed, and replays its log.
-// An empty dir gives a store in memory only, for tests.
+// Open opens the store in dir, creating it if needed (and migrating a
+// version 1 log once), and builds the graph from its records. A damaged
+// store is an error naming the file; nothing is cut or skipped. An empty
+// dir gives a store in memory only, for tests.
 func Open(dir string) (*Store, error) {
 	s := &Store{dir: dir, g: newState()}
 	if dir == "" {
 		return s, nil
 	}
-	if err := os.MkdirAll(dir, 0o750); err != nil {
-		return nil, fmt.Errorf("data directory %s: %w", dir, err)
+	if err := s.lockDir(); err != nil {
+		return nil, err
 	}
-	lock, err := os.OpenFile(filepath.Join(dir, "LOCK"), os.O_CREATE|os.O_RDWR, 0o640)
-	if err != nil {
-		return nil, fmt.Errorf("data directory %s: %w", dir, err)
+	if err := migrate(dir); err != nil {
+		s.Close()
+		return nil, err
 	}
-	if err := syscall.Flock(int(lock.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
-		lock.Close()
-		return nil, graph.Errorf(graph.ECONFLICT, "data directory %s is in use by another hopcheck process", dir)
-	}
-	s.lock = lock
-	path := filepath.Join(dir, logName)
-	end, err := replay(path, s.g.put)
+	path := filepath.Join(dir, dbName)
+	db, err := openDB(path, false)
 	if err != nil {
 		s.Close()
 		return nil, err
 	}
-	// Decoding the log left garbage the size of the log and more: give it
-	// back to the system now, not when the scavenger gets to it.
-	debug.FreeOSMemory()
-	f, err := os.OpenFile(path, os.O_CREATE|os.O_RDWR, 0o640)
-	if err == nil {
-		// Cut a torn last write, so that new records follow whole ones.
-		if err = f.Truncate(end); err == nil {
-			_, err = f.Seek(end, 0)
-		}
-	}
-	if err != nil {
+	s.db = db
+	if err := load(db, path, s.g); err != nil {
 		s.Close()
-		return nil, fmt.Errorf("data directory %s: %w", dir, err)
+		return nil, err
 	}
-	s.log = f
+	// Free pages too: a damaged freelist would hand out pages in use to
+	// the next write.
+	if err := checkPages(db, path); err != nil {
+		s.Close()
+		return nil, err
+	}
+	// Decoding left garbage the size of the store: give it back to the
+	// system now, not when the scavenger gets to it.
+	debug.FreeOSMemory()
+	releaseMapping(db)
 	return s, nil
+}
+
+// lockDir creates dir if needed and takes its flock, so that one process
+// at a time owns the data directory.
+func (s *Store) lockDir() error {
+	if err := os.MkdirAll(s.dir, 0o750); err != nil {
+		return fmt.Errorf("data directory %s: %w", s.dir, err)
+	}
+	lock, err := os.OpenFile(filepath.Join(s.dir, "LOCK"), os.O_CREATE|os.O_RDWR, 0o640)
+	if err != nil {
+		return fmt.Errorf("data directory %s: %w", s.dir, err)
+	}
+	if err := syscall.Flock(int(lock.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+		lock.Close()
+		return graph.Errorf(graph.ECONFLICT, "data directory %s is in use by another hopcheck process", s.dir)
+	}
+	s.lock = lock
+	return nil
 }
 
 // Close releases the data directory.
@@ -83,9 +103,9 @@ func (s *Store) Close() error {
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
 	var errs []error
-	if s.log != nil {
-		errs = append(errs, s.log.Close())
-		s.log = nil
+	if s.db != nil {
+		errs = append(errs, s.db.Close())
+		s.db = nil
 	}
 	if s.lock != nil {
 		errs = append(errs, s.lock.Close())
@@ -99,18 +119,13 @@ func (s *Store) commit(ctx context.Context, rec *record) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	if s.log != nil {
-		end, err := s.log.Seek(0, 1)
-		if err == nil {
-			if err = appendRecord(s.log, rec); err != nil {
-				// Cut what was written, so that the next record follows a whole one.
-				if s.log.Truncate(end) == nil {
-					_, _ = s.log.Seek(end, 0)
-				}
+	if s.db != nil {
+		if err := s.db.Update(func(tx *bolt.Tx) error { return putRecord(tx, rec) }); err != nil {
+			code := graph.EUNAVAILABLE
+			if errors.Is(err, berrors.ErrKeyRequired) || errors.Is(err, berrors.ErrKeyTooLarge) || errors.Is(err, berrors.ErrValueTooLarge) {
+				code = graph.EINVALID // the record, not the disk: nothing was written
 			}
-		}
-		if err != nil {
-			return graph.Wrap(graph.EUNAVAILABLE, err, "writing to data directory %s", s.dir)
+			return graph.Wrap(code, err, "writing to data directory %s", s.dir)
 		}
 	}
 	s.mu.Lock()

@@ -5,7 +5,6 @@ import (
 	"bytes"
 	"encoding/binary"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"hash/crc32"
 	"io"
@@ -14,9 +13,10 @@ import (
 	"github.com/hopcheck/hopcheck/graph"
 )
 
-// record is one entry of the write-ahead log: everything one write puts,
-// with values already merged, so that replaying a record is a plain put.
-// An upload is one record: it is either wholly in the log or not at all.
+// record is everything one write puts, with values already merged, so that
+// applying it is a plain put. An upload is one record, written in one
+// engine transaction: it is either wholly in the store or not at all.
+// Version 1 stored each record as one JSON entry of a log.
 type record struct {
 	Entities     []graph.Entity      `json:"e,omitempty"`
 	Countries    []graph.Country     `json:"c,omitempty"`
@@ -29,63 +29,56 @@ type record struct {
 	Audit        []graph.AuditEntry  `json:"a,omitempty"`
 }
 
-// Each record is framed as: 4-byte little-endian length, 4-byte CRC-32C of
-// the payload, then the JSON payload. A torn tail (a crash mid-write) fails
-// the length or checksum and is cut off on open.
+// A version 1 data directory (hopcheck.log) framed each record as: 4-byte
+// little-endian length, 4-byte CRC-32C of the payload, then the JSON
+// payload. It is read only to migrate it (migrate.go).
 const frameHeader = 8
 
 var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 
-// appendRecord writes r to f and syncs it.
-func appendRecord(f *os.File, r *record) error {
-	payload, err := json.Marshal(r)
-	if err != nil {
-		return err
-	}
-	buf := make([]byte, frameHeader, frameHeader+len(payload))
-	binary.LittleEndian.PutUint32(buf[0:4], uint32(len(payload)))
-	binary.LittleEndian.PutUint32(buf[4:8], crc32.Checksum(payload, castagnoli))
-	buf = append(buf, payload...)
-	if _, err := f.Write(buf); err != nil {
-		return err
-	}
-	return f.Sync()
-}
-
-// replay reads every whole record of the log at path, calling apply for
-// each, and returns the offset just past the last whole record.
-func replay(path string, apply func(*record)) (int64, error) {
+// replay reads every record of the version 1 log at path, calling apply
+// for each. Unlike version 1's own open, it cuts nothing: a record that is
+// not whole, or fails its checksum, anywhere, is an error naming its
+// offset (a length past the end of the file is never allocated).
+func replay(path string, apply func(*record)) error {
 	f, err := os.Open(path)
-	if errors.Is(err, os.ErrNotExist) {
-		return 0, nil
-	}
 	if err != nil {
-		return 0, err
+		return err
 	}
 	defer f.Close()
 	info, err := f.Stat()
 	if err != nil {
-		return 0, err
+		return err
 	}
 	size := info.Size()
 	r := bufio.NewReaderSize(f, 1<<20)
 	var off int64
 	head := make([]byte, frameHeader)
-	for {
-		if _, err := io.ReadFull(r, head); err != nil {
-			return off, nil // end of log, or a torn header
+	for off < size {
+		torn := func(what string) error {
+			return fmt.Errorf("log %s: the record at offset %d %s (%d bytes from there to the end of the file): "+
+				"a write torn by a crash, or damage; nothing was migrated. Keep a copy of the file; to drop that tail, "+
+				"cut the file there (truncate -s %d %s) and open again", path, off, what, size-off, off, path)
 		}
-		n := binary.LittleEndian.Uint32(head[0:4])
-		sum := binary.LittleEndian.Uint32(head[4:8])
+		if size-off < frameHeader {
+			return torn("has no whole header")
+		}
+		if _, err := io.ReadFull(r, head); err != nil {
+			return fmt.Errorf("log %s at offset %d: %w", path, off, err)
+		}
+		n := int64(binary.LittleEndian.Uint32(head[0:4]))
+		if n > size-off-frameHeader {
+			return torn(fmt.Sprintf("claims %d bytes, past the end of the file", n))
+		}
 		payload := make([]byte, n)
 		if _, err := io.ReadFull(r, payload); err != nil {
-			return off, nil // torn payload
+			return fmt.Errorf("log %s at offset %d: %w", path, off, err)
 		}
-		if crc32.Checksum(payload, castagnoli) != sum {
-			if off+frameHeader+int64(n) == size {
-				return off, nil // the last write was torn
+		if crc32.Checksum(payload, castagnoli) != binary.LittleEndian.Uint32(head[4:8]) {
+			if off+frameHeader+n == size {
+				return torn("fails its checksum")
 			}
-			return off, fmt.Errorf("log %s is corrupt at offset %d (checksum mismatch before its end)", path, off)
+			return fmt.Errorf("log %s is corrupt at offset %d (checksum mismatch before its end); nothing was migrated", path, off)
 		}
 		var rec record
 		err := json.Unmarshal(payload, &rec)
@@ -93,11 +86,12 @@ func replay(path string, apply func(*record)) (int64, error) {
 			err = upgradeCountries(payload, &rec)
 		}
 		if err != nil {
-			return off, fmt.Errorf("log %s at offset %d: %w", path, off, err)
+			return fmt.Errorf("log %s at offset %d: %w", path, off, err)
 		}
 		apply(&rec)
-		off += frameHeader + int64(n)
+		off += frameHeader + n
 	}
+	return nil
 }
 
 // upgradeCountries reads the countries of a record written before yearly

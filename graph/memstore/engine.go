@@ -1,0 +1,500 @@
+package memstore
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"hash/crc32"
+	"hash/fnv"
+	"io"
+	"os"
+	"reflect"
+	"syscall"
+	"unsafe"
+
+	"github.com/fxamacker/cbor/v2"
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/hopcheck/hopcheck/graph"
+)
+
+// The store's records live in one bbolt file: a bucket per kind of
+// record, keyed by the record's id (links and listings by their key, the
+// audit log by its sequence number), so that an upload writes only what it
+// changes and an open reads each kind in one sequential scan.
+const (
+	dbName = "hopcheck.db"
+	// formatVersion is the data directory's format: 1 was the JSON log
+	// (hopcheck.log), 2 is this bbolt file.
+	formatVersion = 2
+)
+
+var (
+	bMeta         = []byte("meta")
+	bCountries    = []byte("countries")
+	bEntities     = []byte("entities")
+	bLinks        = []byte("links")
+	bTransactions = []byte("transactions")
+	bLists        = []byte("lists")
+	bListings     = []byte("listings")
+	bFlags        = []byte("flags")
+	bJobs         = []byte("jobs")
+	bAudit        = []byte("audit")
+
+	// recordBuckets are read at open in this order.
+	recordBuckets = [][]byte{bCountries, bEntities, bLinks, bTransactions, bLists, bListings, bFlags, bJobs, bAudit}
+
+	keyFormat = []byte("format")
+)
+
+// countKey is the meta key holding how many records a bucket has: an open
+// that reads fewer (a damaged branch page) or more refuses the store.
+func countKey(bucket []byte) []byte { return append([]byte("count/"), bucket...) }
+
+// Values are CBOR (field names as the domain's JSON tags, so new fields
+// flow through), behind a CRC-32C of bucket, key and payload: bbolt checks
+// its meta pages but not the data pages, and a flipped byte must refuse
+// the open rather than change a record.
+var (
+	encMode = func() cbor.EncMode {
+		m, err := cbor.EncOptions{Time: cbor.TimeRFC3339Nano}.EncMode()
+		if err != nil {
+			panic(err)
+		}
+		return m
+	}()
+	decMode = func() cbor.DecMode {
+		m, err := cbor.DecOptions{DefaultMapType: mapStringAny}.DecMode()
+		if err != nil {
+			panic(err)
+		}
+		return m
+	}()
+)
+
+var mapStringAny = reflect.TypeOf(map[string]any(nil))
+
+func sum(bucket, key, payload []byte) uint32 {
+	c := crc32.Update(0, castagnoli, bucket)
+	c = crc32.Update(c, castagnoli, key)
+	return crc32.Update(c, castagnoli, payload)
+}
+
+func encode(bucket, key []byte, v any) ([]byte, error) {
+	payload, err := encMode.Marshal(v)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]byte, 4, 4+len(payload))
+	binary.LittleEndian.PutUint32(out, sum(bucket, key, payload))
+	return append(out, payload...), nil
+}
+
+// errDamaged says a record failed its checks; the caller adds where.
+var errDamaged = errors.New("damaged")
+
+func decode(bucket, key, val []byte, v any) error {
+	if len(val) < 4 {
+		return fmt.Errorf("%w: record shorter than its checksum", errDamaged)
+	}
+	payload := val[4:]
+	if binary.LittleEndian.Uint32(val) != sum(bucket, key, payload) {
+		return fmt.Errorf("%w: checksum mismatch", errDamaged)
+	}
+	if err := decMode.Unmarshal(payload, v); err != nil {
+		return fmt.Errorf("%w: %v", errDamaged, err)
+	}
+	return nil
+}
+
+// putRecord writes a record's values into tx, keeping the counts.
+func putRecord(tx *bolt.Tx, r *record) error {
+	meta := tx.Bucket(bMeta)
+	added := map[string]uint64{}
+	put := func(bucket []byte, key string, v any) error {
+		b := tx.Bucket(bucket)
+		// Uploads put keys in order (Apply sorts them): pages split at
+		// half full would leave the file half empty.
+		b.FillPercent = 0.9
+		k := storeKey(key)
+		val, err := encode(bucket, k, v)
+		if err != nil {
+			return fmt.Errorf("encoding %s %q: %w", bucket, key, err)
+		}
+		if b.Get(k) == nil {
+			added[string(bucket)]++
+		}
+		if err := b.Put(k, val); err != nil {
+			return fmt.Errorf("%s %.80q: %w", bucket, key, err)
+		}
+		return nil
+	}
+	for i := range r.Countries {
+		if err := put(bCountries, r.Countries[i].Code, &r.Countries[i]); err != nil {
+			return err
+		}
+	}
+	for i := range r.Entities {
+		if err := put(bEntities, r.Entities[i].ID, &r.Entities[i]); err != nil {
+			return err
+		}
+	}
+	for i := range r.Links {
+		if err := put(bLinks, r.Links[i].Key(), &r.Links[i]); err != nil {
+			return err
+		}
+	}
+	for i := range r.Transactions {
+		if err := put(bTransactions, r.Transactions[i].ID, &r.Transactions[i]); err != nil {
+			return err
+		}
+	}
+	for i := range r.Lists {
+		if err := put(bLists, r.Lists[i].ID, &r.Lists[i]); err != nil {
+			return err
+		}
+	}
+	for i := range r.Listings {
+		if err := put(bListings, r.Listings[i].Key(), &r.Listings[i]); err != nil {
+			return err
+		}
+	}
+	for i := range r.Flags {
+		if err := put(bFlags, r.Flags[i].TransactionID, &r.Flags[i]); err != nil {
+			return err
+		}
+	}
+	for i := range r.Jobs {
+		if err := put(bJobs, r.Jobs[i].ID, &r.Jobs[i]); err != nil {
+			return err
+		}
+	}
+	for i := range r.Audit {
+		seq, serr := tx.Bucket(bAudit).NextSequence()
+		if serr != nil {
+			return serr
+		}
+		var k [8]byte
+		binary.BigEndian.PutUint64(k[:], seq)
+		if err := put(bAudit, string(k[:]), &r.Audit[i]); err != nil {
+			return err
+		}
+	}
+	for name, n := range added {
+		k := countKey([]byte(name))
+		var v [8]byte
+		binary.BigEndian.PutUint64(v[:], readCount(meta, k)+n)
+		if err := meta.Put(k, v[:]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// storeKey is the engine's key for a record's key: the key itself up to
+// 256 bytes, else its first 256 bytes and its SHA-256 (bbolt holds keys
+// of at most 32 KiB; a link's key joins two ids). Raw keys are at most
+// 256 bytes long and hashed ones 288, so the two never meet. Nothing
+// reads a record by its engine key: the record holds its own.
+func storeKey(key string) []byte {
+	const limit = 256
+	if len(key) <= limit {
+		return []byte(key)
+	}
+	h := sha256.Sum256([]byte(key))
+	return append([]byte(key[:limit]), h[:]...)
+}
+
+func readCount(meta *bolt.Bucket, k []byte) uint64 {
+	v := meta.Get(k)
+	if len(v) != 8 {
+		return 0
+	}
+	return binary.BigEndian.Uint64(v)
+}
+
+// initBuckets makes a new file's buckets and format version.
+func initBuckets(tx *bolt.Tx) error {
+	meta, err := tx.CreateBucket(bMeta)
+	if err != nil {
+		return err
+	}
+	if err := meta.Put(keyFormat, []byte(fmt.Sprint(formatVersion))); err != nil {
+		return err
+	}
+	for _, b := range recordBuckets {
+		if _, err := tx.CreateBucket(b); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// openDB opens (or creates) the bbolt file at path and checks both of
+// its meta pages: bbolt alone would fall back to the older one when the
+// newer is damaged, silently losing the last write.
+func openDB(path string, readOnly bool) (db *bolt.DB, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			db, err = nil, damaged(path, -1, fmt.Errorf("%v", p))
+		}
+	}()
+	db, err = bolt.Open(path, 0o640, &bolt.Options{ReadOnly: readOnly, FreelistType: bolt.FreelistMapType})
+	if err != nil {
+		if errors.Is(err, os.ErrNotExist) || errors.Is(err, os.ErrPermission) {
+			return nil, err
+		}
+		return nil, damaged(path, -1, err)
+	}
+	if err := checkMetaPages(path, db.Info().PageSize); err != nil {
+		db.Close()
+		return nil, err
+	}
+	// A new file gets its buckets; an existing one is only read until
+	// load has checked it: nothing is written into a damaged file.
+	fresh := false
+	if err := db.View(func(tx *bolt.Tx) error {
+		k, _ := tx.Cursor().First()
+		fresh = k == nil
+		return nil
+	}); err != nil {
+		db.Close()
+		return nil, damaged(path, -1, err)
+	}
+	if fresh && !readOnly {
+		if err := db.Update(initBuckets); err != nil {
+			db.Close()
+			return nil, fmt.Errorf("data file %s: %w", path, err)
+		}
+	}
+	return db, nil
+}
+
+// checkMetaPages verifies the checksum bbolt keeps in each of its two
+// meta pages (pages 0 and 1: a 16-byte page header, 56 bytes of meta,
+// then their FNV-1a 64 checksum), and the headers of those pages and of
+// the newer meta's freelist page, which the checksum does not cover and
+// bbolt asserts on (in a goroutine of its page check, where a panic
+// would end the process).
+func checkMetaPages(path string, pageSize int) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	const (
+		metaFlag     = 0x04
+		freelistFlag = 0x10
+	)
+	type meta struct{ freelist, hwm, txid uint64 }
+	var metas [2]meta
+	buf := make([]byte, 80)
+	for i := range 2 {
+		off := int64(i * pageSize)
+		if _, err := f.ReadAt(buf, off); err != nil {
+			return damaged(path, off, fmt.Errorf("meta page %d: %w", i, err))
+		}
+		h := fnv.New64a()
+		h.Write(buf[16:72])
+		if h.Sum64() != binary.LittleEndian.Uint64(buf[72:80]) {
+			return damaged(path, off, fmt.Errorf("meta page %d fails its checksum", i))
+		}
+		if binary.LittleEndian.Uint64(buf[0:8]) != uint64(i) || binary.LittleEndian.Uint16(buf[8:10]) != metaFlag {
+			return damaged(path, off, fmt.Errorf("meta page %d has a damaged header", i))
+		}
+		metas[i] = meta{binary.LittleEndian.Uint64(buf[48:56]), binary.LittleEndian.Uint64(buf[56:64]), binary.LittleEndian.Uint64(buf[64:72])}
+	}
+	m := metas[0]
+	if metas[1].txid > m.txid {
+		m = metas[1]
+	}
+	if m.freelist == ^uint64(0) { // no freelist kept
+		return nil
+	}
+	off := int64(m.freelist) * int64(pageSize)
+	if m.freelist < 2 || m.freelist >= m.hwm {
+		return damaged(path, -1, fmt.Errorf("the freelist page %d is outside the file's %d pages", m.freelist, m.hwm))
+	}
+	if _, err := f.ReadAt(buf[:16], off); err != nil {
+		return damaged(path, off, fmt.Errorf("freelist page: %w", err))
+	}
+	if binary.LittleEndian.Uint64(buf[0:8]) != m.freelist || binary.LittleEndian.Uint16(buf[8:10]) != freelistFlag ||
+		m.freelist+uint64(binary.LittleEndian.Uint32(buf[12:16])) >= m.hwm {
+		return damaged(path, off, errors.New("the freelist page has a damaged header"))
+	}
+	return nil
+}
+
+// damaged is the error of a store that must not be opened: it names the
+// file and the offset (-1 when not known) and says what to do.
+func damaged(path string, off int64, err error) error {
+	where := path
+	if off >= 0 {
+		where = fmt.Sprintf("%s at offset %d", path, off)
+	}
+	return graph.Wrap(graph.EUNAVAILABLE, err,
+		"data file %s is damaged (%v): hopcheck refuses to open it rather than answer from part of it; "+
+			"keep the file for inspection, and restore the last backup with \"hopcheck restore\" "+
+			"(or re-import the source spreadsheets into a new data directory)", where, err)
+}
+
+// load reads every record of db into g, checking each record's
+// checksum, the order of keys and each bucket's count.
+func load(db *bolt.DB, path string, g *state) (err error) {
+	base := db.Info().Data
+	offsetOf := func(b []byte) int64 {
+		if len(b) == 0 {
+			return -1
+		}
+		return int64(uintptr(unsafe.Pointer(&b[0])) - base)
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			err = damaged(path, -1, fmt.Errorf("reading it failed: %v", p))
+		}
+	}()
+	// Decoding (here) and building the maps and indexes (one goroutine
+	// beside it, in the order read) overlap.
+	chunks := make(chan *record, 4)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for r := range chunks {
+			g.put(r)
+		}
+	}()
+	defer func() { <-done }()
+	defer close(chunks)
+	return db.View(func(tx *bolt.Tx) error {
+		meta := tx.Bucket(bMeta)
+		if meta == nil {
+			return damaged(path, -1, errors.New("no meta bucket"))
+		}
+		if v := string(meta.Get(keyFormat)); v != fmt.Sprint(formatVersion) {
+			return fmt.Errorf("data file %s: data format version %q, this hopcheck reads version %d", path, v, formatVersion)
+		}
+		for _, name := range recordBuckets {
+			b := tx.Bucket(name)
+			if b == nil {
+				return damaged(path, -1, fmt.Errorf("no bucket %q", name))
+			}
+			n, err := loadBucket(b, name, chunks, func(k, v []byte, err error) error {
+				return damaged(path, offsetOf(v), fmt.Errorf("%s record %q: %w", name, k, err))
+			})
+			if err != nil {
+				return err
+			}
+			if want := readCount(meta, countKey(name)); n != want {
+				return damaged(path, -1, fmt.Errorf("%s: %d records read, the store counts %d", name, n, want))
+			}
+		}
+		return nil
+	})
+}
+
+// releaseMapping tells the kernel that the file's mapped pages, all read
+// by load, are not needed now: reads are served from memory, and a write
+// faults in what it touches again from the page cache. Without it the
+// whole file stays in the process's RSS. Advice only: an error changes
+// nothing.
+func releaseMapping(db *bolt.DB) {
+	var size int64
+	if db.View(func(tx *bolt.Tx) error { size = tx.Size(); return nil }) != nil || size == 0 {
+		return
+	}
+	_, _, _ = syscall.Syscall(syscall.SYS_MADVISE, db.Info().Data, uintptr(size), syscall.MADV_DONTNEED)
+}
+
+// checkPages runs bbolt's check of the file's pages (each reachable or
+// free, none twice, none past the end); run after load, which has read
+// every page that holds records.
+func checkPages(db *bolt.DB, path string) error {
+	var problems []error
+	if err := db.View(func(tx *bolt.Tx) error {
+		for err := range tx.Check() {
+			problems = append(problems, err)
+		}
+		return nil
+	}); err != nil {
+		return damaged(path, -1, err)
+	}
+	if len(problems) > 0 {
+		return damaged(path, -1, fmt.Errorf("%d page problems, the first: %w", len(problems), problems[0]))
+	}
+	return nil
+}
+
+// loadBucket decodes a bucket's records and sends them on in chunks.
+func loadBucket(b *bolt.Bucket, name []byte, out chan<- *record, fail func(k, v []byte, err error) error) (uint64, error) {
+	const chunk = 4096
+	rec := &record{}
+	var n uint64
+	var prev []byte
+	flush := func() {
+		out <- rec
+		rec = &record{}
+	}
+	c := b.Cursor()
+	for k, v := c.First(); k != nil; k, v = c.Next() {
+		if v == nil {
+			return n, fail(k, v, fmt.Errorf("%w: a nested bucket where a record belongs", errDamaged))
+		}
+		if prev != nil && bytes.Compare(prev, k) >= 0 {
+			return n, fail(k, v, fmt.Errorf("%w: keys out of order", errDamaged))
+		}
+		prev = k
+		var err error
+		switch string(name) {
+		case string(bCountries):
+			err = decodeInto(name, k, v, &rec.Countries)
+		case string(bEntities):
+			err = decodeInto(name, k, v, &rec.Entities)
+		case string(bLinks):
+			err = decodeInto(name, k, v, &rec.Links)
+		case string(bTransactions):
+			err = decodeInto(name, k, v, &rec.Transactions)
+		case string(bLists):
+			err = decodeInto(name, k, v, &rec.Lists)
+		case string(bListings):
+			err = decodeInto(name, k, v, &rec.Listings)
+		case string(bFlags):
+			err = decodeInto(name, k, v, &rec.Flags)
+		case string(bJobs):
+			err = decodeInto(name, k, v, &rec.Jobs)
+		case string(bAudit):
+			err = decodeInto(name, k, v, &rec.Audit)
+		}
+		if err != nil {
+			return n, fail(k, v, err)
+		}
+		n++
+		if n%chunk == 0 {
+			flush()
+		}
+	}
+	flush()
+	return n, nil
+}
+
+func decodeInto[T any](bucket, k, v []byte, dst *[]T) error {
+	var x T
+	if err := decode(bucket, k, v, &x); err != nil {
+		return err
+	}
+	*dst = append(*dst, x)
+	return nil
+}
+
+// writeSnapshot writes a consistent copy of db to w, in a read
+// transaction: writers go on meanwhile.
+func writeSnapshot(db *bolt.DB, w io.Writer) (int64, error) {
+	var n int64
+	err := db.View(func(tx *bolt.Tx) error {
+		var err error
+		n, err = tx.WriteTo(w)
+		return err
+	})
+	return n, err
+}
