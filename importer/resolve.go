@@ -254,12 +254,7 @@ func (r *reader) suggest(name string) ([]Suggestion, error) {
 		}
 		ms = append(ms, more...)
 	}
-	sort.SliceStable(ms, func(i, j int) bool {
-		if ms[i].Score != ms[j].Score {
-			return ms[i].Score > ms[j].Score
-		}
-		return ms[i].Entity.ID < ms[j].Entity.ID
-	})
+	match.Order(ms)
 	var out []Suggestion
 	seen := map[string]bool{}
 	for _, m := range ms {

@@ -31,11 +31,16 @@ func Rank(q graph.SearchQuery, cands []graph.Entity, stats Stats) []graph.Match 
 			out = append(out, graph.Match{Entity: e, Score: r.Score, Matched: r.Matched, Features: r.Features})
 		}
 	}
-	sort.Slice(out, func(i, j int) bool {
-		if out[i].Score != out[j].Score {
-			return out[i].Score > out[j].Score
-		}
-		return out[i].Entity.ID < out[j].Entity.ID
-	})
+	Order(out)
 	return out[:min(len(out), limit)]
+}
+
+// Order sorts matches best first, then by id: the order of every answer.
+func Order(ms []graph.Match) {
+	sort.Slice(ms, func(i, j int) bool {
+		if ms[i].Score != ms[j].Score {
+			return ms[i].Score > ms[j].Score
+		}
+		return ms[i].Entity.ID < ms[j].Entity.ID
+	})
 }
