@@ -162,6 +162,9 @@ type Upload struct {
 	Transactions []Transaction `json:"transactions,omitempty"`
 	Lists        []List        `json:"lists,omitempty"`
 	Listings     []Listing     `json:"listings,omitempty"`
+	// Decisions are identity decisions (SPEC §1 "Identity"); a decision on
+	// a pair replaces the stored one.
+	Decisions []Decision `json:"decisions,omitempty"`
 }
 
 // Changes counts what a write created, updated and left unchanged.
@@ -186,11 +189,12 @@ type WriteResult struct {
 	Transactions Changes `json:"transactions"`
 	Lists        Changes `json:"lists"`
 	Listings     Changes `json:"listings"`
+	Decisions    Changes `json:"decisions"`
 }
 
 // Any reports whether the write created or updated anything.
 func (r WriteResult) Any() bool {
-	for _, c := range []Changes{r.Entities, r.Countries, r.Links, r.Transactions, r.Lists, r.Listings} {
+	for _, c := range []Changes{r.Entities, r.Countries, r.Links, r.Transactions, r.Lists, r.Listings, r.Decisions} {
 		if c.Created+c.Updated > 0 {
 			return true
 		}

@@ -35,6 +35,14 @@ type Store interface {
 	// entity, at most limit entities, and whether it stopped at the limit.
 	Neighborhood(ctx context.Context, id string, q NeighborhoodQuery) (Subgraph, error)
 
+	// Decisions returns every identity decision, sorted by key. Apply
+	// stores them (Upload.Decisions) and refuses a set that contradicts
+	// itself (see MergeDecisions).
+	Decisions(ctx context.Context) ([]Decision, error)
+	// Undecide removes the decision on the pair a, b and returns it, or
+	// ErrNotFound: the only way a decision is undone.
+	Undecide(ctx context.Context, a, b string) (Decision, error)
+
 	// Country returns the country with the alpha-2 code, or ErrNotFound.
 	Country(ctx context.Context, code string) (Country, error)
 	// Countries returns every stored country, sorted by code.
@@ -58,8 +66,8 @@ type Store interface {
 	Flags(ctx context.Context, f FlagFilter) ([]Flag, int, error)
 
 	// Export returns everything stored but flags as one upload: entities,
-	// countries, links, transactions, lists and listings, each sorted by id
-	// (links and listings by key),
+	// countries, links, transactions, lists, listings and identity
+	// decisions, each sorted by id (links, listings and decisions by key),
 	// with their sources. It serves backups, moving between stores, and
 	// comparing stores in tests.
 	Export(ctx context.Context) (Upload, error)
@@ -134,5 +142,7 @@ type Stats struct {
 	Transactions int              `json:"transactions"`
 	Lists        int              `json:"lists"`
 	Listings     int              `json:"listings"`
-	Flags        map[Severity]int `json:"flags"` // flags not cleared-as-clear, by severity
+	Decisions    map[Identity]int `json:"decisions"`
+	Clusters     int              `json:"clusters"` // SAME_AS clusters of two or more
+	Flags        map[Severity]int `json:"flags"`    // flags not cleared-as-clear, by severity
 }

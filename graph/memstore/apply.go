@@ -139,6 +139,19 @@ func (s *Store) Apply(ctx context.Context, u graph.Upload, progress func(done, t
 		}
 	}
 
+	if len(u.Decisions) > 0 {
+		all, ch, err := graph.MergeDecisions(sortedValues(derefMap(g.decisions)), u.Decisions)
+		if err != nil {
+			return graph.WriteResult{}, err
+		}
+		res.Decisions = ch
+		for _, d := range all {
+			if old, ok := g.decisions[d.Key()]; !ok || *old != d {
+				rec.Decisions = append(rec.Decisions, d)
+			}
+		}
+	}
+
 	if !res.Any() {
 		return res, ctx.Err()
 	}
@@ -226,6 +239,13 @@ func check(g *state, u graph.Upload) error {
 		for _, id := range parties(t) {
 			if !known(id) {
 				return graph.Errorf(graph.EINVALID, "transaction %s: no entity %q", t.ID, id)
+			}
+		}
+	}
+	for _, d := range u.Decisions {
+		for _, id := range []string{d.A, d.B} {
+			if id != "" && !known(id) {
+				return graph.Errorf(graph.EINVALID, "identity decision %s: no entity %q", d.Key(), id)
 			}
 		}
 	}

@@ -42,9 +42,13 @@ var (
 	bFlags        = []byte("flags")
 	bJobs         = []byte("jobs")
 	bAudit        = []byte("audit")
+	bDecisions    = []byte("decisions")
 
 	// recordBuckets are read at open in this order.
-	recordBuckets = [][]byte{bCountries, bEntities, bLinks, bTransactions, bLists, bListings, bFlags, bJobs, bAudit}
+	recordBuckets = [][]byte{bCountries, bEntities, bLinks, bTransactions, bLists, bListings, bFlags, bJobs, bAudit, bDecisions}
+	// optionalBuckets came after version 2's first release: a file
+	// without one has none of its records, and gets it on its first write.
+	optionalBuckets = map[string]bool{string(bDecisions): true}
 
 	keyFormat = []byte("format")
 )
@@ -170,6 +174,35 @@ func putRecord(tx *bolt.Tx, r *record) error {
 		if err := put(bJobs, r.Jobs[i].ID, &r.Jobs[i]); err != nil {
 			return err
 		}
+	}
+	if len(r.Decisions)+len(r.Undecided) > 0 {
+		if _, err := tx.CreateBucketIfNotExists(bDecisions); err != nil {
+			return err
+		}
+	}
+	for i := range r.Decisions {
+		if err := put(bDecisions, r.Decisions[i].Key(), &r.Decisions[i]); err != nil {
+			return err
+		}
+	}
+	removed := uint64(0)
+	for _, key := range r.Undecided {
+		b := tx.Bucket(bDecisions)
+		if k := storeKey(key); b.Get(k) != nil {
+			if err := b.Delete(k); err != nil {
+				return fmt.Errorf("%s %.80q: %w", bDecisions, key, err)
+			}
+			removed++
+		}
+	}
+	if removed > 0 {
+		k := countKey(bDecisions)
+		var v [8]byte
+		binary.BigEndian.PutUint64(v[:], readCount(meta, k)+added[string(bDecisions)]-removed)
+		if err := meta.Put(k, v[:]); err != nil {
+			return err
+		}
+		delete(added, string(bDecisions))
 	}
 	for i := range r.Audit {
 		seq, serr := tx.Bucket(bAudit).NextSequence()
@@ -377,6 +410,9 @@ func load(db *bolt.DB, path string, g *state) (err error) {
 		}
 		for _, name := range recordBuckets {
 			b := tx.Bucket(name)
+			if b == nil && optionalBuckets[string(name)] && readCount(meta, countKey(name)) == 0 {
+				continue
+			}
 			if b == nil {
 				return damaged(path, -1, fmt.Errorf("no bucket %q", name))
 			}
@@ -465,6 +501,8 @@ func loadBucket(b *bolt.Bucket, name []byte, out chan<- *record, fail func(k, v 
 			err = decodeInto(name, k, v, &rec.Jobs)
 		case string(bAudit):
 			err = decodeInto(name, k, v, &rec.Audit)
+		case string(bDecisions):
+			err = decodeInto(name, k, v, &rec.Decisions)
 		}
 		if err != nil {
 			return n, fail(k, v, err)

@@ -125,7 +125,11 @@ func (s *Store) DiskStats() (DiskStats, error) {
 			d.MigratedFromV1LogBytes = int64(binary.BigEndian.Uint64(v))
 		}
 		for _, name := range recordBuckets {
-			st := tx.Bucket(name).Stats()
+			b := tx.Bucket(name)
+			if b == nil {
+				continue // an optional bucket not made yet
+			}
+			st := b.Stats()
 			d.Buckets = append(d.Buckets, BucketStats{Name: string(name), Records: st.KeyN,
 				InUseBytes: st.LeafInuse + st.BranchInuse, AllocBytes: st.LeafAlloc + st.BranchAlloc, Depth: st.Depth})
 		}

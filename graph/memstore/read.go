@@ -289,6 +289,11 @@ func (s *Store) Stats(ctx context.Context) (graph.Stats, error) {
 		}
 		st.Countries, st.Transactions = len(g.countries), len(g.txs)
 		st.Lists, st.Listings = len(g.lists), len(g.listings)
+		st.Decisions = map[graph.Identity]int{}
+		for _, d := range g.decisions {
+			st.Decisions[d.Identity]++
+		}
+		st.Clusters = g.clusters.Len()
 		for _, f := range g.flags {
 			if f.Severity != graph.None {
 				st.Flags[f.Severity]++
@@ -308,8 +313,28 @@ func (s *Store) Export(ctx context.Context) (graph.Upload, error) {
 		u.Transactions = sortedValues(derefMap(g.txs))
 		u.Lists = sortedValues(derefMap(g.lists))
 		u.Listings = sortedValues(derefMap(g.listings))
+		u.Decisions = sortedValues(derefMap(g.decisions))
 	})
 	return u, nil
+}
+
+// Decisions implements graph.Store.
+func (s *Store) Decisions(ctx context.Context) ([]graph.Decision, error) {
+	var ds []graph.Decision
+	s.read(func(g *state) { ds = sortedValues(derefMap(g.decisions)) })
+	return ds, nil
+}
+
+// Undecide implements graph.Store.
+func (s *Store) Undecide(ctx context.Context, a, b string) (graph.Decision, error) {
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	d, ok := s.g.decisions[graph.PairKey(a, b)]
+	if !ok {
+		return graph.Decision{}, graph.Errorf(graph.ENOTFOUND, "no identity decision on %s and %s", a, b)
+	}
+	removed := *d
+	return removed, s.commit(ctx, &record{Undecided: []string{removed.Key()}})
 }
 
 // Listings implements graph.Store.

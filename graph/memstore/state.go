@@ -24,6 +24,8 @@ type state struct {
 	txs       map[string]*graph.Transaction
 	txsOf     map[string][]string // entity id → ids of its transactions
 	flags     map[string]*graph.Flag
+	decisions map[string]*graph.Decision // by Decision.Key
+	clusters  *graph.Clusters            // of the decisions
 	jobs      map[string]*graph.Job
 	audit     []graph.AuditEntry // in the order written
 
@@ -40,6 +42,7 @@ func newState() *state {
 		names: map[string][]string{}, search: match.NewIndex(),
 		lists: map[string]*graph.List{}, listings: map[string]*graph.Listing{}, listed: map[string][]*graph.Listing{},
 		txs: map[string]*graph.Transaction{}, txsOf: map[string][]string{}, flags: map[string]*graph.Flag{},
+		decisions: map[string]*graph.Decision{}, clusters: graph.NewClusters(nil),
 		jobs: map[string]*graph.Job{},
 	}
 }
@@ -98,6 +101,16 @@ func (g *state) put(r *record) {
 	for i := range r.Flags {
 		f := r.Flags[i]
 		g.flags[f.TransactionID] = &f
+	}
+	if len(r.Decisions)+len(r.Undecided) > 0 {
+		for i := range r.Decisions {
+			d := r.Decisions[i]
+			g.decisions[d.Key()] = &d
+		}
+		for _, k := range r.Undecided {
+			delete(g.decisions, k)
+		}
+		g.clusters = graph.NewClusters(sortedValues(derefMap(g.decisions)))
 	}
 	for i := range r.Jobs {
 		j := r.Jobs[i]

@@ -27,6 +27,10 @@ type record struct {
 	Flags        []graph.Flag        `json:"f,omitempty"`
 	Jobs         []graph.Job         `json:"j,omitempty"`
 	Audit        []graph.AuditEntry  `json:"a,omitempty"`
+	// Decisions are written by version 2 only, as is Undecided: the keys
+	// of the decisions removed.
+	Decisions []graph.Decision `json:"d,omitempty"`
+	Undecided []string         `json:"ud,omitempty"`
 }
 
 // A version 1 data directory (hopcheck.log) framed each record as: 4-byte

@@ -33,7 +33,7 @@ func (s *Store) Apply(ctx context.Context, u graph.Upload, progress func(done, t
 	if err := s.reachable(ctx, "writing an upload"); err != nil {
 		return graph.WriteResult{}, err
 	}
-	total := len(u.Entities) + len(u.Countries) + len(u.Links) + len(u.Transactions) + len(u.Lists) + len(u.Listings)
+	total := len(u.Entities) + len(u.Countries) + len(u.Links) + len(u.Transactions) + len(u.Lists) + len(u.Listings) + len(u.Decisions)
 	report := func(done int) {
 		if progress != nil {
 			progress(done, total)
@@ -206,6 +206,9 @@ func (s *Store) plan(ctx context.Context, tx neo4j.ManagedTransaction, u graph.U
 	for _, l := range u.Listings {
 		named = append(named, l.Entity)
 	}
+	for _, d := range u.Decisions {
+		named = append(named, d.A, d.B)
+	}
 	stored, err := s.storedEntities(ctx, tx, named)
 	if err != nil {
 		return nil, err
@@ -231,6 +234,13 @@ func (s *Store) plan(ctx context.Context, tx neo4j.ManagedTransaction, u graph.U
 		for _, id := range []string{t.Buyer, t.Seller, t.EndUser} {
 			if id != "" && !known(id) {
 				return nil, graph.Errorf(graph.EINVALID, "transaction %s: no entity %q", t.ID, id)
+			}
+		}
+	}
+	for _, d := range u.Decisions {
+		for _, id := range []string{d.A, d.B} {
+			if id != "" && !known(id) {
+				return nil, graph.Errorf(graph.EINVALID, "identity decision %s: no entity %q", d.Key(), id)
 			}
 		}
 	}
@@ -379,6 +389,9 @@ func (s *Store) plan(ctx context.Context, tx neo4j.ManagedTransaction, u graph.U
 		}
 	}
 	p.add(writeTransactions, rows, size)
+	if err := s.planDecisions(ctx, tx, p, u.Decisions); err != nil {
+		return nil, err
+	}
 	return p, nil
 }
 
@@ -536,7 +549,8 @@ func writeEntities(k graph.Kind) string {
 	return `
 UNWIND $rows AS row
 MERGE (e:Entity {id: row.id})
-SET e:` + k.Label() + `, e = row.props`
+WITH e, row, e.cluster AS cluster
+SET e:` + k.Label() + `, e = row.props, e.cluster = cluster`
 }
 
 func writeLinks(t graph.LinkType) string {

@@ -114,6 +114,8 @@ var schema = []string{
 	// match_keys is the retrieval keys of graph/match, separated by spaces;
 	// the whitespace analyzer keeps them as they are.
 	"CREATE FULLTEXT INDEX entity_match IF NOT EXISTS FOR (e:Entity) ON EACH [e.match_keys] OPTIONS {indexConfig: {`fulltext.analyzer`: 'whitespace'}}",
+	// cluster is the SAME_AS cluster's id on each member of one (identity.go).
+	"CREATE INDEX entity_cluster IF NOT EXISTS FOR (e:Entity) ON (e.cluster)",
 	"CREATE INDEX transaction_ship_to IF NOT EXISTS FOR (t:Transaction) ON (t.ship_to)",
 	"CREATE INDEX flag_listing IF NOT EXISTS FOR (f:Flag) ON (f.severity_rank, f.transaction_id)",
 	"CREATE INDEX flag_status IF NOT EXISTS FOR (f:Flag) ON (f.status)",

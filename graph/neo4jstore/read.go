@@ -274,7 +274,9 @@ func (s *Store) Stats(ctx context.Context) (graph.Stats, error) {
 	}
 	query += `COUNT { MATCH (:Country) } AS countries, COUNT { MATCH (:Transaction) } AS transactions,
 		COUNT { MATCH (:List) } AS lists, COUNT { MATCH (:Entity)-[:LISTED_ON]->(:List) } AS listings,
-		COLLECT { MATCH (f:Flag) WHERE f.severity <> 'none' WITH f.severity AS severity, count(*) AS n RETURN [severity, n] } AS flags`
+		COLLECT { MATCH (f:Flag) WHERE f.severity <> 'none' WITH f.severity AS severity, count(*) AS n RETURN [severity, n] } AS flags,
+		COUNT { MATCH ()-[:SAME_AS]->() } AS same, COUNT { MATCH ()-[:NOT_SAME_AS]->() } AS not_same,
+		COUNT { MATCH (e:Entity) WHERE e.cluster IS NOT NULL AND e.cluster = e.id } AS clusters`
 	recs, err := s.read(ctx, "counting the graph", query, nil)
 	if err != nil {
 		return st, err
@@ -296,6 +298,17 @@ func (s *Store) Stats(ctx context.Context) (graph.Stats, error) {
 	lists, _ := r.Get("lists")
 	listings, _ := r.Get("listings")
 	st.Lists, st.Listings = int(lists.(int64)), int(listings.(int64))
+	st.Decisions = map[graph.Identity]int{}
+	for _, d := range []struct {
+		key string
+		i   graph.Identity
+	}{{"same", graph.Same}, {"not_same", graph.NotSame}} {
+		if v, _ := r.Get(d.key); v.(int64) > 0 {
+			st.Decisions[d.i] = int(v.(int64))
+		}
+	}
+	cl, _ := r.Get("clusters")
+	st.Clusters = int(cl.(int64))
 	fs, _ := r.Get("flags")
 	for _, f := range fs.([]any) {
 		pair := f.([]any)
@@ -338,6 +351,9 @@ func (s *Store) Export(ctx context.Context) (graph.Upload, error) {
 		return u, err
 	}
 	if u.Listings, err = s.listings(ctx, nil); err != nil {
+		return u, err
+	}
+	if u.Decisions, err = s.Decisions(ctx); err != nil {
 		return u, err
 	}
 	return u, nil
