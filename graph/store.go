@@ -19,6 +19,12 @@ type Store interface {
 
 	// Entity returns the entity with the id, or ErrNotFound.
 	Entity(ctx context.Context, id string) (Entity, error)
+	// EachEntity calls fn with every entity, in id order, reading them a
+	// page at a time so that no lock or transaction is held while fn runs
+	// (cross-referencing reads a million entities this way, where Export
+	// would copy the whole graph). An entity written meanwhile may or may
+	// not be seen. An error from fn stops the walk and is returned.
+	EachEntity(ctx context.Context, fn func(Entity) error) error
 	// EntitiesByName returns, for each name key (see NameKey), the entities
 	// whose name or one of whose aliases has that key, sorted by id.
 	EntitiesByName(ctx context.Context, keys []string) (map[string][]Entity, error)

@@ -22,6 +22,7 @@ func RunTests(t *testing.T, newStore func(t *testing.T) graph.Store) {
 		{"MergeKeepsStatedValues", testMerge},
 		{"RejectsWholeUpload", testRejects},
 		{"EntitiesByName", testByName},
+		{"EachEntity", testEachEntity},
 		{"Search", testSearch},
 		{"Matching", testMatching},
 		{"LinksAndNeighborhood", testNeighborhood},

@@ -363,3 +363,40 @@ func derefMap[T any](m map[string]*T) map[string]T {
 	}
 	return out
 }
+
+// eachPage is how many entities EachEntity copies under one read lock.
+const eachPage = 1024
+
+// EachEntity implements graph.Store: the ids are taken and sorted once,
+// then the entities copied a page at a time under the read lock, which is
+// released while fn runs.
+func (s *Store) EachEntity(ctx context.Context, fn func(graph.Entity) error) error {
+	var ids []string
+	s.read(func(g *state) {
+		ids = make([]string, 0, len(g.entities))
+		for id := range g.entities {
+			ids = append(ids, id)
+		}
+	})
+	sort.Strings(ids)
+	page := make([]graph.Entity, 0, eachPage)
+	for start := 0; start < len(ids); start += eachPage {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		page = page[:0]
+		s.read(func(g *state) {
+			for _, id := range ids[start:min(start+eachPage, len(ids))] {
+				if e, ok := g.entities[id]; ok {
+					page = append(page, *e)
+				}
+			}
+		})
+		for _, e := range page {
+			if err := fn(e); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}

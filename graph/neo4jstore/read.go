@@ -21,6 +21,33 @@ func (s *Store) Entity(ctx context.Context, id string) (graph.Entity, error) {
 	return entityOf(recs[0].Values[0].(neo4j.Node)), nil
 }
 
+// entityPage is how many entities EachEntity reads in one query.
+const entityPage = 2000
+
+// EachEntity implements graph.Store: pages in id order after the last id
+// seen, each one read transaction on the entity_id constraint's index.
+func (s *Store) EachEntity(ctx context.Context, fn func(graph.Entity) error) error {
+	after := ""
+	for {
+		recs, err := s.read(ctx, "reading entities", `
+			MATCH (e:Entity) WHERE e.id > $after
+			RETURN e ORDER BY e.id LIMIT $limit`, map[string]any{"after": after, "limit": entityPage})
+		if err != nil {
+			return err
+		}
+		for _, r := range recs {
+			e := entityOf(r.Values[0].(neo4j.Node))
+			if err := fn(e); err != nil {
+				return err
+			}
+			after = e.ID
+		}
+		if len(recs) < entityPage {
+			return nil
+		}
+	}
+}
+
 // EntitiesByName implements graph.Store with the text index on name_keys.
 func (s *Store) EntitiesByName(ctx context.Context, keys []string) (map[string][]graph.Entity, error) {
 	out := make(map[string][]graph.Entity, len(keys))
