@@ -1,0 +1,260 @@
+package xref
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"sort"
+	"strings"
+
+	"github.com/hopcheck/hopcheck/graph"
+	"github.com/hopcheck/hopcheck/graph/match"
+)
+
+// Raises and penalties of the features beyond the matcher's: each raise
+// closes that share of the distance to 1.
+const (
+	sameAddress    = 0.3  // the same address, once normalised
+	similarAddress = 0.15 // most words of the addresses alike
+	sharedOne      = 0.2  // one shared owner, controller, officer or principal
+	sharedMore     = 0.35 // two or more
+	linkedPenalty  = 0.85 // one links to the other: records of one party do not own or supply each other
+	// linkReach: pairs this far below MinScore have their links read, as
+	// shared owners or officers may lift them above it.
+	linkReach = 0.25
+	// maxNames bounds the names and aliases of each side compared.
+	maxNames = 20
+)
+
+// pair scores entities i and j: the matcher's score of each one's best
+// name against the other, averaged (so that a short name inside a long
+// one, "Huawei" and "Huawei Technologies Beijing Research Center", is not
+// taken for the same), with the matcher's country, kind and identifier
+// rules, then addresses and shared owners or officers.
+func (r *run) pair(ctx context.Context, i, j int32) (Candidate, error) {
+	if r.ents[j].ID < r.ents[i].ID {
+		i, j = j, i
+	}
+	a, b := &r.ents[i], &r.ents[j]
+	ab, qa := r.best(a, b)
+	ba, qb := r.best(b, a)
+	c := Candidate{A: a.ID, B: b.ID, Score: (ab.Score + ba.Score) / 2}
+	nameA, nameB := ab.Features[0], ba.Features[0]
+	c.Features = append(c.Features, graph.MatchFeature{Name: "name", Score: round((nameA.Score + nameB.Score) / 2), Effect: "sets",
+		Detail: fmt.Sprintf("%q against %q: %s; %q against %q: %s", qa, ab.Matched, nameA.Detail, qb, ba.Matched, nameB.Detail)})
+	for _, f := range ab.Features[1:] {
+		c.Features = append(c.Features, pairFeature(f, a, b))
+	}
+	if ia := identifier(a.RegistrationID); ia != "" && ia == identifier(b.RegistrationID) {
+		c.ExactIdentifier = true
+	}
+	if f, raise := addresses(a.Address, b.Address); f.Name != "" {
+		c.Score += (1 - c.Score) * raise
+		c.Features = append(c.Features, f)
+	}
+	if c.Score >= r.o.MinScore-linkReach {
+		fs, err := r.linkFeatures(ctx, i, j, &c.Score)
+		if err != nil {
+			return c, err
+		}
+		c.Features = append(c.Features, fs...)
+	}
+	c.Score = round(math.Min(1, c.Score))
+	return c, nil
+}
+
+// best is the matcher's best score of one of a's names against b, and
+// that name.
+func (r *run) best(a, b *graph.Entity) (match.Result, string) {
+	var best match.Result
+	var name string
+	for n, q := range append([]string{a.Name}, a.Aliases...) {
+		if n == maxNames {
+			break
+		}
+		res := match.Score(match.Query{Name: q, Country: a.Country, Kind: a.Kind, Identifier: a.RegistrationID}, *b, r)
+		if n == 0 || res.Score > best.Score {
+			best, name = res, q
+		}
+	}
+	return best, name
+}
+
+// pairFeature words a feature of the matcher's (said of a query and an
+// entity) as said of a pair.
+func pairFeature(f graph.MatchFeature, a, b *graph.Entity) graph.MatchFeature {
+	switch f.Name {
+	case "country":
+		if f.Effect == "keeps" {
+			f.Detail = "both in " + a.Country
+		} else {
+			f.Detail = fmt.Sprintf("%s is in %s, %s in %s", a.ID, a.Country, b.ID, b.Country)
+		}
+	case "kind":
+		f.Detail = fmt.Sprintf("%s is a %s, %s a %s", a.ID, a.Kind, b.ID, b.Kind)
+	case "identifier":
+		if f.Effect == "raises" {
+			f.Detail = "same registration id " + a.RegistrationID
+		} else {
+			f.Detail = fmt.Sprintf("registration ids differ: %s and %s", a.RegistrationID, b.RegistrationID)
+		}
+	}
+	return f
+}
+
+// addresses compares two addresses: the same words, most words shared, or
+// different (which changes nothing: parties move).
+func addresses(a, b string) (graph.MatchFeature, float64) {
+	wa, wb := graph.NameWords(a), graph.NameWords(b)
+	if len(wa) == 0 || len(wb) == 0 {
+		return graph.MatchFeature{}, 0
+	}
+	if strings.Join(wa, " ") == strings.Join(wb, " ") {
+		return graph.MatchFeature{Name: "address", Score: 1, Effect: "raises", Detail: "same address: " + a}, sameAddress
+	}
+	set := map[string]bool{}
+	for _, w := range wa {
+		set[w] = true
+	}
+	shared, union := 0, len(set)
+	seen := map[string]bool{}
+	for _, w := range wb {
+		if seen[w] {
+			continue
+		}
+		seen[w] = true
+		if set[w] {
+			shared++
+		} else {
+			union++
+		}
+	}
+	jac := float64(shared) / float64(union)
+	if jac >= 0.7 && len(wa) >= 3 && len(wb) >= 3 {
+		return graph.MatchFeature{Name: "address", Score: round(jac), Effect: "raises",
+			Detail: fmt.Sprintf("addresses alike (%.0f%% of the words): %q and %q", 100*jac, a, b)}, similarAddress
+	}
+	return graph.MatchFeature{Name: "address", Score: round(jac), Effect: "keeps", Detail: fmt.Sprintf("addresses differ: %q and %q", a, b)}, 0
+}
+
+// neighbours are what an entity's links say of it for comparison: its
+// ends by role ("owned by X"), and every entity it links to.
+type neighbours struct {
+	roles  map[string]string // role key → the other end
+	linked map[string]graph.Link
+}
+
+// roleOf is the role key of a link seen from entity id, for the link types
+// that name a party's owners, controllers, officers or principals.
+func roleOf(l graph.Link, id string) (string, string) {
+	switch l.Type {
+	case graph.Owns, graph.Controls, graph.OfficerOf, graph.AgentOf:
+	default:
+		return "", ""
+	}
+	if l.To == id {
+		return "in " + string(l.Type) + " " + l.From, l.From
+	}
+	return "out " + string(l.Type) + " " + l.To, l.To
+}
+
+// roleWords says a shared role in words.
+func roleWords(key, other string) string {
+	switch {
+	case strings.HasPrefix(key, "in OWNS"):
+		return "both owned by " + other
+	case strings.HasPrefix(key, "in CONTROLS"):
+		return "both controlled by " + other
+	case strings.HasPrefix(key, "in OFFICER_OF"):
+		return "both have officer " + other
+	case strings.HasPrefix(key, "in AGENT_OF"):
+		return "both have agent " + other
+	case strings.HasPrefix(key, "out OWNS"):
+		return "both own " + other
+	case strings.HasPrefix(key, "out CONTROLS"):
+		return "both control " + other
+	case strings.HasPrefix(key, "out OFFICER_OF"):
+		return "both officers of " + other
+	}
+	return "both agents of " + other
+}
+
+// maxCachedLinks bounds the entities whose links are kept between pairs.
+const maxCachedLinks = 50000
+
+func (r *run) neighboursOf(ctx context.Context, i int32) (*neighbours, error) {
+	if n, ok := r.links[i]; ok {
+		return n, nil
+	}
+	id := r.ents[i].ID
+	ls, err := r.s.Links(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	n := &neighbours{roles: map[string]string{}, linked: map[string]graph.Link{}}
+	for _, l := range ls {
+		other := l.To
+		if other == id {
+			other = l.From
+		}
+		if _, ok := n.linked[other]; !ok {
+			n.linked[other] = l
+		}
+		if k, end := roleOf(l, id); k != "" {
+			n.roles[k] = end
+		}
+	}
+	if len(r.links) >= maxCachedLinks {
+		clear(r.links)
+	}
+	r.links[i] = n
+	return n, nil
+}
+
+// linkFeatures compares the pair's links: owners, controllers, officers or
+// principals in common raise the score; a link between the two lowers it.
+func (r *run) linkFeatures(ctx context.Context, i, j int32, score *float64) ([]graph.MatchFeature, error) {
+	na, err := r.neighboursOf(ctx, i)
+	if err != nil {
+		return nil, err
+	}
+	nb, err := r.neighboursOf(ctx, j)
+	if err != nil {
+		return nil, err
+	}
+	a, b := &r.ents[i], &r.ents[j]
+	var fs []graph.MatchFeature
+	if l, ok := na.linked[b.ID]; ok {
+		*score *= linkedPenalty
+		fs = append(fs, graph.MatchFeature{Name: "link", Score: 0, Effect: "lowers",
+			Detail: fmt.Sprintf("%s %s %s (%s row %d): records of one party do not link to each other", l.From, l.Type, l.To, l.Source.File, l.Source.Row)})
+	}
+	var shared []string
+	for k, end := range na.roles {
+		if _, ok := nb.roles[k]; ok && end != a.ID && end != b.ID {
+			shared = append(shared, roleWords(k, r.nameOf(end)))
+		}
+	}
+	if len(shared) > 0 {
+		sort.Strings(shared)
+		raise := sharedOne
+		if len(shared) > 1 {
+			raise = sharedMore
+		}
+		*score += (1 - *score) * raise
+		if len(shared) > 5 {
+			shared = append(shared[:5], fmt.Sprintf("and %d more", len(shared)-5))
+		}
+		fs = append(fs, graph.MatchFeature{Name: "shared links", Score: 1, Effect: "raises", Detail: strings.Join(shared, "; ")})
+	}
+	return fs, nil
+}
+
+func (r *run) nameOf(id string) string {
+	if n, ok := r.ord[id]; ok {
+		return describe(&r.ents[n])
+	}
+	return id
+}
+
+func round(f float64) float64 { return math.Round(f*1000) / 1000 }
