@@ -213,7 +213,7 @@ type run struct {
 	entOff         []int32
 	big            map[uint64]int32 // sizes of the skipped word keys, for rarity
 
-	todo []int32 // entities whose candidates are sought
+	todo []int32   // entities whose candidates are sought
 	top  [][]int32 // by ordinal: the candidates of the entities sought
 
 	decided   map[string]bool
