@@ -9,10 +9,11 @@ import (
 // JobState is where an upload job stands.
 type JobState string
 
-// Job states. Validating and writing are running; the others are final.
+// Job states. Validating, writing and running are under way; the others are final.
 const (
 	JobValidating  JobState = "validating"  // reading and checking the files; nothing written yet
 	JobWriting     JobState = "writing"     // the upload is valid and being written
+	JobRunning     JobState = "running"     // a job other than an upload (cross-referencing) is under way
 	JobDone        JobState = "done"        // written, and the flags re-evaluated
 	JobRejected    JobState = "rejected"    // the files have errors; nothing was written
 	JobFailed      JobState = "failed"      // the store failed; see Error. Uploading again resumes it

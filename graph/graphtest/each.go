@@ -17,8 +17,8 @@ func testEachEntity(t *testing.T, s graph.Store) {
 		t.Fatalf("empty store: %v", err)
 	}
 	b := fixture()
-	for i := range 2500 {
-		b.Entity(graph.Entity{ID: fmt.Sprintf("bulk-%04d", 2499-i), Kind: graph.Organization, Name: fmt.Sprintf("Bulk %d Trading", i)})
+	for i := range 2100 {
+		b.Entity(graph.Entity{ID: fmt.Sprintf("bulk-%04d", 2099-i), Kind: graph.Organization, Name: fmt.Sprintf("Bulk %d Trading", i)})
 	}
 	b.MustApply(t, s)
 	exp, err := s.Export(ctx)

@@ -96,8 +96,15 @@ type Candidate struct {
 // Key is the pair's key, as graph.PairKey.
 func (c Candidate) Key() string { return graph.PairKey(c.A, c.B) }
 
-// Result is what a run read, skipped and proposed.
+// Result is what a run read, skipped and proposed, and the proposals.
 type Result struct {
+	Counts
+	// Candidates are the best Keep proposals, best first.
+	Candidates []Candidate `json:"candidates"`
+}
+
+// Counts are what a run read, skipped and proposed.
+type Counts struct {
 	Entities int `json:"entities"`          // entities read
 	Touched  int `json:"touched,omitempty"` // of them, those whose pairs were sought
 	// Keys are the blocking keys shared by two or more entities, and
@@ -110,18 +117,17 @@ type Result struct {
 	// in one cluster, or of two clusters decided different.
 	Decided  int     `json:"decided"`
 	MinScore float64 `json:"min_score"`
-	// Proposed is how many pairs reached MinScore; Candidates holds the
-	// best Keep of them, best first, and LeftOff counts the rest.
-	Proposed   int         `json:"proposed"`
-	LeftOff    int         `json:"left_off"`
-	Candidates []Candidate `json:"candidates"`
+	// Proposed is how many pairs reached MinScore; LeftOff counts those
+	// beyond Keep.
+	Proposed int `json:"proposed"`
+	LeftOff  int `json:"left_off"`
 }
 
 // Run cross-references the store.
 func Run(ctx context.Context, s Store, o Options) (Result, error) {
 	o = o.withDefaults()
 	r := &run{s: s, o: o, links: map[int32]*neighbours{}}
-	res := Result{MaxBlock: o.MaxBlock, MinScore: o.MinScore, Candidates: []Candidate{}}
+	res := Result{Counts: Counts{MaxBlock: o.MaxBlock, MinScore: o.MinScore}, Candidates: []Candidate{}}
 	ds, err := s.Decisions(ctx)
 	if err != nil {
 		return res, err
@@ -131,8 +137,8 @@ func Run(ctx context.Context, s Store, o Options) (Result, error) {
 		return res, err
 	}
 	res.Entities = len(r.ents)
-	r.block(&res)
-	if err := r.score(ctx, &res); err != nil {
+	r.block(&res.Counts)
+	if err := r.score(ctx, &res.Counts); err != nil {
 		return res, err
 	}
 	res.Touched = len(r.todo)
@@ -294,7 +300,7 @@ func (r *run) read(ctx context.Context) error {
 
 // block groups the postings by key into blocks, skipping keys of one
 // entity and keys of more than MaxBlock.
-func (r *run) block(res *Result) {
+func (r *run) block(res *Counts) {
 	slices.SortFunc(r.post, func(a, b posting) int {
 		if a.h != b.h {
 			if a.h < b.h {
@@ -405,7 +411,7 @@ func (r *run) candidates(i int32, sc *scratch) []int32 {
 
 // score finds and scores each sought entity's candidates; a pair both of
 // whose ends name each other is scored once.
-func (r *run) score(ctx context.Context, res *Result) error {
+func (r *run) score(ctx context.Context, res *Counts) error {
 	sc := &scratch{acc: make([]float64, len(r.ents))}
 	r.top = make([][]int32, len(r.ents))
 	for n, i := range r.todo {
