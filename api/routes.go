@@ -45,6 +45,10 @@ func addRoutes(r *gin.Engine, deps Deps, m *metrics, rl *rateLimits) {
 	v1.GET("/uploads", readers, handleUploads(deps))
 	v1.GET("/uploads/:id", readers, handleUploadJob(deps))
 
+	v1.GET("/identity/candidates", readers, handleCandidates(deps))
+	v1.POST("/identity/xref", reviewers, handleXrefRun(deps))
+	v1.GET("/identity/xref", readers, handleXrefJob(deps))
+
 	v1.GET("/audit", admins, handleAudit(deps))
 	v1.GET("/keys", admins, handleKeys(deps))
 }

@@ -19,6 +19,7 @@ import (
 
 	"github.com/hopcheck/hopcheck/graph"
 	"github.com/hopcheck/hopcheck/graph/exposure"
+	"github.com/hopcheck/hopcheck/graph/xref"
 	"github.com/hopcheck/hopcheck/importer"
 )
 
@@ -33,6 +34,9 @@ type Deps struct {
 	Logger *slog.Logger
 	// Background runs upload jobs; nil runs them until they end.
 	Background *Background
+	// Xref runs cross-referencing, on demand and after each upload; nil
+	// makes one on Store.
+	Xref *xref.Runner
 	// Audit writes the entries recorded as they happen (screenings,
 	// exports, failed authentications) to Store in the background; nil
 	// starts one that is never closed. Uploads and reviews write theirs
@@ -85,6 +89,9 @@ func (d Deps) withDefaults() Deps {
 	}
 	if d.Now == nil {
 		d.Now = time.Now
+	}
+	if d.Xref == nil && d.Store != nil {
+		d.Xref = &xref.Runner{Store: d.Store, Now: d.Now}
 	}
 	if d.BodyTimeout <= 0 {
 		d.BodyTimeout = 30 * time.Second

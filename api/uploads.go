@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -23,6 +24,7 @@ import (
 
 	"github.com/hopcheck/hopcheck/graph"
 	"github.com/hopcheck/hopcheck/graph/exposure"
+	"github.com/hopcheck/hopcheck/graph/xref"
 	"github.com/hopcheck/hopcheck/importer"
 	"github.com/hopcheck/hopcheck/importer/formats"
 )
@@ -193,6 +195,8 @@ type uploadRun struct {
 
 	jobMu sync.Mutex // guards job, held while saving it
 	job   graph.Job
+
+	touched []string // the entities the upload wrote or linked, once written
 }
 
 func (r *uploadRun) report(p importer.Progress) {
@@ -298,6 +302,11 @@ func runUpload(ctx context.Context, deps Deps, m *metrics, job graph.Job, files 
 	})
 	m.uploads.WithLabelValues(string(r.job.State)).Inc()
 	r.log.Info("upload job ended", "state", r.job.State, "error", r.job.Error)
+	if r.job.State == graph.JobDone && len(r.touched) > 0 {
+		// The review queue learns of the upload's possible duplicates.
+		sum, err := deps.Xref.Run(ctx, xref.Options{Touched: r.touched}, job.By)
+		r.log.Info("cross-referencing after the upload", "touched", len(r.touched), "proposed", sum.Proposed, "error", err)
+	}
 }
 
 // write is importer.Import in two steps, so that the job says when the
@@ -319,6 +328,7 @@ func (r *uploadRun) write(ctx context.Context, files []importer.File, opts impor
 		return rep, err
 	}
 	rep.Written = &res
+	r.touched = xref.Touched(u)
 	return rep, nil
 }
 
@@ -352,11 +362,14 @@ func handleUploads(deps Deps) gin.HandlerFunc {
 			respondErr(c, err)
 			return
 		}
-		js, err := deps.Store.Jobs(c.Request.Context(), limit)
+		// Cross-referencing keeps its two jobs beside the uploads'.
+		js, err := deps.Store.Jobs(c.Request.Context(), limit+2)
 		if err != nil {
 			respondErr(c, err)
 			return
 		}
+		js = slices.DeleteFunc(js, func(j graph.Job) bool { return xref.IsJob(j.ID) })
+		js = js[:min(len(js), limit)]
 		// The list is for overview; each job's report is at its own URL.
 		for i := range js {
 			js[i].Report, js[i].Flags = nil, nil

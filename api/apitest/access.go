@@ -29,6 +29,9 @@ var Access = map[string][]api.Role{
 	"POST /api/v1/uploads":                  {api.Investigator, api.Admin},
 	"GET /api/v1/uploads":                   {api.Viewer, api.Investigator, api.Admin},
 	"GET /api/v1/uploads/:id":               {api.Viewer, api.Investigator, api.Admin},
+	"GET /api/v1/identity/candidates":       {api.Viewer, api.Investigator, api.Admin},
+	"POST /api/v1/identity/xref":            {api.Investigator, api.Admin},
+	"GET /api/v1/identity/xref":             {api.Viewer, api.Investigator, api.Admin},
 	"GET /api/v1/audit":                     {api.Admin},
 	"GET /api/v1/keys":                      {api.Admin},
 }
