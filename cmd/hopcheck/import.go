@@ -13,6 +13,7 @@ import (
 	"github.com/hopcheck/hopcheck/demo"
 	"github.com/hopcheck/hopcheck/graph"
 	"github.com/hopcheck/hopcheck/graph/exposure"
+	"github.com/hopcheck/hopcheck/graph/xref"
 	"github.com/hopcheck/hopcheck/importer"
 	"github.com/hopcheck/hopcheck/importer/formats"
 )
@@ -24,6 +25,7 @@ func cmdImport(ctx context.Context, e *env, args []string) error {
 	mapping := fs.String("mapping", "", "mapping file (YAML) for sheets and headers hopcheck does not recognise")
 	dateFormat := fs.String("date-format", "", "format of ambiguous dates, e.g. DD/MM/YYYY or MM/DD/YYYY")
 	asJSON := fs.Bool("json", false, "print the report as JSON")
+	crossRef := fs.Bool("xref", true, "cross-reference the entities the upload touched against the store, for the review queue (hopcheck xref lists the proposals)")
 	fs.BoolVar(&opts.DecimalComma, "decimal-comma", false, "numbers are written with a decimal comma, as 96.000,00")
 	var limits limitFlags
 	if err := limits.register(fs, e.getenv); err != nil {
@@ -60,12 +62,13 @@ func cmdImport(ctx context.Context, e *env, args []string) error {
 		}
 		files = append(files, importer.File{Name: filepath.Base(name), Data: data})
 	}
-	return e.upload(ctx, files, opts, *asJSON, e.stdout)
+	return e.upload(ctx, files, opts, *asJSON, *crossRef, e.stdout)
 }
 
-// upload imports files as one upload, re-evaluates the flags, and prints
-// the report on w; a rejected upload is errRejected.
-func (e *env) upload(ctx context.Context, files []importer.File, opts importer.Options, asJSON bool, w io.Writer) error {
+// upload imports files as one upload, re-evaluates the flags, with
+// crossRef cross-references what it touched, and prints the report on w;
+// a rejected upload is errRejected.
+func (e *env) upload(ctx context.Context, files []importer.File, opts importer.Options, asJSON, crossRef bool, w io.Writer) error {
 	s, ev, err := e.evaluator(ctx)
 	if err != nil {
 		return err
@@ -74,23 +77,42 @@ func (e *env) upload(ctx context.Context, files []importer.File, opts importer.O
 	opts.Formats = formats.All()
 	rule := ev.Policy().CountryRule
 	opts.CountryRule = &rule
-	rep, err := importer.Import(ctx, s, files, opts)
+	u, rep, err := importer.Read(ctx, s, files, opts)
 	if err != nil {
 		return err
 	}
 	var refreshed *exposure.RefreshResult
+	var crossed *xref.Summary
 	if !rep.Rejected {
+		res, err := s.Apply(ctx, u, func(done, total int) {
+			if opts.Progress != nil {
+				opts.Progress(importer.Progress{Phase: importer.Writing, Done: done, Total: total})
+			}
+		})
+		if err != nil {
+			return err
+		}
+		rep.Written = &res
 		r, err := ev.Refresh(ctx)
 		if err != nil {
 			return fmt.Errorf("upload written, but re-evaluating the flags failed: %w", err)
 		}
 		refreshed = &r
+		if touched := xref.Touched(u); crossRef && len(touched) > 0 {
+			x := &xref.Runner{Store: s}
+			sum, err := x.Run(ctx, xref.Options{Touched: touched, Progress: xrefProgress(e.stderr)}, "import")
+			if err != nil {
+				return fmt.Errorf("upload written, but cross-referencing it failed: %w", err)
+			}
+			crossed = &sum
+		}
 	}
 	if asJSON {
 		if err := writeJSON(w, struct {
 			*importer.Report
 			Flags *exposure.RefreshResult `json:"flags,omitempty"`
-		}{rep, refreshed}); err != nil {
+			Xref  *xref.Summary           `json:"xref,omitempty"`
+		}{rep, refreshed, crossed}); err != nil {
 			return err
 		}
 	} else {
@@ -98,6 +120,10 @@ func (e *env) upload(ctx context.Context, files []importer.File, opts importer.O
 		if refreshed != nil {
 			fmt.Fprintf(w, "Flags: %d transactions evaluated, %d flagged, %d reviewed flags reopened.\n",
 				refreshed.Evaluated, refreshed.Flagged, refreshed.Reopened)
+		}
+		if crossed != nil {
+			fmt.Fprintf(w, "Cross-referencing: %d pairs with the %d entities the upload touched may be one party, for review (hopcheck xref --list, or the review queue).\n",
+				crossed.Proposed, crossed.Touched)
 		}
 	}
 	if rep.Rejected {
@@ -177,7 +203,7 @@ func (e *env) loadDemo(ctx context.Context) error {
 	for _, f := range demo.CSV() {
 		files = append(files, importer.File{Name: f.Name, Data: f.Data})
 	}
-	if err := e.upload(ctx, files, importer.Options{}, false, e.stderr); err != nil {
+	if err := e.upload(ctx, files, importer.Options{}, false, false, e.stderr); err != nil {
 		return fmt.Errorf("loading the demo data: %w", err)
 	}
 	return nil

@@ -51,6 +51,7 @@ Commands:
   stats      sizes of the embedded store's data file, by kind of record
   template   write the spreadsheet template (XLSX)
   version    print the version
+  xref       cross-reference the store: propose pairs of entities that may be one party (--list: the open ones)
 
 Global flags (before or after the command):
   --data-dir DIR   embedded store directory (env HOPCHECK_DATA_DIR)
@@ -75,6 +76,7 @@ var commands = map[string]func(ctx context.Context, env *env, args []string) err
 	"stats":    cmdStats,
 	"template": cmdTemplate,
 	"version":  cmdVersion,
+	"xref":     cmdXref,
 }
 
 // run is the whole program, testable end to end: it returns the exit code.

@@ -19,6 +19,7 @@ import (
 	"github.com/hopcheck/hopcheck/frontend"
 	"github.com/hopcheck/hopcheck/graph"
 	"github.com/hopcheck/hopcheck/graph/memstore"
+	"github.com/hopcheck/hopcheck/graph/xref"
 )
 
 func cmdServe(ctx context.Context, e *env, args []string) error {
@@ -209,6 +210,9 @@ func interruptStale(ctx context.Context, jobs graph.JobStore, log *slog.Logger) 
 			continue
 		}
 		j.State, j.Error, j.Updated = graph.JobInterrupted, "the server stopped before the upload finished; upload the files again to resume", time.Now().UTC()
+		if xref.IsJob(j.ID) {
+			j.Error = "the server stopped before cross-referencing finished; run it again"
+		}
 		if err := jobs.SaveJob(ctx, j); err != nil {
 			return err
 		}
