@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/antzucaro/matchr"
+
 	"github.com/hopcheck/hopcheck/graph"
 )
 
@@ -148,3 +150,18 @@ func org(name, country string) graph.Entity {
 	return graph.Entity{Kind: graph.Organization, Name: name, Country: country}
 }
 func person(name string) graph.Entity { return graph.Entity{Kind: graph.Person, Name: name} }
+
+// osa is matchr.OSA, the same distance, on short ASCII words (alike,
+// swapped, cut) and on what it leaves to matchr.
+func TestOSA(t *testing.T) {
+	words := []string{"", "a", "ab", "ba", "abc", "acb", "bca", "hikvision", "hikvison", "hikivsion", "huawei", "huaewi",
+		"mamluk", "mamlouk", "ntechlab", "ntechlabs", "zhejiangdahuatechnology", "zhejiangdahuatechnologies", "ёлка", "елка",
+		strings.Repeat("ab", 40), strings.Repeat("ba", 40)}
+	for _, a := range words {
+		for _, b := range words {
+			if got, want := osa(a, b), matchr.OSA(a, b); got != want {
+				t.Errorf("osa(%q, %q) = %d, matchr.OSA %d", a, b, got, want)
+			}
+		}
+	}
+}

@@ -48,18 +48,60 @@ const (
 // Score compares a query with a candidate entity. stats, when not nil,
 // makes the query's rare words weigh more than its common ones.
 func Score(q Query, e graph.Entity, stats Stats) Result {
+	cands := make([]Parsed, 0, 1+len(e.Aliases))
+	for _, stated := range append([]string{e.Name}, e.Aliases...) {
+		cands = append(cands, Parsed{Stated: stated, readings: parseEach(Expand(stated))})
+	}
+	return ScoreParsed(q, Parsed{Stated: q.Name, readings: parseAll([]string{q.Name})}, e, cands, stats)
+}
+
+// Parsed is a stated name taken apart as Score reads it, once, for a
+// caller that scores the same names many times (cross-referencing).
+type Parsed struct {
+	Stated   string
+	readings []Name
+}
+
+// ParseName takes a stated name apart as Score does: each of its readings
+// (Expand), parsed.
+func ParseName(stated string) Parsed {
+	var rs []Name
+	for _, x := range Expand(stated) {
+		rs = append(rs, Parse(x))
+	}
+	return Parsed{Stated: stated, readings: rs}
+}
+
+func parseEach(xs []string) []Name {
+	out := make([]Name, len(xs))
+	for i, x := range xs {
+		out[i] = parse(x)
+	}
+	return out
+}
+
+// ScoreParsed is Score with the query's name and the entity's names
+// (name first, then aliases) already taken apart by ParseName.
+func ScoreParsed(q Query, qn Parsed, e graph.Entity, names []Parsed, stats Stats) Result {
 	var best Result
 	var bestDetail string
-	queries := parseAll([]string{q.Name})
-	for _, stated := range append([]string{e.Name}, e.Aliases...) {
-		for _, cn := range Expand(stated) {
-			c := parse(cn)
-			for _, qn := range queries {
-				if s, d := nameScore(qn, c, e.Kind == graph.Person, stats); s > best.Score {
-					best.Score, best.Matched, bestDetail = s, stated, d
+	var bestQ, bestC *Name
+	person := e.Kind == graph.Person
+	for _, cand := range names {
+		for ci := range cand.readings {
+			for qi := range qn.readings {
+				qr, c := &qn.readings[qi], &cand.readings[ci]
+				if len(qr.Words) == 0 {
+					continue
+				}
+				if s, _ := nameScore(*qr, *c, person, stats, false); s > best.Score {
+					best.Score, best.Matched, bestQ, bestC = s, cand.Stated, qr, c
 				}
 			}
 		}
+	}
+	if bestQ != nil {
+		_, bestDetail = nameScore(*bestQ, *bestC, person, stats, true)
 	}
 	if q.Prefix && best.Score < startsWith {
 		key := graph.NameKey(q.Name)
@@ -133,11 +175,17 @@ func identifier(s string) string {
 // share of the candidate's weight that matched tempers it, so a name with
 // many more words is a weaker match. The names written together, and
 // initials against an acronym, are compared too; the best reading wins.
-func nameScore(q, c Name, person bool, stats Stats) (float64, string) {
+//
+// Only with explain is the detail written: scoring many readings, the
+// caller explains the best one alone.
+func nameScore(q, c Name, person bool, stats Stats, explain bool) (float64, string) {
 	if len(q.Words) == 0 || len(c.Words) == 0 {
 		return 0, ""
 	}
 	if q.Joined == c.Joined {
+		if !explain {
+			return 1, ""
+		}
 		return 1, fmt.Sprintf("same name %q", strings.Join(c.Words, " "))
 	}
 	wq := make([]float64, len(q.Words))
@@ -169,7 +217,7 @@ func nameScore(q, c Name, person bool, stats Stats) (float64, string) {
 		matchedQ += p.s * wq[p.i]
 		matchedC += p.s * wq[p.i]
 		totalC += wq[p.i]
-		if p.s < 1 {
+		if p.s < 1 && explain {
 			said = append(said, fmt.Sprintf("%s~%s %.2f", q.Words[p.i], c.Words[p.j], p.s))
 		}
 	}
@@ -180,12 +228,14 @@ func nameScore(q, c Name, person bool, stats Stats) (float64, string) {
 	for j, w := range c.Words {
 		if !usedC[j] {
 			totalC += weightOf(w)
-			missing = append(missing, w)
+			if explain {
+				missing = append(missing, w)
+			}
 		}
 	}
 	var unmatched []string
 	for i, w := range q.Words {
-		if !usedQ[i] {
+		if !usedQ[i] && explain {
 			unmatched = append(unmatched, w)
 		}
 	}
@@ -200,7 +250,10 @@ func nameScore(q, c Name, person bool, stats Stats) (float64, string) {
 		base = 0.5
 	}
 	score := covQ * (base + (1-base)*covC)
-	detail := fmt.Sprintf("words: %.0f%% of the query's weight, %.0f%% of the name's", 100*covQ, 100*covC)
+	detail := ""
+	if explain {
+		detail = fmt.Sprintf("words: %.0f%% of the query's weight, %.0f%% of the name's", 100*covQ, 100*covC)
+	}
 	if len(said) > 0 {
 		detail += "; alike: " + strings.Join(said, ", ")
 	}
@@ -213,7 +266,9 @@ func nameScore(q, c Name, person bool, stats Stats) (float64, string) {
 	if len(q.Joined) >= 5 && len(c.Joined) >= 5 && 100*abs(len(q.Joined)-len(c.Joined)) <= 15*max(len(q.Joined), len(c.Joined)) {
 		if r := ratio(q.Joined, c.Joined); r >= 0.85 && 0.95*r > score {
 			score = 0.95 * r
-			detail = fmt.Sprintf("written together, %q and %q are %.2f alike", q.Joined, c.Joined, r)
+			if explain {
+				detail = fmt.Sprintf("written together, %q and %q are %.2f alike", q.Joined, c.Joined, r)
+			}
 		}
 	}
 	if s, d := acronymScore(q, c); s > score {
@@ -275,7 +330,49 @@ func ratio(a, b string) float64 {
 	if n == 0 {
 		return 1
 	}
-	return 1 - float64(matchr.OSA(a, b))/float64(n)
+	return 1 - float64(osa(a, b))/float64(n)
+}
+
+// osa is matchr.OSA, the same distance (its transpositions counted from
+// the third letter on, as it does), without allocating for ASCII strings
+// of up to maxOSA bytes, which names' words and most names written
+// together are: three rows on the stack instead of a matrix on the heap.
+func osa(s1, s2 string) int {
+	const maxOSA = 64
+	if len(s1) > maxOSA || len(s2) > maxOSA || !ascii(s1) || !ascii(s2) {
+		return matchr.OSA(s1, s2)
+	}
+	var rows [3][maxOSA + 1]int
+	prev2, prev, cur := &rows[0], &rows[1], &rows[2]
+	cols := len(s2) + 1
+	for j := range cols {
+		prev[j] = j
+	}
+	for i := 1; i <= len(s1); i++ {
+		cur[0] = i
+		for j := 1; j < cols; j++ {
+			cost := 1
+			if s1[i-1] == s2[j-1] {
+				cost = 0
+			}
+			d := min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			if i > 2 && j > 2 && s1[i-1] == s2[j-2] && s1[i-2] == s2[j-1] {
+				d = min(d, prev2[j-2]+cost)
+			}
+			cur[j] = d
+		}
+		prev2, prev, cur = prev, cur, prev2
+	}
+	return prev[cols-1]
+}
+
+func ascii(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
 }
 
 func abs(n int) int {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 
@@ -36,8 +37,8 @@ func (r *run) pair(ctx context.Context, i, j int32) (Candidate, error) {
 		i, j = j, i
 	}
 	a, b := &r.ents[i], &r.ents[j]
-	ab, qa := r.best(a, b)
-	ba, qb := r.best(b, a)
+	ab, qa := r.best(i, j)
+	ba, qb := r.best(j, i)
 	c := Candidate{A: a.ID, B: b.ID, Score: (ab.Score + ba.Score) / 2}
 	nameA, nameB := ab.Features[0], ba.Features[0]
 	c.Features = append(c.Features, graph.MatchFeature{Name: "name", Score: round((nameA.Score + nameB.Score) / 2), Effect: "sets",
@@ -64,20 +65,88 @@ func (r *run) pair(ctx context.Context, i, j int32) (Candidate, error) {
 }
 
 // best is the matcher's best score of one of a's names against b, and
-// that name.
-func (r *run) best(a, b *graph.Entity) (match.Result, string) {
+// that name. Two names are compared when they share a retrieval key (a
+// word, a phonetic key, the name written together, initials), as the
+// names that match do; when no two do, the names proper are.
+func (r *run) best(i, j int32) (match.Result, string) {
+	a, b := &r.ents[i], &r.ents[j]
+	an, bn := r.parsed(i), r.parsed(j)
 	var best match.Result
 	var name string
-	for n, q := range append([]string{a.Name}, a.Aliases...) {
+	tried := false
+	var against []match.Parsed
+	for _, q := range an {
+		against = against[:0]
+		for _, c := range bn {
+			if shareKey(q.keys, c.keys) {
+				against = append(against, c.Parsed)
+			}
+		}
+		if len(against) == 0 {
+			continue
+		}
+		res := match.ScoreParsed(match.Query{Name: q.Stated, Country: a.Country, Kind: a.Kind, Identifier: a.RegistrationID}, q.Parsed, *b, against, r)
+		if !tried || res.Score > best.Score {
+			best, name, tried = res, q.Stated, true
+		}
+	}
+	if !tried {
+		best = match.ScoreParsed(match.Query{Name: a.Name, Country: a.Country, Kind: a.Kind, Identifier: a.RegistrationID}, an[0].Parsed, *b, []match.Parsed{bn[0].Parsed}, r)
+		name = a.Name
+	}
+	return best, name
+}
+
+// shareKey reports whether two sorted key lists have a key in common.
+func shareKey(a, b []uint64) bool {
+	for i, j := 0, 0; i < len(a) && j < len(b); {
+		switch {
+		case a[i] == b[j]:
+			return true
+		case a[i] < b[j]:
+			i++
+		default:
+			j++
+		}
+	}
+	return false
+}
+
+// name is a stated name taken apart, with its retrieval keys hashed and
+// sorted.
+type name struct {
+	match.Parsed
+	keys []uint64
+}
+
+// maxCachedNames bounds the entities whose parsed names are kept between
+// pairs.
+const maxCachedNames = 100000
+
+// parsed returns entity i's names and aliases, at most maxNames, taken
+// apart once.
+func (r *run) parsed(i int32) []name {
+	if ps, ok := r.names[i]; ok {
+		return ps
+	}
+	e := &r.ents[i]
+	ps := make([]name, 0, min(maxNames, 1+len(e.Aliases)))
+	for n, stated := range append([]string{e.Name}, e.Aliases...) {
 		if n == maxNames {
 			break
 		}
-		res := match.Score(match.Query{Name: q, Country: a.Country, Kind: a.Kind, Identifier: a.RegistrationID}, *b, r)
-		if n == 0 || res.Score > best.Score {
-			best, name = res, q
+		var keys []uint64
+		for _, k := range match.Keys([]string{stated}) {
+			keys = append(keys, hashKey(keyType(k), k))
 		}
+		slices.Sort(keys)
+		ps = append(ps, name{match.ParseName(stated), keys})
 	}
-	return best, name
+	if len(r.names) >= maxCachedNames {
+		clear(r.names)
+	}
+	r.names[i] = ps
+	return ps
 }
 
 // pairFeature words a feature of the matcher's (said of a query and an

@@ -126,7 +126,7 @@ type Counts struct {
 // Run cross-references the store.
 func Run(ctx context.Context, s Store, o Options) (Result, error) {
 	o = o.withDefaults()
-	r := &run{s: s, o: o, links: map[int32]*neighbours{}}
+	r := &run{s: s, o: o, links: map[int32]*neighbours{}, names: map[int32][]name{}}
 	res := Result{Counts: Counts{MaxBlock: o.MaxBlock, MinScore: o.MinScore}, Candidates: []Candidate{}}
 	ds, err := s.Decisions(ctx)
 	if err != nil {
@@ -227,6 +227,7 @@ type run struct {
 	different map[string]bool // cluster pairs decided not the same
 
 	links map[int32]*neighbours
+	names map[int32][]name // parsed names, for scoring
 	found []Candidate
 }
 
