@@ -1,7 +1,7 @@
 // The API client: one place that adds the key, reads JSON and turns
 // failures into messages an investigator can act on.
 import type {
-  EntityDetail, Flag, FlagPage, Job, LinkType, Match, Preview, Assessment, Screening, ScreenRequest,
+  PairCandidate, CandidatePage, Identity, XrefJob, EntityDetail, Flag, FlagPage, Job, LinkType, Match, Preview, Assessment, Screening, ScreenRequest,
   Stats, Status, Subgraph, Transaction, Ref,
 } from './types';
 
@@ -128,6 +128,13 @@ export class Client {
   upload = (id: string) => this.request<Job>('GET', `/api/v1/uploads/${enc(id)}`);
   preview = (form: FormData) => this.request<Preview>('POST', '/api/v1/uploads?preview=true', { form, action: 'upload' });
   startUpload = (form: FormData) => this.request<Job>('POST', '/api/v1/uploads', { form, action: 'upload' });
+  candidates = (q: { limit?: number; offset?: number; min_score?: number; exact?: boolean } = {}) =>
+    this.request<CandidatePage>('GET', `/api/v1/identity/candidates?${qs({ ...q, exact: q.exact ? 'true' : undefined })}`);
+  /** decide records an investigator's identity decision on a pair. */
+  decide = (c: Pick<PairCandidate, 'a' | 'b'>, decision: Identity, note = '') =>
+    this.request<unknown>('POST', '/api/v1/identity/decisions', { body: { a: c.a.id, b: c.b.id, decision, note }, action: 'review' });
+  xrefJob = () => this.request<XrefJob>('GET', '/api/v1/identity/xref');
+  startXref = () => this.request<XrefJob>('POST', '/api/v1/identity/xref', { action: 'review' });
   screen = (q: ScreenRequest) => this.request<Screening>('POST', '/api/v1/screen', { body: q, action: 'screen' });
 
   /**

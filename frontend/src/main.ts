@@ -12,6 +12,7 @@ const nav: [string, string][] = [
   ['/search', 'Search'],
   ['/explore', 'Explorer'],
   ['/flags', 'Flags'],
+  ['/review', 'Review'],
   ['/upload', 'Upload'],
   ['/screen', 'Screen'],
 ];

@@ -6,6 +6,7 @@ import { flags } from './pages/flags';
 import { flagPage } from './pages/flag';
 import { upload } from './pages/upload';
 import { screen } from './pages/screen';
+import { review } from './pages/review';
 import { h } from './dom';
 import type { Page } from './page';
 
@@ -24,6 +25,7 @@ const table: [RegExp, Page, string[]][] = [
   [/^\/flags\/([^/]+)$/, flagPage, ['id']],
   [/^\/upload$/, upload, []],
   [/^\/screen$/, screen, []],
+  [/^\/review$/, review, []],
 ];
 
 export function matchRoute(path: string): { page: Page; params: Record<string, string> } {

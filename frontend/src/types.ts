@@ -224,7 +224,7 @@ export interface ImportReport {
   more_warnings?: number;
 }
 
-export type JobState = 'validating' | 'writing' | 'done' | 'rejected' | 'failed' | 'interrupted';
+export type JobState = 'validating' | 'writing' | 'running' | 'done' | 'rejected' | 'failed' | 'interrupted';
 
 export interface Job {
   id: string;
@@ -274,3 +274,41 @@ export interface Candidate {
   features: MatchFeature[];
   assessment: Assessment;
 }
+
+/** A pair of entities cross-referencing proposes as possibly one party. */
+export interface PairCandidate {
+  a: Entity;
+  b: Entity;
+  score: number;
+  features: MatchFeature[];
+  exact_identifier: boolean;
+}
+
+export interface CandidatePage {
+  candidates: PairCandidate[];
+  total: number;
+  left_off: number;
+  updated: string;
+}
+
+/** An identity decision (SPEC §1 "Identity"). */
+export type Identity = 'same' | 'not_same';
+
+/** What a cross-referencing run read, skipped and proposed. */
+export interface XrefSummary {
+  entities: number;
+  touched?: number;
+  keys: number;
+  skipped_keys: number;
+  max_block: number;
+  compared: number;
+  decided: number;
+  min_score: number;
+  proposed: number;
+  left_off: number;
+  kept: number;
+  kept_left_off: number;
+}
+
+/** The cross-referencing job: its report is the run's summary. */
+export type XrefJob = Omit<Job, 'report'> & { report?: XrefSummary };
