@@ -72,6 +72,21 @@ func ParseName(stated string) Parsed {
 	return Parsed{Stated: stated, readings: rs}
 }
 
+// ParseReading takes apart one reading of a stated name (one of
+// Expand(stated)): a caller that weighs readings differently (an acronym
+// in parentheses, a nickname) scores them apart.
+func ParseReading(stated, reading string) Parsed {
+	return Parsed{Stated: stated, readings: []Name{Parse(reading)}}
+}
+
+// Words returns the words of the name's first reading.
+func (p Parsed) Words() []string {
+	if len(p.readings) == 0 {
+		return nil
+	}
+	return p.readings[0].Words
+}
+
 func parseEach(xs []string) []Name {
 	out := make([]Name, len(xs))
 	for i, x := range xs {

@@ -79,3 +79,8 @@ func rarity(s Stats, w string) float64 {
 	r := 1 - 0.7*math.Log10(float64(df))/math.Log10(MaxDocFreq)
 	return math.Max(0.3, math.Min(1, r))
 }
+
+// WordWeight is the weight a word carries in a name by itself: low for
+// generic words ("ministry", "trading", "of"), 0.3 for an initial, 1
+// otherwise.
+func WordWeight(w string) float64 { return weightOf(w) }

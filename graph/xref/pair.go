@@ -5,6 +5,9 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"unicode"
+
+	"github.com/antzucaro/matchr"
 	"sort"
 	"strings"
 
@@ -15,6 +18,9 @@ import (
 // Raises and penalties of the features beyond the matcher's: each raise
 // closes that share of the distance to 1.
 const (
+	weakShare      = 0.7  // of a match on short aliases or acronyms only
+	otherNumbers   = 0.7  // the names carry other numbers
+	otherWords     = 0.85 // each name has a word the other lacks
 	sameAddress    = 0.3  // the same address, once normalised
 	similarAddress = 0.15 // most words of the addresses alike
 	sharedOne      = 0.2  // one shared owner, controller, officer or principal
@@ -37,17 +43,34 @@ func (r *run) pair(ctx context.Context, i, j int32) (Candidate, error) {
 		i, j = j, i
 	}
 	a, b := &r.ents[i], &r.ents[j]
-	ab, qa := r.best(i, j)
-	ba, qb := r.best(j, i)
+	ab, qa := r.best(i, j, true)
+	ba, qb := r.best(j, i, true)
 	c := Candidate{A: a.ID, B: b.ID, Score: (ab.Score + ba.Score) / 2}
+	weak := ""
+	if wab, wqa := r.best(i, j, false); wab.Score > ab.Score {
+		wba, wqb := r.best(j, i, false)
+		if s := weakShare * (wab.Score + wba.Score) / 2; s > c.Score {
+			c.Score, ab, ba, qa, qb = s, wab, wba, wqa, wqb
+			weak = fmt.Sprintf("; only a short alias or an acronym matches (%q, %q), which counts %.0f%%", qa, ab.Matched, 100*weakShare)
+		}
+	}
 	nameA, nameB := ab.Features[0], ba.Features[0]
 	c.Features = append(c.Features, graph.MatchFeature{Name: "name", Score: round((nameA.Score + nameB.Score) / 2), Effect: "sets",
-		Detail: fmt.Sprintf("%q against %q: %s; %q against %q: %s", qa, ab.Matched, nameA.Detail, qb, ba.Matched, nameB.Detail)})
+		Detail: fmt.Sprintf("%q against %q: %s; %q against %q: %s%s", qa, ab.Matched, nameA.Detail, qb, ba.Matched, nameB.Detail, weak)})
 	for _, f := range ab.Features[1:] {
 		c.Features = append(c.Features, pairFeature(f, a, b))
 	}
 	if ia := identifier(a.RegistrationID); ia != "" && ia == identifier(b.RegistrationID) {
 		c.ExactIdentifier = true
+	}
+	if !c.ExactIdentifier {
+		if f, ok := numbers(qa, ab.Matched); ok {
+			c.Score *= otherNumbers
+			c.Features = append(c.Features, f)
+		} else if f, ok := distinctWords(qa, ab.Matched); ok {
+			c.Score *= otherWords
+			c.Features = append(c.Features, f)
+		}
 	}
 	if f, raise := addresses(a.Address, b.Address); f.Name != "" {
 		c.Score += (1 - c.Score) * raise
@@ -64,11 +87,78 @@ func (r *run) pair(ctx context.Context, i, j int32) (Candidate, error) {
 	return c, nil
 }
 
+// numbers compares the numbers in two names: "Fu Yuan Yu 7861" and "Fu
+// Yuan Yu 7864", "53 Arsenal" and "75 Arsenal" are different parties.
+func numbers(a, b string) (graph.MatchFeature, bool) {
+	na, nb := numberWords(a), numberWords(b)
+	if len(na) == 0 || len(nb) == 0 || slices.Equal(na, nb) {
+		return graph.MatchFeature{}, false
+	}
+	return graph.MatchFeature{Name: "numbers", Score: 0, Effect: "lowers",
+		Detail: fmt.Sprintf("the names have other numbers: %s and %s", strings.Join(na, " "), strings.Join(nb, " "))}, true
+}
+
+func numberWords(s string) []string {
+	var out []string
+	for _, w := range graph.NameWords(s) {
+		if strings.IndexFunc(w, unicode.IsDigit) >= 0 {
+			out = append(out, w)
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// distinctWords: each name has a word of its own, unlike any of the
+// other's (the cities of "Gazprom Transgaz Stavropol" and "Gazprom
+// Transgaz Krasnodar", the surnames of two generals): siblings, not one
+// party.
+func distinctWords(a, b string) (graph.MatchFeature, bool) {
+	wa, wb := significant(a), significant(b)
+	ua, ub := unlike(wa, wb), unlike(wb, wa)
+	if len(ua) == 0 || len(ub) == 0 {
+		return graph.MatchFeature{}, false
+	}
+	return graph.MatchFeature{Name: "words", Score: 0, Effect: "lowers",
+		Detail: fmt.Sprintf("each name has words the other lacks: %s / %s", strings.Join(ua, " "), strings.Join(ub, " "))}, true
+}
+
+// significant are a name's words that say which party it is: not legal
+// forms, generic words, initials or numbers.
+func significant(s string) []string {
+	var out []string
+	for _, w := range strings.Fields(graph.NameKey(s)) {
+		if len(w) >= 3 && match.WordWeight(w) >= 0.5 && strings.IndexFunc(w, unicode.IsDigit) < 0 {
+			out = append(out, w)
+		}
+	}
+	return out
+}
+
+// unlike returns the words of ws with no word of others alike: equal,
+// one the start of the other, or an edit or two apart.
+func unlike(ws, others []string) []string {
+	var out []string
+	for _, w := range ws {
+		alike := false
+		for _, o := range others {
+			if w == o || strings.HasPrefix(w, o) || strings.HasPrefix(o, w) || matchr.OSA(w, o) <= max(1, min(len(w), len(o))/4) {
+				alike = true
+				break
+			}
+		}
+		if !alike {
+			out = append(out, w)
+		}
+	}
+	return out
+}
+
 // best is the matcher's best score of one of a's names against b, and
 // that name. Two names are compared when they share a retrieval key (a
 // word, a phonetic key, the name written together, initials), as the
 // names that match do; when no two do, the names proper are.
-func (r *run) best(i, j int32) (match.Result, string) {
+func (r *run) best(i, j int32, strong bool) (match.Result, string) {
 	a, b := &r.ents[i], &r.ents[j]
 	an, bn := r.parsed(i), r.parsed(j)
 	var best match.Result
@@ -76,9 +166,12 @@ func (r *run) best(i, j int32) (match.Result, string) {
 	tried := false
 	var against []match.Parsed
 	for _, q := range an {
+		if strong && !q.strong {
+			continue
+		}
 		against = against[:0]
 		for _, c := range bn {
-			if shareKey(q.keys, c.keys) {
+			if (!strong || c.strong) && shareKey(q.keys, c.keys) {
 				against = append(against, c.Parsed)
 			}
 		}
@@ -90,7 +183,7 @@ func (r *run) best(i, j int32) (match.Result, string) {
 			best, name, tried = res, q.Stated, true
 		}
 	}
-	if !tried {
+	if !tried && len(an) > 0 && len(bn) > 0 {
 		best = match.ScoreParsed(match.Query{Name: a.Name, Country: a.Country, Kind: a.Kind, Identifier: a.RegistrationID}, an[0].Parsed, *b, []match.Parsed{bn[0].Parsed}, r)
 		name = a.Name
 	}
@@ -112,11 +205,15 @@ func shareKey(a, b []uint64) bool {
 	return false
 }
 
-// name is a stated name taken apart, with its retrieval keys hashed and
-// sorted.
+// name is one reading of a stated name taken apart, with its retrieval
+// keys hashed and sorted. A strong name has two words or more, or is the
+// entity's name proper; the others (a nickname, an acronym in
+// parentheses, a one-word alias) are shared by unrelated parties too
+// often to count in full.
 type name struct {
 	match.Parsed
-	keys []uint64
+	keys   []uint64
+	strong bool
 }
 
 // maxCachedNames bounds the entities whose parsed names are kept between
@@ -135,12 +232,15 @@ func (r *run) parsed(i int32) []name {
 		if n == maxNames {
 			break
 		}
-		var keys []uint64
-		for _, k := range match.Keys([]string{stated}) {
-			keys = append(keys, hashKey(keyType(k), k))
+		for k, reading := range match.Expand(stated) {
+			p := match.ParseReading(stated, reading)
+			var keys []uint64
+			for _, k := range match.Keys([]string{reading}) {
+				keys = append(keys, hashKey(keyType(k), k))
+			}
+			slices.Sort(keys)
+			ps = append(ps, name{p, keys, len(p.Words()) >= 2 || (n == 0 && k == 0)})
 		}
-		slices.Sort(keys)
-		ps = append(ps, name{match.ParseName(stated), keys})
 	}
 	if len(r.names) >= maxCachedNames {
 		clear(r.names)
