@@ -21,6 +21,7 @@ const (
 	weakShare      = 0.7  // of a match on short aliases or acronyms only
 	otherNumbers   = 0.7  // the names carry other numbers
 	otherWords     = 0.85 // each name has a word the other lacks
+	otherNames     = 0.7  // the same of the names proper, when an alias matched
 	sameAddress    = 0.3  // the same address, once normalised
 	similarAddress = 0.15 // most words of the addresses alike
 	sharedOne      = 0.2  // one shared owner, controller, officer or principal
@@ -47,12 +48,8 @@ func (r *run) pair(ctx context.Context, i, j int32) (Candidate, error) {
 	ba, qb := r.best(j, i, true)
 	c := Candidate{A: a.ID, B: b.ID, Score: (ab.Score + ba.Score) / 2}
 	weak := ""
-	if wab, wqa := r.best(i, j, false); wab.Score > ab.Score {
-		wba, wqb := r.best(j, i, false)
-		if s := weakShare * (wab.Score + wba.Score) / 2; s > c.Score {
-			c.Score, ab, ba, qa, qb = s, wab, wba, wqa, wqb
-			weak = fmt.Sprintf("; only a short alias or an acronym matches (%q, %q), which counts %.0f%%", qa, ab.Matched, 100*weakShare)
-		}
+	if !r.allStrong(i) || !r.allStrong(j) {
+		r.weakMatch(i, j, &c, &ab, &ba, &qa, &qb, &weak)
 	}
 	nameA, nameB := ab.Features[0], ba.Features[0]
 	c.Features = append(c.Features, graph.MatchFeature{Name: "name", Score: round((nameA.Score + nameB.Score) / 2), Effect: "sets",
@@ -70,6 +67,11 @@ func (r *run) pair(ctx context.Context, i, j int32) (Candidate, error) {
 		} else if f, ok := distinctWords(qa, ab.Matched); ok {
 			c.Score *= otherWords
 			c.Features = append(c.Features, f)
+		} else if f, ok := distinctWords(a.Name, b.Name); ok && len(unlike(significant(a.Name), significant(b.Name))) < len(significant(a.Name)) {
+			// The names proper share words and each has its own: the
+			// units of one body matched on the body's name as an alias.
+			c.Score *= otherNames
+			c.Features = append(c.Features, f)
 		}
 	}
 	if f, raise := addresses(a.Address, b.Address); f.Name != "" {
@@ -85,6 +87,42 @@ func (r *run) pair(ctx context.Context, i, j int32) (Candidate, error) {
 	}
 	c.Score = round(math.Min(1, c.Score))
 	return c, nil
+}
+
+// weakMatch scores the pair on all names, short aliases and acronyms
+// too, and takes that score, at weakShare, when it is higher.
+func (r *run) weakMatch(i, j int32, c *Candidate, ab, ba *match.Result, qa, qb, weak *string) {
+	wab, wqa := r.best(i, j, false)
+	if wab.Score <= ab.Score {
+		return
+	}
+	wba, wqb := r.best(j, i, false)
+	if s := weakShare * (wab.Score + wba.Score) / 2; s > c.Score {
+		c.Score, *ab, *ba, *qa, *qb = s, wab, wba, wqa, wqb
+		*weak = fmt.Sprintf("; only a short alias or an acronym matches (%q, %q), which counts %.0f%%", wqa, wab.Matched, 100*weakShare)
+	}
+}
+
+// allStrong reports whether every name of entity i is strong.
+func (r *run) allStrong(i int32) bool {
+	for _, n := range r.parsed(i) {
+		if !n.strong {
+			return false
+		}
+	}
+	return true
+}
+
+// strongWords reports whether a name has two words that say which party
+// it is ("al-Ahmed" has one).
+func strongWords(ws []string) bool {
+	n := 0
+	for _, w := range ws {
+		if match.WordWeight(w) >= 0.5 {
+			n++
+		}
+	}
+	return n >= 2
 }
 
 // numbers compares the numbers in two names: "Fu Yuan Yu 7861" and "Fu
@@ -239,7 +277,7 @@ func (r *run) parsed(i int32) []name {
 				keys = append(keys, hashKey(keyType(k), k))
 			}
 			slices.Sort(keys)
-			ps = append(ps, name{p, keys, len(p.Words()) >= 2 || (n == 0 && k == 0)})
+			ps = append(ps, name{p, keys, strongWords(p.Words()) || (n == 0 && k == 0)})
 		}
 	}
 	if len(r.names) >= maxCachedNames {
