@@ -23,6 +23,7 @@ func RunTests(t *testing.T, newStore func(t *testing.T) graph.Store) {
 		{"RejectsWholeUpload", testRejects},
 		{"EntitiesByName", testByName},
 		{"EachEntity", testEachEntity},
+		{"CrossReferencing", testXref},
 		{"Search", testSearch},
 		{"Matching", testMatching},
 		{"LinksAndNeighborhood", testNeighborhood},
