@@ -21,6 +21,9 @@ type Query struct {
 	// Prefix: the name is being typed, and a name that starts with it
 	// scores at least startsWith.
 	Prefix bool
+	// Quiet leaves the features' details out, the same scores: a caller
+	// scoring many pairs explains the few it keeps.
+	Quiet bool
 }
 
 // startsWith is the least score of a name that starts with the text typed.
@@ -115,7 +118,7 @@ func ScoreParsed(q Query, qn Parsed, e graph.Entity, names []Parsed, stats Stats
 			}
 		}
 	}
-	if bestQ != nil {
+	if bestQ != nil && !q.Quiet {
 		_, bestDetail = nameScore(*bestQ, *bestC, person, stats, true)
 	}
 	if q.Prefix && best.Score < startsWith {
@@ -130,30 +133,38 @@ func ScoreParsed(q Query, qn Parsed, e graph.Entity, names []Parsed, stats Stats
 	best.Features = []Feature{{Name: "name", Score: round(best.Score), Effect: "sets", Detail: bestDetail}}
 	if q.Country != "" && e.Country != "" {
 		if q.Country == e.Country {
-			best.Features = append(best.Features, Feature{Name: "country", Score: 1, Effect: "keeps", Detail: "same country, " + e.Country})
+			best.Features = append(best.Features, Feature{Name: "country", Score: 1, Effect: "keeps", Detail: detail(q, "same country, %s", e.Country)})
 		} else {
 			best.Score *= otherCountry
 			best.Features = append(best.Features, Feature{Name: "country", Score: 0, Effect: "lowers",
-				Detail: fmt.Sprintf("the query says %s, the entity is in %s", q.Country, e.Country)})
+				Detail: detail(q, "the query says %s, the entity is in %s", q.Country, e.Country)})
 		}
 	}
 	if q.Kind != "" && e.Kind != "" && q.Kind != e.Kind && !(isBody(q.Kind) && isBody(e.Kind)) {
 		best.Score *= otherKind
 		best.Features = append(best.Features, Feature{Name: "kind", Score: 0, Effect: "lowers",
-			Detail: fmt.Sprintf("the query is a %s, the entity a %s", q.Kind, e.Kind)})
+			Detail: detail(q, "the query is a %s, the entity a %s", q.Kind, e.Kind)})
 	}
 	if qi, ei := identifier(q.Identifier), identifier(e.RegistrationID); qi != "" && ei != "" {
 		if qi == ei {
 			best.Score = math.Max(best.Score, sameID)
-			best.Features = append(best.Features, Feature{Name: "identifier", Score: 1, Effect: "raises", Detail: "same identifier " + e.RegistrationID})
+			best.Features = append(best.Features, Feature{Name: "identifier", Score: 1, Effect: "raises", Detail: detail(q, "same identifier %s", e.RegistrationID)})
 		} else {
 			best.Score *= otherID
 			best.Features = append(best.Features, Feature{Name: "identifier", Score: 0, Effect: "lowers",
-				Detail: fmt.Sprintf("identifiers differ: %s and %s", q.Identifier, e.RegistrationID)})
+				Detail: detail(q, "identifiers differ: %s and %s", q.Identifier, e.RegistrationID)})
 		}
 	}
 	best.Score = round(best.Score)
 	return best
+}
+
+// detail is a feature's detail, "" for a quiet query.
+func detail(q Query, format string, args ...any) string {
+	if q.Quiet {
+		return ""
+	}
+	return fmt.Sprintf(format, args...)
 }
 
 // isBody reports whether a kind is an organisation of some sort: lists

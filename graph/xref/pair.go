@@ -52,22 +52,30 @@ func (r *run) pair(ctx context.Context, i, j int32) (Candidate, error) {
 		r.weakMatch(i, j, &c, &ab, &ba, &qa, &qb, &weak)
 	}
 	nameA, nameB := ab.Features[0], ba.Features[0]
-	c.Features = append(c.Features, graph.MatchFeature{Name: "name", Score: round((nameA.Score + nameB.Score) / 2), Effect: "sets",
-		Detail: fmt.Sprintf("%q against %q: %s; %q against %q: %s%s", qa, ab.Matched, nameA.Detail, qb, ba.Matched, nameB.Detail, weak)})
+	name := graph.MatchFeature{Name: "name", Score: round((nameA.Score + nameB.Score) / 2), Effect: "sets"}
+	if !r.quiet {
+		name.Detail = fmt.Sprintf("%q against %q: %s; %q against %q: %s%s", qa, ab.Matched, nameA.Detail, qb, ba.Matched, nameB.Detail, weak)
+	}
+	c.Features = append(c.Features, name)
 	for _, f := range ab.Features[1:] {
-		c.Features = append(c.Features, pairFeature(f, a, b))
+		if !r.quiet {
+			f = pairFeature(f, a, b)
+		}
+		c.Features = append(c.Features, f)
 	}
 	if ia := identifier(a.RegistrationID); ia != "" && ia == identifier(b.RegistrationID) {
 		c.ExactIdentifier = true
 	}
 	if !c.ExactIdentifier {
-		if f, ok := numbers(qa, ab.Matched); ok {
+		wa, wb := r.wordsOf(i, qa), r.wordsOf(j, ab.Matched)
+		pa, pb := r.parsed(i)[0].Words(), r.parsed(j)[0].Words()
+		if f, ok := numbers(wa, wb); ok {
 			c.Score *= otherNumbers
 			c.Features = append(c.Features, f)
-		} else if f, ok := distinctWords(qa, ab.Matched); ok {
+		} else if f, ok := distinctWords(wa, wb); ok {
 			c.Score *= otherWords
 			c.Features = append(c.Features, f)
-		} else if f, ok := distinctWords(a.Name, b.Name); ok && len(unlike(significant(a.Name), significant(b.Name))) < len(significant(a.Name)) {
+		} else if f, ok := distinctWords(pa, pb); ok && len(unlike(significant(pa), significant(pb))) < len(significant(pa)) {
 			// The names proper share words and each has its own: the
 			// units of one body matched on the body's name as an alias.
 			c.Score *= otherNames
@@ -99,6 +107,9 @@ func (r *run) weakMatch(i, j int32, c *Candidate, ab, ba *match.Result, qa, qb, 
 	wba, wqb := r.best(j, i, false)
 	if s := weakShare * (wab.Score + wba.Score) / 2; s > c.Score {
 		c.Score, *ab, *ba, *qa, *qb = s, wab, wba, wqa, wqb
+		if r.quiet {
+			return
+		}
 		*weak = fmt.Sprintf("; only a short alias or an acronym matches (%q, %q), which counts %.0f%%", wqa, wab.Matched, 100*weakShare)
 	}
 }
@@ -111,6 +122,16 @@ func (r *run) allStrong(i int32) bool {
 		}
 	}
 	return true
+}
+
+// wordsOf returns the words of entity i's stated name, as parsed.
+func (r *run) wordsOf(i int32, stated string) []string {
+	for _, n := range r.parsed(i) {
+		if n.Stated == stated {
+			return n.Words()
+		}
+	}
+	return nil
 }
 
 // strongWords reports whether a name has two words that say which party
@@ -127,7 +148,7 @@ func strongWords(ws []string) bool {
 
 // numbers compares the numbers in two names: "Fu Yuan Yu 7861" and "Fu
 // Yuan Yu 7864", "53 Arsenal" and "75 Arsenal" are different parties.
-func numbers(a, b string) (graph.MatchFeature, bool) {
+func numbers(a, b []string) (graph.MatchFeature, bool) {
 	na, nb := numberWords(a), numberWords(b)
 	if len(na) == 0 || len(nb) == 0 || slices.Equal(na, nb) {
 		return graph.MatchFeature{}, false
@@ -136,9 +157,9 @@ func numbers(a, b string) (graph.MatchFeature, bool) {
 		Detail: fmt.Sprintf("the names have other numbers: %s and %s", strings.Join(na, " "), strings.Join(nb, " "))}, true
 }
 
-func numberWords(s string) []string {
+func numberWords(ws []string) []string {
 	var out []string
-	for _, w := range graph.NameWords(s) {
+	for _, w := range ws {
 		if strings.IndexFunc(w, unicode.IsDigit) >= 0 {
 			out = append(out, w)
 		}
@@ -151,7 +172,7 @@ func numberWords(s string) []string {
 // other's (the cities of "Gazprom Transgaz Stavropol" and "Gazprom
 // Transgaz Krasnodar", the surnames of two generals): siblings, not one
 // party.
-func distinctWords(a, b string) (graph.MatchFeature, bool) {
+func distinctWords(a, b []string) (graph.MatchFeature, bool) {
 	wa, wb := significant(a), significant(b)
 	ua, ub := unlike(wa, wb), unlike(wb, wa)
 	if len(ua) == 0 || len(ub) == 0 {
@@ -162,10 +183,10 @@ func distinctWords(a, b string) (graph.MatchFeature, bool) {
 }
 
 // significant are a name's words that say which party it is: not legal
-// forms, generic words, initials or numbers.
-func significant(s string) []string {
+// forms (parsing took them out), generic words, initials or numbers.
+func significant(ws []string) []string {
 	var out []string
-	for _, w := range strings.Fields(graph.NameKey(s)) {
+	for _, w := range ws {
 		if len(w) >= 3 && match.WordWeight(w) >= 0.5 && strings.IndexFunc(w, unicode.IsDigit) < 0 {
 			out = append(out, w)
 		}
@@ -216,13 +237,13 @@ func (r *run) best(i, j int32, strong bool) (match.Result, string) {
 		if len(against) == 0 {
 			continue
 		}
-		res := match.ScoreParsed(match.Query{Name: q.Stated, Country: a.Country, Kind: a.Kind, Identifier: a.RegistrationID}, q.Parsed, *b, against, r)
+		res := match.ScoreParsed(match.Query{Name: q.Stated, Country: a.Country, Kind: a.Kind, Identifier: a.RegistrationID, Quiet: r.quiet}, q.Parsed, *b, against, r)
 		if !tried || res.Score > best.Score {
 			best, name, tried = res, q.Stated, true
 		}
 	}
 	if !tried && len(an) > 0 && len(bn) > 0 {
-		best = match.ScoreParsed(match.Query{Name: a.Name, Country: a.Country, Kind: a.Kind, Identifier: a.RegistrationID}, an[0].Parsed, *b, []match.Parsed{bn[0].Parsed}, r)
+		best = match.ScoreParsed(match.Query{Name: a.Name, Country: a.Country, Kind: a.Kind, Identifier: a.RegistrationID, Quiet: r.quiet}, an[0].Parsed, *b, []match.Parsed{bn[0].Parsed}, r)
 		name = a.Name
 	}
 	return best, name

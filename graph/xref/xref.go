@@ -226,6 +226,7 @@ type run struct {
 	clusters  *graph.Clusters
 	different map[string]bool // cluster pairs decided not the same
 
+	quiet bool // score without explaining: the pairs kept are scored again, explained
 	links map[int32]*neighbours
 	names map[int32][]name // parsed names, for scoring
 	found []Candidate
@@ -438,11 +439,16 @@ func (r *run) score(ctx context.Context, res *Counts) error {
 				continue
 			}
 			res.Compared++
+			r.quiet = true
 			c, err := r.pair(ctx, i, j)
 			if err != nil {
 				return err
 			}
 			if c.Score >= r.o.MinScore {
+				r.quiet = false
+				if c, err = r.pair(ctx, i, j); err != nil {
+					return err
+				}
 				r.found = append(r.found, c)
 			}
 		}
