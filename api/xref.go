@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"strconv"
 
@@ -96,7 +97,8 @@ func entityOrID(ctx context.Context, s graph.Store, id string) (graph.Entity, er
 }
 
 // handleXrefRun starts cross-referencing over the whole store and answers
-// 202 with its job, or 409 while a run is under way.
+// 202 with its job; while a run is under way, 202 with that run's job
+// (one run at a time: asking twice does not run twice).
 func handleXrefRun(deps Deps) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		who := callerOf(c)
@@ -118,8 +120,15 @@ func handleXrefRun(deps Deps) gin.HandlerFunc {
 		select {
 		case j := <-started:
 			c.Header("Location", "/api/v1/identity/xref")
-			respond(c, http.StatusAccepted, j)
+			respond(c, http.StatusAccepted, xrefJob(j))
 		case err := <-failed:
+			if errors.Is(err, xref.ErrRunning) {
+				if j, jerr := deps.Store.Job(ctx, xref.JobID); jerr == nil {
+					c.Header("Location", "/api/v1/identity/xref")
+					respond(c, http.StatusAccepted, xrefJob(j))
+					return
+				}
+			}
 			respondErr(c, err)
 		case <-ctx.Done():
 		}
@@ -138,6 +147,14 @@ func handleXrefJob(deps Deps) gin.HandlerFunc {
 			respondErr(c, err)
 			return
 		}
-		respond(c, http.StatusOK, j)
+		respond(c, http.StatusOK, xrefJob(j))
 	}
+}
+
+// xrefJob is the run's job as the API shows jobs: a run reads no files.
+func xrefJob(j graph.Job) graph.Job {
+	if j.Files == nil {
+		j.Files = []string{}
+	}
+	return j
 }

@@ -129,6 +129,9 @@ func exerciseAPI(t *testing.T, url string, keys map[api.Role]string) {
 		"POST /api/v1/uploads":                  {"/api/v1/uploads", multipartFiles{"demo.xlsx": xlsx}, 202},
 		"GET /api/v1/uploads":                   {"/api/v1/uploads", nil, 200},
 		"GET /api/v1/uploads/:id":               {"/api/v1/uploads/", nil, 200}, // id filled in below
+		"GET /api/v1/identity/candidates":       {"/api/v1/identity/candidates?limit=5", nil, 200},
+		"POST /api/v1/identity/xref":            {"/api/v1/identity/xref", nil, 202},
+		"GET /api/v1/identity/xref":             {"/api/v1/identity/xref", nil, 200}, // after the uploads' runs
 		"GET /api/v1/audit":                     {"/api/v1/audit", nil, 200},
 		"GET /api/v1/keys":                      {"/api/v1/keys", nil, 200},
 	}
