@@ -2,6 +2,7 @@ package importer
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -64,7 +65,13 @@ func (r *reader) readFormats(u *graph.Upload) (bool, error) {
 	for _, i := range sortedInts(byFormat) {
 		fm := r.opts.Formats[i]
 		rows, err := fm.Read(r.ctx, r.id, byFormat[i])
-		if err != nil {
+		var at Issue
+		switch {
+		case errors.As(err, &at):
+			at.Message = fm.Name() + ": " + at.Message
+			r.rep.errorf(at)
+			continue
+		case err != nil:
 			r.rep.errorf(Issue{File: byFormat[i][0].Name, Message: fmt.Sprintf("%s: %v", fm.Name(), err)})
 			continue
 		}
@@ -175,4 +182,23 @@ func sortedInts(m map[int][]File) []int {
 	}
 	sort.Ints(out)
 	return out
+}
+
+// ColumnLetter names the column at index i (from 0) as a spreadsheet
+// does: A, B, … Z, AA. The format readers name columns in issues with it.
+func ColumnLetter(i int) string { return columnLetter(i) }
+
+// Error makes an issue an error: a format reader returns one for a file it
+// cannot read on, and the report keeps its file, row and column.
+func (i Issue) Error() string { return i.String() }
+
+// AddList adds list l to the rows unless they have a list of its id: the
+// first record that names a list is its source.
+func (fr *FormatRows) AddList(l graph.List) {
+	for _, have := range fr.Lists {
+		if have.ID == l.ID {
+			return
+		}
+	}
+	fr.Lists = append(fr.Lists, l)
 }

@@ -52,6 +52,16 @@ var knownListKeys = func() map[string]graph.List {
 	return m
 }()
 
+// KnownList returns the known list of an id.
+func KnownList(id string) (graph.List, bool) {
+	for _, l := range KnownLists {
+		if l.ID == id {
+			return l, true
+		}
+	}
+	return graph.List{}, false
+}
+
 // ListID returns the id of a list named by its id or name: the known
 // list's, or the name in lower case with every run of other characters
 // than letters and digits made one "_" (EU Iran human rights → eu_iran_human_rights).

@@ -80,3 +80,24 @@ func FuzzCSL(f *testing.F) {
 		}
 	})
 }
+
+// A file cut off mid-record (a download that stopped) is rejected with an
+// error naming the file and the line of the cut record, never read short.
+func TestTruncatedFile(t *testing.T) {
+	data := fixture(t).Data
+	lines := strings.Count(string(data), "\n")
+	cut := importer.File{Name: "csl.csv", Data: data[:len(data)-40]} // inside the last record
+	u, rep, err := importer.Read(context.Background(), nil, []importer.File{cut}, importer.Options{Formats: []importer.Format{csl.Format{}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !rep.Rejected || len(rep.Errors) != 1 {
+		t.Fatalf("rejected %v, errors %v: want the upload rejected for the cut record", rep.Rejected, rep.Errors)
+	}
+	if is := rep.Errors[0]; is.File != "csl.csv" || is.Row != lines || !strings.Contains(is.Message, "cut off") {
+		t.Errorf("error %+v: want csl.csv line %d, cut off", is, lines)
+	}
+	if len(u.Entities) != 0 {
+		t.Errorf("%d entities of a rejected upload", len(u.Entities))
+	}
+}
