@@ -12,9 +12,11 @@ import (
 	"github.com/hopcheck/hopcheck/importer/formats/eujournal"
 	"github.com/hopcheck/hopcheck/importer/formats/ftm"
 	"github.com/hopcheck/hopcheck/importer/formats/ofac"
+	"github.com/hopcheck/hopcheck/importer/formats/opensanctions"
 )
 
 // All returns every format reader, in the order they are tried.
 func All() []importer.Format {
-	return []importer.Format{ofac.Format{}, csl.Format{}, eujournal.Format{}, ftm.Format{}, bods.Format{}}
+	all := []importer.Format{ofac.Format{}, csl.Format{}, eujournal.Format{}, ftm.Format{}, bods.Format{}}
+	return append(all, opensanctions.Formats()...)
 }

@@ -83,7 +83,7 @@ func read(upload string, rec csvrec.Record, rows *importer.FormatRows) {
 	}
 	l.Source = src
 	rows.AddList(l)
-	from, to := dates(rec, what, rows)
+	from, to := csvrec.ListedDates(rec, "start_date", "end_date", importer.DateFormat{}, rows)
 	reason := get("remarks")
 	if n := get("federal_register_notice"); n != "" {
 		reason = strings.TrimSpace(reason + " (" + n + ")")
@@ -92,26 +92,6 @@ func read(upload string, rec csvrec.Record, rows *importer.FormatRows) {
 		rows.Listings = append(rows.Listings, graph.Listing{Entity: e.ID, List: list, Program: p,
 			ListedFrom: from, ListedTo: to, Reason: reason, Source: src})
 	}
-}
-
-// dates reads start_date and end_date; one that is not a date, or an end
-// before the start, is left out with a warning.
-func dates(rec csvrec.Record, what string, rows *importer.FormatRows) (from, to string) {
-	from, err := importer.ParsePartialDate(rec.Get("start_date"), importer.DateFormat{})
-	if err != nil {
-		rows.Warnings = append(rows.Warnings, rec.Issue("start_date", what+": "+err.Error()+"; date left out"))
-		from = ""
-	}
-	to, err = importer.ParsePartialDate(rec.Get("end_date"), importer.DateFormat{})
-	if err != nil {
-		rows.Warnings = append(rows.Warnings, rec.Issue("end_date", what+": "+err.Error()+"; date left out"))
-		to = ""
-	}
-	if to != "" && importer.EndOf(to) < importer.StartOf(from) {
-		rows.Warnings = append(rows.Warnings, rec.Issue("end_date", what+": the end date is before the start date; end date left out"))
-		to = ""
-	}
-	return importer.StartOf(from), importer.EndOf(to)
 }
 
 func first(s string) string {

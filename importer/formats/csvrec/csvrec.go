@@ -196,3 +196,24 @@ func Rows(ctx context.Context, files []importer.File, opts Options, fn func(Reco
 	}
 	return rows, nil
 }
+
+// ListedDates reads a listing's dates from columns fromCol and toCol
+// (partial dates kept as SPEC §2 says: a start its first day, an end its
+// last). A value that is not a date, or an end before the start, is left
+// out with a warning in rows naming the cell.
+func ListedDates(rec Record, fromCol, toCol string, format importer.DateFormat, rows *importer.FormatRows) (from, to string) {
+	read := func(col string) string {
+		d, err := importer.ParsePartialDate(rec.Get(col), format)
+		if err != nil {
+			rows.Warnings = append(rows.Warnings, rec.Issue(col, err.Error()+"; date left out"))
+			return ""
+		}
+		return d
+	}
+	from, to = importer.StartOf(read(fromCol)), importer.EndOf(read(toCol))
+	if to != "" && to < from {
+		rows.Warnings = append(rows.Warnings, rec.Issue(toCol, fmt.Sprintf("the end date %s is before the start date %s; end date left out", to, from)))
+		to = ""
+	}
+	return from, to
+}
