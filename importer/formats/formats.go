@@ -9,6 +9,7 @@ import (
 	"github.com/hopcheck/hopcheck/importer"
 	"github.com/hopcheck/hopcheck/importer/formats/bods"
 	"github.com/hopcheck/hopcheck/importer/formats/csl"
+	"github.com/hopcheck/hopcheck/importer/formats/dpl"
 	"github.com/hopcheck/hopcheck/importer/formats/eujournal"
 	"github.com/hopcheck/hopcheck/importer/formats/ftm"
 	"github.com/hopcheck/hopcheck/importer/formats/ofac"
@@ -17,6 +18,6 @@ import (
 
 // All returns every format reader, in the order they are tried.
 func All() []importer.Format {
-	all := []importer.Format{ofac.Format{}, csl.Format{}, eujournal.Format{}, ftm.Format{}, bods.Format{}}
+	all := []importer.Format{ofac.Format{}, csl.Format{}, eujournal.Format{}, ftm.Format{}, bods.Format{}, dpl.Format{}}
 	return append(all, opensanctions.Formats()...)
 }

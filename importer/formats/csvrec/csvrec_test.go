@@ -92,3 +92,25 @@ func TestEachStopsAtFnError(t *testing.T) {
 		t.Errorf("err %v after %d records", err, n)
 	}
 }
+
+func FuzzEach(f *testing.F) {
+	f.Add([]byte("id,name,note\n1,Orion,\"two\nlines\"\n2,Vega,\"cut"), true)
+	f.Add([]byte("1,Orion\n2,Vega"), false)
+	f.Fuzz(func(t *testing.T, data []byte, header bool) {
+		last := 0
+		err := csvrec.Each(context.Background(), "f.csv", data, csvrec.Options{Header: header}, func(r csvrec.Record) error {
+			if r.Line <= last {
+				t.Fatalf("record at line %d after line %d", r.Line, last)
+			}
+			last = r.Line
+			if header && len(r.Fields) != len(r.Header.Names()) {
+				t.Fatalf("record of %d fields under a header of %d", len(r.Fields), len(r.Header.Names()))
+			}
+			return nil
+		})
+		var is importer.Issue
+		if err != nil && (!errors.As(err, &is) || is.File != "f.csv") {
+			t.Fatalf("error %v does not name the file", err)
+		}
+	})
+}

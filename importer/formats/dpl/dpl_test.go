@@ -1,0 +1,97 @@
+package dpl_test
+
+import (
+	"context"
+	"os"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/hopcheck/hopcheck/graph"
+	"github.com/hopcheck/hopcheck/importer"
+	"github.com/hopcheck/hopcheck/importer/formats/dpl"
+)
+
+func fixture(t testing.TB) importer.File {
+	data, err := os.ReadFile("testdata/dpl.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return importer.File{Name: "dpl.txt", Data: data}
+}
+
+func TestDeniedPersonsList(t *testing.T) {
+	f := fixture(t)
+	if !(dpl.Format{}).Detect(f) {
+		t.Fatal("not recognised")
+	}
+	u, rep, err := importer.Read(context.Background(), nil, []importer.File{f}, importer.Options{Formats: []importer.Format{dpl.Format{}}})
+	if err != nil || rep.Rejected {
+		t.Fatalf("%v %+v", err, rep.Errors)
+	}
+	byID := map[string]graph.Entity{}
+	for _, e := range u.Entities {
+		byID[e.ID] = e
+	}
+	if len(u.Entities) != 3 {
+		t.Errorf("%d entities, want 3: a name on two rows is one entity", len(u.Entities))
+	}
+	if p := byID["us_bis_denied-john_q_sample"]; p.Kind != graph.Person || p.Country != "US" || p.Source.Row != 2 {
+		t.Errorf("person %+v", p)
+	}
+	o := byID["us_bis_denied-orion_freight_ltd"]
+	if o.Kind != graph.Organization || o.Country != "AE" || !strings.Contains(o.Address, "DUBAI") || !strings.Contains(o.Address, "LIMASSOL") {
+		t.Errorf("firm %+v: want both addresses", o)
+	}
+	var got []string
+	for _, l := range u.Listings {
+		got = append(got, l.Entity+"/"+l.List+"/"+l.ListedFrom+"/"+l.ListedTo)
+	}
+	want := []string{"us_bis_denied-john_q_sample/us_bis_denied/2019-06-19/2029-06-19",
+		"us_bis_denied-orion_freight_ltd/us_bis_denied/2021-03-01/2031-03-01",
+		"us_bis_denied-orion_freight_ltd/us_bis_denied/2021-03-01/2031-03-01",
+		"us_bis_denied-petra_example/us_bis_denied//"}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("listings\n got %q\nwant %q", got, want)
+	}
+	if r := u.Listings[0].Reason; !strings.Contains(r, "84 F.R. 12345") || !strings.Contains(r, "SPRINGFIELD") {
+		t.Errorf("reason %q: want the citation and the person's address", r)
+	}
+	if len(u.Lists) != 1 || u.Lists[0].ID != "us_bis_denied" || u.Lists[0].Authority == "" {
+		t.Errorf("lists %+v", u.Lists)
+	}
+	// 13/01/2022 is no MM/DD/YYYY date: a warning naming the cell.
+	found := false
+	for _, w := range rep.Warnings {
+		found = found || (w.File == "dpl.txt" && w.Row == 5 && w.Column == "G")
+	}
+	if !found {
+		t.Errorf("warnings %v: want the bad date named", rep.Warnings)
+	}
+}
+
+func FuzzDPL(f *testing.F) {
+	f.Add(fixture(f).Data)
+	f.Fuzz(func(t *testing.T, data []byte) {
+		fm, file := dpl.Format{}, importer.File{Name: "dpl.txt", Data: data}
+		if !fm.Detect(file) {
+			return
+		}
+		rows, err := fm.Read(context.Background(), "u-fuzz", []importer.File{file})
+		if err != nil {
+			return
+		}
+		ids := map[string]bool{}
+		for _, e := range rows.Entities {
+			if ids[e.ID] {
+				t.Fatalf("entity %s twice", e.ID)
+			}
+			ids[e.ID] = true
+		}
+		for _, l := range rows.Listings {
+			if !ids[l.Entity] || (l.ListedTo != "" && l.ListedTo < l.ListedFrom) {
+				t.Fatalf("listing %+v", l)
+			}
+		}
+	})
+}
