@@ -26,6 +26,15 @@ type Format interface {
 	Read(ctx context.Context, upload string, files []File) (FormatRows, error)
 }
 
+// A CountryFormat is a Format whose records assess countries (Freedom in
+// the World): the importer gives it the policy's country rule
+// (Options.CountryRule) to derive restrictive by, as the spreadsheet
+// countries path does.
+type CountryFormat interface {
+	Format
+	WithCountryRule(graph.CountryRule) Format
+}
+
 // FormatRows is what a format reader found: the rows of an upload, the
 // records read per file, and the problems of single records.
 type FormatRows struct {
@@ -64,6 +73,9 @@ func (r *reader) readFormats(u *graph.Upload) (bool, error) {
 	}
 	for _, i := range sortedInts(byFormat) {
 		fm := r.opts.Formats[i]
+		if cf, ok := fm.(CountryFormat); ok {
+			fm = cf.WithCountryRule(r.countryRule())
+		}
 		rows, err := fm.Read(r.ctx, r.id, byFormat[i])
 		var at Issue
 		switch {
@@ -171,6 +183,15 @@ func (r *reader) keepResolved(u *graph.Upload) error {
 		u.Countries = append(u.Countries, graph.Country{Code: code, Name: CountryName(code), Source: graph.Source{Upload: r.id}})
 	}
 	return nil
+}
+
+// countryRule is the rule that derives a country's restrictive from its
+// Freedom in the World status or score: the policy's, else the default.
+func (r *reader) countryRule() graph.CountryRule {
+	if r.opts.CountryRule != nil {
+		return *r.opts.CountryRule
+	}
+	return graph.DefaultPolicy().CountryRule
 }
 
 func firstKey(m map[int][]File) int { return sortedInts(m)[0] }
