@@ -38,7 +38,8 @@ var mdy, _ = importer.ParseDateFormat("MM/DD/YYYY")
 // Read implements importer.Format.
 func (Format) Read(ctx context.Context, upload string, files []importer.File) (importer.FormatRows, error) {
 	list, _ := importer.KnownList(ListID)
-	at := map[string]int{} // entity id → its index in rows.Entities
+	at := map[string]int{}     // entity id → its index in rows.Entities
+	orders := map[string]int{} // listing key → its index in rows.Listings
 	return csvrec.Rows(ctx, files, csvrec.Options{Comma: '\t', Header: true}, func(rec csvrec.Record, rows *importer.FormatRows) {
 		rows.Records[rec.File]++
 		name := rec.Get("name")
@@ -52,31 +53,38 @@ func (Format) Read(ctx context.Context, upload string, files []importer.File) (i
 			rows.AddList(list)
 		}
 		address := join(", ", rec.Get("street_address"), rec.Get("city"), rec.Get("state"), rec.Get("postal_code"), rec.Get("country"))
-		id := ListID + "-" + importer.ListID(name)
-		if i, ok := at[id]; ok {
-			e := &rows.Entities[i]
-			if address != "" && !strings.Contains(e.Address, address) {
-				e.Address = join("; ", e.Address, address)
-			}
-		} else {
-			e := graph.Entity{ID: id, Kind: kindOf(name), Name: name, Address: address, Country: country(rec, rows), Source: src}
+		id, kind := ListID+"-"+importer.ListID(name), kindOf(name)
+		if _, ok := at[id]; !ok {
+			e := graph.Entity{ID: id, Kind: kind, Name: name, Country: country(rec, rows), Source: src}
 			at[id] = len(rows.Entities)
 			rows.Entities = append(rows.Entities, e)
 		}
+		e := &rows.Entities[at[id]]
+		if kind == graph.Organization {
+			e.Address = addTo(e.Address, address)
+		}
 		from, to := csvrec.ListedDates(rec, "effective_date", "expiration_date", mdy, rows)
-		reason := rec.Get("action")
-		if c := rec.Get("fr_citation"); c != "" {
-			reason = join(" ", reason, "("+c+")")
-		}
-		if kindOf(name) == graph.Person && address != "" { // a person's address is kept with the order
-			reason = join("; ", reason, "address: "+address)
-		}
 		program := ""
 		if strings.EqualFold(rec.Get("standard_order"), "Y") {
 			program = "standard order"
 		}
-		rows.Listings = append(rows.Listings, graph.Listing{Entity: id, List: ListID, Program: program,
-			Authority: list.Authority, ListedFrom: from, ListedTo: to, Reason: reason, Source: src})
+		l := graph.Listing{Entity: id, List: ListID, Program: program, Authority: list.Authority, ListedFrom: from, ListedTo: to, Source: src}
+		reason := rec.Get("action")
+		if c := rec.Get("fr_citation"); c != "" {
+			reason = join(" ", reason, "("+c+")")
+		}
+		// One order, one listing: the rows of its other addresses add
+		// them to it (a person's address is kept with the order only).
+		if i, ok := orders[l.Key()]; ok {
+			l = rows.Listings[i]
+		} else {
+			orders[l.Key()] = len(rows.Listings)
+			l.Reason = reason
+			rows.Listings = append(rows.Listings, l)
+		}
+		if kind == graph.Person && address != "" {
+			rows.Listings[orders[l.Key()]].Reason = addTo(l.Reason, "address: "+address)
+		}
 	})
 }
 
@@ -120,6 +128,14 @@ var firmWords = func() map[string]bool {
 	}
 	return m
 }()
+
+// addTo adds part to a "; "-separated text unless it is there.
+func addTo(text, part string) string {
+	if part == "" || strings.Contains(text, part) {
+		return text
+	}
+	return join("; ", text, part)
+}
 
 func join(sep string, parts ...string) string {
 	var out []string
