@@ -156,17 +156,13 @@ func assessment(rec csvrec.Record, rule graph.CountryRule, upload string, rows *
 		rows.Warnings = append(rows.Warnings, rec.Issue("total", fmt.Sprintf("%s%s has neither a status nor a score: no assessment; row skipped", name, inYear(year))))
 		return "", graph.CountryAssessment{}, false
 	}
-	basis := "Freedom in the World"
-	if year != 0 {
-		basis += fmt.Sprintf(" %d", year)
-	}
+	// The basis the spreadsheet countries path writes for the same columns.
+	basis := fmt.Sprintf("Freedom in the World status %s", status)
 	switch {
 	case status != "" && score != nil:
-		basis += fmt.Sprintf(" status %s, score %g", status, *score)
-	case status != "":
-		basis += " status " + status
-	default:
-		basis += fmt.Sprintf(" score %g", *score)
+		basis += fmt.Sprintf(", score %g", *score)
+	case status == "":
+		basis = fmt.Sprintf("Freedom in the World score %g", *score)
 	}
 	src := graph.Source{Upload: upload, File: rec.File, Row: rec.Line, Evidence: fmt.Sprintf("Freedom in the World: %s%s", name, inYear(year))}
 	return code, graph.CountryAssessment{Year: year, Restrictive: restrictive, Score: score, Basis: basis, Source: src}, true

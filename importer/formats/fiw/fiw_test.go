@@ -2,7 +2,9 @@ package fiw_test
 
 import (
 	"context"
+	"fmt"
 	"os"
+	"reflect"
 	"strconv"
 	"strings"
 	"testing"
@@ -84,13 +86,39 @@ func TestSeries(t *testing.T) {
 				}
 			}
 			ir := got["IR"]
-			if a := ir.Assessments[1]; *a.Score != 14 || a.Basis != "Freedom in the World 2023 status NF, score 14" || a.Source.Row != 3 || a.Source.File != "fiw_series.csv" {
+			if a := ir.Assessments[1]; *a.Score != 14 || a.Basis != "Freedom in the World status NF, score 14" || a.Source.Row != 3 || a.Source.File != "fiw_series.csv" {
 				t.Errorf("Iran 2023 %+v", a)
 			}
 			if len(rep.Warnings) != 1 || rep.Warnings[0].Row != 5 || !strings.Contains(rep.Warnings[0].Message, "Northland Isles") {
 				t.Errorf("warnings %v: want the territory without a code, only", rep.Warnings)
 			}
 		})
+	}
+}
+
+// The reader and the spreadsheet countries path (a sheet named FIW…)
+// assess the same rows alike.
+func TestSameAsTheSpreadsheetPath(t *testing.T) {
+	f := file(t, "fiw_series.csv")
+	flat := func(u graph.Upload) map[string]string {
+		m := map[string]string{}
+		for _, c := range u.Countries {
+			for _, a := range c.Assessments {
+				m[c.Code+" "+itoa(a.Year)] = fmt.Sprintf("%v %v %s row %d", *a.Restrictive, *a.Score, a.Basis, a.Source.Row)
+			}
+		}
+		return m
+	}
+	viaFormat, rep, err := importer.Read(context.Background(), nil, []importer.File{f}, importer.Options{Formats: []importer.Format{fiw.Format{}}})
+	if err != nil || rep.Rejected {
+		t.Fatal(err, rep.Errors)
+	}
+	viaSheet, rep, err := importer.Read(context.Background(), nil, []importer.File{f}, importer.Options{})
+	if err != nil || rep.Rejected {
+		t.Fatal(err, rep.Errors)
+	}
+	if a, b := flat(viaFormat), flat(viaSheet); !reflect.DeepEqual(a, b) || len(a) != 5 {
+		t.Errorf("reader %v\nsheet  %v", a, b)
 	}
 }
 
