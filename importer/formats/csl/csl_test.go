@@ -1,8 +1,6 @@
 package csl_test
 
 import (
-	"context"
-	"os"
 	"reflect"
 	"strings"
 	"testing"
@@ -10,25 +8,13 @@ import (
 	"github.com/hopcheck/hopcheck/graph"
 	"github.com/hopcheck/hopcheck/importer"
 	"github.com/hopcheck/hopcheck/importer/formats/csl"
+	"github.com/hopcheck/hopcheck/importer/formats/formattest"
 )
 
-func fixture(t testing.TB) importer.File {
-	data, err := os.ReadFile("testdata/csl.csv")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return importer.File{Name: "csl.csv", Data: data}
-}
+func fixture(t testing.TB) importer.File { return formattest.File(t, "csl.csv") }
 
 func TestConsolidatedScreeningList(t *testing.T) {
-	f := fixture(t)
-	if !(csl.Format{}).Detect(f) {
-		t.Fatal("not recognised")
-	}
-	u, rep, err := importer.Read(context.Background(), nil, []importer.File{f}, importer.Options{Formats: []importer.Format{csl.Format{}}})
-	if err != nil || rep.Rejected {
-		t.Fatalf("%v %+v", err, rep.Errors)
-	}
+	u, _ := formattest.MustRead(t, csl.Format{}, fixture(t))
 	byID := map[string]graph.Entity{}
 	for _, e := range u.Entities {
 		byID[e.ID] = e
@@ -64,40 +50,5 @@ func TestConsolidatedScreeningList(t *testing.T) {
 
 func FuzzCSL(f *testing.F) {
 	f.Add(fixture(f).Data)
-	f.Fuzz(func(t *testing.T, data []byte) {
-		fm, file := csl.Format{}, importer.File{Name: "csl.csv", Data: data}
-		if !fm.Detect(file) {
-			return
-		}
-		rows, err := fm.Read(context.Background(), "u-fuzz", []importer.File{file})
-		if err != nil {
-			return
-		}
-		for _, l := range rows.Listings {
-			if l.ListedTo != "" && l.ListedFrom != "" && l.ListedTo < l.ListedFrom {
-				t.Fatalf("listing ends before it starts: %+v", l)
-			}
-		}
-	})
-}
-
-// A file cut off mid-record (a download that stopped) is rejected with an
-// error naming the file and the line of the cut record, never read short.
-func TestTruncatedFile(t *testing.T) {
-	data := fixture(t).Data
-	lines := strings.Count(string(data), "\n")
-	cut := importer.File{Name: "csl.csv", Data: data[:len(data)-40]} // inside the last record
-	u, rep, err := importer.Read(context.Background(), nil, []importer.File{cut}, importer.Options{Formats: []importer.Format{csl.Format{}}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !rep.Rejected || len(rep.Errors) != 1 {
-		t.Fatalf("rejected %v, errors %v: want the upload rejected for the cut record", rep.Rejected, rep.Errors)
-	}
-	if is := rep.Errors[0]; is.File != "csl.csv" || is.Row != lines || !strings.Contains(is.Message, "cut off") {
-		t.Errorf("error %+v: want csl.csv line %d, cut off", is, lines)
-	}
-	if len(u.Entities) != 0 {
-		t.Errorf("%d entities of a rejected upload", len(u.Entities))
-	}
+	formattest.Fuzz(f, "csl.csv", csl.Format{})
 }

@@ -1,8 +1,6 @@
 package dpl_test
 
 import (
-	"context"
-	"os"
 	"reflect"
 	"strings"
 	"testing"
@@ -10,25 +8,13 @@ import (
 	"github.com/hopcheck/hopcheck/graph"
 	"github.com/hopcheck/hopcheck/importer"
 	"github.com/hopcheck/hopcheck/importer/formats/dpl"
+	"github.com/hopcheck/hopcheck/importer/formats/formattest"
 )
 
-func fixture(t testing.TB) importer.File {
-	data, err := os.ReadFile("testdata/dpl.txt")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return importer.File{Name: "dpl.txt", Data: data}
-}
+func fixture(t testing.TB) importer.File { return formattest.File(t, "dpl.txt") }
 
 func TestDeniedPersonsList(t *testing.T) {
-	f := fixture(t)
-	if !(dpl.Format{}).Detect(f) {
-		t.Fatal("not recognised")
-	}
-	u, rep, err := importer.Read(context.Background(), nil, []importer.File{f}, importer.Options{Formats: []importer.Format{dpl.Format{}}})
-	if err != nil || rep.Rejected {
-		t.Fatalf("%v %+v", err, rep.Errors)
-	}
+	u, rep := formattest.MustRead(t, dpl.Format{}, fixture(t))
 	byID := map[string]graph.Entity{}
 	for _, e := range u.Entities {
 		byID[e.ID] = e
@@ -76,26 +62,5 @@ func TestDeniedPersonsList(t *testing.T) {
 
 func FuzzDPL(f *testing.F) {
 	f.Add(fixture(f).Data)
-	f.Fuzz(func(t *testing.T, data []byte) {
-		fm, file := dpl.Format{}, importer.File{Name: "dpl.txt", Data: data}
-		if !fm.Detect(file) {
-			return
-		}
-		rows, err := fm.Read(context.Background(), "u-fuzz", []importer.File{file})
-		if err != nil {
-			return
-		}
-		ids := map[string]bool{}
-		for _, e := range rows.Entities {
-			if ids[e.ID] {
-				t.Fatalf("entity %s twice", e.ID)
-			}
-			ids[e.ID] = true
-		}
-		for _, l := range rows.Listings {
-			if !ids[l.Entity] || (l.ListedTo != "" && l.ListedTo < l.ListedFrom) {
-				t.Fatalf("listing %+v", l)
-			}
-		}
-	})
+	formattest.Fuzz(f, "dpl.txt", dpl.Format{})
 }

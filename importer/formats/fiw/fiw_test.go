@@ -3,7 +3,6 @@ package fiw_test
 import (
 	"context"
 	"fmt"
-	"os"
 	"reflect"
 	"strconv"
 	"strings"
@@ -12,23 +11,14 @@ import (
 	"github.com/hopcheck/hopcheck/graph"
 	"github.com/hopcheck/hopcheck/importer"
 	"github.com/hopcheck/hopcheck/importer/formats/fiw"
+	"github.com/hopcheck/hopcheck/importer/formats/formattest"
 )
 
-func file(t testing.TB, name string) importer.File {
-	data, err := os.ReadFile("testdata/" + name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return importer.File{Name: name, Data: data}
-}
+func file(t testing.TB, name string) importer.File { return formattest.File(t, name) }
 
 func read(t *testing.T, rule *graph.CountryRule, f importer.File) (map[string]graph.Country, *importer.Report) {
 	t.Helper()
-	u, rep, err := importer.Read(context.Background(), nil, []importer.File{f},
-		importer.Options{Formats: []importer.Format{fiw.Format{}}, CountryRule: rule})
-	if err != nil {
-		t.Fatal(err)
-	}
+	u, rep := formattest.Read(t, importer.Options{Formats: []importer.Format{fiw.Format{}}, CountryRule: rule}, f)
 	m := map[string]graph.Country{}
 	for _, c := range u.Countries {
 		m[c.Code] = c
@@ -109,13 +99,10 @@ func TestSameAsTheSpreadsheetPath(t *testing.T) {
 		}
 		return m
 	}
-	viaFormat, rep, err := importer.Read(context.Background(), nil, []importer.File{f}, importer.Options{Formats: []importer.Format{fiw.Format{}}})
-	if err != nil || rep.Rejected {
-		t.Fatal(err, rep.Errors)
-	}
-	viaSheet, rep, err := importer.Read(context.Background(), nil, []importer.File{f}, importer.Options{})
-	if err != nil || rep.Rejected {
-		t.Fatal(err, rep.Errors)
+	viaFormat, _ := formattest.MustRead(t, fiw.Format{}, f)
+	viaSheet, rep := formattest.Read(t, importer.Options{}, f)
+	if rep.Rejected {
+		t.Fatal(rep.Errors)
 	}
 	if a, b := flat(viaFormat), flat(viaSheet); !reflect.DeepEqual(a, b) || len(a) != 5 {
 		t.Errorf("reader %v\nsheet  %v", a, b)
@@ -175,6 +162,7 @@ func FuzzFIW(f *testing.F) {
 		if err != nil {
 			return
 		}
+		formattest.Check(t, rows)
 		for _, c := range rows.Countries {
 			years := map[int]bool{}
 			for i, a := range c.Assessments {

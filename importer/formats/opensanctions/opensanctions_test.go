@@ -1,8 +1,6 @@
 package opensanctions_test
 
 import (
-	"context"
-	"os"
 	"reflect"
 	"sort"
 	"strings"
@@ -10,16 +8,11 @@ import (
 
 	"github.com/hopcheck/hopcheck/graph"
 	"github.com/hopcheck/hopcheck/importer"
+	"github.com/hopcheck/hopcheck/importer/formats/formattest"
 	"github.com/hopcheck/hopcheck/importer/formats/opensanctions"
 )
 
-func file(t testing.TB, name string) importer.File {
-	data, err := os.ReadFile("testdata/" + name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return importer.File{Name: name, Data: data}
-}
+func file(t testing.TB, name string) importer.File { return formattest.File(t, name) }
 
 var fixtures = []string{"mieu.csv", "dod_1260h.csv", "fcc_table.csv", "section_889.csv"}
 
@@ -43,11 +36,7 @@ func TestDetect(t *testing.T) {
 
 func read(t *testing.T, files ...importer.File) (graph.Upload, *importer.Report) {
 	t.Helper()
-	u, rep, err := importer.Read(context.Background(), nil, files, importer.Options{Formats: opensanctions.Formats()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return u, rep
+	return formattest.Read(t, importer.Options{Formats: opensanctions.Formats()}, files...)
 }
 
 type listing struct{ entity, list, program, from, to string }
@@ -199,31 +188,5 @@ func FuzzOpenSanctions(f *testing.F) {
 	for _, name := range fixtures {
 		f.Add(file(f, name).Data)
 	}
-	f.Fuzz(func(t *testing.T, data []byte) {
-		file := importer.File{Name: "source.csv", Data: data}
-		for _, fm := range opensanctions.Formats() {
-			if !fm.Detect(file) {
-				continue
-			}
-			rows, err := fm.Read(context.Background(), "u-fuzz", []importer.File{file})
-			if err != nil {
-				continue
-			}
-			ids := map[string]bool{}
-			for _, e := range rows.Entities {
-				if e.ID == "" || e.Name == "" || e.Source.Row < 2 {
-					t.Fatalf("entity without id, name or line: %+v", e)
-				}
-				ids[e.ID] = true
-			}
-			for _, l := range rows.Listings {
-				if !ids[l.Entity] || l.List == "" {
-					t.Fatalf("listing of no entity read, or on no list: %+v", l)
-				}
-				if l.ListedTo != "" && l.ListedFrom != "" && l.ListedTo < l.ListedFrom {
-					t.Fatalf("listing ends before it starts: %+v", l)
-				}
-			}
-		}
-	})
+	formattest.Fuzz(f, "source.csv", opensanctions.Formats()...)
 }
