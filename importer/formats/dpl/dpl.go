@@ -123,7 +123,8 @@ var firmWords = func() map[string]bool {
 		solutions supply supplies lab labs laboratory laboratories institute university bank partners associates
 		center centre agency office ministry factory works manufacturing network networks web digital global
 		products equipment machinery components instruments marine energy petroleum oil chemical chemicals
-		development investment investments consulting research sales store shop`) {
+		development investment investments consulting research sales store shop
+		sl sa ag ab bv srl spa sarl fze fzc fzco pte anstalt commercio comercial vertrieb vertriebs handel`) {
 		m[w] = true
 	}
 	return m

@@ -64,3 +64,26 @@ func FuzzDPL(f *testing.F) {
 	f.Add(fixture(f).Data)
 	formattest.Fuzz(f, "dpl.txt", dpl.Format{})
 }
+
+func TestKindFromTheName(t *testing.T) {
+	head := "Name\tStreet_Address\tCity\tState\tCountry\tPostal_Code\tEffective_Date\tExpiration_Date\tStandard_Order\tLast_Update\tAction\tFR_Citation\n"
+	kinds := map[string]graph.Kind{
+		"KOTO COMMERCIO IBERICA, S.L.": graph.Organization, "AL NASER WINGS AIRLINES": graph.Organization,
+		"SKY BLUE BIRD FZC": graph.Organization, "PJSC AEROFLOT": graph.Organization,
+		"JORGE MARTIN DORAME, JR.": graph.Person, "YE SANG \"\"IVY\"\" WANG": graph.Person,
+	}
+	data := head
+	for name := range kinds {
+		data += "\"" + name + "\"\t\t\t\t\t\t\t\t\t\t\t\n"
+	}
+	u, _ := formattest.MustRead(t, dpl.Format{}, importer.File{Name: "dpl.txt", Data: []byte(data)})
+	for _, e := range u.Entities {
+		want := kinds[strings.ReplaceAll(e.Name, `"`, `""`)]
+		if e.Kind != want {
+			t.Errorf("%s: %s, want %s", e.Name, e.Kind, want)
+		}
+	}
+	if len(u.Entities) != len(kinds) {
+		t.Errorf("%d entities", len(u.Entities))
+	}
+}

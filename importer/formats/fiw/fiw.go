@@ -52,9 +52,11 @@ func (f Format) Read(ctx context.Context, upload string, files []importer.File) 
 	}
 	byCode := map[string][]stated{}
 	var codes []string
+	warned := map[string]bool{} // files warned of scores the rule cannot judge
 	rows, err := csvrec.Rows(ctx, files, csvrec.Options{Header: true}, func(rec csvrec.Record, rows *importer.FormatRows) {
 		rows.Records[rec.File]++
-		if rec.Line == 2 && !rec.Header.Has("status") && rule.RestrictiveBelow == nil {
+		if !warned[rec.File] && !rec.Header.Has("status") && rule.RestrictiveBelow == nil {
+			warned[rec.File] = true
 			rows.Warnings = append(rows.Warnings, rec.Issue("total", "scores without a status: the country_rule has no restrictive_below, so it finds no country restrictive by score"))
 		}
 		code, a, ok := assessment(rec, rule, upload, rows)

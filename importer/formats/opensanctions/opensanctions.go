@@ -245,14 +245,14 @@ func producers(text string) []string {
 		return nil
 	}
 	name, rest := cut(m[1])
+	if name == "" {
+		return nil
+	}
 	out := []string{name}
-	if s := subsidiary.FindStringSubmatch(strings.TrimSpace(rest)); s != nil {
+	if s := subsidiary.FindStringSubmatch(rest); s != nil {
 		if sub, _ := cut(s[1]); sub != "" {
 			out = append(out, sub)
 		}
-	}
-	if name == "" {
-		return nil
 	}
 	return out
 }
