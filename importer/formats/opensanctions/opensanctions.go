@@ -63,17 +63,53 @@ func (f Format) Detect(file importer.File) bool {
 
 // Read implements importer.Format.
 func (f Format) Read(ctx context.Context, upload string, files []importer.File) (importer.FormatRows, error) {
-	return csvrec.Rows(ctx, files, csvrec.Options{Header: true}, func(rec csvrec.Record, rows *importer.FormatRows) {
+	links, parents := map[string]bool{}, &[]parent{}
+	rows, err := csvrec.Rows(ctx, files, csvrec.Options{Header: true}, func(rec csvrec.Record, rows *importer.FormatRows) {
 		rows.Records[rec.File]++
-		f.l.row(lister{upload: upload, list: f.l.list, rows: rows}, rec)
+		f.l.row(lister{upload: upload, list: f.l.list, rows: rows, links: links, parents: parents}, rec)
 	})
+	if err != nil {
+		return rows, err
+	}
+	// A parent is named as the list names firms: its clean name, or with
+	// its acronym ("… Limited (CASIC)"); the entity the file has is it.
+	ids := map[string]bool{}
+	for _, e := range rows.Entities {
+		ids[e.ID] = true
+	}
+	l := lister{rows: &rows, links: links}
+	for _, p := range *parents {
+		p.link.From = f.l.list + "-" + importer.ListID(p.name)
+		if alt := f.l.list + "-" + importer.ListID(withoutAcronym(p.name)); !ids[p.link.From] && ids[alt] {
+			p.link.From = alt
+		}
+		l.link(p.link)
+	}
+	return rows, nil
+}
+
+// parent is a link to a parent company named in a record, its id told
+// once every record is read.
+type parent struct {
+	name string
+	link graph.Link
 }
 
 // lister adds what one record states: entities, their listings, the list.
 type lister struct {
-	upload string
-	list   string
-	rows   *importer.FormatRows
+	upload  string
+	list    string
+	rows    *importer.FormatRows
+	links   map[string]bool // keys of the links added, each once
+	parents *[]parent
+}
+
+// link adds a link unless the rows have it.
+func (l lister) link(k graph.Link) {
+	if !l.links[k.Key()] {
+		l.links[k.Key()] = true
+		l.rows.Links = append(l.rows.Links, k)
+	}
 }
 
 func (l lister) source(rec csvrec.Record, what string) graph.Source {
@@ -182,7 +218,10 @@ func mieu(l lister, rec csvrec.Record) {
 // dod1260h: Name (with its acronym and a * for the first tranches), Clean
 // Name, Alias, Previous Name, Parent Name, Note, Start date, End date,
 // Source Url. Each row is one tranche: a firm named in several years has
-// one listing a year, each with its dates.
+// one listing a year, each with its dates. A Parent Name is the firm's
+// parent company on the list: an owns link (percent unknown) from the
+// parent's entity, which the importer keeps when the parent is in the
+// upload or the store and else skips with a warning.
 func dod1260h(l lister, rec csvrec.Record) {
 	e, ok := l.entity(rec, "clean name", graph.Organization, rec.Get("alias"), rec.Get("previous name"))
 	if !ok {
@@ -191,6 +230,8 @@ func dod1260h(l lister, rec csvrec.Record) {
 	reason := rec.Get("note")
 	if p := rec.Get("parent name"); p != "" {
 		reason = join(reason, "parent company: "+p)
+		*l.parents = append(*l.parents, parent{p, graph.Link{To: e.ID, Type: graph.Owns,
+			Source: l.source(rec, evidence(l.list, rec.Get("name"))+" names its parent company "+p)}})
 	}
 	from, to := csvrec.ListedDates(rec, "start date", "end date", importer.DateFormat{}, l.rows)
 	l.add(e, graph.Listing{Program: "Section 1260H", ListedFrom: from, ListedTo: to, Reason: join(reason, rec.Get("source url"))})
@@ -227,10 +268,18 @@ func fcc(l lister, rec csvrec.Record) {
 	}
 	if len(ids) == 2 && strings.Contains(text, "wholly-owned subsidiary") {
 		pct := 100.0
-		l.rows.Links = append(l.rows.Links, graph.Link{From: ids[0], To: ids[1], Type: graph.Owns, Percent: &pct,
-			Source: l.source(rec, evidence(l.list, text))})
+		l.link(graph.Link{From: ids[0], To: ids[1], Type: graph.Owns, Percent: &pct, Source: l.source(rec, evidence(l.list, text))})
 	}
 }
+
+// withoutAcronym drops what the list's Name column adds to a clean name: a
+// trailing acronym in brackets and the * of the first tranches ("China
+// Aerospace Science and Industry Corporation Limited (CASIC)*").
+func withoutAcronym(s string) string {
+	return strings.TrimSpace(acronym.ReplaceAllString(s, ""))
+}
+
+var acronym = regexp.MustCompile(`\s*(\([^()]*\))?\s*\*?\s*$`)
 
 var (
 	byProducer = regexp.MustCompile(`\b(?:produced|provided|supplied)(?:,? directly or indirectly,| or provided)? by (.+)`)

@@ -88,6 +88,7 @@ func TestLayouts(t *testing.T) {
 			{"us_dod_1260h-orion_vision_technology_co", "us_dod_1260h", "Section 1260H", "2021-06-03", "2024-01-31"},
 			{"us_dod_1260h-orion_vision_subsidiary_co_ltd", "us_dod_1260h", "Section 1260H", "2024-01-31", ""},
 			{"us_dod_1260h-orion_vision_technology_co", "us_dod_1260h", "Section 1260H", "2026-06-08", ""},
+			{"us_dod_1260h-lyra_sub_ltd", "us_dod_1260h", "Section 1260H", "2025-01-07", ""},
 		}, []string{"us_dod_1260h"}, func(t *testing.T, u graph.Upload, rep *importer.Report) {
 			s := byID(u)["us_dod_1260h-orion_vision_subsidiary_co_ltd"]
 			if !reflect.DeepEqual(s.Aliases, []string{"Old Orion Optics", "OOO"}) || s.Source.Row != 3 {
@@ -95,6 +96,13 @@ func TestLayouts(t *testing.T) {
 			}
 			if r := u.Listings[1].Reason; !strings.Contains(r, "parent company: Orion Vision Technology Co.") {
 				t.Errorf("reason %q: want the parent", r)
+			}
+			if len(u.Links) != 1 || u.Links[0].From != "us_dod_1260h-orion_vision_technology_co" || u.Links[0].To != s.ID ||
+				u.Links[0].Type != graph.Owns || u.Links[0].Percent != nil || u.Links[0].Source.Row != 3 {
+				t.Errorf("links %+v: want the parent's owns link, percent unknown", u.Links)
+			}
+			if !warned(rep, 5, "", "not in the upload or the store") {
+				t.Errorf("warnings %v: want the link to a parent not on the list skipped, with a warning", rep.Warnings)
 			}
 			if r := u.Listings[2].Reason; !strings.Contains(r, "affiliated with a ministry") || !strings.Contains(r, "1260h-2026.pdf") {
 				t.Errorf("reason %q: want the note and the source", r)
