@@ -162,3 +162,24 @@ func testIdentityContradiction(t *testing.T, s graph.Store) {
 		t.Errorf("stats %+v, want one cluster of two same decisions", st)
 	}
 }
+
+// testIdentityScreening screens a name that two records of one party
+// match: one candidate stands for the cluster, with its members, and the
+// link of the other record counts.
+func testIdentityScreening(t *testing.T, s graph.Store) {
+	b := NewBuilder("u-scr").Country(XR, Yes).Country(XF, No).Gov("G", XR, nil)
+	b.Entity(graph.Entity{ID: "acme-ledger", Kind: graph.Organization, Name: "Acme Vision Systems Ltd", Country: XF})
+	b.Entity(graph.Entity{ID: "acme-list", Kind: graph.Organization, Name: "Acme Vision Systems", Country: XF})
+	b.Link(graph.Supplies, "acme-list", "G").Same("acme-ledger", "acme-list").MustApply(t, s)
+	ev := exposure.NewEvaluator(s, graph.DefaultPolicy(), func() time.Time { return time.Date(2024, 6, 1, 0, 0, 0, 0, time.UTC) })
+	res, err := ev.Screen(ctx, exposure.ScreenQuery{Name: "Acme Vision Systems", Country: XF})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Matches) != 1 || res.Matches[0].Cluster != "acme-ledger" || strings.Join(res.Matches[0].Members, ",") != "acme-ledger,acme-list" {
+		t.Fatalf("matches %+v, want one candidate for the cluster acme-ledger of two members", res.Matches)
+	}
+	if res.Verdict != graph.Review || res.Severity != graph.High {
+		t.Errorf("verdict %s (%s), want review (high) through acme-list's link", res.Verdict, res.Severity)
+	}
+}
