@@ -299,6 +299,68 @@ describe('investigator UI', () => {
     assert.match(await page.locator('table.changes').innerText(), /Links\s+1\s+0\s+0/);
   });
 
+  test('reviews proposed pairs with the keyboard, and merges the exact-identifier ones in bulk', { skip: !!process.env.HOPCHECK_E2E_URL }, async () => {
+    // A server of its own, so that only these pairs are in the queue.
+    const url = await startServer(bin, ['--data-dir', join(tmp, 'review')]);
+    const form = new FormData();
+    form.append('file', new Blob(['id,name,country,registration_id,address\n' +
+      'rv-1,Quillon Optics LLC,AE,DXB-771,"Office 12, Jebel Ali Free Zone"\n' +
+      'rv-2,Quillon Optics,AE,,"office 12 jebel ali free zone"\n' +
+      'rv-3,Marrowind Holding,CY,HE-4410,\n' +
+      'rv-4,Vantablue Trading,CY,HE 4410,\n']), 'organizations.csv');
+    const job = await (await fetch(`${url}/api/v1/uploads`, { method: 'POST', body: form, headers: { 'X-Hopcheck-Client': 'e2e' } })).json();
+    for (let i = 0; i < 200; i++) {
+      const j = await (await fetch(`${url}/api/v1/uploads/${job.id}`)).json();
+      const x = await fetch(`${url}/api/v1/identity/xref`);
+      if (j.state === 'done' && x.ok && (await x.json()).state === 'done') break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    // The decisions go to POST /api/v1/identity/decisions: recorded here,
+    // as the contract the queue keeps.
+    const decided = [];
+    await page.route(`${url}/api/v1/identity/decisions`, async (route) => {
+      decided.push(JSON.parse(route.request().postData() ?? '{}'));
+      await route.fulfill({ status: 201, contentType: 'application/json', body: '{}' });
+    });
+    await page.goto(`${url}/review`);
+    await page.locator('#pair .side').first().waitFor();
+    const pairText = () => page.locator('#pair').innerText();
+    assert.match(await page.locator('#review-status').innerText(), /^2 pairs to decide/);
+    assert.match(await pairText(), /Quillon Optics LLC[\s\S]*Quillon Optics/);
+    assert.match(await pairText(), /address[\s\S]*raises/);
+    await shot('review');
+    await page.keyboard.press('j');
+    await page.locator('#pair', { hasText: 'Vantablue Trading' }).waitFor();
+    assert.match(await pairText(), /same registration id/);
+    await page.keyboard.press('k');
+    await page.locator('#pair', { hasText: 'Quillon Optics LLC' }).waitFor();
+    // Typing a note does not decide.
+    await page.fill('#review-note', 'same office, same name');
+    assert.equal(decided.length, 0);
+    await page.locator('#pair').click({ position: { x: 5, y: 5 } });
+    await page.keyboard.press('m');
+    await page.locator('#pair', { hasText: 'Vantablue Trading' }).waitFor();
+    assert.deepEqual(decided, [{ a: 'rv-1', b: 'rv-2', decision: 'same', note: 'same office, same name' }]);
+    await page.keyboard.press('n');
+    await page.locator('#pair', { hasText: 'Nothing to review' }).or(page.locator('#pair', { hasText: 'last pair loaded' })).waitFor();
+    assert.deepEqual(decided[1], { a: 'rv-3', b: 'rv-4', decision: 'not_same', note: '' });
+
+    // Bulk: the server still lists the exact-identifier pair (the stub
+    // decided nothing), so the bulk merge asks, then merges it.
+    await page.goto(`${url}/review`);
+    await page.locator('#merge-exact').waitFor();
+    assert.match(await page.locator('#merge-exact').innerText(), /Merge all 1 exact-identifier pair/);
+    page.once('dialog', (d) => d.accept());
+    decided.length = 0;
+    const bulkDone = page.waitForRequest(`${url}/api/v1/identity/decisions`);
+    await page.locator('#merge-exact').click();
+    await bulkDone;
+    await page.locator('#review-message', { hasText: /Merged/ }).waitFor();
+    assert.equal(decided[0].a, 'rv-3');
+    assert.equal(decided[0].decision, 'same');
+    await page.unroute(`${url}/api/v1/identity/decisions`);
+  });
+
   test('no page threw', () => {
     assert.deepEqual(errors, []);
   });

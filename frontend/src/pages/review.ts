@@ -75,11 +75,15 @@ export const review = {
       busy = true;
       drawBulk();
       let done = 0;
+      const merged = new Set<string>();
       try {
-        for (let guard = 0; guard < 1000; guard++) {
-          const page = exactPairs((await ctx.client.candidates({ exact: true, limit: 100 })).candidates);
+        for (;;) {
+          // Decided pairs leave the list; a page of none new means done.
+          const page = exactPairs((await ctx.client.candidates({ exact: true, limit: 100 })).candidates)
+            .filter((c) => !merged.has(pairKey(c)));
           if (!page.length) break;
           for (const c of page) {
+            merged.add(pairKey(c));
             await ctx.client.decide(c, 'same', note.value.trim() || 'same registration id (bulk merge from the review queue)');
             queue.decided(pairKey(c));
             done++;
