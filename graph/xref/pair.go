@@ -68,7 +68,7 @@ func (r *run) pair(ctx context.Context, i, j int32) (Candidate, error) {
 	}
 	if !c.ExactIdentifier {
 		wa, wb := r.wordsOf(i, qa), r.wordsOf(j, ab.Matched)
-		pa, pb := r.parsed(i)[0].Words(), r.parsed(j)[0].Words()
+		pa, pb := r.wordsOf(i, a.Name), r.wordsOf(j, b.Name)
 		if f, ok := numbers(wa, wb); ok {
 			c.Score *= otherNumbers
 			c.Features = append(c.Features, f)
@@ -124,14 +124,20 @@ func (r *run) allStrong(i int32) bool {
 	return true
 }
 
-// wordsOf returns the words of entity i's stated name, as parsed.
+// wordsOf returns the words of entity i's stated name, as parsed, of
+// all its readings ("… (IRGC)-Qods Force" has irgc too).
 func (r *run) wordsOf(i int32, stated string) []string {
+	var ws []string
 	for _, n := range r.parsed(i) {
 		if n.Stated == stated {
-			return n.Words()
+			for _, w := range n.Words() {
+				if !slices.Contains(ws, w) {
+					ws = append(ws, w)
+				}
+			}
 		}
 	}
-	return nil
+	return ws
 }
 
 // strongWords reports whether a name has two words that say which party
