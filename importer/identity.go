@@ -2,7 +2,9 @@ package importer
 
 import (
 	"context"
+	"encoding/csv"
 	"fmt"
+	"io"
 	"strings"
 	"time"
 
@@ -63,6 +65,11 @@ func ParseDecidedAt(s string) (string, error) {
 }
 
 func (r *reader) identityRow(c *rowCtx) {
+	for _, col := range []string{"a", "b", "note", "decided_by"} {
+		if i, ok := c.s.cols[col]; ok && i < len(c.cells) {
+			c.cells[i] = unneutralise(c.cells[i])
+		}
+	}
 	row := &identityRow{a: c.ref("a"), b: c.ref("b")}
 	if row.a == nil {
 		c.fail("a", "a is required: the id or name of one of the two entities")
@@ -226,4 +233,43 @@ func (r *reader) contradiction(stored, upload []graph.Decision, err error) Issue
 		return Issue{Message: msg}
 	}
 	return Issue{File: at.File, Sheet: at.Sheet, Row: at.Row, Message: msg}
+}
+
+// WriteIdentityCSV writes decisions as an identity sheet that imports
+// back as they are: a, b, decision, note, decided_by, decided_at. A cell
+// that a spreadsheet would read as a formula (=, +, -, @) is written
+// behind an apostrophe, which the identity sheet's reader takes off.
+func WriteIdentityCSV(w io.Writer, ds []graph.Decision) error {
+	cw := csv.NewWriter(w)
+	if err := cw.Write(Identity.Columns()); err != nil {
+		return err
+	}
+	for _, d := range ds {
+		row := []string{d.A, d.B, string(d.Identity), d.Note, d.DecidedBy, d.DecidedAt}
+		for i := range row {
+			row[i] = neutralise(row[i])
+		}
+		if err := cw.Write(row); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// formulaStart is what makes a spreadsheet read a cell as a formula.
+const formulaStart = "=+-@\t\r"
+
+func neutralise(s string) string {
+	if s != "" && strings.ContainsRune(formulaStart, rune(s[0])) {
+		return "'" + s
+	}
+	return s
+}
+
+func unneutralise(s string) string {
+	if len(s) > 1 && s[0] == '\'' && strings.ContainsRune(formulaStart, rune(s[1])) {
+		return s[1:]
+	}
+	return s
 }
