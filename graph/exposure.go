@@ -59,20 +59,30 @@ type Reach struct {
 	// Controllers lists, sorted, the restrictive end-users with a CONTROLS
 	// link to the start valid on the day (for control_is_critical).
 	Controllers []string
-	// Stakes holds, under the ofac ownership method only, every OWNS link
-	// valid on the day into the start or into any entity that owns it,
-	// directly or through others, with whether its owner is a restrictive
-	// end-user on the day; sorted by link key.
+	// Stakes holds, under the ofac ownership method only, the stake of
+	// every cluster owning the start or owning any cluster that owns it,
+	// directly or through others, on the day, with whether its owner is a
+	// restrictive end-user on the day; sorted by link key.
 	Stakes []Stake
 	// Listings holds the listings valid on the day, on the lists the policy
-	// restricts, of the restrictive end-users named above; sorted by key.
+	// restricts, of the restrictive end-users named above (of every member
+	// of their clusters); sorted by key.
 	Listings []Listing
+	// Clusters holds the members (sorted) of every SAME_AS cluster of two
+	// or more that the answer names (SPEC §1 "Identity"): Start, the nodes
+	// of the paths, the end-users, the controllers, the stakes' ends are
+	// cluster ids; nil when it names none.
+	Clusters map[string][]string
 }
 
 // Stake is an OWNS link seen by the ofac ownership method.
 type Stake struct {
-	Link        Link `json:"link"`
-	Restrictive bool `json:"restrictive"` // its owner is a restrictive end-user
+	Link Link `json:"link"`
+	// Owner and Owned are the clusters the link joins (its ends when they
+	// are in none): the one stake between them, at its highest known percent.
+	Owner       string `json:"owner"`
+	Owned       string `json:"owned"`
+	Restrictive bool   `json:"restrictive"` // its owner is a restrictive end-user
 }
 
 // Severity of a flag.

@@ -30,7 +30,7 @@ func Assess(starts []Start, shipTo *graph.Country, day string, p graph.Policy) g
 	byEndUser := map[string]graph.Exposure{}
 	for _, s := range starts {
 		r := s.Reach
-		who := fmt.Sprintf("%s %s", capitalize(s.Role), name(r.Start))
+		who := fmt.Sprintf("%s %s%s", capitalize(s.Role), name(r.Start), clusterWords(r, r.Start.ID))
 		for _, x := range r.Exposures {
 			if cur, ok := byEndUser[x.EndUser.ID]; !ok || exposureLess(x, cur) {
 				byEndUser[x.EndUser.ID] = x
@@ -66,7 +66,7 @@ func Assess(starts []Start, shipTo *graph.Country, day string, p graph.Policy) g
 			}
 		}
 		for _, x := range r.Exposures {
-			listed := listedWords(r.Listings, x.EndUser.ID)
+			listed := listedWords(r, x.EndUser.ID)
 			switch {
 			case x.Hops == 0:
 				raise(graph.Critical, fmt.Sprintf("%s is itself a restrictive end-user%s.", who, listed))
@@ -81,7 +81,7 @@ func Assess(starts []Start, shipTo *graph.Country, day string, p graph.Policy) g
 		if p.ControlIsCritical {
 			for _, id := range r.Controllers {
 				raise(graph.Critical, fmt.Sprintf("%s is controlled directly by restrictive end-user %s%s (control is critical under the policy).",
-					who, id, listedWords(r.Listings, id)))
+					who, id, listedWords(r, id)))
 			}
 		}
 		for _, id := range r.ByParent {
@@ -141,7 +141,7 @@ func ofacOwnership(start string, stakes []graph.Stake, threshold float64) (share
 	restrictive := map[string]bool{}
 	for _, s := range stakes {
 		if s.Restrictive {
-			restrictive[s.Link.From] = true
+			restrictive[s.Owner] = true
 		}
 	}
 	held := map[string]bool{}
@@ -150,8 +150,8 @@ func ofacOwnership(start string, stakes []graph.Stake, threshold float64) (share
 		changed = false
 		sums := map[string]float64{}
 		for _, s := range stakes {
-			if counts(s.Link.From) && s.Link.Percent != nil {
-				sums[s.Link.To] += *s.Link.Percent
+			if counts(s.Owner) && s.Link.Percent != nil {
+				sums[s.Owned] += *s.Link.Percent
 			}
 		}
 		for id, sum := range sums {
@@ -163,12 +163,12 @@ func ofacOwnership(start string, stakes []graph.Stake, threshold float64) (share
 	}
 	var parts []string
 	for _, s := range stakes {
-		if s.Link.To != start || !counts(s.Link.From) {
+		if s.Owned != start || !counts(s.Owner) {
 			continue
 		}
 		ok = true
 		what := "a restrictive end-user"
-		if !restrictive[s.Link.From] {
+		if !restrictive[s.Owner] {
 			what = "held by restrictive end-users"
 		}
 		p := "share unknown"
@@ -176,21 +176,26 @@ func ofacOwnership(start string, stakes []graph.Stake, threshold float64) (share
 			share += *s.Link.Percent
 			p = pct(*s.Link.Percent) + "%"
 		}
-		parts = append(parts, fmt.Sprintf("%s %s (%s)", s.Link.From, p, what))
+		parts = append(parts, fmt.Sprintf("%s %s (%s)", s.Owner, p, what))
 	}
 	share = math.Min(share, 100)
 	return math.Round(share*1e6) / 1e6, strings.Join(parts, "; "), ok
 }
 
-// listedWords names the lists and programs that make id restrictive, or
-// is empty when none does (a government body).
-func listedWords(ls []graph.Listing, id string) string {
+// listedWords names the lists and programs that make cluster id
+// restrictive (each member's, naming the member when it is not id), or is
+// empty when none does (a government body).
+func listedWords(r graph.Reach, id string) string {
+	members := r.Clusters[id]
 	var parts []string
-	for _, l := range ls {
-		if l.Entity != id {
+	for _, l := range r.Listings {
+		if l.Entity != id && !contains(members, l.Entity) {
 			continue
 		}
 		w := "on list " + l.List
+		if l.Entity != id {
+			w = l.Entity + " " + w
+		}
 		if l.Program != "" {
 			w += ", program " + l.Program
 		}
@@ -206,6 +211,21 @@ func listedWords(ls []graph.Listing, id string) string {
 		return ""
 	}
 	return " (listed " + strings.Join(parts, "; and ") + ")"
+}
+
+// clusterWords says that cluster id is one party with other records, by
+// identity decision, or is empty when it is a single entity.
+func clusterWords(r graph.Reach, id string) string {
+	var others []string
+	for _, m := range r.Clusters[id] {
+		if m != id {
+			others = append(others, m)
+		}
+	}
+	if len(others) == 0 {
+		return ""
+	}
+	return " (one party with " + strings.Join(others, ", ") + " by identity decision)"
 }
 
 func onlyParents(x graph.Exposure) bool {

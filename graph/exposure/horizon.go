@@ -30,15 +30,18 @@ func HorizonKey(p graph.Policy) string {
 	return fmt.Sprint(p.Steps, p.MaxHops, lists)
 }
 
-// NewHorizon walks backwards from the restrictive end-users ends, up to
-// maxHops steps: a node one step before a node at distance d is at most
+// NewHorizon walks backwards from the restrictive end-users ends (entity
+// ids; the horizon holds their clusters, as the search walks clusters), up
+// to maxHops steps: a node one step before a node at distance d is at most
 // d+1 away. Dates are ignored, so the distances are lower bounds on any
 // day's.
 func NewHorizon(g Graph, ends []string, steps []graph.Step, maxHops int) Horizon {
+	v := viewOf(g)
 	w := walkerOf(steps)
 	h := make(Horizon, len(ends))
 	level := make([]string, 0, len(ends))
 	for _, id := range ends {
+		id = v.node(id)
 		if _, ok := h[id]; !ok {
 			h[id] = 0
 			level = append(level, id)
@@ -46,22 +49,27 @@ func NewHorizon(g Graph, ends []string, steps []graph.Step, maxHops int) Horizon
 	}
 	for d := 1; d <= maxHops && len(level) > 0; d++ {
 		var next []string
-		add := func(id string) {
+		add := func(id, from string) {
+			if id = v.node(id); id == from {
+				return // a link inside a cluster is no step
+			}
 			if _, ok := h[id]; !ok {
 				h[id] = d
 				next = append(next, id)
 			}
 		}
-		for _, v := range level {
-			// u walks to v forward along u→v, or back along v→u.
-			for _, l := range g.In(v) {
-				if k, ok := w[l.Type]; ok && k.forward != "" {
-					add(l.From)
+		for _, c := range level {
+			// u walks to c forward along u→c, or back along c→u.
+			for _, m := range v.members(c) {
+				for _, l := range g.In(m) {
+					if k, ok := w[l.Type]; ok && k.forward != "" {
+						add(l.From, c)
+					}
 				}
-			}
-			for _, l := range g.Out(v) {
-				if k, ok := w[l.Type]; ok && k.back != "" {
-					add(l.To)
+				for _, l := range g.Out(m) {
+					if k, ok := w[l.Type]; ok && k.back != "" {
+						add(l.To, c)
+					}
 				}
 			}
 		}

@@ -25,6 +25,62 @@ type Graph interface {
 	Country(code string) (graph.Country, bool)
 }
 
+// Clustered is implemented by graphs that hold SAME_AS clusters (SPEC §1
+// "Identity"): the search then walks clusters, not entities. A cluster is
+// named by its lowest member id; every link of every member counts, links
+// inside a cluster are not steps, and a step keeps the member link it walked.
+type Clustered interface {
+	Clusters() *graph.Clusters
+}
+
+// view is a graph seen as clusters: node ids are cluster ids.
+type view struct {
+	Graph
+	c *graph.Clusters
+}
+
+func viewOf(g Graph) view {
+	if cg, ok := g.(Clustered); ok {
+		return view{g, cg.Clusters()}
+	}
+	return view{Graph: g}
+}
+
+// node is the cluster of entity id.
+func (v view) node(id string) string { return v.c.Of(id) }
+
+// members are the entities of cluster id: id alone when it is in none.
+func (v view) members(id string) []string {
+	if ms := v.c.Members(id); ms != nil {
+		return ms
+	}
+	return []string{id}
+}
+
+// restrictive reports whether cluster id is a restrictive end-user on day:
+// whether any member is.
+func (v view) restrictive(id, day string, lists graph.ListSet) bool {
+	for _, m := range v.members(id) {
+		if e, ok := v.Entity(m); ok && IsRestrictive(e, day, v.Country, v.Listings(m), lists) {
+			return true
+		}
+	}
+	return false
+}
+
+// clusterListings returns the listings of cluster id's members.
+func (v view) clusterListings(id string) []graph.Listing {
+	ms := v.members(id)
+	if len(ms) == 1 {
+		return v.Listings(id)
+	}
+	var out []graph.Listing
+	for _, m := range ms {
+		out = append(out, v.Listings(m)...)
+	}
+	return out
+}
+
 // IsRestrictive applies SPEC §3 to one entity on day, given its listings
 // and the lists the policy restricts: a government body with restrictive =
 // yes, or of a country restrictive on the day unless it says no; or any
@@ -61,12 +117,6 @@ func MayBeRestrictive(e graph.Entity, country func(code string) (graph.Country, 
 	}
 	c, ok := country(e.Country)
 	return ok && c.EverRestrictive()
-}
-
-// restrictive reports whether entity id of g is a restrictive end-user on day.
-func restrictive(g Graph, id, day string, lists graph.ListSet) bool {
-	e, ok := g.Entity(id)
-	return ok && IsRestrictive(e, day, g.Country, g.Listings(id), lists)
 }
 
 // trail is a path under construction: node ids and the steps between them.
@@ -111,17 +161,24 @@ func walkerOf(steps []graph.Step) walker {
 	return w
 }
 
-// moves calls fn for every link the walker walks out of node id on day,
-// with the node it leads to. Each of the node's links is looked at once.
-func (w walker) moves(g Graph, id, day string, fn func(to string, s graph.Step, l *graph.Link)) {
-	for _, l := range g.Out(id) {
-		if k, ok := w[l.Type]; ok && k.forward != "" && l.ValidOn(day) {
-			fn(l.To, k.forward, l)
+// moves calls fn for every link the walker walks out of cluster id on
+// day, with the cluster it leads to; links inside the cluster are not
+// steps. Each of the members' links is looked at once.
+func (w walker) moves(g view, id, day string, fn func(to string, s graph.Step, l *graph.Link)) {
+	for _, m := range g.members(id) {
+		for _, l := range g.Out(m) {
+			if k, ok := w[l.Type]; ok && k.forward != "" && l.ValidOn(day) {
+				if to := g.node(l.To); to != id {
+					fn(to, k.forward, l)
+				}
+			}
 		}
-	}
-	for _, l := range g.In(id) {
-		if k, ok := w[l.Type]; ok && k.back != "" && l.ValidOn(day) {
-			fn(l.From, k.back, l)
+		for _, l := range g.In(m) {
+			if k, ok := w[l.Type]; ok && k.back != "" && l.ValidOn(day) {
+				if to := g.node(l.From); to != id {
+					fn(to, k.back, l)
+				}
+			}
 		}
 	}
 }
@@ -171,7 +228,7 @@ func (r *reached) trail() trail {
 // changes no trail to an end-user: every node on one can reach it in the
 // steps left, and so can every u that walks to such a node, so the least
 // u of a kept node is kept and the kept nodes keep their order.
-func shortest(g Graph, start, day string, steps []graph.Step, maxHops int, h Horizon) map[string]*reached {
+func shortest(g view, start, day string, steps []graph.Step, maxHops int, h Horizon) map[string]*reached {
 	w := walkerOf(steps)
 	root := &reached{id: start}
 	best := map[string]*reached{start: root}
@@ -218,17 +275,19 @@ func shortest(g Graph, start, day string, steps []graph.Step, maxHops int, h Hor
 // Stores that hold their graph elsewhere (Neo4j) implement the same search
 // themselves and must give the same answer.
 func Reach(g Graph, q graph.ReachQuery, p graph.Policy) graph.Reach {
-	r := graph.Reach{Start: ref(g, q.Start)}
+	v := viewOf(g)
 	if _, ok := g.Entity(q.Start); !ok {
-		return r
+		return graph.Reach{Start: graph.Ref{ID: q.Start}}
 	}
-	isR := func(id string) bool { return restrictive(g, id, q.On, p.RestrictedLists) }
+	start := v.node(q.Start)
+	r := graph.Reach{Start: ref(g, start)}
+	isR := func(id string) bool { return v.restrictive(id, q.On, p.RestrictedLists) }
 	var h Horizon
 	if hs, ok := g.(Horizons); ok {
 		h = hs.Horizon(p)
 	}
 	ends := map[string]bool{}
-	for id, t := range shortest(g, q.Start, q.On, p.Steps, p.MaxHops, h) {
+	for id, t := range shortest(v, start, q.On, p.Steps, p.MaxHops, h) {
 		if isR(id) {
 			r.Exposures = append(r.Exposures, exposureOf(g, t.trail()))
 			ends[id] = true
@@ -236,68 +295,132 @@ func Reach(g Graph, q graph.ReachQuery, p graph.Policy) graph.Reach {
 	}
 	SortExposures(r.Exposures)
 	if p.Allows(graph.StepParent) {
-		for id := range shortest(g, q.Start, q.On, []graph.Step{graph.StepParent}, p.MaxHops, nil) {
+		for id := range shortest(v, start, q.On, []graph.Step{graph.StepParent}, p.MaxHops, nil) {
 			if isR(id) {
 				r.ByParent = append(r.ByParent, id)
 			}
 		}
 		sort.Strings(r.ByParent)
 	}
-	r.Ownership = ownership(g, q.Start, q.On, p.OwnershipDepth, isR)
+	r.Ownership = ownership(v, start, q.On, p.OwnershipDepth, isR)
 	for _, x := range r.Ownership {
 		ends[x.EndUser.ID] = true
 	}
-	for _, l := range g.In(q.Start) {
-		if l.Type == graph.Controls && l.ValidOn(q.On) && isR(l.From) && !contains(r.Controllers, l.From) {
-			r.Controllers = append(r.Controllers, l.From)
-			ends[l.From] = true
+	for _, m := range v.members(start) {
+		for _, l := range g.In(m) {
+			c := v.node(l.From)
+			if l.Type == graph.Controls && l.ValidOn(q.On) && c != start && isR(c) && !contains(r.Controllers, c) {
+				r.Controllers = append(r.Controllers, c)
+				ends[c] = true
+			}
 		}
 	}
 	sort.Strings(r.Controllers)
 	if p.Method() == graph.OFAC {
-		r.Stakes = stakes(g, q.Start, q.On, isR)
+		r.Stakes = stakes(v, start, q.On, isR)
 	}
 	for id := range ends {
-		for _, l := range g.Listings(id) {
+		for _, l := range v.clusterListings(id) {
 			if p.RestrictedLists.Has(l.List) && l.ValidOn(q.On) {
 				r.Listings = append(r.Listings, l)
 			}
 		}
 	}
 	sort.Slice(r.Listings, func(i, j int) bool { return r.Listings[i].Key() < r.Listings[j].Key() })
+	r.Clusters = clustersNamed(v, r)
 	return r
 }
 
-// stakes returns every OWNS link valid on day into start or into an entity
-// that owns it, directly or through others, sorted by key.
-func stakes(g Graph, start, day string, isR func(string) bool) []graph.Stake {
+// clustersNamed returns the members of every cluster of two or more that
+// r names, or nil when it names none.
+func clustersNamed(v view, r graph.Reach) map[string][]string {
+	if v.c.Len() == 0 {
+		return nil
+	}
+	ids := append(append([]string{r.Start.ID}, r.ByParent...), r.Controllers...)
+	for _, xs := range [][]graph.Exposure{r.Exposures, r.Ownership} {
+		for _, x := range xs {
+			for _, n := range x.Path {
+				ids = append(ids, n.ID)
+			}
+		}
+	}
+	for _, s := range r.Stakes {
+		ids = append(ids, s.Owner, s.Owned)
+	}
+	var out map[string][]string
+	for _, id := range ids {
+		if ms := v.c.Members(id); ms != nil {
+			if out == nil {
+				out = map[string][]string{}
+			}
+			out[id] = ms
+		}
+	}
+	return out
+}
+
+// better reports whether OWNS link a states the stake between two clusters
+// rather than b: the highest known percent, then the least key (SPEC §1:
+// links of one type between the same two clusters are one fact).
+func better(a, b *graph.Link) bool {
+	switch {
+	case a.Percent != nil && b.Percent == nil:
+		return true
+	case a.Percent == nil && b.Percent != nil:
+		return false
+	case a.Percent != nil && *a.Percent != *b.Percent:
+		return *a.Percent > *b.Percent
+	}
+	return a.Key() < b.Key()
+}
+
+// owners calls fn with each cluster owning cluster id directly on day and
+// the one OWNS link that states its stake, in cluster order.
+func owners(g view, id, day string, fn func(owner string, l *graph.Link)) {
+	best := map[string]*graph.Link{}
+	walkerOf([]graph.Step{graph.StepOwner}).moves(g, id, day, func(to string, _ graph.Step, l *graph.Link) {
+		if b, ok := best[to]; !ok || better(l, b) {
+			best[to] = l
+		}
+	})
+	ids := make([]string, 0, len(best))
+	for o := range best {
+		ids = append(ids, o)
+	}
+	sort.Strings(ids)
+	for _, o := range ids {
+		fn(o, best[o])
+	}
+}
+
+// stakes returns the stake of every cluster owning the start, or owning
+// a cluster that owns it, directly or through others, on day, sorted by
+// link key.
+func stakes(g view, start, day string, isR func(string) bool) []graph.Stake {
 	var out []graph.Stake
 	seen := map[string]bool{start: true}
 	queue := []string{start}
 	for len(queue) > 0 {
 		v := queue[0]
 		queue = queue[1:]
-		for _, l := range g.In(v) {
-			if l.Type != graph.Owns || !l.ValidOn(day) {
-				continue
+		owners(g, v, day, func(o string, l *graph.Link) {
+			out = append(out, graph.Stake{Link: *l, Owner: o, Owned: v, Restrictive: isR(o)})
+			if !seen[o] {
+				seen[o] = true
+				queue = append(queue, o)
 			}
-			out = append(out, graph.Stake{Link: *l, Restrictive: isR(l.From)})
-			if !seen[l.From] {
-				seen[l.From] = true
-				queue = append(queue, l.From)
-			}
-		}
+		})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Link.Key() < out[j].Link.Key() })
 	return out
 }
 
-// ownership returns every simple OWNS chain into start, walked as owner
-// steps, that ends at the first restrictive end-user it meets.
-func ownership(g Graph, start, day string, depth int, isR func(string) bool) []graph.Exposure {
+// ownership returns every simple OWNS chain of clusters into start, walked
+// as owner steps, that ends at the first restrictive end-user it meets.
+func ownership(g view, start, day string, depth int, isR func(string) bool) []graph.Exposure {
 	var out []graph.Exposure
 	on := map[string]bool{start: true}
-	owner := walkerOf([]graph.Step{graph.StepOwner})
 	var walk func(t trail)
 	walk = func(t trail) {
 		last := t.nodes[len(t.nodes)-1]
@@ -308,12 +431,12 @@ func ownership(g Graph, start, day string, depth int, isR func(string) bool) []g
 		if len(t.steps) == depth {
 			return
 		}
-		owner.moves(g, last, day, func(to string, s graph.Step, l *graph.Link) {
+		owners(g, last, day, func(to string, l *graph.Link) {
 			if on[to] {
 				return
 			}
 			on[to] = true
-			walk(t.extend(to, graph.StepOf(s, *l)))
+			walk(t.extend(to, graph.StepOf(graph.StepOwner, *l)))
 			on[to] = false
 		})
 	}

@@ -9,8 +9,9 @@ import (
 
 // RandomUploads makes a random graph of about forty entities with every
 // link type, unknown and known percents, validity windows, restrictive
-// flags and countries, and transactions; as two uploads, the second
-// restating part of the first with changes.
+// flags and countries, and transactions; as three uploads, the second
+// restating part of the first with changes, the third deciding identities
+// (SAME_AS clusters, NOT_SAME_AS pairs).
 func RandomUploads(seed uint64) []graph.Upload {
 	r := rand.New(rand.NewPCG(seed, 0x5eed))
 	src := func(upload, sheet string, row int) graph.Source {
@@ -167,5 +168,29 @@ func RandomUploads(seed uint64) []graph.Upload {
 			u2.Transactions = append(u2.Transactions, t)
 		}
 	}
-	return []graph.Upload{u, u2}
+	// The third decides identities: a few SAME_AS pairs (some clusters of
+	// three or more, some joining an entity to a restrictive one) and
+	// NOT_SAME_AS pairs between clusters, which change nothing.
+	u3 := graph.Upload{ID: "u-3", Files: []string{"u-3.xlsx"}}
+	var same []graph.Decision
+	for i := 0; i < 3+r.IntN(5); i++ {
+		a, b := ids[r.IntN(n)], ids[r.IntN(n)]
+		if a != b {
+			same = append(same, graph.NewDecision(a, b, graph.Same))
+		}
+	}
+	clusters := graph.NewClusters(same)
+	for i, d := range same {
+		d.DecidedBy, d.DecidedAt, d.Source = "tester", "2024-05-01T10:00:00Z", src("u-3", "Identity", i+2)
+		u3.Decisions = append(u3.Decisions, d)
+	}
+	for i := 0; i < 2; i++ {
+		a, b := ids[r.IntN(n)], ids[r.IntN(n)]
+		if a != b && clusters.Of(a) != clusters.Of(b) {
+			d := graph.NewDecision(a, b, graph.NotSame)
+			d.DecidedBy, d.DecidedAt, d.Note, d.Source = "tester", "2024-05-02T10:00:00Z", "different registries", src("u-3", "Identity", 100+i)
+			u3.Decisions = append(u3.Decisions, d)
+		}
+	}
+	return []graph.Upload{u, u2, u3}
 }

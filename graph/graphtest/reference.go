@@ -126,18 +126,61 @@ func (r refResult) String() string {
 
 // refGraph is the reference's own reading of a stored graph: plain lists,
 // searched by brute force, sharing no code with the stores or the rules.
+// SAME_AS clusters are contracted: every id is replaced by its cluster's
+// (the least member id), links inside a cluster are dropped, and a
+// cluster is restrictive when a member is (SPEC §1 "Identity").
 type refGraph struct {
 	entities  map[string]graph.Entity
 	countries map[string]graph.Country
-	links     []graph.Link
+	links     []graph.Link // ends replaced by their clusters
 	listings  map[string][]graph.Listing
+	cluster   map[string]string   // entity → cluster id
+	members   map[string][]string // cluster id → members
 }
 
 func newRefGraph(u graph.Upload) *refGraph {
-	g := &refGraph{entities: map[string]graph.Entity{}, countries: map[string]graph.Country{}, links: u.Links,
-		listings: map[string][]graph.Listing{}}
+	g := &refGraph{entities: map[string]graph.Entity{}, countries: map[string]graph.Country{},
+		listings: map[string][]graph.Listing{}, cluster: map[string]string{}, members: map[string][]string{}}
 	for _, e := range u.Entities {
 		g.entities[e.ID] = e
+	}
+	// Clusters: the parts of the graph of same decisions, each named by
+	// its least id, found by a search from every entity in id order.
+	same := map[string][]string{}
+	for _, d := range u.Decisions {
+		if d.Identity == graph.Same {
+			same[d.A] = append(same[d.A], d.B)
+			same[d.B] = append(same[d.B], d.A)
+		}
+	}
+	ids := make([]string, 0, len(g.entities))
+	for id := range g.entities {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	for _, id := range ids {
+		if _, done := g.cluster[id]; done {
+			continue
+		}
+		queue := []string{id}
+		g.cluster[id] = id
+		for len(queue) > 0 {
+			x := queue[0]
+			queue = queue[1:]
+			g.members[id] = append(g.members[id], x)
+			for _, y := range same[x] {
+				if _, done := g.cluster[y]; !done {
+					g.cluster[y] = id
+					queue = append(queue, y)
+				}
+			}
+		}
+	}
+	for _, l := range u.Links {
+		l.From, l.To = g.cluster[l.From], g.cluster[l.To]
+		if l.From != l.To {
+			g.links = append(g.links, l)
+		}
 	}
 	for _, c := range u.Countries {
 		g.countries[c.Code] = c
@@ -146,6 +189,33 @@ func newRefGraph(u graph.Upload) *refGraph {
 		g.listings[l.Entity] = append(g.listings[l.Entity], l)
 	}
 	return g
+}
+
+// stakesInto returns, for each cluster owning x directly on day, the one
+// OWNS link counted: the highest known percent, then the least key.
+func (g *refGraph) stakesInto(x, day string) []graph.Link {
+	best := map[string]graph.Link{}
+	for _, l := range g.links {
+		if l.Type != graph.Owns || l.To != x || !within(day, l.ValidFrom, l.ValidTo) {
+			continue
+		}
+		b, ok := best[l.From]
+		switch {
+		case !ok:
+		case l.Percent == nil:
+			if b.Percent != nil || l.Key() > b.Key() {
+				continue
+			}
+		case b.Percent != nil && (*l.Percent < *b.Percent || (*l.Percent == *b.Percent && l.Key() > b.Key())):
+			continue
+		}
+		best[l.From] = l
+	}
+	out := make([]graph.Link, 0, len(best))
+	for _, l := range best {
+		out = append(out, l)
+	}
+	return out
 }
 
 func within(day, from, to string) bool {
@@ -195,17 +265,25 @@ func (g *refGraph) countryRestrictive(code, day string) bool {
 }
 
 func (g *refGraph) restrictive(id, day string, p graph.Policy) bool {
-	if g.listedOn(id, day, p.RestrictedLists) {
-		return true
+	for _, m := range g.members[id] {
+		if g.listedOn(m, day, p.RestrictedLists) {
+			return true
+		}
+		e := g.entities[m]
+		if e.Kind != graph.GovernmentBody {
+			continue
+		}
+		if e.Restrictive != nil {
+			if *e.Restrictive {
+				return true
+			}
+			continue
+		}
+		if g.countryRestrictive(e.Country, day) {
+			return true
+		}
 	}
-	e := g.entities[id]
-	if e.Kind != graph.GovernmentBody {
-		return false
-	}
-	if e.Restrictive != nil {
-		return *e.Restrictive
-	}
-	return g.countryRestrictive(e.Country, day)
+	return false
 }
 
 // next lists the nodes one step of the allowed steps away from id on day.
@@ -262,8 +340,8 @@ func (g *refGraph) multiplied(x, day string, p graph.Policy) (float64, bool) {
 		if depth == p.OwnershipDepth {
 			return
 		}
-		for _, l := range g.links {
-			if l.Type != graph.Owns || l.To != at || on[l.From] || !within(day, l.ValidFrom, l.ValidTo) {
+		for _, l := range g.stakesInto(at, day) {
+			if on[l.From] {
 				continue
 			}
 			pf := 0.0
@@ -291,14 +369,13 @@ func (g *refGraph) held(day string, p graph.Policy) map[string]bool {
 	held := map[string]bool{}
 	for {
 		grew := false
-		for id := range g.entities {
+		for id := range g.members {
 			if held[id] {
 				continue
 			}
 			sum := 0.0
-			for _, l := range g.links {
-				if l.Type == graph.Owns && l.To == id && l.Percent != nil && within(day, l.ValidFrom, l.ValidTo) &&
-					(held[l.From] || g.restrictive(l.From, day, p)) {
+			for _, l := range g.stakesInto(id, day) {
+				if l.Percent != nil && (held[l.From] || g.restrictive(l.From, day, p)) {
 					sum += *l.Percent
 				}
 			}
@@ -315,8 +392,8 @@ func (g *refGraph) held(day string, p graph.Policy) map[string]bool {
 func (g *refGraph) ofac(x, day string, p graph.Policy) (float64, bool) {
 	held := g.held(day, p)
 	share, any := 0.0, false
-	for _, l := range g.links {
-		if l.Type == graph.Owns && l.To == x && within(day, l.ValidFrom, l.ValidTo) && (held[l.From] || g.restrictive(l.From, day, p)) {
+	for _, l := range g.stakesInto(x, day) {
+		if held[l.From] || g.restrictive(l.From, day, p) {
 			any = true
 			if l.Percent != nil {
 				share += *l.Percent
@@ -334,9 +411,9 @@ func (g *refGraph) assess(tx graph.Transaction, p graph.Policy) refResult {
 			r.severity = s
 		}
 	}
-	starts := []string{tx.Buyer}
-	if tx.EndUser != "" && tx.EndUser != tx.Buyer {
-		starts = append(starts, tx.EndUser)
+	starts := []string{g.cluster[tx.Buyer]}
+	if tx.EndUser != "" && g.cluster[tx.EndUser] != starts[0] {
+		starts = append(starts, g.cluster[tx.EndUser])
 	}
 	day := tx.Date
 	for _, x := range starts {

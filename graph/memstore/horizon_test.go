@@ -22,6 +22,7 @@ func (u unpruned) Listings(id string) []graph.Listing    { return u.g.Listings(i
 func (u unpruned) Country(code string) (graph.Country, bool) {
 	return u.g.Country(code)
 }
+func (u unpruned) Clusters() *graph.Clusters { return u.g.Clusters() }
 
 // TestHorizonChangesNoAnswer screens every buyer and declared end-user of
 // a generated data set on its date, under several policies, with and

@@ -289,8 +289,10 @@ func (s *Store) Stats(ctx context.Context) (graph.Stats, error) {
 		}
 		st.Countries, st.Transactions = len(g.countries), len(g.txs)
 		st.Lists, st.Listings = len(g.lists), len(g.listings)
-		st.Decisions = map[graph.Identity]int{}
 		for _, d := range g.decisions {
+			if st.Decisions == nil {
+				st.Decisions = map[graph.Identity]int{}
+			}
 			st.Decisions[d.Identity]++
 		}
 		st.Clusters = g.clusters.Len()
@@ -313,7 +315,9 @@ func (s *Store) Export(ctx context.Context) (graph.Upload, error) {
 		u.Transactions = sortedValues(derefMap(g.txs))
 		u.Lists = sortedValues(derefMap(g.lists))
 		u.Listings = sortedValues(derefMap(g.listings))
-		u.Decisions = sortedValues(derefMap(g.decisions))
+		if len(g.decisions) > 0 {
+			u.Decisions = sortedValues(derefMap(g.decisions))
+		}
 	})
 	return u, nil
 }

@@ -242,3 +242,6 @@ func sortedLinks(ls []graph.Link) []graph.Link {
 	sort.Slice(ls, func(i, j int) bool { return ls[i].Key() < ls[j].Key() })
 	return ls
 }
+
+// Clusters implements exposure.Clustered.
+func (g *state) Clusters() *graph.Clusters { return g.clusters }

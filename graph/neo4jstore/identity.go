@@ -36,7 +36,7 @@ func readDecisions(ctx context.Context, run func(query string, params map[string
 	if err != nil {
 		return nil, err
 	}
-	ds := make([]graph.Decision, 0, len(recs))
+	var ds []graph.Decision
 	for _, r := range recs {
 		ds = append(ds, decisionOf(r.Values[0].(string), props(r.Values[1]), r.Values[2].(string), r.Values[3].(string)))
 	}

@@ -298,12 +298,14 @@ func (s *Store) Stats(ctx context.Context) (graph.Stats, error) {
 	lists, _ := r.Get("lists")
 	listings, _ := r.Get("listings")
 	st.Lists, st.Listings = int(lists.(int64)), int(listings.(int64))
-	st.Decisions = map[graph.Identity]int{}
 	for _, d := range []struct {
 		key string
 		i   graph.Identity
 	}{{"same", graph.Same}, {"not_same", graph.NotSame}} {
 		if v, _ := r.Get(d.key); v.(int64) > 0 {
+			if st.Decisions == nil {
+				st.Decisions = map[graph.Identity]int{}
+			}
 			st.Decisions[d.i] = int(v.(int64))
 		}
 	}
