@@ -200,3 +200,53 @@ func TestCluster(t *testing.T) {
 		t.Errorf("unknown entity: %v", err)
 	}
 }
+
+// TestDecisionReopensReviewedFlag runs the rules: merging the buyer with
+// the record a restrictive body owns makes the sale critical, and the
+// reviewed flag reopens naming the decision; splitting them again
+// restores the flag and names the removal.
+func TestDecisionReopensReviewedFlag(t *testing.T) {
+	s, err := memstore.Open("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	graphtest.NewBuilder("u-1").Country("XR", graphtest.Yes).Country("XF", nil).Org("X", "XF").Org("X2", "XF").Gov("G", "XR", nil).
+		Owns("G", "X2", graphtest.Pct(70)).
+		Tx(graph.Transaction{ID: "T-1", Date: "2024-01-01", Buyer: "X", ShipTo: "XR"}).MustApply(t, s)
+	ev := exposure.NewEvaluator(s, graph.DefaultPolicy(), clock)
+	if _, err := ev.Refresh(ctx, ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ev.Review(ctx, "T-1", graph.Cleared, "ana", "ships to XR, no other link"); err != nil {
+		t.Fatal(err)
+	}
+	r := resolution.New(s, ev, func(context.Context, graph.AuditEntry) error { return nil }, clock)
+
+	out, err := r.Decide(ctx, resolution.Request{A: "X", B: "X2", Identity: graph.Same, By: "alice", Note: "same registration number"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out.Flags.Reopened != 1 {
+		t.Errorf("refresh %+v, want one reopened", out.Flags)
+	}
+	f, _ := s.Flag(ctx, "T-1")
+	last := f.History[len(f.History)-1]
+	if f.Status != graph.Open || f.Severity != graph.Critical ||
+		last.Note != "reopened: identity decision X = X2 by alice (note: same registration number): evidence changed (was medium, now critical)" {
+		t.Errorf("after the decision: %s %s %q", f.Status, f.Severity, last.Note)
+	}
+
+	if _, err := ev.Review(ctx, "T-1", graph.Confirmed, "ana", "owned by G through X2"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.Undo(ctx, "X2", "X", "bob"); err != nil {
+		t.Fatal(err)
+	}
+	f, _ = s.Flag(ctx, "T-1")
+	last = f.History[len(f.History)-1]
+	if f.Status != graph.Open || f.Severity != graph.Medium ||
+		last.Note != "reopened: removal of identity decision X = X2 by alice (note: same registration number) by bob: evidence changed (was critical, now medium)" {
+		t.Errorf("after the removal: %s %s %q", f.Status, f.Severity, last.Note)
+	}
+}
