@@ -58,8 +58,8 @@ type Request struct {
 // Outcome is what a decision or its removal did: the decision (stored or
 // removed), whether the store changed, and the re-evaluation of the flags.
 type Outcome struct {
-	Decision graph.Decision        `json:"decision"`
-	Changed  bool                  `json:"changed"`
+	Decision graph.Decision         `json:"decision"`
+	Changed  bool                   `json:"changed"`
 	Flags    exposure.RefreshResult `json:"flags"`
 }
 
