@@ -198,4 +198,3 @@ func TestUploadNamesUploaderAsDecider(t *testing.T) {
 		t.Errorf("decisions %+v", list.Decisions)
 	}
 }
-

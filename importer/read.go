@@ -53,8 +53,8 @@ type reader struct {
 	countryRefs map[string]graph.Source
 	listings    []*listingRow
 	decisions   []*identityRow
-	stored      *[]graph.Decision // the store's decisions, once read
-	upload      *graph.Upload     // being assembled
+	stored      *[]graph.Decision     // the store's decisions, once read
+	upload      *graph.Upload         // being assembled
 	lists       map[string]graph.List // by id, in the order of listOrder
 	listOrder   []string
 	// govs are the bodies made for government:XX references (nil: stored).
