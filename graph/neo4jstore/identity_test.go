@@ -80,6 +80,44 @@ RETURN e.cluster AS cluster, collect(e.id) AS members ORDER BY cluster`
 		t.Errorf("clusters %q", got)
 	}
 
+	// The examples of docs/NEO4J.md run as written.
+	docs := []struct{ q, want string }{
+		{`MATCH (e:Entity) WHERE e.cluster IS NOT NULL
+WITH e.cluster AS cluster, collect(e) AS members
+OPTIONAL MATCH (a:Entity {cluster: cluster})-[r:SAME_AS]->(b:Entity)
+RETURN cluster, [m IN members | m.id + ' ' + m.name] AS members,
+       collect(a.id + ' = ' + b.id + ' by ' + r.decided_by + coalesce(' (' + r.note + ')', '')) AS decisions
+ORDER BY size(members) DESC, cluster`, "acme-1 3 2"},
+		{`MATCH (m:Entity {cluster: 'acme-1'})-[l:OWNS|CONTROLS|SUPPLIES|PART_OF|OFFICER_OF|RELATED_TO|AGENT_OF]-(o:Entity)
+WHERE o.cluster IS NULL OR o.cluster <> m.cluster
+RETURN m.id AS member, type(l) AS link, startNode(l) = m AS outgoing, o.id, o.name, l.file, l.row`, "acme-3 OWNS false orion"},
+		{`MATCH (a:Entity)-[r:NOT_SAME_AS]->(b:Entity)
+RETURN a.id, a.name, b.id, b.name, r.decided_by, r.decided_at, r.note ORDER BY datetime(r.decided_at) DESC`, "acme-1 orion carol"},
+	}
+	graphtest.NewBuilder("u-link").Owns("orion", "acme-3", graphtest.Pct(10)).Owns("acme-1", "acme-2", graphtest.Pct(5)).MustApply(t, s)
+	for i, d := range docs {
+		res, err := neo4j.ExecuteQuery(ctx, driver, d.q, nil, neo4j.EagerResultTransformer, neo4j.ExecuteQueryWithDatabase(cfg.Database))
+		if err != nil {
+			t.Fatalf("docs query %d: %v", i, err)
+		}
+		if len(res.Records) != 1 {
+			t.Fatalf("docs query %d: %d rows, want 1", i, len(res.Records))
+		}
+		v := res.Records[0].Values
+		var got string
+		switch i {
+		case 0:
+			got = fmt.Sprint(v[0], " ", len(v[1].([]any)), " ", len(v[2].([]any)))
+		case 1:
+			got = fmt.Sprint(v[0], " ", v[1], " ", v[2], " ", v[3])
+		case 2:
+			got = fmt.Sprint(v[0], " ", v[2], " ", v[4])
+		}
+		if got != d.want {
+			t.Errorf("docs query %d: %q, want %q", i, got, d.want)
+		}
+	}
+
 	// A re-import of the entities keeps the property.
 	p.MustApply(t, s)
 	graphtest.NewBuilder("u-3").Entity(graph.Entity{ID: "acme-3", Kind: graph.Organization, Name: "Acme renamed"}).MustApply(t, s)
