@@ -198,3 +198,31 @@ func TestUploadNamesUploaderAsDecider(t *testing.T) {
 		t.Errorf("decisions %+v", list.Decisions)
 	}
 }
+
+// TestDecisionReopensReviewedFlag: a reviewed flag whose evidence a
+// decision changes reopens, its history naming the decision; removing it
+// reopens the flag again, naming the removal.
+func TestDecisionReopensReviewedFlag(t *testing.T) {
+	s := mustServer(t, true)
+	var f graph.Flag
+	s.mustJSON("PATCH", "/api/v1/flags/T-1013", map[string]string{"status": "confirmed", "note": "front company"}, 200, &f)
+	if f.Severity != graph.High {
+		t.Fatalf("T-1013 is %s before the decision", f.Severity)
+	}
+	// The buyer, ORG-ORT, is decided to be the Belarusian ministry itself.
+	s.mustJSON("POST", "/api/v1/identity/decisions", map[string]string{"a": "ORG-ORT", "b": "GOV-BY-MIA", "decision": "same", "note": "shell of the ministry"}, 201, nil)
+	s.mustJSON("GET", "/api/v1/flags/T-1013", nil, 200, &f)
+	last := f.History[len(f.History)-1]
+	if f.Status != graph.Open || f.Severity != graph.Critical ||
+		last.Note != "reopened: identity decision GOV-BY-MIA = ORG-ORT by anonymous (note: shell of the ministry): evidence changed (was high, now critical)" {
+		t.Errorf("after the decision: %s %s %q", f.Status, f.Severity, last.Note)
+	}
+	s.mustJSON("PATCH", "/api/v1/flags/T-1013", map[string]string{"status": "confirmed", "note": "the ministry's"}, 200, nil)
+	s.mustJSON("DELETE", "/api/v1/identity/decisions?a=ORG-ORT&b=GOV-BY-MIA", nil, 200, nil)
+	s.mustJSON("GET", "/api/v1/flags/T-1013", nil, 200, &f)
+	last = f.History[len(f.History)-1]
+	if f.Status != graph.Open || f.Severity != graph.High ||
+		last.Note != "reopened: removal of identity decision GOV-BY-MIA = ORG-ORT by anonymous (note: shell of the ministry) by anonymous: evidence changed (was critical, now high)" {
+		t.Errorf("after the removal: %s %s %q", f.Status, f.Severity, last.Note)
+	}
+}

@@ -275,7 +275,7 @@ func runUpload(ctx context.Context, deps Deps, m *metrics, job graph.Job, files 
 	if err == nil && !rep.Rejected {
 		m.rows.Add(float64(rowsOf(rep)))
 		var res exposure.RefreshResult
-		if res, err = deps.Evaluator.Refresh(ctx, fmt.Sprintf("upload %s by %s", job.Upload, job.By)); err != nil {
+		if res, err = deps.Evaluator.Refresh(ctx, rep.Cause(job.By)); err != nil {
 			err = fmt.Errorf("the upload was written, but re-evaluating the flags failed: %w", err)
 		}
 		refreshed, _ = json.Marshal(res)

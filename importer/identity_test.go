@@ -244,3 +244,18 @@ func TestTemplateHasIdentitySheet(t *testing.T) {
 		t.Errorf("KindOf(Identity) = %+v, %v", k, ok)
 	}
 }
+
+func TestReportCause(t *testing.T) {
+	rep := &importer.Report{Upload: "u-1"}
+	if got := rep.Cause("alice"); got != "upload u-1 by alice" {
+		t.Errorf("%q", got)
+	}
+	rep.Written = &graph.WriteResult{Decisions: graph.Changes{Created: 1, Updated: 1, Unchanged: 5}}
+	if got := rep.Cause(""); got != "upload u-1 (2 identity decisions)" {
+		t.Errorf("%q", got)
+	}
+	rep.Written.Decisions = graph.Changes{Updated: 1}
+	if got := rep.Cause("bob"); got != "upload u-1 by bob (1 identity decision)" {
+		t.Errorf("%q", got)
+	}
+}

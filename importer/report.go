@@ -201,3 +201,21 @@ func (r *Report) WriteText(w io.Writer) error {
 	_, err := io.WriteString(w, b.String())
 	return err
 }
+
+// Cause names the upload as the change of the graph that re-evaluated
+// the flags, for the note of a flag it reopens: "upload u-… by alice",
+// and the identity decisions it made or changed, which change clusters.
+func (r *Report) Cause(by string) string {
+	s := "upload " + r.Upload
+	if by != "" {
+		s += " by " + by
+	}
+	if w := r.Written; w != nil {
+		if n := w.Decisions.Created + w.Decisions.Updated; n == 1 {
+			s += " (1 identity decision)"
+		} else if n > 1 {
+			s += fmt.Sprintf(" (%d identity decisions)", n)
+		}
+	}
+	return s
+}

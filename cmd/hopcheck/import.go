@@ -81,7 +81,7 @@ func (e *env) upload(ctx context.Context, files []importer.File, opts importer.O
 	}
 	var refreshed *exposure.RefreshResult
 	if !rep.Rejected {
-		r, err := ev.Refresh(ctx, fmt.Sprintf("upload %s by %s", rep.Upload, or(opts.Uploader, e.user())))
+		r, err := ev.Refresh(ctx, rep.Cause(or(opts.Uploader, e.user())))
 		if err != nil {
 			return fmt.Errorf("upload written, but re-evaluating the flags failed: %w", err)
 		}
