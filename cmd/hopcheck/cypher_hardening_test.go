@@ -53,6 +53,7 @@ var reviewedCypher = map[string]string{
 	"Stats: string(t)":                    "relationship types of graph.LinkTypes",
 	"writeEntities: k.Label()":            "called for each of graph.Kinds",
 	"writeLinks: string(t)":               "called for each of graph.LinkTypes",
+	"writeDecisions: i.LinkType()":        "SAME_AS or NOT_SAME_AS: graph.Identity.LinkType of graph.Same and graph.NotSame",
 	"Links: allLinkTypes":                 "package variable joining graph.LinkTypes",
 	"Export: allLinkTypes":                "package variable joining graph.LinkTypes",
 	"Neighborhood: types":                 "graph.LinkTypes constants picked by the query, never its text",
