@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { candidates, clusterSummary, decidedWhen, decisionMeta, decisionSentence, nameOf, otherEnd, pairText, sentence } from './identity';
+import { candidates, clusterSummary, decidedWhen, decisionMeta, decisionSentence, nameOf, otherEnd, pairText, sentence, identityStats } from './identity';
 import { Client, type KeyStore } from './api';
 import type { Cluster, Decision, Entity, Match } from './types';
 
@@ -82,5 +82,14 @@ describe('Client identity calls', () => {
       'GET /api/v1/identity/decisions',
       'GET /api/v1/entities/ORG%2F1/cluster',
     ]);
+  });
+});
+
+describe('identity on the dashboard', () => {
+  it('counts decisions and clusters, and says nothing without them', () => {
+    expect(identityStats({ decisions: { same: 3, not_same: 1 }, clusters: 2 })).toBe('3 same-party decisions in 2 clusters, 1 not the same');
+    expect(identityStats({ decisions: { same: 1 }, clusters: 1 })).toBe('1 same-party decision in 1 cluster');
+    expect(identityStats({ decisions: { not_same: 2 }, clusters: 0 })).toBe('2 not the same');
+    expect(identityStats({})).toBe('');
   });
 });

@@ -1,7 +1,7 @@
 // Entity resolution as the entity page shows it: an entity's SAME_AS
 // cluster, the decisions on its members in words, and which search
 // results may be decided on. No DOM here: identitypanel.ts draws it.
-import type { Cluster, Decision, Entity, Match } from './types';
+import type { Cluster, Decision, Entity, Match, Stats } from './types';
 
 /** otherEnd is the entity a decision joins to (or keeps apart from) id. */
 export function otherEnd(d: Pick<Decision, 'a' | 'b'>, id: string): string {
@@ -67,4 +67,17 @@ export function pairText(d: Pick<Decision, 'a' | 'b'>, name: (id: string) => str
 /** sentence ends text with one full stop: "B.V." stays "B.V.", "Ltd" becomes "Ltd.". */
 export function sentence(text: string): string {
   return /[.!?]$/.test(text) ? text : `${text}.`;
+}
+
+/** identityStats tells the store's decisions for the dashboard: "3 same-party decisions in 2 clusters, 1 not the same"; "" with none. */
+export function identityStats(s: Pick<Stats, 'decisions' | 'clusters'>): string {
+  const same = s.decisions?.same ?? 0;
+  const not = s.decisions?.not_same ?? 0;
+  const parts: string[] = [];
+  if (same) {
+    const c = s.clusters ?? 0;
+    parts.push(`${same} same-party decision${same === 1 ? '' : 's'} in ${c} cluster${c === 1 ? '' : 's'}`);
+  }
+  if (not) parts.push(`${not} not the same`);
+  return parts.join(', ');
 }
