@@ -217,6 +217,7 @@ describe('investigator UI', () => {
     assert.match(await d.innerText(), /Why: one VAT number in both registers/);
     const api = await (await fetch(`${base}/api/v1/identity/decisions`)).json();
     assert.deepEqual(api.decisions.map((x) => `${x.a} ${x.decision} ${x.b} ${x.note}`), ['ORG-CYP same ORG-NOR one VAT number in both registers']);
+    await section.scrollIntoViewIfNeeded();
     await shot('identity');
     // Not the same as…: a record already in the cluster is offered, and the
     // standing decision named.

@@ -68,7 +68,7 @@ function decisionItem(client: Client, d: Decision, name: (id: string) => string,
   }, 'Remove');
   const others = (x: string) => link(`/explore/${encodeURIComponent(x)}`, name(x));
   return h('li', { 'data-testid': 'decision', dataset: { pair: `${d.a}|${d.b}`, decision: d.decision } },
-    h('div', null, d.decision === 'same' ? '＝ ' : '≠ ', decisionSentence(d, name), ' ', h('span', { class: 'muted small' }, `(${d.a}, ${d.b})`)),
+    h('div', null, d.decision === 'same' ? '= ' : '≠ ', decisionSentence(d, name), ' ', h('span', { class: 'muted small' }, `(${d.a}, ${d.b})`)),
     h('div', { class: 'muted small' }, decisionMeta(d)),
     d.note ? h('div', { class: 'small' }, 'Why: ', d.note) : null,
     h('div', { class: 'row small' }, others(d.a), others(d.b), remove),
