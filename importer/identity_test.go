@@ -259,3 +259,18 @@ func TestReportCause(t *testing.T) {
 		t.Errorf("%q", got)
 	}
 }
+
+// TestIdentitySheetInWorkbook reads an Identity sheet of a workbook with
+// an Excel date cell for decided_at.
+func TestIdentitySheetInWorkbook(t *testing.T) {
+	data := mustXLSX(t, sheetData{name: "Identity decisions", rows: [][]any{
+		{"A*", "B*", "Decision*", "Note", "Decided by", "Decided at"},
+		{"acme-1", "acme-2", "same", "=reg no", "alice", time.Date(2024, 3, 5, 0, 0, 0, 0, time.UTC)},
+	}})
+	u, rep := mustRead(t, identityLookup(), importer.Options{Uploader: "uploader", Now: uploadTime}, importer.File{Name: "book.xlsx", Data: data})
+	mustClean(t, rep)
+	if len(u.Decisions) != 1 || u.Decisions[0].DecidedAt != "2024-03-05T00:00:00Z" || u.Decisions[0].Note != "=reg no" ||
+		u.Decisions[0].Source.Sheet != "Identity decisions" || u.Decisions[0].Source.Row != 2 {
+		t.Errorf("decisions %+v", u.Decisions)
+	}
+}
