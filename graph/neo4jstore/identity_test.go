@@ -15,9 +15,9 @@ import (
 
 // TestIdentitySchema holds the public schema of docs/NEO4J.md: a decision
 // is (a)-[:SAME_AS|NOT_SAME_AS {decided_by, decided_at, note}]->(b) with
-// a < b, and every member of a SAME_AS cluster of two or more carries the
-// cluster's id (its lowest member id) in the property cluster, kept across
-// re-imports and updated when a decision is removed.
+// a < b, and every entity carries its SAME_AS cluster's id (the lowest
+// member id; its own when it is in none) in the property cluster, kept
+// across re-imports and updated when a decision is removed.
 func TestIdentitySchema(t *testing.T) {
 	cfg := config(t)
 	s := mustOpen(t, cfg)
@@ -56,8 +56,10 @@ RETURN a.id, type(r), b.id, r.decided_by, r.decided_at, coalesce(r.note, '') ORD
 		t.Errorf("decisions as relationships:\n got %q\nwant %q", got, want)
 	}
 	// The example of docs/NEO4J.md: every cluster with its members.
-	clusters := `MATCH (e:Entity) WHERE e.cluster IS NOT NULL
-RETURN e.cluster AS cluster, collect(e.id) AS members ORDER BY cluster`
+	clusters := `MATCH (e:Entity) WHERE e.cluster <> e.id
+WITH DISTINCT e.cluster AS cluster
+MATCH (m:Entity {cluster: cluster})
+RETURN cluster, collect(m.id) AS members ORDER BY cluster`
 	members := func() []string {
 		t.Helper()
 		res, err := neo4j.ExecuteQuery(ctx, driver, clusters, nil, neo4j.EagerResultTransformer, neo4j.ExecuteQueryWithDatabase(cfg.Database))
@@ -82,14 +84,16 @@ RETURN e.cluster AS cluster, collect(e.id) AS members ORDER BY cluster`
 
 	// The examples of docs/NEO4J.md run as written.
 	docs := []struct{ q, want string }{
-		{`MATCH (e:Entity) WHERE e.cluster IS NOT NULL
-WITH e.cluster AS cluster, collect(e) AS members
+		{`MATCH (e:Entity) WHERE e.cluster <> e.id
+WITH DISTINCT e.cluster AS cluster
+MATCH (m:Entity {cluster: cluster})
+WITH cluster, collect(m) AS members
 OPTIONAL MATCH (a:Entity {cluster: cluster})-[r:SAME_AS]->(b:Entity)
 RETURN cluster, [m IN members | m.id + ' ' + m.name] AS members,
        collect(a.id + ' = ' + b.id + ' by ' + r.decided_by + coalesce(' (' + r.note + ')', '')) AS decisions
 ORDER BY size(members) DESC, cluster`, "acme-1 3 2"},
 		{`MATCH (m:Entity {cluster: 'acme-1'})-[l:OWNS|CONTROLS|SUPPLIES|PART_OF|OFFICER_OF|RELATED_TO|AGENT_OF]-(o:Entity)
-WHERE o.cluster IS NULL OR o.cluster <> m.cluster
+WHERE o.cluster <> m.cluster
 RETURN m.id AS member, type(l) AS link, startNode(l) = m AS outgoing, o.id, o.name, l.file, l.row`, "acme-3 OWNS false orion"},
 		{`MATCH (a:Entity)-[r:NOT_SAME_AS]->(b:Entity)
 RETURN a.id, a.name, b.id, b.name, r.decided_by, r.decided_at, r.note ORDER BY datetime(r.decided_at) DESC`, "acme-1 orion carol"},
@@ -131,7 +135,8 @@ RETURN a.id, a.name, b.id, b.name, r.decided_by, r.decided_at, r.note ORDER BY d
 	if got := members(); !reflect.DeepEqual(got, []string{"acme-2: [acme-2 acme-3]"}) {
 		t.Errorf("clusters after the removal %q", got)
 	}
-	if got := query(`MATCH (e:Entity {id: 'acme-1'}) RETURN e.cluster IS NULL`); !reflect.DeepEqual(got, []string{"true"}) {
-		t.Errorf("acme-1 keeps a cluster: %q", got)
+	// An entity in no cluster of two or more is a cluster of its own.
+	if got := query(`MATCH (e:Entity) RETURN e.id, e.cluster ORDER BY e.id`); !reflect.DeepEqual(got, []string{"acme-1acme-1", "acme-2acme-2", "acme-3acme-2", "orionorion"}) {
+		t.Errorf("every entity's cluster: %q", got)
 	}
 }
