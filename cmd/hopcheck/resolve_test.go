@@ -130,3 +130,26 @@ func TestNeo4jResolve(t *testing.T) {
 	mustHopWith(t, env, "--store", "neo4j", "demo")
 	resolveSession(t, env, "--store", "neo4j")
 }
+
+// TestImportIdentityNamesTheUploader: identity rows without decided_by
+// are the uploader's: --by, else HOPCHECK_USER.
+func TestImportIdentityNamesTheUploader(t *testing.T) {
+	dir, files := t.TempDir(), t.TempDir()
+	mustHop(t, "demo", "--data-dir", dir)
+	name := filepath.Join(files, "Identity.csv")
+	if err := os.WriteFile(name, []byte("a,b,decision\nORG-NOR,Cypra Trading Ltd,same as\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := mustHopWith(t, map[string]string{"HOPCHECK_USER": "dana"}, "import", "--data-dir", dir, name)
+	if !strings.Contains(out, "written identity decisions: 1 created") {
+		t.Errorf("import:\n%s", out)
+	}
+	var ds []graph.Decision
+	if err := json.Unmarshal([]byte(mustHop(t, "resolve", "list", "--json", "--data-dir", dir)), &ds); err != nil || len(ds) != 1 || ds[0].DecidedBy != "dana" {
+		t.Errorf("decisions %+v %v", ds, err)
+	}
+	// Another uploader restating it is a new decider: updated.
+	if out := mustHop(t, "import", "--data-dir", dir, "--by", "erin", name); !strings.Contains(out, "written identity decisions: 0 created, 1 updated") {
+		t.Errorf("import --by:\n%s", out)
+	}
+}
