@@ -37,6 +37,9 @@ func (r *reader) resolve() error {
 	for _, l := range r.listings {
 		refs = append(refs, l.entity)
 	}
+	for _, d := range r.decisions {
+		refs = append(refs, d.a, d.b)
+	}
 	total := len(refs)
 	for _, x := range refs {
 		if id, ok := r.opts.References[x.value]; ok {
