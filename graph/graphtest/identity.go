@@ -101,7 +101,7 @@ func testIdentityFlags(t *testing.T, s graph.Store) {
 	ev := exposure.NewEvaluator(s, graph.DefaultPolicy(), func() time.Time { return time.Date(2024, 6, 1, 0, 0, 0, 0, time.UTC) })
 	severity := func() graph.Flag {
 		t.Helper()
-		if _, err := ev.Refresh(ctx); err != nil {
+		if _, err := ev.Refresh(ctx, ""); err != nil {
 			t.Fatal(err)
 		}
 		f, err := s.Flag(ctx, "T-1")
