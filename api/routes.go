@@ -54,4 +54,5 @@ func addRoutes(r *gin.Engine, deps Deps, m *metrics, rl *rateLimits) {
 
 	v1.GET("/audit", admins, handleAudit(deps))
 	v1.GET("/keys", admins, handleKeys(deps))
+	v1.GET("/backup", admins, handleBackup(deps))
 }

@@ -36,6 +36,7 @@ var Access = map[string][]api.Role{
 	"GET /api/v1/uploads/:id":               {api.Viewer, api.Investigator, api.Admin},
 	"GET /api/v1/audit":                     {api.Admin},
 	"GET /api/v1/keys":                      {api.Admin},
+	"GET /api/v1/backup":                    {api.Admin},
 }
 
 // Public routes answer without a key.
