@@ -20,7 +20,7 @@ import (
 func cmdImport(ctx context.Context, e *env, args []string) error {
 	fs := e.flags("import", "FILE...")
 	var opts importer.Options
-	fs.StringVar(&opts.Kind, "kind", "", "kind of every sheet or file: organizations, persons, government_bodies, countries, links, transactions or listings")
+	fs.StringVar(&opts.Kind, "kind", "", "kind of every sheet or file: organizations, persons, government_bodies, countries, links, transactions, listings or identity")
 	mapping := fs.String("mapping", "", "mapping file (YAML) for sheets and headers hopcheck does not recognise")
 	dateFormat := fs.String("date-format", "", "format of ambiguous dates, e.g. DD/MM/YYYY or MM/DD/YYYY")
 	asJSON := fs.Bool("json", false, "print the report as JSON")
