@@ -1,289 +1,185 @@
 package graphtest
 
 import (
-	"errors"
-	"reflect"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/hopcheck/hopcheck/graph"
+	"github.com/hopcheck/hopcheck/graph/exposure"
 )
 
-// Decide adds an identity decision on a and b (in either order) by who, at
-// a fixed time, with a note.
-func (b *Builder) Decide(a, c string, i graph.Identity, by, note string) *Builder {
-	d := graph.NewDecision(a, c, i)
-	d.DecidedBy, d.DecidedAt, d.Note, d.Source = by, "2024-05-01T10:00:00Z", note, b.src("Identity")
+// Same decides that a and b are one party.
+func (b *Builder) Same(x, y string) *Builder { return b.decide(x, y, graph.Same) }
+
+// NotSame decides that a and b are two parties.
+func (b *Builder) NotSame(x, y string) *Builder { return b.decide(x, y, graph.NotSame) }
+
+func (b *Builder) decide(x, y string, i graph.Identity) *Builder {
+	d := graph.NewDecision(x, y, i)
+	d.DecidedBy, d.DecidedAt, d.Note, d.Source = "tester", "2024-05-01T09:00:00Z", "same registry number", b.src("Identity")
 	b.u.Decisions = append(b.u.Decisions, d)
 	return b
 }
 
-// runIdentity is the conformance of identity decisions (SPEC §1
-// "Identity"): stored and listed in order, restated unchanged, never undone
-// by a re-import, removed only by Undecide, refused whole when they
-// contradict each other or name an unknown entity, exported and counted.
-func runIdentity(t *testing.T, newStore func(t *testing.T) graph.Store) {
-	for _, tt := range []struct {
-		name string
-		run  func(t *testing.T, s graph.Store)
-	}{
-		{"StoredAndSorted", testDecisionsStored},
-		{"RestatingIsUnchanged", testDecisionsRestated},
-		{"ReimportNeverUndoes", testDecisionsSurviveReimport},
-		{"Undecide", testUndecide},
-		{"ContradictionRefused", testDecisionsContradiction},
-		{"UnknownEntityRefused", testDecisionsUnknownEntity},
-		{"Stats", testDecisionStats},
-	} {
-		t.Run(tt.name, func(t *testing.T) { tt.run(t, newStore(t)) })
-	}
-	t.Run("ExportRoundTrip", func(t *testing.T) { testDecisionsExport(t, newStore) })
+// identityRules are SPEC §1 "Identity" as the rules see it: a SAME_AS
+// cluster is one entity, named by its lowest member id.
+var identityRules = []rule{
+	{name: "identity: a member's link counts for its cluster", severity: graph.High,
+		build: func(b *Builder) {
+			b.Org("X", XF).Org("X2", XF).Gov("G", XR, nil).Same("X", "X2").Link(graph.Supplies, "X2", "G")
+		},
+		tx: buy("X"), exposures: []string{"G:1:X>G"}, reasons: []string{"one party with X2 by identity decision"}},
+	{name: "identity: a buyer named by its second record is the cluster", severity: graph.High,
+		build: func(b *Builder) {
+			b.Org("X", XF).Org("X2", XF).Gov("G", XR, nil).Same("X", "X2").Link(graph.Supplies, "X", "G")
+		},
+		tx: buy("X2"), exposures: []string{"G:1:X>G"}},
+	{name: "identity: a member's listing makes the cluster restrictive", severity: graph.Critical,
+		build: func(b *Builder) {
+			b.Org("B", XF).Org("Z", XF).List("l1", "EU").Listed("Z", "l1", "IRN", "", "").Same("B", "Z")
+		},
+		tx: buy("B"), exposures: []string{"B:0:B"}, reasons: []string{"Z on list l1, program IRN"}},
+	{name: "identity: a cluster in the middle of a path is one node", severity: graph.High,
+		build: func(b *Builder) {
+			b.Org("X", XF).Org("M1", XF).Org("M2", XF).Gov("G", XR, nil).Same("M1", "M2").
+				Link(graph.Supplies, "X", "M1").Link(graph.Supplies, "M2", "G")
+		},
+		tx: buy("X"), exposures: []string{"G:2:X>M1>G"}},
+	{name: "identity: a link inside a cluster is no step", severity: graph.High,
+		build: func(b *Builder) {
+			b.Org("X", XF).Org("X2", XF).Gov("G", XR, nil).Same("X", "X2").
+				Link(graph.Supplies, "X", "X2").Link(graph.Supplies, "X2", "G")
+		},
+		tx: buy("X"), exposures: []string{"G:1:X>G"}},
+	{name: "identity: stakes into two members are summed", severity: graph.Critical, ownership: Pct(55),
+		build: func(b *Builder) {
+			b.Org("X", XF).Org("X2", XF).Gov("G1", XR, nil).Gov("G2", XR, nil).Same("X", "X2").
+				Owns("G1", "X", Pct(30)).Owns("G2", "X2", Pct(25))
+		},
+		tx: buy("X"), exposures: []string{"G1:1:X>G1", "G2:1:X>G2"}},
+	{name: "identity: one owner's stakes into two members count once, at the highest", severity: graph.High, ownership: Pct(45),
+		build: func(b *Builder) {
+			b.Org("X", XF).Org("X2", XF).Gov("G", XR, nil).Same("X", "X2").
+				Owns("G", "X", Pct(30)).Owns("G", "X2", Pct(45))
+		},
+		tx: buy("X"), exposures: []string{"G:1:X>G"}},
+	{name: "identity: an owner recorded twice counts once", severity: graph.High, ownership: Pct(40),
+		build: func(b *Builder) {
+			b.Org("X", XF).Gov("G", XR, nil).Gov("G2", XR, nil).Same("G", "G2").
+				Owns("G", "X", Pct(30)).Owns("G2", "X", nil).Owns("G2", "X", Pct(40))
+		},
+		tx: buy("X"), exposures: []string{"G:1:X>G"}},
+	{name: "identity: ofac counts one stake between two clusters", severity: graph.High, ownership: Pct(45),
+		policy: func(p *graph.Policy) { p.OwnershipMethod = graph.OFAC },
+		build: func(b *Builder) {
+			b.Org("X", XF).Org("X2", XF).Gov("G", XR, nil).Same("X", "X2").
+				Owns("G", "X", Pct(30)).Owns("G", "X2", Pct(45))
+		},
+		tx: buy("X"), exposures: []string{"G:1:X>G"}},
+	{name: "identity: ofac holds a cluster owned through its members", severity: graph.Critical, ownership: Pct(60),
+		policy: func(p *graph.Policy) { p.OwnershipMethod = graph.OFAC },
+		build: func(b *Builder) {
+			b.Org("X", XF).Org("H", XF).Org("H2", XF).Gov("G1", XR, nil).Gov("G2", XR, nil).Same("H", "H2").
+				Owns("G1", "H", Pct(30)).Owns("G2", "H2", Pct(25)).Owns("H2", "X", Pct(60))
+		},
+		tx: buy("X"), exposures: []string{"G1:2:X>H>G1", "G2:2:X>H>G2"}},
+	{name: "identity: not the same changes nothing", severity: graph.None,
+		build: func(b *Builder) {
+			b.Org("X", XF).Org("X2", XF).Gov("G", XR, nil).NotSame("X", "X2").Link(graph.Supplies, "X2", "G")
+		},
+		tx: buy("X")},
 }
 
-// parties are five organizations to decide on.
-func parties() *Builder {
-	return NewBuilder("u-parties").Country(XF, nil).Org("a", XF).Org("b", XF).Org("c", XF).Org("d", XF).Org("e", XF)
-}
-
-func mustDecisions(t *testing.T, s graph.Store) []graph.Decision {
-	t.Helper()
-	ds, err := s.Decisions(ctx)
-	if err != nil {
-		t.Fatal(err)
+// testIdentityFlags decides, re-imports and undoes, refreshing the flags
+// each time: a decision changes the flag and reopens a reviewed one; a
+// re-import keeps the decision; undoing it restores the first flag.
+func testIdentityFlags(t *testing.T, s graph.Store) {
+	base := func() *Builder {
+		return NewBuilder("u-id").Country(XR, Yes).Country(XF, No).
+			Org("X", XF).Org("X2", XF).Gov("G", XR, nil).Link(graph.Supplies, "X2", "G").
+			Tx(graph.Transaction{ID: "T-1", Date: "2024-06-01", Buyer: "X", ShipTo: XR})
 	}
-	return ds
-}
-
-func keys(ds []graph.Decision) []string {
-	out := []string{}
-	for _, d := range ds {
-		out = append(out, d.Key()+" "+string(d.Identity))
-	}
-	return out
-}
-
-func testDecisionsStored(t *testing.T, s graph.Store) {
-	parties().MustApply(t, s)
-	if ds := mustDecisions(t, s); len(ds) != 0 {
-		t.Fatalf("a fresh store has decisions: %+v", ds)
-	}
-	b := NewBuilder("u-decide").Decide("d", "c", graph.Same, "alice", "same registry number").
-		Decide("b", "a", graph.Same, "bob", "").Decide("e", "a", graph.NotSame, "carol", "different addresses")
-	res := b.MustApply(t, s)
-	if res.Decisions != (graph.Changes{Created: 3}) {
-		t.Errorf("result %+v", res.Decisions)
-	}
-	got := mustDecisions(t, s)
-	if want := []string{"a|b same", "a|e not_same", "c|d same"}; !reflect.DeepEqual(keys(got), want) {
-		t.Fatalf("decisions %v, want %v (sorted by key)", keys(got), want)
-	}
-	byKey := map[string]graph.Decision{}
-	for _, d := range b.Upload().Decisions {
-		byKey[d.Key()] = d
-	}
-	for _, d := range got {
-		if d.A >= d.B {
-			t.Errorf("decision %s: a is not below b", d.Key())
+	base().MustApply(t, s)
+	ev := exposure.NewEvaluator(s, graph.DefaultPolicy(), func() time.Time { return time.Date(2024, 6, 1, 0, 0, 0, 0, time.UTC) })
+	severity := func() graph.Flag {
+		t.Helper()
+		if _, err := ev.Refresh(ctx, ""); err != nil {
+			t.Fatal(err)
 		}
-		if want := byKey[d.Key()]; d != want {
-			t.Errorf("decision %s:\n got %+v\nwant %+v (every field, with its source)", d.Key(), d, want)
-		}
-	}
-}
-
-func testDecisionsRestated(t *testing.T, s graph.Store) {
-	parties().MustApply(t, s)
-	first := NewBuilder("u-1").Decide("a", "b", graph.Same, "alice", "reg no").Decide("c", "d", graph.NotSame, "bob", "")
-	first.MustApply(t, s)
-	before := mustDecisions(t, s)
-	// The same decisions again, from another upload and in the other order.
-	again := NewBuilder("u-2").Decide("b", "a", graph.Same, "alice", "reg no").Decide("d", "c", graph.NotSame, "bob", "")
-	res := again.MustApply(t, s)
-	if res.Any() || res.Decisions.Unchanged != 2 {
-		t.Errorf("restating wrote %+v", res)
-	}
-	if after := mustDecisions(t, s); !reflect.DeepEqual(after, before) {
-		t.Errorf("restating changed the decisions (a restatement keeps its first source):\n%+v\n%+v", after, before)
-	}
-	// Another note, or the opposite decision, replaces the decision.
-	res = NewBuilder("u-3").Decide("a", "b", graph.Same, "alice", "reg no and address").Decide("c", "d", graph.Same, "dave", "").MustApply(t, s)
-	if res.Decisions != (graph.Changes{Updated: 2}) {
-		t.Errorf("replacing: %+v", res.Decisions)
-	}
-	got := mustDecisions(t, s)
-	if len(got) != 2 || got[0].Note != "reg no and address" || got[0].Source.Upload != "u-3" || got[1].Identity != graph.Same || got[1].DecidedBy != "dave" {
-		t.Errorf("after replacing %+v", got)
-	}
-}
-
-func testDecisionsSurviveReimport(t *testing.T, s graph.Store) {
-	p := parties()
-	p.Owns("a", "c", Pct(50))
-	p.MustApply(t, s)
-	NewBuilder("u-decide").Decide("a", "b", graph.Same, "alice", "").Decide("b", "c", graph.Same, "alice", "").
-		Decide("d", "e", graph.NotSame, "bob", "").MustApply(t, s)
-	want := mustDecisions(t, s)
-	stats := func() graph.Stats {
-		st, err := s.Stats(ctx)
+		f, err := s.Flag(ctx, "T-1")
 		if err != nil {
 			t.Fatal(err)
 		}
-		return st
+		return f
 	}
-	before := stats()
-	// The same data again, then changed data about the decided entities.
-	p.MustApply(t, s)
-	changed := NewBuilder("u-changed").Entity(graph.Entity{ID: "a", Kind: graph.Organization, Name: "Org a renamed", Country: XF}).
-		Entity(graph.Entity{ID: "e", Kind: graph.Organization, Name: "Org e", Aliases: []string{"E"}})
-	changed.Owns("a", "c", Pct(70)).Owns("d", "e", nil)
-	changed.MustApply(t, s)
-	if got := mustDecisions(t, s); !reflect.DeepEqual(got, want) {
-		t.Errorf("a re-import changed the decisions:\n got %+v\nwant %+v", got, want)
+	if f := severity(); f.Severity != graph.Medium {
+		t.Fatalf("before any decision: %s, want medium (ship-to only)", f.Severity)
 	}
-	if after := stats(); after.Clusters != before.Clusters || !reflect.DeepEqual(after.Decisions, before.Decisions) {
-		t.Errorf("a re-import changed the clusters: %+v, was %+v", after, before)
-	}
-}
-
-func testUndecide(t *testing.T, s graph.Store) {
-	parties().MustApply(t, s)
-	NewBuilder("u-decide").Decide("a", "b", graph.Same, "alice", "reg no").Decide("b", "c", graph.Same, "alice", "").MustApply(t, s)
-	all := mustDecisions(t, s)
-	d, err := s.Undecide(ctx, "b", "a") // either order
-	if err != nil {
+	if _, err := ev.Review(ctx, "T-1", graph.Cleared, "reviewer", "ship-to only, accepted"); err != nil {
 		t.Fatal(err)
 	}
-	if d != all[0] {
-		t.Errorf("removed %+v, want %+v", d, all[0])
+	NewBuilder("u-decide").Same("X", "X2").MustApply(t, s)
+	f := severity()
+	if f.Severity != graph.High || f.Status != graph.Open || len(f.Exposures) != 1 || f.Exposures[0].Steps[0].From != "X2" {
+		t.Fatalf("after X = X2: %s %s %+v, want high, reopened, through X2's link", f.Severity, f.Status, f.Exposures)
 	}
-	if got := keys(mustDecisions(t, s)); !reflect.DeepEqual(got, []string{"b|c same"}) {
-		t.Errorf("after removing: %v", got)
+	if src := f.Exposures[0].Steps[0].Source; src.Upload != "u-id" || src.Sheet != "Links" {
+		t.Errorf("the step keeps its link's own source, got %+v", src)
 	}
-	if st, _ := s.Stats(ctx); st.Clusters != 1 || st.Decisions[graph.Same] != 1 {
-		t.Errorf("stats after removing: clusters %d, decisions %v", st.Clusters, st.Decisions)
+	// A re-import of the same rows does not undo the decision.
+	base().MustApply(t, s)
+	if f := severity(); f.Severity != graph.High {
+		t.Fatalf("after a re-import: %s, want high (the decision stands)", f.Severity)
 	}
-	if _, err := s.Undecide(ctx, "a", "b"); !errors.Is(err, graph.ErrNotFound) {
-		t.Errorf("removing again: %v, want ErrNotFound", err)
+	if _, err := s.Undecide(ctx, "X2", "X"); err != nil {
+		t.Fatal(err)
 	}
-	if _, err := s.Undecide(ctx, "a", "nobody"); !errors.Is(err, graph.ErrNotFound) {
-		t.Errorf("removing a decision never made: %v, want ErrNotFound", err)
+	if f := severity(); f.Severity != graph.Medium {
+		t.Fatalf("after undoing X = X2: %s, want medium again", f.Severity)
 	}
-	// Removed, a pair may be decided again, the other way: nothing joins a and c now.
-	res := NewBuilder("u-again").Decide("a", "c", graph.NotSame, "bob", "").MustApply(t, s)
-	if res.Decisions.Created != 1 {
-		t.Errorf("deciding after a removal: %+v", res.Decisions)
-	}
-}
-
-func testDecisionsContradiction(t *testing.T, s graph.Store) {
-	parties().MustApply(t, s)
-	NewBuilder("u-decide").Decide("a", "b", graph.Same, "alice", "").Decide("c", "d", graph.NotSame, "bob", "").MustApply(t, s)
-	before := mustDecisions(t, s)
-	for _, c := range []struct {
-		name string
-		b    *Builder
-	}{
-		{"within the upload", NewBuilder("u-x").Decide("c", "e", graph.Same, "x", "").Decide("d", "e", graph.Same, "x", "")},
-		{"with the stored ones", NewBuilder("u-x").Decide("b", "c", graph.Same, "x", "").Decide("a", "c", graph.NotSame, "x", "")},
-		{"an entity and itself", NewBuilder("u-x").Decide("a", "a", graph.Same, "x", "")},
-		{"no decision", NewBuilder("u-x").Decide("a", "e", "maybe", "x", "")},
-	} {
-		c.b.Org("new-org", XF) // refused with the rest
-		_, err := s.Apply(ctx, c.b.Upload(), nil)
-		if graph.ErrorCode(err) != graph.EINVALID {
-			t.Errorf("%s: %v, want EINVALID", c.name, err)
-		}
-		if got := mustDecisions(t, s); !reflect.DeepEqual(got, before) {
-			t.Errorf("%s: a refused upload changed the decisions: %v", c.name, keys(got))
-		}
-		if _, err := s.Entity(ctx, "new-org"); !errors.Is(err, graph.ErrNotFound) {
-			t.Errorf("%s: a refused upload wrote an entity: %v", c.name, err)
-		}
+	if ds, err := s.Decisions(ctx); err != nil || len(ds) != 0 {
+		t.Fatalf("decisions after undo: %v %v", ds, err)
 	}
 }
 
-func testDecisionsUnknownEntity(t *testing.T, s graph.Store) {
-	parties().MustApply(t, s)
-	b := NewBuilder("u-x").Org("new-org", XF).Decide("a", "nobody", graph.Same, "x", "")
-	if _, err := s.Apply(ctx, b.Upload(), nil); graph.ErrorCode(err) != graph.EINVALID {
-		t.Errorf("a decision on an unknown entity: %v, want EINVALID", err)
+// testIdentityContradiction refuses a not_same inside a cluster, writing
+// nothing, and names the chain of same decisions.
+func testIdentityContradiction(t *testing.T, s graph.Store) {
+	NewBuilder("u-1").Org("A", XF).Org("B", XF).Org("C", XF).Same("A", "B").Same("B", "C").MustApply(t, s)
+	_, err := s.Apply(ctx, NewBuilder("u-2").Org("D", XF).NotSame("C", "A").Upload(), nil)
+	if err == nil || !strings.Contains(err.Error(), "A = B = C") {
+		t.Fatalf("a contradiction: %v, want an error naming A = B = C", err)
 	}
-	if ds := mustDecisions(t, s); len(ds) != 0 {
-		t.Errorf("stored %+v", ds)
+	if _, err := s.Entity(ctx, "D"); err == nil {
+		t.Error("a refused upload wrote its entity")
 	}
-	if _, err := s.Entity(ctx, "new-org"); !errors.Is(err, graph.ErrNotFound) {
-		t.Errorf("a refused upload wrote an entity: %v", err)
-	}
-	// An entity of the same upload is known.
-	res := NewBuilder("u-y").Org("new-org", XF).Decide("a", "new-org", graph.Same, "x", "").MustApply(t, s)
-	if res.Decisions.Created != 1 || res.Entities.Created != 1 {
-		t.Errorf("a decision on an entity of its own upload: %+v", res)
-	}
-}
-
-func testDecisionStats(t *testing.T, s graph.Store) {
-	parties().MustApply(t, s)
-	// Clusters {a, b, c} and {d, e}; one not_same between them.
-	NewBuilder("u-decide").Decide("a", "b", graph.Same, "x", "").Decide("c", "b", graph.Same, "x", "").
-		Decide("d", "e", graph.Same, "x", "").Decide("a", "d", graph.NotSame, "x", "").MustApply(t, s)
 	st, err := s.Stats(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := map[graph.Identity]int{graph.Same: 3, graph.NotSame: 1}; !reflect.DeepEqual(st.Decisions, want) || st.Clusters != 2 {
-		t.Errorf("decisions %v clusters %d, want %v and 2", st.Decisions, st.Clusters, want)
-	}
-	// A same decision made not_same splits a cluster.
-	NewBuilder("u-split").Decide("d", "e", graph.NotSame, "x", "").MustApply(t, s)
-	st, _ = s.Stats(ctx)
-	if want := map[graph.Identity]int{graph.Same: 2, graph.NotSame: 2}; !reflect.DeepEqual(st.Decisions, want) || st.Clusters != 1 {
-		t.Errorf("after the split: decisions %v clusters %d, want %v and 1", st.Decisions, st.Clusters, want)
-	}
-	// Joining two clusters makes one.
-	NewBuilder("u-join").Decide("e", "c", graph.Same, "x", "").MustApply(t, s)
-	if st, _ = s.Stats(ctx); st.Clusters != 1 || st.Entities[graph.Organization] != 5 {
-		t.Errorf("after joining: clusters %d, entities %v", st.Clusters, st.Entities)
+	if st.Clusters != 1 || st.Decisions[graph.Same] != 2 || st.Decisions[graph.NotSame] != 0 {
+		t.Errorf("stats %+v, want one cluster of two same decisions", st)
 	}
 }
 
-// testDecisionsExport applies a store's export to a fresh one, opened
-// after the export was read (a Neo4j test store empties the one database).
-func testDecisionsExport(t *testing.T, newStore func(t *testing.T) graph.Store) {
-	s := newStore(t)
-	parties().MustApply(t, s)
-	NewBuilder("u-decide").Decide("a", "b", graph.Same, "alice", "reg no").Decide("b", "c", graph.Same, "bob", "").
-		Decide("d", "e", graph.NotSame, "carol", "two addresses").MustApply(t, s)
-	u, err := s.Export(ctx)
+// testIdentityScreening screens a name that two records of one party
+// match: one candidate stands for the cluster, with its members, and the
+// link of the other record counts.
+func testIdentityScreening(t *testing.T, s graph.Store) {
+	b := NewBuilder("u-scr").Country(XR, Yes).Country(XF, No).Gov("G", XR, nil)
+	b.Entity(graph.Entity{ID: "acme-ledger", Kind: graph.Organization, Name: "Acme Vision Systems Ltd", Country: XF})
+	b.Entity(graph.Entity{ID: "acme-list", Kind: graph.Organization, Name: "Acme Vision Systems", Country: XF})
+	b.Link(graph.Supplies, "acme-list", "G").Same("acme-ledger", "acme-list").MustApply(t, s)
+	ev := exposure.NewEvaluator(s, graph.DefaultPolicy(), func() time.Time { return time.Date(2024, 6, 1, 0, 0, 0, 0, time.UTC) })
+	res, err := ev.Screen(ctx, exposure.ScreenQuery{Name: "Acme Vision Systems", Country: XF})
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := mustDecisions(t, s)
-	if !reflect.DeepEqual(u.Decisions, want) {
-		t.Fatalf("Export's decisions:\n got %+v\nwant %+v", u.Decisions, want)
+	if len(res.Matches) != 1 || res.Matches[0].Cluster != "acme-ledger" || strings.Join(res.Matches[0].Members, ",") != "acme-ledger,acme-list" {
+		t.Fatalf("matches %+v, want one candidate for the cluster acme-ledger of two members", res.Matches)
 	}
-	a, err := s.Stats(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	fresh := newStore(t)
-	res, err := fresh.Apply(ctx, u, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if res.Decisions.Created != 3 {
-		t.Errorf("applying the export: %+v", res.Decisions)
-	}
-	if got := mustDecisions(t, fresh); !reflect.DeepEqual(got, want) {
-		t.Errorf("round trip:\n got %+v\nwant %+v", got, want)
-	}
-	b, _ := fresh.Stats(ctx)
-	if !reflect.DeepEqual(a, b) {
-		t.Errorf("stats after the round trip %+v, want %+v", b, a)
-	}
-	again, err := fresh.Export(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !reflect.DeepEqual(again.Decisions, u.Decisions) {
-		t.Errorf("export of the copy differs")
+	if res.Verdict != graph.Review || res.Severity != graph.High {
+		t.Errorf("verdict %s (%s), want review (high) through acme-list's link", res.Verdict, res.Severity)
 	}
 }

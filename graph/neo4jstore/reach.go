@@ -125,14 +125,13 @@ func reachQuery(p graph.Policy, qs []graph.ReachQuery) (string, map[string]any, 
 	}
 	byParent := "RETURN [] AS byParent"
 	if p.Allows(graph.StepParent) {
-		byParent = strings.NewReplacer(
-			"$START", startLevel(restrictive),
-			"$LEVELS", levels(graph.Policy{Steps: []graph.Step{graph.StepParent}}, hops, restrictive),
-		).Replace(byParentCypher)
+		byParent = startLevel + "\n  " + levels(graph.Policy{Steps: []graph.Step{graph.StepParent}}, hops) +
+			"\n  " + reached(restrictive, "last(x.ns).id", "byParent")
 	}
 	q := strings.NewReplacer(
-		"$START", startLevel(restrictive),
-		"$LEVELS", levels(p, hops, restrictive),
+		"$START", startLevel,
+		"$LEVELS", levels(p, hops),
+		"$REACHED", reached(restrictive, pathShape("x.ns", "x.rs"), "exposures"),
 		"$BY_PARENT", byParent,
 		"$OWNERSHIP", ownershipLevels(depth, restrictive),
 		"$STAKES", stakes,
@@ -201,25 +200,17 @@ func movesOf(rel string) string {
 // the trail of the least-ranked node u of the level that walks to it, by
 // the least link key from that u; and ranks the new level by (rank of u,
 // id of v). That is exposure.Reach's order, so ties break the same way.
-// The last level keeps only restrictive end-users: nothing walks on.
-func levels(p graph.Policy, hops int, restrictive func(string) string) string {
+// Every node reached is kept in found, the start first; reached picks the
+// restrictive end-users among them once, after the last level.
+func levels(p graph.Policy, hops int) string {
 	m := moves(p)
 	if m == "" {
 		return ""
 	}
 	var b strings.Builder
 	for k := 1; k <= hops; k++ {
-		last := k == hops
-		keep := "NOT v IN seen"
-		if last {
-			keep += " AND " + restrictive("v")
-		}
-		b.WriteString(strings.NewReplacer("$MOVES", m, "$KEEP", keep, "$RESTRICTIVE_V", restrictive("v")).Replace(levelCypher))
-		if !last {
-			b.WriteString("\n  WITH day, rc, next AS level, seen + [x IN next | x.n] AS seen, found + [x IN next WHERE x.hit] AS found")
-		} else {
-			b.WriteString("\n  WITH found + [x IN next WHERE x.hit] AS found")
-		}
+		b.WriteString(strings.NewReplacer("$MOVES", m).Replace(levelCypher))
+		b.WriteString("\n  WITH day, rc, next AS level, seen + [x IN next | x.n] AS seen, found + next AS found")
 	}
 	return b.String()
 }
@@ -233,18 +224,20 @@ const levelCypher = `
     CALL (u, day) {
         $MOVES
     }
-    WITH k, f, r, v WHERE $KEEP
+    WITH k, f, r, v WHERE NOT v IN seen
     WITH k, f, r, v ORDER BY k, r.key
     WITH v, head(collect({k: k, f: f, r: r})) AS b
     WITH v, b ORDER BY b.k, v.id
-    RETURN collect({n: v, ns: b.f.ns + v, rs: b.f.rs + b.r, hit: $RESTRICTIVE_V}) AS next
+    RETURN collect({n: v, ns: b.f.ns + v, rs: b.f.rs + b.r}) AS next
   }`
 
-// startLevel is the first level of a breadth-first search from s: s
-// itself, found when it is a restrictive end-user.
-func startLevel(restrictive func(string) string) string {
-	return "WITH day, rc, [{n: s, ns: [s], rs: []}] AS level, [s] AS seen,\n    CASE WHEN " +
-		restrictive("s") + " THEN [{ns: [s], rs: []}] ELSE [] END AS found"
+// startLevel is the first level of a breadth-first search from s.
+const startLevel = "WITH day, rc, [{n: s, ns: [s], rs: []}] AS level, [s] AS seen, [{n: s, ns: [s], rs: []}] AS found"
+
+// reached returns, as name, what shape makes of each restrictive end-user
+// x among the nodes found by levels.
+func reached(restrictive func(string) string, shape, name string) string {
+	return fmt.Sprintf("UNWIND found AS x\n  WITH day, rc, x WHERE %s\n  RETURN collect(%s) AS %s", restrictive("x.n"), shape, name)
 }
 
 // ownershipLevels writes the search of the ownership chains into s, one
@@ -357,7 +350,7 @@ OPTIONAL MATCH (s:Entity {id: s0.cluster})
 CALL (s, day, rc) {
   $START
   $LEVELS
-  RETURN [x IN found | $EXPOSURE] AS exposures
+  $REACHED
 }
 CALL (s, day, rc) {
   $BY_PARENT
@@ -393,12 +386,6 @@ CALL (s, exposures, ownership, byParent, controllers, stakes) {
 RETURN i, CASE WHEN s IS NULL THEN null ELSE s {.id, .name, .country, labels: labels(s)} END AS start,
   exposures, byParent, ownership, controllers, stakes, listings, clusters
 `
-
-// byParentCypher is the breadth-first search by PART_OF alone: the
-// restrictive end-users it finds.
-const byParentCypher = `$START
-  $LEVELS
-  RETURN [x IN found | last(x.ns).id] AS byParent`
 
 // stakesCypher collects, for the ofac method, the stakes valid on the day
 // in s and in every cluster that owns it, directly or through others
