@@ -83,7 +83,7 @@ func (r *Resolver) Decide(ctx context.Context, q Request) (Outcome, error) {
 // Batch is what DecideAll did: the decisions as stored, in the order
 // asked, how many changed the store, and the re-evaluation of the flags.
 type Batch struct {
-	Decisions []graph.Decision      `json:"decisions"`
+	Decisions []graph.Decision       `json:"decisions"`
 	Changed   int                    `json:"changed"`
 	Flags     exposure.RefreshResult `json:"flags"`
 }
