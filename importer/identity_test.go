@@ -292,3 +292,45 @@ func TestResolveReferences(t *testing.T) {
 		}
 	}
 }
+
+// TestReferenceToOneParty: a name that several records of one SAME_AS
+// cluster answer to names that party, with a warning naming the cluster;
+// without the decision it is ambiguous.
+func TestReferenceToOneParty(t *testing.T) {
+	ctx := context.Background()
+	s, err := memstore.Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	src := graph.Source{Upload: "u-0", File: "lists.csv", Row: 2}
+	if _, err := s.Apply(ctx, graph.Upload{ID: "u-0", Entities: []graph.Entity{
+		{ID: "twin-b", Kind: graph.Organization, Name: "Twin Trading LLC", Source: src},
+		{ID: "twin-a", Kind: graph.Organization, Name: "Twin Trading", Source: src},
+	}}, nil); err != nil {
+		t.Fatal(err)
+	}
+	ledger := []importer.File{csvFile("transactions.csv", "id,date,buyer", "T-1,2024-03-01,Twin Trading")}
+	_, rep, err := importer.Read(ctx, s, ledger, importer.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Errors) != 1 || !strings.Contains(rep.Errors[0].Message, "is ambiguous") {
+		t.Fatalf("before the decision: %+v, want the reference ambiguous", rep.Errors)
+	}
+	d := graph.NewDecision("twin-a", "twin-b", graph.Same)
+	d.DecidedBy, d.DecidedAt, d.Source = "alice", "2024-05-01T10:00:00Z", src
+	if _, err := s.Apply(ctx, graph.Upload{ID: "u-1", Decisions: []graph.Decision{d}}, nil); err != nil {
+		t.Fatal(err)
+	}
+	u, rep, err := importer.Read(ctx, s, ledger, importer.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Errors) != 0 || len(u.Transactions) != 1 || u.Transactions[0].Buyer != "twin-a" {
+		t.Fatalf("after twin-a = twin-b: errors %+v, transactions %+v; want T-1 bound to twin-a", rep.Errors, u.Transactions)
+	}
+	if len(rep.Warnings) != 1 || !strings.Contains(rep.Warnings[0].Message, "2 records of one party (identity cluster twin-a: twin-a, twin-b)") {
+		t.Errorf("warnings %+v, want one naming the cluster", rep.Warnings)
+	}
+}

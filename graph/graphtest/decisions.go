@@ -17,7 +17,7 @@ func (b *Builder) Decide(a, c string, i graph.Identity, by, note string) *Builde
 	return b
 }
 
-// runIdentity is the conformance of identity decisions as stored (SPEC §1
+// runIdentity is the conformance of identity decisions (SPEC §1
 // "Identity"): stored and listed in order, restated unchanged, never undone
 // by a re-import, removed only by Undecide, refused whole when they
 // contradict each other or name an unknown entity, exported and counted.
