@@ -21,17 +21,21 @@ func newResolver(deps Deps) *resolution.Resolver {
 	}, deps.Now)
 }
 
-// decisionRequest is the body of POST /identity/decisions.
+// decisionRequest is the body of POST /identity/decisions: one decision,
+// or several under decisions (a bulk action, written and re-evaluated once).
 type decisionRequest struct {
-	A        string         `json:"a"`
-	B        string         `json:"b"`
-	Decision graph.Identity `json:"decision"`
-	Note     string         `json:"note"`
+	A         string            `json:"a"`
+	B         string            `json:"b"`
+	Decision  graph.Identity    `json:"decision"`
+	Note      string            `json:"note"`
+	Decisions []decisionRequest `json:"decisions"`
 }
+
+const decideVia = "POST /api/v1/identity/decisions"
 
 // handleDecide records that two entities are one party (same) or two
 // (not_same); the decider is the API key's name. 201 with the stored
-// decision.
+// decision, or with {"decisions": [...]} for several.
 func handleDecide(deps Deps, res *resolution.Resolver) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		var req decisionRequest
@@ -39,8 +43,26 @@ func handleDecide(deps Deps, res *resolution.Resolver) gin.HandlerFunc {
 			respondErr(c, bodyError(err))
 			return
 		}
+		by := callerOf(c).Name
+		if req.Decisions != nil {
+			if req.A != "" || req.B != "" || req.Decision != "" {
+				respondErr(c, invalid("send one decision (a, b, decision) or several (decisions), not both"))
+				return
+			}
+			qs := make([]resolution.Request, len(req.Decisions))
+			for i, d := range req.Decisions {
+				qs[i] = resolution.Request{A: d.A, B: d.B, Identity: d.Decision, By: by, Note: d.Note, Via: decideVia}
+			}
+			b, err := res.DecideAll(c.Request.Context(), qs)
+			if err != nil {
+				respondErr(c, err)
+				return
+			}
+			respond(c, http.StatusCreated, gin.H{"decisions": b.Decisions})
+			return
+		}
 		out, err := res.Decide(c.Request.Context(), resolution.Request{A: req.A, B: req.B, Identity: req.Decision,
-			By: callerOf(c).Name, Note: req.Note, Via: "POST /api/v1/identity/decisions"})
+			By: by, Note: req.Note, Via: decideVia})
 		if err != nil {
 			respondErr(c, err)
 			return

@@ -226,3 +226,27 @@ func TestDecisionReopensReviewedFlag(t *testing.T) {
 		t.Errorf("after the removal: %s %s %q", f.Status, f.Severity, last.Note)
 	}
 }
+
+func TestIdentityDecisionsBatch(t *testing.T) {
+	s := mustServer(t, true)
+	var got decisionsBody
+	s.mustJSON("POST", "/api/v1/identity/decisions", map[string]any{"decisions": []map[string]string{
+		{"a": "ORG-NOR", "b": "ORG-CYP", "decision": "same", "note": "exact registration id"},
+		{"a": "ORG-HAN", "b": "ORG-LUM", "decision": "not_same"},
+	}}, 201, &got)
+	if len(got.Decisions) != 2 || got.Decisions[0].Key() != "ORG-CYP|ORG-NOR" || got.Decisions[1].Identity != graph.NotSame || got.Decisions[0].DecidedBy != "anonymous" {
+		t.Errorf("batch answer %+v", got.Decisions)
+	}
+	e := s.mustError("POST", "/api/v1/identity/decisions", map[string]any{"decisions": []map[string]string{
+		{"a": "ORG-NOR", "b": "ORG-HAN", "decision": "same"}, {"a": "ORG-NOR", "b": "NOPE", "decision": "same"},
+	}}, 400, "invalid")
+	if !strings.Contains(e.Error.Message, `decision 2: no entity "NOPE"`) {
+		t.Errorf("refused batch: %s", e.Error.Message)
+	}
+	s.mustError("POST", "/api/v1/identity/decisions", map[string]any{"a": "ORG-NOR", "decisions": []map[string]string{}}, 400, "invalid")
+	var list decisionsBody
+	s.mustJSON("GET", "/api/v1/identity/decisions", nil, 200, &list)
+	if len(list.Decisions) != 2 {
+		t.Errorf("after a refused batch %+v", list.Decisions)
+	}
+}

@@ -273,3 +273,40 @@ func unneutralise(s string) string {
 	}
 	return s
 }
+
+// ResolveReferences resolves references to entities as upload rows do (an
+// id, a government of a country, or a name or alias that names exactly one
+// stored entity) and returns their ids in order. A reference that names
+// none or several is an error (EINVALID) saying so, with the candidates.
+func ResolveReferences(ctx context.Context, lookup Lookup, refs ...string) ([]string, error) {
+	r := newReader(ctx, lookup, nil, Options{})
+	xs := make([]*ref, len(refs))
+	for i, v := range refs {
+		xs[i] = &ref{value: strings.TrimSpace(v)}
+	}
+	for i := 0; i < len(xs); i += 2 {
+		row := &identityRow{a: xs[i], b: xs[i]}
+		if i+1 < len(xs) {
+			row.b = xs[i+1]
+		}
+		r.decisions = append(r.decisions, row)
+	}
+	if err := r.resolve(); err != nil {
+		return nil, err
+	}
+	if len(r.rep.Errors) > 0 {
+		var msgs []string
+		for _, e := range r.rep.Errors {
+			msgs = append(msgs, e.Message)
+		}
+		return nil, graph.Errorf(graph.EINVALID, "%s", strings.Join(msgs, "; "))
+	}
+	ids := make([]string, len(xs))
+	for i, x := range xs {
+		if r.govs[x.id] != nil { // made for the reference: not stored
+			return nil, graph.Errorf(graph.EINVALID, "%q names the government body %s, which is not stored yet", x.value, x.id)
+		}
+		ids[i] = x.id
+	}
+	return ids, nil
+}

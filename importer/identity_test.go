@@ -275,6 +275,24 @@ func TestIdentitySheetInWorkbook(t *testing.T) {
 	}
 }
 
+func TestResolveReferences(t *testing.T) {
+	l := identityLookup()
+	ids, err := importer.ResolveReferences(context.Background(), l, "acme-2", "Orion Systems LLC", " acme-3 ")
+	if err != nil || strings.Join(ids, " ") != "acme-2 orion acme-3" {
+		t.Errorf("ids %v, %v", ids, err)
+	}
+	for _, c := range []struct{ ref, want string }{
+		{"Acme Technologies", `"Acme Technologies" is ambiguous: it names 2 entities: acme-1 (Acme Technologies Co., Ltd., CN); acme-2 (Acme Technologies, CN); use the id`},
+		{"Zeta Holdings", `"Zeta Holdings" names no entity`},
+		{"government:IR", `"government:IR" names the government body gov-IR, which is not stored yet`},
+	} {
+		_, err := importer.ResolveReferences(context.Background(), l, "acme-3", c.ref)
+		if graph.ErrorCode(err) != graph.EINVALID || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: %v, want EINVALID saying %s", c.ref, err, c.want)
+		}
+	}
+}
+
 // TestReferenceToOneParty: a name that several records of one SAME_AS
 // cluster answer to names that party, with a warning naming the cluster;
 // without the decision it is ambiguous.

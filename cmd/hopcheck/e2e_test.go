@@ -203,6 +203,15 @@ func exerciseAPI(t *testing.T, url string, keys map[api.Role]string) {
 		t.Errorf("batch from CSV: %d %s", code, out)
 	}
 
+	// Identity decisions in bulk, as a review queue sends them.
+	var batch struct{ Decisions []graph.Decision }
+	admin.must("POST", "/api/v1/identity/decisions", map[string]any{"decisions": []map[string]string{
+		{"a": "ORG-NOR", "b": "ORG-CYP", "decision": "same", "note": "bulk"}, {"a": "ORG-HAN", "b": "ORG-LUM", "decision": "not_same"},
+	}}, 201, &batch)
+	if len(batch.Decisions) != 2 || batch.Decisions[0].Note != "bulk" {
+		t.Errorf("bulk decisions: %+v", batch.Decisions)
+	}
+
 	// A flag reviewed, then reopened by new evidence.
 	var f graph.Flag
 	admin.must("PATCH", "/api/v1/flags/T-1013", map[string]string{"status": "cleared", "note": "minority stake"}, 200, &f)

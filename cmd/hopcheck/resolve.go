@@ -21,7 +21,8 @@ const resolveUsage = `Usage:
   hopcheck resolve list [--json | --csv]                   every decision (--csv: an identity sheet)
   hopcheck resolve show ID [--json]                        the entity's cluster and its decisions
 
-A and B are entity ids. Each decision and removal re-evaluates the flags
+A, B and ID are entity ids, or names that name exactly one entity (as in an
+upload: "did you mean" when none does). Each decision and removal re-evaluates the flags
 (a reviewed flag whose evidence changed reopens, naming the decision) and
 is recorded in the audit log. --by defaults to HOPCHECK_USER, else USER.
 `
@@ -81,6 +82,13 @@ func cmdResolve(ctx context.Context, e *env, args []string) error {
 	r := resolution.New(s, ev, func(ctx context.Context, a graph.AuditEntry) error {
 		return s.AppendAudit(context.WithoutCancel(ctx), a)
 	}, time.Now)
+	// A and B (or ID) may be names, resolved as upload rows resolve them.
+	// Undo takes the stored decision's ends as given.
+	if sub != "list" && sub != "undo" {
+		if pos, err = importer.ResolveReferences(ctx, s, pos...); err != nil {
+			return err
+		}
+	}
 
 	switch sub {
 	case "list":

@@ -33,6 +33,10 @@ func resolveSession(t *testing.T, env map[string]string, store ...string) {
 		!strings.Contains(out, "Cluster ORG-CYP: ORG-CYP, ORG-NOR.") || !strings.Contains(out, "Flags: 17 transactions evaluated") {
 		t.Errorf("resolve same:\n%s", out)
 	}
+	// Names, as in an upload.
+	if out := hopS("resolve", "show", "Nordis Distribution"); !strings.Contains(out, "Cluster ORG-CYP, 2 members:") {
+		t.Errorf("resolve show by name:\n%s", out)
+	}
 	// Flags after the arguments, or between them.
 	if out := hopS("resolve", "not-same", "--by", "bob", "ORG-HAN", "ORG-LUM"); !strings.Contains(out, "Recorded: identity decision ORG-HAN ≠ ORG-LUM by bob") {
 		t.Errorf("resolve not-same:\n%s", out)
@@ -69,7 +73,7 @@ func resolveSession(t *testing.T, env map[string]string, store ...string) {
 	if errOut := failS(1, "resolve", "not-same", "ORG-HAN", "ORG-CYP"); !strings.Contains(errOut, "contradict") || !strings.Contains(errOut, "ORG-CYP = ORG-NOR = ORG-HAN") {
 		t.Errorf("contradiction:\n%s", errOut)
 	}
-	if errOut := failS(1, "resolve", "same", "ORG-HAN", "NOPE"); !strings.Contains(errOut, `no entity "NOPE"`) {
+	if errOut := failS(1, "resolve", "same", "ORG-HAN", "NOPE"); !strings.Contains(errOut, `"NOPE" names no entity`) {
 		t.Errorf("unknown entity:\n%s", errOut)
 	}
 	out = hopS("resolve", "undo", "ORG-NOR", "ORG-HAN", "--by", "carol")

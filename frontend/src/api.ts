@@ -132,6 +132,9 @@ export class Client {
   decisions = () => this.request<{ decisions: Decision[] }>('GET', '/api/v1/identity/decisions');
   decide = (a: string, b: string, decision: Identity, note = '') =>
     this.request<Decision>('POST', '/api/v1/identity/decisions', { body: { a, b, decision, note }, action: 'review' });
+  /** decideAll records several decisions at once (a bulk action): all or none, the flags re-evaluated once. */
+  decideAll = (ds: { a: string; b: string; decision: Identity; note?: string }[]) =>
+    this.request<{ decisions: Decision[] }>('POST', '/api/v1/identity/decisions', { body: { decisions: ds }, action: 'review' });
   undecide = (a: string, b: string) =>
     this.request<Decision>('DELETE', `/api/v1/identity/decisions?${qs({ a, b })}`, { action: 'review' });
   screen = (q: ScreenRequest) => this.request<Screening>('POST', '/api/v1/screen', { body: q, action: 'screen' });

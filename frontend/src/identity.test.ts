@@ -76,11 +76,13 @@ describe('Client identity calls', () => {
     await c.undecide('A', 'B&C');
     await c.decisions();
     await c.cluster('ORG/1');
+    await c.decideAll([{ a: 'A', b: 'B', decision: 'not_same' }]);
     expect(calls).toEqual([
       'POST /api/v1/identity/decisions {"a":"B","b":"A","decision":"same","note":"why"}',
       'DELETE /api/v1/identity/decisions?a=A&b=B%26C',
       'GET /api/v1/identity/decisions',
       'GET /api/v1/entities/ORG%2F1/cluster',
+      'POST /api/v1/identity/decisions {"decisions":[{"a":"A","b":"B","decision":"not_same"}]}',
     ]);
   });
 });

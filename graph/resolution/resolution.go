@@ -72,59 +72,157 @@ const MaxNote = 4000
 // others (a not_same pair joined by same decisions) is refused (EINVALID)
 // and writes nothing, as is one on an unknown entity.
 func (r *Resolver) Decide(ctx context.Context, q Request) (Outcome, error) {
-	q.A, q.B, q.Note, q.By = strings.TrimSpace(q.A), strings.TrimSpace(q.B), strings.TrimSpace(q.Note), strings.TrimSpace(q.By)
+	b, err := r.decide(ctx, []Request{q}, "")
+	out := Outcome{Changed: b.Changed > 0, Flags: b.Flags}
+	if len(b.Decisions) == 1 {
+		out.Decision = b.Decisions[0]
+	}
+	return out, err
+}
+
+// Batch is what DecideAll did: the decisions as stored, in the order
+// asked, how many changed the store, and the re-evaluation of the flags.
+type Batch struct {
+	Decisions []graph.Decision       `json:"decisions"`
+	Changed   int                    `json:"changed"`
+	Flags     exposure.RefreshResult `json:"flags"`
+}
+
+// MaxBatch bounds the decisions of one DecideAll.
+const MaxBatch = 10_000
+
+// DecideAll records several decisions as one write and re-evaluates the
+// flags once (a review queue's bulk action): all of them, or, when one is
+// refused, none; the error names the refused one by its place, or a
+// contradiction by its chain of same decisions.
+func (r *Resolver) DecideAll(ctx context.Context, qs []Request) (Batch, error) {
 	switch {
-	case q.A == "" || q.B == "":
-		return Outcome{}, graph.Errorf(graph.EINVALID, "an identity decision needs two entities, a and b")
-	case !q.Identity.Valid():
-		return Outcome{}, graph.Errorf(graph.EINVALID, "decision %q: expected same or not_same", q.Identity)
-	case q.A == q.B:
-		return Outcome{}, graph.Errorf(graph.EINVALID, "a and b are both %s: an entity is always the same as itself", q.A)
-	case len(q.Note) > MaxNote:
-		return Outcome{}, graph.Errorf(graph.EINVALID, "note is longer than %d bytes", MaxNote)
-	case q.By == "":
-		return Outcome{}, graph.Errorf(graph.EINVALID, "an identity decision needs who decides it")
+	case len(qs) == 0:
+		return Batch{}, graph.Errorf(graph.EINVALID, "no identity decisions given")
+	case len(qs) > MaxBatch:
+		return Batch{}, graph.Errorf(graph.EINVALID, "%d identity decisions: at most %d at once", len(qs), MaxBatch)
 	}
-	for _, id := range []string{q.A, q.B} {
-		if _, err := r.store.Entity(ctx, id); err != nil {
-			if graph.ErrorCode(err) == graph.ENOTFOUND {
-				return Outcome{}, graph.Errorf(graph.EINVALID, "no entity %q", id)
-			}
-			return Outcome{}, err
+	return r.decide(ctx, qs, "decision %d: ")
+}
+
+// decide is Decide and DecideAll; where, when not empty, prefixes a
+// request's error with its place (1-based).
+func (r *Resolver) decide(ctx context.Context, qs []Request, where string) (Batch, error) {
+	fail := func(i int, err error) (Batch, error) {
+		if where == "" {
+			return Batch{}, err
 		}
+		return Batch{}, graph.Wrap(graph.ErrorCode(err), err, where+"%s", i+1, graph.ErrorMessage(err))
 	}
-	now := r.now().UTC()
-	d := graph.NewDecision(q.A, q.B, q.Identity)
-	d.DecidedBy, d.Note, d.DecidedAt = q.By, q.Note, now.Format(time.RFC3339)
-	d.Source = graph.Source{Upload: uploadID(d), File: q.Via}
 	stored, err := r.store.Decisions(ctx)
 	if err != nil {
-		return Outcome{}, err
+		return Batch{}, err
 	}
-	for _, old := range stored {
-		if old.Key() == d.Key() && old.Identity == d.Identity && old.Note == d.Note && old.DecidedBy == d.DecidedBy {
+	storedBy := make(map[string]graph.Decision, len(stored))
+	for _, d := range stored {
+		storedBy[d.Key()] = d
+	}
+	now := r.now().UTC()
+	known := map[string]bool{}
+	ds := make([]graph.Decision, 0, len(qs))
+	asked := map[string]int{}
+	var fresh []int // the decisions that are no restatement
+	for i, q := range qs {
+		q.A, q.B, q.Note, q.By = strings.TrimSpace(q.A), strings.TrimSpace(q.B), strings.TrimSpace(q.Note), strings.TrimSpace(q.By)
+		switch {
+		case q.A == "" || q.B == "":
+			return fail(i, graph.Errorf(graph.EINVALID, "an identity decision needs two entities, a and b"))
+		case !q.Identity.Valid():
+			return fail(i, graph.Errorf(graph.EINVALID, "decision %q: expected same or not_same", q.Identity))
+		case q.A == q.B:
+			return fail(i, graph.Errorf(graph.EINVALID, "a and b are both %s: an entity is always the same as itself", q.A))
+		case len(q.Note) > MaxNote:
+			return fail(i, graph.Errorf(graph.EINVALID, "note is longer than %d bytes", MaxNote))
+		case q.By == "":
+			return fail(i, graph.Errorf(graph.EINVALID, "an identity decision needs who decides it"))
+		}
+		for _, id := range []string{q.A, q.B} {
+			if known[id] {
+				continue
+			}
+			if _, err := r.store.Entity(ctx, id); err != nil {
+				if graph.ErrorCode(err) == graph.ENOTFOUND {
+					return fail(i, graph.Errorf(graph.EINVALID, "no entity %q", id))
+				}
+				return Batch{}, err
+			}
+			known[id] = true
+		}
+		d := graph.NewDecision(q.A, q.B, q.Identity)
+		d.DecidedBy, d.Note, d.DecidedAt = q.By, q.Note, now.Format(time.RFC3339)
+		d.Source = graph.Source{Upload: uploadID(d), File: q.Via}
+		if old, ok := storedBy[d.Key()]; ok && old.Identity == d.Identity && old.Note == d.Note && old.DecidedBy == d.DecidedBy {
 			d = old // a restatement
+		} else {
+			fresh = append(fresh, len(ds))
+		}
+		if j, ok := asked[d.Key()]; ok {
+			if p := ds[j]; p.Identity != d.Identity || p.Note != d.Note || p.DecidedBy != d.DecidedBy {
+				return fail(i, graph.Errorf(graph.EINVALID, "%s and %s are decided differently by decision %d", d.A, d.B, j+1))
+			}
+		}
+		asked[d.Key()] = len(ds)
+		ds = append(ds, d)
+	}
+	u := graph.Upload{ID: ds[0].Source.Upload, Files: []string{qs[0].Via}, Decisions: ds}
+	if len(ds) > 1 {
+		u.ID = batchID(ds)
+		for _, i := range fresh {
+			u.Decisions[i].Source.Upload = u.ID
 		}
 	}
-	res, err := r.store.Apply(ctx, graph.Upload{ID: d.Source.Upload, Files: []string{q.Via}, Decisions: []graph.Decision{d}}, nil)
+	res, err := r.store.Apply(ctx, u, nil)
 	if err != nil {
-		return Outcome{}, err
+		return Batch{}, err
 	}
-	out := Outcome{Decision: d, Changed: res.Any()}
-	detail := string(d.Identity)
-	if d.Note != "" {
-		detail += ": " + d.Note
+	b := Batch{Decisions: ds, Changed: res.Decisions.Created + res.Decisions.Updated}
+	for i, d := range ds {
+		detail := string(d.Identity)
+		if d.Note != "" {
+			detail += ": " + d.Note
+		}
+		if err := r.audit(ctx, graph.AuditEntry{At: now, By: qs[i].By, Action: "identity_decision", Target: d.Key(), Detail: detail}); err != nil {
+			return b, err
+		}
 	}
-	if err := r.audit(ctx, graph.AuditEntry{At: now, By: q.By, Action: "identity_decision", Target: d.Key(), Detail: detail}); err != nil {
-		return out, err
+	if b.Changed == 0 {
+		return b, nil
 	}
-	if !out.Changed {
-		return out, nil
+	if b.Flags, err = r.flags.Refresh(ctx, batchCause(ds)); err != nil {
+		return b, fmt.Errorf("the identity decisions were recorded, but re-evaluating the flags failed: %w", err)
 	}
-	if out.Flags, err = r.flags.Refresh(ctx, Describe(d)); err != nil {
-		return out, fmt.Errorf("the identity decision was recorded, but re-evaluating the flags failed: %w", err)
+	return b, nil
+}
+
+// batchCause names the decisions of a write in a reopened flag's note:
+// one in full, more as their count and the first three.
+func batchCause(ds []graph.Decision) string {
+	if len(ds) == 1 {
+		return Describe(ds[0])
 	}
-	return out, nil
+	var some []string
+	for _, d := range ds[:min(3, len(ds))] {
+		some = append(some, Describe(d))
+	}
+	s := fmt.Sprintf("%d identity decisions (%s", len(ds), strings.Join(some, "; "))
+	if len(ds) > 3 {
+		s += fmt.Sprintf("; and %d more", len(ds)-3)
+	}
+	return s + ")"
+}
+
+// batchID names the upload of several decisions.
+func batchID(ds []graph.Decision) string {
+	h := sha256.New()
+	for _, d := range ds {
+		h.Write([]byte(d.Source.Upload + "\n"))
+	}
+	return "d-" + hex.EncodeToString(h.Sum(nil)[:6])
 }
 
 // Undo removes the decision on a and b (ErrNotFound when there is none)

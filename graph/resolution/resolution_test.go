@@ -250,3 +250,49 @@ func TestDecisionReopensReviewedFlag(t *testing.T) {
 		t.Errorf("after the removal: %s %s %q", f.Status, f.Severity, last.Note)
 	}
 }
+
+func TestDecideAll(t *testing.T) {
+	f := newFixture(t)
+	b, err := f.r.DecideAll(ctx, []resolution.Request{
+		{A: "acme-1", B: "acme-2", Identity: graph.Same, By: "alice", Via: "POST /api/v1/identity/decisions"},
+		{A: "acme-3", B: "acme-2", Identity: graph.Same, By: "alice", Note: "same address"},
+		{A: "acme-1", B: "orion", Identity: graph.NotSame, By: "alice"},
+		{A: "orion", B: "acme-2", Identity: graph.NotSame, By: "alice"},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b.Changed != 4 || len(b.Decisions) != 4 || b.Decisions[1].Key() != "acme-2|acme-3" || b.Decisions[0].Source.Upload != b.Decisions[3].Source.Upload {
+		t.Errorf("batch %+v", b)
+	}
+	want := "4 identity decisions (identity decision acme-1 = acme-2 by alice; identity decision acme-2 = acme-3 by alice (note: same address); identity decision acme-1 ≠ orion by alice; and 1 more)"
+	if len(f.flags.causes) != 1 || f.flags.causes[0] != want {
+		t.Errorf("one refresh naming the decisions: %q", f.flags.causes)
+	}
+	if len(f.audit) != 4 {
+		t.Errorf("audit %+v, want an entry per decision", f.audit)
+	}
+	if ds, _ := f.store.Decisions(ctx); len(ds) != 4 {
+		t.Errorf("stored %+v", ds)
+	}
+
+	// Refused whole, naming the refused one by its place.
+	for _, c := range []struct {
+		qs   []resolution.Request
+		want string
+	}{
+		{[]resolution.Request{{A: "acme-1", B: "acme-3", Identity: graph.NotSame, By: "bob"}}, "contradict"},
+		{[]resolution.Request{{A: "acme-1", B: "acme-3", Identity: graph.Same, By: "bob"}, {A: "acme-1", B: "ghost", Identity: graph.Same, By: "bob"}}, `decision 2: no entity "ghost"`},
+		{[]resolution.Request{{A: "acme-1", B: "acme-3", Identity: graph.Same, By: "bob"}, {A: "acme-3", B: "acme-1", Identity: graph.NotSame, By: "bob"}}, "decision 2: acme-1 and acme-3 are decided differently by decision 1"},
+		{nil, "no identity decisions given"},
+	} {
+		before, _ := f.store.Decisions(ctx)
+		_, err := f.r.DecideAll(ctx, c.qs)
+		if graph.ErrorCode(err) != graph.EINVALID || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%v, want EINVALID saying %q", err, c.want)
+		}
+		if after, _ := f.store.Decisions(ctx); len(after) != len(before) || len(f.flags.causes) != 1 {
+			t.Errorf("a refused batch wrote something")
+		}
+	}
+}
