@@ -221,6 +221,36 @@ func TestJoin(t *testing.T) {
 	}
 }
 
+// A government body the store has (a spreadsheet's gov-SY, restrictive
+// whatever its country's assessment) keeps what it states when a sale names
+// it: the sale links to it and implies nothing.
+func TestStoredGovernmentKept(t *testing.T) {
+	store, err := memstore.Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	ctx := context.Background()
+	bodies := importer.File{Name: "Government Bodies.csv", Data: []byte("id,name,country,kind,restrictive\ngov-SY,Government of Syria,SY,government,yes\n")}
+	for _, f := range []importer.File{bodies, file(t, "sales.csv")} {
+		rep, err := importer.Import(ctx, store, []importer.File{f}, importer.Options{Formats: sii.Formats()})
+		if err != nil || rep.Rejected {
+			t.Fatalf("%s: %v %v", f.Name, err, rep.Errors)
+		}
+	}
+	gov, err := store.Entity(ctx, "gov-SY")
+	if err != nil || gov.Restrictive == nil || !*gov.Restrictive || gov.Name != "Government of Syria" || gov.Source.File != "Government Bodies.csv" {
+		t.Errorf("gov-SY %+v %v: want the stored body unchanged", gov, err)
+	}
+	ls, err := store.Links(ctx, "gov-SY")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ls) != 1 || ls[0].From != "sii-orion_intercept" || ls[0].Type != graph.Supplies {
+		t.Errorf("links of gov-SY %+v: want the sale", ls)
+	}
+}
+
 func FuzzSII(f *testing.F) {
 	for _, name := range fixtures {
 		f.Add(file(f, name).Data)
