@@ -190,11 +190,7 @@ func company(r *rower, rec csvrec.Record) {
 	}
 	e := graph.Entity{ID: ID(key), Kind: graph.Organization, Name: name, Role: "manufacturer",
 		Address: rec.Get("hq_city"), RegistrationID: rec.Get("company_number")}
-	if hq := rec.Get("hq_country"); hq != "" {
-		e.Country = r.country(rec, "hq_country", hq)
-	} else if off := rec.Get("offices_in"); off != "" && !strings.ContainsAny(off, ",;") {
-		e.Country = r.country(rec, "offices_in", off)
-	}
+	e.Country = r.hq(rec)
 	if v := rec.Get("incorporation_date"); v != "" {
 		d, err := importer.ParsePartialDate(v, importer.DateFormat{})
 		if err != nil {
@@ -226,6 +222,28 @@ func company(r *rower, rec csvrec.Record) {
 		}
 		r.parents = append(r.parents, parent{p, l})
 	}
+}
+
+// hq is a company's country: hq_country, else (blank, or a city such as
+// "Paris" in it) offices_in when that names one country; a name without an
+// ISO code is a warning naming the cell.
+func (r *rower) hq(rec csvrec.Record) string {
+	hq, off := rec.Get("hq_country"), rec.Get("offices_in")
+	if off != "" && strings.ContainsAny(off, ",;") {
+		off = ""
+	}
+	if hq != "" {
+		code, err := importer.ParseCountry(hq)
+		if err == nil && code != "" {
+			return code
+		}
+		if alt, err := importer.ParseCountry(off); err == nil && alt != "" {
+			r.warn(rec, "hq_country", fmt.Sprintf("%q has no ISO 3166 code; country %s taken from offices_in", hq, alt))
+			return alt
+		}
+		return r.country(rec, "hq_country", hq)
+	}
+	return r.country(rec, "offices_in", off)
 }
 
 // purchaseDate reads a date as the SII writes it ("November 18 2011"), or

@@ -89,7 +89,8 @@ func TestCompanies(t *testing.T) {
 		"sii-orion_intercept": {"Orion Intercept", "FR", "manufacturer", "1998", "Lyon", "FR-123"},
 		"sii-nordwave_probes": {"Nordwave Probes", "FI", "manufacturer", "2004-06", "Turku", ""}, // HQ from offices_in
 		"sii-kestrel":         {"Kestrel Analytics", "", "manufacturer", "", "Springfield", ""},
-		"sii-vega_holdings":   {"Vega Holdings", "", "", "", "", ""}, // the parent, implied by its name
+		"sii-vega_holdings":   {"Vega Holdings", "", "", "", "", ""},                            // the parent, implied by its name
+		"sii-lumen":           {"Lumen Labs", "ES", "manufacturer", "2010-05-17", "Madrid", ""}, // a city as hq_country: offices_in
 	}
 	if len(got) != len(want) {
 		t.Errorf("entities %v", got)
@@ -112,9 +113,11 @@ func TestCompanies(t *testing.T) {
 	if l := links(u); !reflect.DeepEqual(l, wantLinks) {
 		t.Errorf("links\n%v\nwant\n%v", strings.Join(l, "\n"), strings.Join(wantLinks, "\n"))
 	}
-	wantWarn := []string{"companies.csv:4 hq_country", "companies.csv:4 incorporation_date"}
+	wantWarn := []string{"companies.csv:4 hq_country", "companies.csv:4 incorporation_date", "companies.csv:5 hq_country"}
 	if w := warnings(rep); !reflect.DeepEqual(w, wantWarn) {
 		t.Errorf("warnings %v, want %v (%v)", w, wantWarn, rep.Warnings)
+	} else if m := rep.Warnings[2].Message; !strings.Contains(m, `"Madrid" has no ISO 3166 code; country ES taken from offices_in`) {
+		t.Errorf("warning %q", m)
 	}
 }
 
@@ -190,7 +193,7 @@ func TestJoin(t *testing.T) {
 	b, _ := read(t, s, c)
 	for _, u := range []graph.Upload{a, b} {
 		o := byID(u)["sii-orion_intercept"]
-		if o.Founded != "1998" || o.Source.File != "companies.csv" || len(u.Entities) != 6 {
+		if o.Founded != "1998" || o.Source.File != "companies.csv" || len(u.Entities) != 7 {
 			t.Errorf("company %+v of %d entities: want the companies file's", o, len(u.Entities))
 		}
 		if l := links(u); len(l) != 4 {
