@@ -178,7 +178,7 @@ func (r *rower) year(rec csvrec.Record, col string) string {
 // company_number as registration id, incorporation_date as founded at
 // its precision; what the SII says besides (technology sold, website,
 // CEO, founder, where it was found, public or private) is the record's
-// evidence, searchable beside the name, not invented entities.
+// evidence, shown with the entity's source, not invented entities.
 func company(r *rower, rec csvrec.Record) {
 	key, name := rec.Get("bibtex_key"), rec.Get("company_name")
 	if name == "" {
