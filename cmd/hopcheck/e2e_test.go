@@ -96,7 +96,7 @@ func e2eKeys() (map[api.Role]string, string) {
 // route as every role, then through an investigator's work: an upload
 // with an error, an upload polled to done, batch screening both ways, and
 // a reviewed flag reopened by a later upload.
-func exerciseAPI(t *testing.T, url string, keys map[api.Role]string) {
+func exerciseAPI(t *testing.T, url string, keys map[api.Role]string, embedded bool) {
 	admin := client{t, url, keys[api.Admin]}
 	xlsx, err := demo.Workbook()
 	if err != nil {
@@ -119,6 +119,11 @@ func exerciseAPI(t *testing.T, url string, keys map[api.Role]string) {
 		"GET /api/v1/entities/:id":              {"/api/v1/entities/ORG-CYP", nil, 200},
 		"GET /api/v1/entities/:id/neighborhood": {"/api/v1/entities/ORG-CYP/neighborhood?depth=2&limit=50", nil, 200},
 		"GET /api/v1/entities/:id/exposure":     {"/api/v1/entities/ORG-CYP/exposure?date=2024-06-01", nil, 200},
+		"GET /api/v1/entities/:id/cluster":      {"/api/v1/entities/ORG-CYP/cluster", nil, 200},
+		"GET /api/v1/identity/decisions":        {"/api/v1/identity/decisions", nil, 200},
+		"GET /api/v1/identity/decisions.csv":    {"/api/v1/identity/decisions.csv", nil, 200},
+		"POST /api/v1/identity/decisions":       {"/api/v1/identity/decisions", map[string]string{"a": "ORG-CYP", "b": "ORG-NOR", "decision": "same", "note": "e2e"}, 201},
+		"DELETE /api/v1/identity/decisions":     {"/api/v1/identity/decisions?a=ORG-HAN&b=ORG-LUM", nil, 200}, // decided before each call
 		"GET /api/v1/transactions/:id":          {"/api/v1/transactions/T-1003", nil, 200},
 		"GET /api/v1/flags":                     {"/api/v1/flags?severity=critical&limit=3", nil, 200},
 		"GET /api/v1/flags.xlsx":                {"/api/v1/flags.xlsx", nil, 200},
@@ -134,6 +139,14 @@ func exerciseAPI(t *testing.T, url string, keys map[api.Role]string) {
 		"GET /api/v1/identity/xref":             {"/api/v1/identity/xref", nil, 200}, // after the uploads' runs
 		"GET /api/v1/audit":                     {"/api/v1/audit", nil, 200},
 		"GET /api/v1/keys":                      {"/api/v1/keys", nil, 200},
+		"GET /api/v1/backup":                    {"/api/v1/backup", nil, 200},
+	}
+	if !embedded {
+		requests["GET /api/v1/backup"] = struct {
+			path   string
+			body   any
+			status int
+		}{"/api/v1/backup", nil, 400} // Neo4j is backed up with its own tools
 	}
 	if len(requests) != len(apitest.Access) {
 		t.Fatalf("%d requests for %d routes", len(requests), len(apitest.Access))
@@ -152,6 +165,9 @@ func exerciseAPI(t *testing.T, url string, keys map[api.Role]string) {
 			req.path += job.ID
 		}
 		for _, role := range append([]api.Role{""}, api.Roles...) {
+			if route == "DELETE /api/v1/identity/decisions" {
+				admin.must("POST", "/api/v1/identity/decisions", map[string]string{"a": "ORG-HAN", "b": "ORG-LUM", "decision": "not_same"}, 201, nil)
+			}
 			c := client{t, url, keys[role]}
 			code, body := c.call(method, req.path, req.body)
 			switch {
@@ -198,6 +214,15 @@ func exerciseAPI(t *testing.T, url string, keys map[api.Role]string) {
 		t.Errorf("batch from CSV: %d %s", code, out)
 	}
 
+	// Identity decisions in bulk, as a review queue sends them.
+	var batch struct{ Decisions []graph.Decision }
+	admin.must("POST", "/api/v1/identity/decisions", map[string]any{"decisions": []map[string]string{
+		{"a": "ORG-NOR", "b": "ORG-CYP", "decision": "same", "note": "bulk"}, {"a": "ORG-HAN", "b": "ORG-LUM", "decision": "not_same"},
+	}}, 201, &batch)
+	if len(batch.Decisions) != 2 || batch.Decisions[0].Note != "bulk" {
+		t.Errorf("bulk decisions: %+v", batch.Decisions)
+	}
+
 	// A flag reviewed, then reopened by new evidence.
 	var f graph.Flag
 	admin.must("PATCH", "/api/v1/flags/T-1013", map[string]string{"status": "cleared", "note": "minority stake"}, 200, &f)
@@ -232,7 +257,7 @@ func TestServeEveryRouteAndRole(t *testing.T) {
 	keys, env := e2eKeys()
 	// Every route is called without a key: more failures than the default allows.
 	url, stop := serving(t, map[string]string{"HOPCHECK_API_KEYS": env}, "--data-dir", t.TempDir(), "--rate-auth-failures", "6000")
-	exerciseAPI(t, url, keys)
+	exerciseAPI(t, url, keys, true)
 	if code, logs := stop(); code != 0 || strings.Contains(logs, keys[api.Admin]) {
 		t.Errorf("serve exit %d; a key in the logs: %v", code, strings.Contains(logs, keys[api.Admin]))
 	}

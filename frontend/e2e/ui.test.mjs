@@ -198,6 +198,41 @@ describe('investigator UI', () => {
     await page.setViewportSize({ width: 1280, height: 800 });
   });
 
+  test('decides on the entity page that two records are one party, and removes it', async () => {
+    await page.goto(`${base}/explore/ORG-NOR`);
+    const section = page.locator('[data-testid=entity-panel] [data-testid=identity]');
+    await section.locator('[data-testid=cluster-summary]', { hasText: 'No same-party decision' }).waitFor();
+    await section.locator('[data-testid=same-as]').click();
+    await section.locator('[data-testid=decide-search]').pressSequentially('Cypra', { delay: 30 });
+    await section.locator('[data-testid=decide-candidate][data-id=ORG-CYP]').click();
+    await section.locator('[data-testid=decide-note]').fill('one VAT number in both registers');
+    await section.locator('[data-testid=decide-record]').click();
+    await section.locator('[role=status]', { hasText: 'Recorded: Nordis Distribution B.V. is the same party as Cypra Trading Ltd' }).waitFor()
+      .catch(async (err) => assert.fail(`${err.message}\n${await section.innerText()}`));
+    const members = section.locator('[data-testid=cluster-members] li');
+    assert.equal(await members.count(), 2);
+    assert.equal(await section.locator('[data-testid=cluster-members] a', { hasText: 'Cypra Trading Ltd' }).getAttribute('href'), '/explore/ORG-CYP');
+    const d = section.locator('[data-testid=decision][data-pair="ORG-CYP|ORG-NOR"]');
+    assert.match(await d.innerText(), /by anonymous/);
+    assert.match(await d.innerText(), /Why: one VAT number in both registers/);
+    const api = await (await fetch(`${base}/api/v1/identity/decisions`)).json();
+    assert.deepEqual(api.decisions.map((x) => `${x.a} ${x.decision} ${x.b} ${x.note}`), ['ORG-CYP same ORG-NOR one VAT number in both registers']);
+    await section.scrollIntoViewIfNeeded();
+    await shot('identity');
+    // Not the same as…: a record already in the cluster is offered, and the
+    // standing decision named.
+    await section.locator('[data-testid=not-same-as]').click();
+    await section.locator('[data-testid=decide-search]').pressSequentially('Cypra', { delay: 30 });
+    await section.locator('[data-testid=decide-candidate][data-id=ORG-CYP]', { hasText: 'decided: same' }).waitFor();
+    // Remove: asks once more, then the cluster is gone.
+    await d.locator('[data-testid=remove-decision]').click();
+    await d.locator('[data-testid=remove-decision]', { hasText: 'Confirm removal' }).click();
+    await section.locator('[role=status]', { hasText: 'Removed the decision' }).waitFor();
+    await section.locator('[data-testid=cluster-summary]', { hasText: 'No same-party decision' }).waitFor();
+    const after = await (await fetch(`${base}/api/v1/identity/decisions`)).json();
+    assert.deepEqual(after.decisions, []);
+  });
+
   test('searches as you type', async () => {
     await page.goto(`${base}/search`);
     await page.locator('#q').pressSequentially('belt', { delay: 40 });
@@ -307,7 +342,9 @@ describe('investigator UI', () => {
       'rv-1,Quillon Optics LLC,AE,DXB-771,"Office 12, Jebel Ali Free Zone"\n' +
       'rv-2,Quillon Optics,AE,,"office 12 jebel ali free zone"\n' +
       'rv-3,Marrowind Holding,CY,HE-4410,\n' +
-      'rv-4,Vantablue Trading,CY,HE 4410,\n']), 'organizations.csv');
+      'rv-4,Vantablue Trading,CY,HE 4410,\n' +
+      'rv-5,Tessaract Marine,GR,,\n' +
+      'rv-6,Tessaract Marine Ltd,GR,,\n']), 'organizations.csv');
     const job = await (await fetch(`${url}/api/v1/uploads`, { method: 'POST', body: form, headers: { 'X-Hopcheck-Client': 'e2e' } })).json();
     for (let i = 0; i < 200; i++) {
       const j = await (await fetch(`${url}/api/v1/uploads/${job.id}`)).json();
@@ -315,50 +352,39 @@ describe('investigator UI', () => {
       if (j.state === 'done' && x.ok && (await x.json()).state === 'done') break;
       await new Promise((r) => setTimeout(r, 100));
     }
-    // The decisions go to POST /api/v1/identity/decisions: recorded here,
-    // as the contract the queue keeps.
-    const decided = [];
-    await page.route(`${url}/api/v1/identity/decisions`, async (route) => {
-      decided.push(JSON.parse(route.request().postData() ?? '{}'));
-      await route.fulfill({ status: 201, contentType: 'application/json', body: '{}' });
-    });
+    const decisions = async () => (await (await fetch(`${url}/api/v1/identity/decisions`)).json()).decisions
+      .map((d) => `${d.a}|${d.b} ${d.decision} ${d.note ?? ''}`.trim()).sort();
     await page.goto(`${url}/review`);
     await page.locator('#pair .side').first().waitFor();
     const pairText = () => page.locator('#pair').innerText();
-    assert.match(await page.locator('#review-status').innerText(), /^2 pairs to decide/);
+    assert.match(await page.locator('#review-status').innerText(), /^3 pairs to decide/);
     assert.match(await pairText(), /Quillon Optics LLC[\s\S]*Quillon Optics/);
     assert.match(await pairText(), /address[\s\S]*raises/);
     await shot('review');
     await page.keyboard.press('j');
-    await page.locator('#pair', { hasText: 'Vantablue Trading' }).waitFor();
-    assert.match(await pairText(), /same registration id/);
+    await page.locator('#pair', { hasText: 'Tessaract Marine Ltd' }).waitFor();
     await page.keyboard.press('k');
     await page.locator('#pair', { hasText: 'Quillon Optics LLC' }).waitFor();
     // Typing a note does not decide.
     await page.fill('#review-note', 'same office, same name');
-    assert.equal(decided.length, 0);
+    assert.deepEqual(await decisions(), []);
     await page.locator('#pair').click({ position: { x: 5, y: 5 } });
     await page.keyboard.press('m');
-    await page.locator('#pair', { hasText: 'Vantablue Trading' }).waitFor();
-    assert.deepEqual(decided, [{ a: 'rv-1', b: 'rv-2', decision: 'same', note: 'same office, same name' }]);
+    await page.locator('#pair', { hasText: 'Tessaract Marine Ltd' }).waitFor();
+    assert.deepEqual(await decisions(), ['rv-1|rv-2 same same office, same name']);
     await page.keyboard.press('n');
-    await page.locator('#pair', { hasText: 'Nothing to review' }).or(page.locator('#pair', { hasText: 'last pair loaded' })).waitFor();
-    assert.deepEqual(decided[1], { a: 'rv-3', b: 'rv-4', decision: 'not_same', note: '' });
+    await page.locator('#pair', { hasText: 'Vantablue Trading' }).waitFor();
+    assert.match(await pairText(), /same registration id/);
+    assert.deepEqual(await decisions(), ['rv-1|rv-2 same same office, same name', 'rv-5|rv-6 not_same']);
 
-    // Bulk: the server still lists the exact-identifier pair (the stub
-    // decided nothing), so the bulk merge asks, then merges it.
-    await page.goto(`${url}/review`);
-    await page.locator('#merge-exact').waitFor();
+    // The bulk merge asks first, then merges every exact-identifier pair.
     assert.match(await page.locator('#merge-exact').innerText(), /Merge all 1 exact-identifier pair/);
     page.once('dialog', (d) => d.accept());
-    decided.length = 0;
-    const bulkDone = page.waitForRequest(`${url}/api/v1/identity/decisions`);
     await page.locator('#merge-exact').click();
-    await bulkDone;
-    await page.locator('#review-message', { hasText: /Merged/ }).waitFor();
-    assert.equal(decided[0].a, 'rv-3');
-    assert.equal(decided[0].decision, 'same');
-    await page.unroute(`${url}/api/v1/identity/decisions`);
+    await page.locator('#review-message', { hasText: /Merged 1 exact-identifier pair/ }).waitFor();
+    assert.deepEqual(await decisions(), ['rv-1|rv-2 same same office, same name',
+      'rv-3|rv-4 same same registration id (bulk merge from the review queue)', 'rv-5|rv-6 not_same']);
+    await page.locator('#pair', { hasText: 'Nothing to review' }).waitFor();
   });
 
   test('no page threw', () => {

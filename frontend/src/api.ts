@@ -1,8 +1,8 @@
 // The API client: one place that adds the key, reads JSON and turns
 // failures into messages an investigator can act on.
 import type {
-  PairCandidate, CandidatePage, Identity, XrefJob, EntityDetail, Flag, FlagPage, Job, LinkType, Match, Preview, Assessment, Screening, ScreenRequest,
-  Stats, Status, Subgraph, Transaction, Ref,
+  CandidatePage, XrefJob, EntityDetail, Flag, FlagPage, Job, LinkType, Match, Preview, Assessment, Screening, ScreenRequest,
+  Stats, Status, Subgraph, Transaction, Ref, Cluster, Decision, Identity,
 } from './types';
 
 const KEY = 'hopcheck.apiKey';
@@ -130,11 +130,17 @@ export class Client {
   startUpload = (form: FormData) => this.request<Job>('POST', '/api/v1/uploads', { form, action: 'upload' });
   candidates = (q: { limit?: number; offset?: number; min_score?: number; exact?: boolean } = {}) =>
     this.request<CandidatePage>('GET', `/api/v1/identity/candidates?${qs({ ...q, exact: q.exact ? 'true' : undefined })}`);
-  /** decide records an investigator's identity decision on a pair. */
-  decide = (c: Pick<PairCandidate, 'a' | 'b'>, decision: Identity, note = '') =>
-    this.request<unknown>('POST', '/api/v1/identity/decisions', { body: { a: c.a.id, b: c.b.id, decision, note }, action: 'review' });
   xrefJob = () => this.request<XrefJob>('GET', '/api/v1/identity/xref');
   startXref = () => this.request<XrefJob>('POST', '/api/v1/identity/xref', { action: 'review' });
+  cluster = (id: string) => this.request<Cluster>('GET', `/api/v1/entities/${enc(id)}/cluster`);
+  decisions = () => this.request<{ decisions: Decision[] }>('GET', '/api/v1/identity/decisions');
+  decide = (a: string, b: string, decision: Identity, note = '') =>
+    this.request<Decision>('POST', '/api/v1/identity/decisions', { body: { a, b, decision, note }, action: 'review' });
+  /** decideAll records several decisions at once (a bulk action): all or none, the flags re-evaluated once. */
+  decideAll = (ds: { a: string; b: string; decision: Identity; note?: string }[]) =>
+    this.request<{ decisions: Decision[] }>('POST', '/api/v1/identity/decisions', { body: { decisions: ds }, action: 'review' });
+  undecide = (a: string, b: string) =>
+    this.request<Decision>('DELETE', `/api/v1/identity/decisions?${qs({ a, b })}`, { action: 'review' });
   screen = (q: ScreenRequest) => this.request<Screening>('POST', '/api/v1/screen', { body: q, action: 'screen' });
 
   /**

@@ -133,8 +133,10 @@ type RefreshResult struct {
 // Refresh re-evaluates every stored transaction and saves its flag.
 // Transactions that are clear and never were flagged store nothing; a flag
 // whose evidence changed after review reopens with a history entry saying
-// why.
-func (e *Evaluator) Refresh(ctx context.Context) (RefreshResult, error) {
+// why: cause, when not empty, names the change of the graph that made it
+// ("identity decision a = b by alice"); the history says "reopened: cause:
+// evidence changed (was high, now critical)".
+func (e *Evaluator) Refresh(ctx context.Context, cause string) (RefreshResult, error) {
 	e.flags.Lock()
 	defer e.flags.Unlock()
 	var res RefreshResult
@@ -176,13 +178,20 @@ func (e *Evaluator) Refresh(ctx context.Context) (RefreshResult, error) {
 			if prev.Status != graph.Open && prev.Evidence != f.Evidence {
 				f.Status = graph.Open
 				f.History = append(f.History, graph.HistoryEntry{At: now, By: "hopcheck", Status: graph.Open,
-					Note: fmt.Sprintf("reopened: evidence changed (was %s, now %s)", prev.Severity, a.Severity)})
+					Note: reopenNote(cause, prev.Severity, a.Severity)})
 				res.Reopened++
 			}
 		}
 		save = append(save, f)
 	}
 	return res, e.store.SaveFlags(ctx, save)
+}
+
+func reopenNote(cause string, was, now graph.Severity) string {
+	if cause != "" {
+		return fmt.Sprintf("reopened: %s: evidence changed (was %s, now %s)", cause, was, now)
+	}
+	return fmt.Sprintf("reopened: evidence changed (was %s, now %s)", was, now)
 }
 
 // Fingerprint identifies the evidence of an assessment: severity, the

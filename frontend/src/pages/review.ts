@@ -82,13 +82,15 @@ export const review = {
           const page = exactPairs((await ctx.client.candidates({ exact: true, limit: 100 })).candidates)
             .filter((c) => !merged.has(pairKey(c)));
           if (!page.length) break;
+          // One request per page: all or none, the flags re-evaluated once.
+          const why = note.value.trim() || 'same registration id (bulk merge from the review queue)';
+          await ctx.client.decideAll(page.map((c) => ({ a: c.a.id, b: c.b.id, decision: 'same' as const, note: why })));
           for (const c of page) {
             merged.add(pairKey(c));
-            await ctx.client.decide(c, 'same', note.value.trim() || 'same registration id (bulk merge from the review queue)');
             queue.decided(pairKey(c));
-            done++;
-            say(`Merged ${done} of ${n}…`);
           }
+          done += page.length;
+          say(`Merged ${done} of ${n}…`);
         }
         say(`Merged ${done} exact-identifier pair${done === 1 ? '' : 's'}.`);
       } catch (err) {
@@ -200,7 +202,7 @@ export const review = {
           const decision: Identity = action === 'merge' ? 'same' : 'not_same';
           busy = true;
           try {
-            await ctx.client.decide(c, decision, note.value.trim());
+            await ctx.client.decide(c.a.id, c.b.id, decision, note.value.trim());
             queue.decided(pairKey(c));
             total = Math.max(0, total - 1);
             if (c.exact_identifier) exactTotal = Math.max(0, exactTotal - 1);
