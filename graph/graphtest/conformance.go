@@ -36,6 +36,8 @@ func RunTests(t *testing.T, newStore func(t *testing.T) graph.Store) {
 		{"InjectionRoundTrip", testInjection},
 		{"Listings", testListings},
 		{"YearlyAssessments", testAssessments},
+		{"History", testHistory},
+		{"FlagAssignee", testFlagAssignee},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.run(t, newStore(t)) })
