@@ -31,12 +31,17 @@ func addRoutes(r *gin.Engine, deps Deps, m *metrics, rl *rateLimits) {
 	v1.GET("/entities/:id", readers, handleEntity(deps))
 	v1.GET("/entities/:id/neighborhood", readers, handleNeighborhood(deps))
 	v1.GET("/entities/:id/exposure", readers, handleExposure(deps))
+	v1.GET("/entities/:id/history", readers, handleHistory(deps))
 	v1.GET("/transactions/:id", readers, handleTransaction(deps))
 
 	v1.GET("/flags", readers, handleFlags(deps))
 	v1.GET("/flags.xlsx", readers, handleFlagsXLSX(deps))
+	v1.GET("/flags.csv", readers, handleFlagsCSV(deps))
 	v1.GET("/flags/:id", readers, handleFlag(deps))
 	v1.PATCH("/flags/:id", reviewers, body, handleReview(deps))
+	v1.POST("/flags/review", reviewers, body, handleBulkReview(deps))
+	v1.POST("/flags/:id/comments", reviewers, body, handleComment(deps))
+	v1.PUT("/flags/:id/assignee", reviewers, body, handleAssign(deps))
 
 	v1.GET("/stats", readers, handleStats(deps))
 	v1.GET("/template.xlsx", readers, handleTemplate())
