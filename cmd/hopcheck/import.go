@@ -173,6 +173,21 @@ func (e *env) loadDemo(ctx context.Context) error {
 	if e.cfg.DataDir == "" {
 		e.cfg.DataDir = defaultDataDir(e.getenv, "hopcheck-demo")
 	}
+	// The demo goes only into an empty store: loading it again over a
+	// store that holds data (the demo's own, amended since, or a user's)
+	// would restate its rows over the amendments.
+	s, _, err := e.evaluator(ctx)
+	if err != nil {
+		return err
+	}
+	st, err := s.Stats(ctx)
+	if err != nil {
+		return err
+	}
+	if n := entityCount(st); n > 0 || st.Transactions > 0 {
+		fmt.Fprintf(e.stderr, "the store already holds data (%d entities, %d transactions): the demo is not loaded over it\n", n, st.Transactions)
+		return nil
+	}
 	var files []importer.File
 	for _, f := range demo.CSV() {
 		files = append(files, importer.File{Name: f.Name, Data: f.Data})
@@ -181,6 +196,14 @@ func (e *env) loadDemo(ctx context.Context) error {
 		return fmt.Errorf("loading the demo data: %w", err)
 	}
 	return nil
+}
+
+func entityCount(st graph.Stats) int {
+	n := 0
+	for _, c := range st.Entities {
+		n += c
+	}
+	return n
 }
 
 func writeDemo(e *env, dir string) error {

@@ -222,4 +222,3 @@ func Fingerprint(a graph.Assessment) string {
 	h := sha256.Sum256([]byte(b.String()))
 	return hex.EncodeToString(h[:8])
 }
-

@@ -28,7 +28,7 @@ type state struct {
 	clusters  *graph.Clusters            // of the decisions
 	jobs      map[string]*graph.Job
 	history   map[string][]graph.Revision // by Revision.HistoryKey, oldest first
-	audit     []graph.AuditEntry // in the order written
+	audit     []graph.AuditEntry          // in the order written
 
 	// horizons are the path search's horizons by policy, made on first
 	// use after a write (readers share the state, hence the lock).
