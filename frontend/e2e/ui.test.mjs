@@ -154,6 +154,13 @@ describe('investigator UI', () => {
   });
 
   test('confirms the flag and finds it confirmed after a reload', async () => {
+    // Without a key the UI asks once who is reviewing.
+    await page.getByRole('button', { name: 'Confirm' }).click();
+    await page.locator('[data-testid=review-msg]', { hasText: 'Enter your name first' }).waitFor();
+    await page.fill('#reviewer-name', 'Ana Petrova');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('button', { name: 'Confirm' }).click();
+    await page.locator('[data-testid=review-msg]', { hasText: 'a note is required' }).waitFor();
     await page.fill('#note', 'Checked the register extract: confirmed.');
     await page.getByRole('button', { name: 'Confirm' }).click();
     await page.locator('.flag-head .badge.confirmed').waitFor();
@@ -162,6 +169,7 @@ describe('investigator UI', () => {
     const hist = await page.locator('ol.history').innerText();
     assert.match(hist, /confirmed/);
     assert.match(hist, /Checked the register extract/);
+    assert.match(hist, /Ana Petrova set it confirmed/);
     await page.goto(`${base}/flags?status=confirmed`);
     await page.locator('table.flags tbody tr', { hasText: worst }).waitFor();
   });
@@ -341,6 +349,7 @@ describe('API keys', () => {
     await p.getByRole('button', { name: 'Use key' }).click();
     await p.locator('table.flags tbody tr').first().waitFor();
     await p.goto(`${url}/flags/T-1002`);
+    await p.fill('#note', 'state holding');
     await p.getByRole('button', { name: 'Confirm' }).click();
     await p.locator('[role=alert]', { hasText: 'needs the investigator or admin role' }).waitFor();
     await shot('key-forbidden', p);
