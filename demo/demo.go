@@ -1,8 +1,11 @@
 // Package demo holds hopcheck's built-in demo data: a fictional exporter,
 // its distributors and resellers, owners, officers and government bodies,
-// and a sales ledger that exercises every exposure rule. The entities are
-// invented; the country scores are Freedom House's Freedom in the World
-// 2023 totals, used with a demo threshold.
+// and a sales ledger that exercises every exposure rule; and, in a public
+// data format, a few FollowTheMoney lines (as an OpenSanctions export has
+// them) of a fictional firm, its director and its subsidiary on a
+// fictional sanctions list. The entities are invented; the country scores
+// are Freedom House's Freedom in the World 2023 totals, used with a demo
+// threshold.
 package demo
 
 import (
@@ -18,7 +21,7 @@ import (
 	"github.com/xuri/excelize/v2"
 )
 
-//go:embed data/*.csv
+//go:embed data/*.csv data/public/*
 var data embed.FS
 
 // Sheets lists the demo files in the order a person would fill them in.
@@ -39,6 +42,26 @@ func CSV() []File {
 			panic(err) // embedded at build time: cannot fail
 		}
 		files[i] = File{Name: s + ".csv", Data: b}
+	}
+	return files
+}
+
+// Public returns the demo files in public data formats. They are an
+// upload of their own (a public format is never uploaded with
+// spreadsheets), and no spreadsheet row names their entities, so they load
+// in either order.
+func Public() []File {
+	entries, err := data.ReadDir("data/public")
+	if err != nil {
+		panic(err) // embedded at build time: cannot fail
+	}
+	var files []File
+	for _, e := range entries {
+		b, err := data.ReadFile(path.Join("data/public", e.Name()))
+		if err != nil {
+			panic(err)
+		}
+		files = append(files, File{Name: e.Name(), Data: b})
 	}
 	return files
 }

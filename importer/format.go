@@ -2,6 +2,7 @@ package importer
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -23,6 +24,15 @@ type Format interface {
 	// the sources. Bad records are issues; an error is for a file that
 	// cannot be read at all.
 	Read(ctx context.Context, upload string, files []File) (FormatRows, error)
+}
+
+// A CountryFormat is a Format whose records assess countries (Freedom in
+// the World): the importer gives it the policy's country rule
+// (Options.CountryRule) to derive restrictive by, as the spreadsheet
+// countries path does.
+type CountryFormat interface {
+	Format
+	WithCountryRule(graph.CountryRule) Format
 }
 
 // FormatRows is what a format reader found: the rows of an upload, the
@@ -63,8 +73,17 @@ func (r *reader) readFormats(u *graph.Upload) (bool, error) {
 	}
 	for _, i := range sortedInts(byFormat) {
 		fm := r.opts.Formats[i]
+		if cf, ok := fm.(CountryFormat); ok {
+			fm = cf.WithCountryRule(r.countryRule())
+		}
 		rows, err := fm.Read(r.ctx, r.id, byFormat[i])
-		if err != nil {
+		var at Issue
+		switch {
+		case errors.As(err, &at):
+			at.Message = fm.Name() + ": " + at.Message
+			r.rep.errorf(at)
+			continue
+		case err != nil:
 			r.rep.errorf(Issue{File: byFormat[i][0].Name, Message: fmt.Sprintf("%s: %v", fm.Name(), err)})
 			continue
 		}
@@ -166,6 +185,15 @@ func (r *reader) keepResolved(u *graph.Upload) error {
 	return nil
 }
 
+// countryRule is the rule that derives a country's restrictive from its
+// Freedom in the World status or score: the policy's, else the default.
+func (r *reader) countryRule() graph.CountryRule {
+	if r.opts.CountryRule != nil {
+		return *r.opts.CountryRule
+	}
+	return graph.DefaultPolicy().CountryRule
+}
+
 func firstKey(m map[int][]File) int { return sortedInts(m)[0] }
 
 func sortedInts(m map[int][]File) []int {
@@ -175,4 +203,23 @@ func sortedInts(m map[int][]File) []int {
 	}
 	sort.Ints(out)
 	return out
+}
+
+// ColumnLetter names the column at index i (from 0) as a spreadsheet
+// does: A, B, … Z, AA. The format readers name columns in issues with it.
+func ColumnLetter(i int) string { return columnLetter(i) }
+
+// Error makes an issue an error: a format reader returns one for a file it
+// cannot read on, and the report keeps its file, row and column.
+func (i Issue) Error() string { return i.String() }
+
+// AddList adds list l to the rows unless they have a list of its id: the
+// first record that names a list is its source.
+func (fr *FormatRows) AddList(l graph.List) {
+	for _, have := range fr.Lists {
+		if have.ID == l.ID {
+			return
+		}
+	}
+	fr.Lists = append(fr.Lists, l)
 }

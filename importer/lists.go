@@ -15,6 +15,7 @@ var KnownLists = []graph.List{
 	{ID: "us_ofac_cons", Name: "OFAC Consolidated (non-SDN) Sanctions List", Authority: "US Treasury, OFAC"},
 	{ID: "us_bis_entity_list", Name: "BIS Entity List", Authority: "US Commerce, BIS"},
 	{ID: "us_bis_meu", Name: "BIS Military End-User List", Authority: "US Commerce, BIS"},
+	{ID: "us_bis_mieu", Name: "BIS Military-Intelligence End-User List", Authority: "US Commerce, BIS"},
 	{ID: "us_bis_unverified", Name: "BIS Unverified List", Authority: "US Commerce, BIS"},
 	{ID: "us_bis_denied", Name: "BIS Denied Persons List", Authority: "US Commerce, BIS"},
 	{ID: "us_ddtc_debarred", Name: "ITAR Debarred List", Authority: "US State, DDTC"},
@@ -38,9 +39,10 @@ var knownListKeys = func() map[string]graph.List {
 		"entity list": "us_bis_entity_list", "entity list (el) - bureau of industry and security": "us_bis_entity_list",
 		"military end user (meu) list - bureau of industry and security": "us_bis_meu",
 		"unverified list (uvl) - bureau of industry and security":        "us_bis_unverified",
-		"denied persons list (dpl) - bureau of industry and security":    "us_bis_denied",
-		"itar debarred (dtc) - state department":                         "us_ddtc_debarred",
-		"nonproliferation sanctions (isn) - state department":            "us_isn_nonproliferation",
+		"mieu": "us_bis_mieu", "military intelligence end user": "us_bis_mieu", "us-bis-mieu": "us_bis_mieu",
+		"denied persons list (dpl) - bureau of industry and security": "us_bis_denied",
+		"itar debarred (dtc) - state department":                      "us_ddtc_debarred",
+		"nonproliferation sanctions (isn) - state department":         "us_isn_nonproliferation",
 		"1260h": "us_dod_1260h", "fcc covered list": "us_fcc_covered", "section 889": "us_ndaa_889",
 	} {
 		for _, l := range KnownLists {
@@ -51,6 +53,16 @@ var knownListKeys = func() map[string]graph.List {
 	}
 	return m
 }()
+
+// KnownList returns the known list of an id.
+func KnownList(id string) (graph.List, bool) {
+	for _, l := range KnownLists {
+		if l.ID == id {
+			return l, true
+		}
+	}
+	return graph.List{}, false
+}
 
 // ListID returns the id of a list named by its id or name: the known
 // list's, or the name in lower case with every run of other characters

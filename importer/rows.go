@@ -165,11 +165,7 @@ func (r *reader) countryRow(c *rowCtx) {
 	if err != nil {
 		c.fail("restrictive", err.Error())
 	} else if restrictive == nil {
-		rule := graph.DefaultPolicy().CountryRule
-		if c.r.opts.CountryRule != nil {
-			rule = *c.r.opts.CountryRule
-		}
-		if restrictive = rule.Restrictive(c.get("status"), score); restrictive == nil {
+		if restrictive = c.r.countryRule().Restrictive(c.get("status"), score); restrictive == nil {
 			c.fail("restrictive", "restrictive is required (yes or no), or a Freedom in the World status or score")
 		}
 	}

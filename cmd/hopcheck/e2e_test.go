@@ -131,6 +131,11 @@ func exerciseAPI(t *testing.T, url string, keys map[api.Role]string) {
 		"GET /api/v1/uploads/:id":               {"/api/v1/uploads/", nil, 200}, // id filled in below
 		"GET /api/v1/audit":                     {"/api/v1/audit", nil, 200},
 		"GET /api/v1/keys":                      {"/api/v1/keys", nil, 200},
+		"GET /api/v1/flags.csv":                 {"/api/v1/flags.csv", nil, 200},
+		"GET /api/v1/entities/:id/history":      {"/api/v1/entities/ORG-CYP/history", nil, 200},
+		"POST /api/v1/flags/review":             {"/api/v1/flags/review", map[string]any{"ids": []string{"T-1003"}, "status": "confirmed", "note": "e2e bulk"}, 200},
+		"POST /api/v1/flags/:id/comments":       {"/api/v1/flags/T-1003/comments", map[string]string{"note": "e2e comment"}, 201},
+		"PUT /api/v1/flags/:id/assignee":        {"/api/v1/flags/T-1003/assignee", map[string]string{"assignee": "e2e"}, 200},
 	}
 	if len(requests) != len(apitest.Access) {
 		t.Fatalf("%d requests for %d routes", len(requests), len(apitest.Access))

@@ -188,12 +188,15 @@ func (e *env) loadDemo(ctx context.Context) error {
 		fmt.Fprintf(e.stderr, "the store already holds data (%d entities, %d transactions): the demo is not loaded over it\n", n, st.Transactions)
 		return nil
 	}
-	var files []importer.File
-	for _, f := range demo.CSV() {
-		files = append(files, importer.File{Name: f.Name, Data: f.Data})
-	}
-	if err := e.upload(ctx, files, importer.Options{}, false, e.stderr); err != nil {
-		return fmt.Errorf("loading the demo data: %w", err)
+	// The spreadsheets, then the files in a public format: an upload each.
+	for _, set := range [][]demo.File{demo.CSV(), demo.Public()} {
+		var files []importer.File
+		for _, f := range set {
+			files = append(files, importer.File{Name: f.Name, Data: f.Data})
+		}
+		if err := e.upload(ctx, files, importer.Options{}, false, e.stderr); err != nil {
+			return fmt.Errorf("loading the demo data: %w", err)
+		}
 	}
 	return nil
 }
@@ -210,7 +213,7 @@ func writeDemo(e *env, dir string) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
-	for _, f := range demo.CSV() {
+	for _, f := range append(demo.CSV(), demo.Public()...) {
 		if err := os.WriteFile(filepath.Join(dir, f.Name), f.Data, 0o644); err != nil {
 			return err
 		}
@@ -222,6 +225,11 @@ func writeDemo(e *env, dir string) error {
 	if err := os.WriteFile(filepath.Join(dir, "demo.xlsx"), xlsx, 0o644); err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "wrote the demo data to %s: demo.xlsx, and the same data as %d CSV files\n", dir, len(demo.CSV()))
+	var public []string
+	for _, f := range demo.Public() {
+		public = append(public, f.Name)
+	}
+	fmt.Fprintf(e.stdout, "wrote the demo data to %s: demo.xlsx, the same data as %d CSV files, and %s in a public format (import it on its own)\n",
+		dir, len(demo.CSV()), strings.Join(public, ", "))
 	return nil
 }

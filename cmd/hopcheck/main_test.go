@@ -109,6 +109,37 @@ func TestDemoFlags(t *testing.T) {
 	golden(t, "demo_flags.golden", describeFlags(t, out))
 }
 
+// The demo loads a public format too: FollowTheMoney lines of a fictional
+// firm on a fictional list, whose listing screening names; demo -o writes
+// the file, which imports on its own.
+func TestDemoLoadsAPublicFormat(t *testing.T) {
+	store := t.TempDir()
+	mustHop(t, "demo", "--data-dir", store)
+	out := mustHop(t, "screen", "--data-dir", store, "--name", "Karsk Optical Holdings", "--json")
+	var res struct {
+		Matches []struct {
+			ID         string `json:"id"`
+			Assessment struct {
+				Verdict graph.Verdict `json:"verdict"`
+				Reasons []string      `json:"reasons"`
+			} `json:"assessment"`
+		} `json:"matches"`
+	}
+	if err := json.Unmarshal([]byte(out), &res); err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Matches) == 0 || res.Matches[0].ID != "demo-ftm-karsk" || res.Matches[0].Assessment.Verdict != graph.Block ||
+		len(res.Matches[0].Assessment.Reasons) == 0 || !strings.Contains(res.Matches[0].Assessment.Reasons[0], "listed on list demo_sanctions, program DEMO-BY") {
+		t.Errorf("screening the demo's listed firm: %s", out)
+	}
+	files, alone := t.TempDir(), t.TempDir()
+	mustHop(t, "demo", "-o", files)
+	rep := mustHop(t, "import", "--data-dir", alone, filepath.Join(files, "sanctions.ftm.json"))
+	if !strings.Contains(rep, "FollowTheMoney") || !strings.Contains(rep, "2 listings on 1 lists") {
+		t.Errorf("importing the demo's public-format file:\n%s", rep)
+	}
+}
+
 // exportWithoutFiles is a store's contents with the file and sheet names
 // and upload ids left out, which differ between a workbook and CSV files.
 func exportWithoutFiles(t *testing.T, dir string) graph.Upload {

@@ -120,6 +120,14 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 				log.Info("flags re-evaluated at start", "evaluated", res.Evaluated, "flagged", res.Flagged, "reopened", res.Reopened)
 			}
 		})
+	} else {
+		// Neo4j plans the path search once per policy, in seconds: plan
+		// it now, while serving, rather than in the first screening.
+		bg.Go(func(ctx context.Context) {
+			if err := ev.Warm(ctx); err != nil {
+				log.Warn("planning the path search at start", "error", err)
+			}
+		})
 	}
 	// Entries recorded as they happen reach the store in the background;
 	// the log is closed, writing what is queued, after the last request.

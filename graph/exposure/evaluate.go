@@ -101,6 +101,14 @@ func (e *Evaluator) countries(ctx context.Context) (map[string]graph.Country, er
 	return m, nil
 }
 
+// Warm runs the path search once for no entity, so that a store that
+// plans its queries (Neo4j) has the policy's plan before the first
+// screening needs it.
+func (e *Evaluator) Warm(ctx context.Context) error {
+	_, err := e.store.Reach(ctx, []graph.ReachQuery{{Start: "", On: graph.Today(e.now())}}, e.policy)
+	return err
+}
+
 // Entity assesses one entity as a counterparty on day (today when empty).
 func (e *Evaluator) Entity(ctx context.Context, id, day string) (graph.Assessment, error) {
 	if day == "" {

@@ -32,15 +32,21 @@ const (
 // Candidate is an entity that matched a screening query, with its own
 // assessment and the features that made its score.
 type Candidate struct {
-	ID         string               `json:"id"`
-	Name       string               `json:"name"`
-	Country    string               `json:"country,omitempty"`
-	Label      string               `json:"label"`
-	Score      float64              `json:"score"`
-	Matched    string               `json:"matched"` // the name or alias that matched
-	Standing   string               `json:"standing"`
-	Features   []graph.MatchFeature `json:"features"`
-	Assessment graph.Assessment     `json:"assessment"`
+	ID       string               `json:"id"`
+	Name     string               `json:"name"`
+	Country  string               `json:"country,omitempty"`
+	Label    string               `json:"label"`
+	Score    float64              `json:"score"`
+	Matched  string               `json:"matched"` // the name or alias that matched
+	Standing string               `json:"standing"`
+	Features []graph.MatchFeature `json:"features"`
+	// Cluster names the SAME_AS cluster the candidate is a member of, and
+	// Members lists its members (SPEC §1 "Identity"): the cluster is
+	// assessed as one party, once, under its best-scoring member; empty
+	// when the candidate is in no cluster.
+	Cluster    string           `json:"cluster,omitempty"`
+	Members    []string         `json:"members,omitempty"`
+	Assessment graph.Assessment `json:"assessment"`
 }
 
 // Screening is the answer to a screening query (SPEC §4 "screen"). Its
@@ -124,9 +130,23 @@ func (e *Evaluator) Screen(ctx context.Context, q ScreenQuery) (Screening, error
 	if err != nil {
 		return res, err
 	}
-	for i := range res.Matches {
-		res.Matches[i].Assessment = Assess([]Start{{Role: "counterparty", Reach: rs[i]}}, nil, q.Date, e.policy)
+	folded := res.Matches[:0]
+	seen := map[string]bool{}
+	for i, m := range res.Matches {
+		// Candidates of one cluster are one party: the first (the best
+		// scoring) stands for it, with the cluster's members.
+		c := rs[i].Start.ID
+		if seen[c] {
+			continue
+		}
+		seen[c] = true
+		if ms := rs[i].Clusters[c]; ms != nil {
+			m.Cluster, m.Members = c, ms
+		}
+		m.Assessment = Assess([]Start{{Role: "counterparty", Reach: rs[i]}}, nil, q.Date, e.policy)
+		folded = append(folded, m)
 	}
+	res.Matches = folded
 	gov := governing(res.Matches)
 	res.Known = res.Matches[gov].Standing == StandingMatch
 	c := res.Matches[gov]

@@ -38,6 +38,9 @@ func RunTests(t *testing.T, newStore func(t *testing.T) graph.Store) {
 		{"YearlyAssessments", testAssessments},
 		{"History", testHistory},
 		{"FlagAssignee", testFlagAssignee},
+		{"IdentityFlags", testIdentityFlags},
+		{"IdentityContradiction", testIdentityContradiction},
+		{"IdentityScreening", testIdentityScreening},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.run(t, newStore(t)) })

@@ -305,7 +305,7 @@ var listingRules = []rule{
 }
 
 func runRules(t *testing.T, newStore func(t *testing.T) graph.Store) {
-	for _, r := range append(rules[:len(rules):len(rules)], listingRules...) {
+	for _, r := range append(append(rules[:len(rules):len(rules)], listingRules...), identityRules...) {
 		t.Run(r.name, func(t *testing.T) {
 			s := newStore(t)
 			b := NewBuilder("u-rules").Country(XR, Yes).Country(XF, No)

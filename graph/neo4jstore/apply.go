@@ -566,7 +566,7 @@ func writeEntities(k graph.Kind) string {
 UNWIND $rows AS row
 MERGE (e:Entity {id: row.id})
 WITH e, row, e.cluster AS cluster
-SET e:` + k.Label() + `, e = row.props, e.cluster = cluster`
+SET e:` + k.Label() + `, e = row.props, e.cluster = coalesce(cluster, row.id)`
 }
 
 func writeLinks(t graph.LinkType) string {

@@ -10,10 +10,10 @@ import (
 )
 
 // Identity decisions are relationships (a)-[:SAME_AS|NOT_SAME_AS]->(b),
-// a < b, with decided_by, decided_at, note and their source. Every member
-// of a SAME_AS cluster of two or more also carries the property cluster:
-// the cluster's id (its lowest member id), which the path search walks by
-// and investigators may query (docs/NEO4J.md).
+// a < b, with decided_by, decided_at, note and their source. Every entity
+// carries the property cluster: the id of its SAME_AS cluster (the lowest
+// member id; its own id when it is in none), which the path search walks
+// by and investigators may query (docs/NEO4J.md).
 
 // decisionsQuery reads every decision.
 const decisionsQuery = `MATCH (a:Entity)-[r:SAME_AS|NOT_SAME_AS]->(b:Entity) RETURN type(r), r, a.id, b.id`
@@ -99,11 +99,11 @@ CREATE (a)-[r:` + i.LinkType() + `]->(b)
 SET r = row.props`
 }
 
-// writeClusters sets (or, with null, removes) the cluster property.
+// writeClusters sets the cluster property (with null: the entity's own id).
 const writeClusters = `
 UNWIND $rows AS row
 MATCH (e:Entity {id: row.id})
-SET e.cluster = row.cluster`
+SET e.cluster = coalesce(row.cluster, e.id)`
 
 // clusterRows returns the cluster property of every entity whose cluster
 // differs between the decisions before and after.

@@ -114,7 +114,7 @@ var schema = []string{
 	// match_keys is the retrieval keys of graph/match, separated by spaces;
 	// the whitespace analyzer keeps them as they are.
 	"CREATE FULLTEXT INDEX entity_match IF NOT EXISTS FOR (e:Entity) ON EACH [e.match_keys] OPTIONS {indexConfig: {`fulltext.analyzer`: 'whitespace'}}",
-	// cluster is the SAME_AS cluster's id on each member of one (identity.go).
+	// cluster is the id of the entity's SAME_AS cluster: its own when it is in none (identity.go).
 	"CREATE INDEX entity_cluster IF NOT EXISTS FOR (e:Entity) ON (e.cluster)",
 	"CREATE INDEX transaction_ship_to IF NOT EXISTS FOR (t:Transaction) ON (t.ship_to)",
 	"CREATE INDEX flag_listing IF NOT EXISTS FOR (f:Flag) ON (f.severity_rank, f.transaction_id)",
@@ -123,6 +123,11 @@ var schema = []string{
 	"CREATE INDEX upload_job_created IF NOT EXISTS FOR (j:UploadJob) ON (j.created)",
 	"CREATE INDEX revision_of IF NOT EXISTS FOR (h:Revision) ON (h.of, h.seq)",
 }
+
+// addClusters gives every entity without one its cluster: itself.
+const addClusters = `
+MATCH (e:Entity) WHERE e.cluster IS NULL
+CALL (e) { SET e.cluster = e.id } IN TRANSACTIONS OF 10000 ROWS`
 
 const upgradeCountries = `
 MATCH (c:Country)
@@ -145,11 +150,29 @@ func (s *Store) createSchema(ctx context.Context) error {
 		neo4j.ExecuteQueryWithDatabase(s.cfg.Database)); err != nil {
 		return s.fail(err, "upgrading the countries' assessments")
 	}
+	// Every entity names its SAME_AS cluster; one stored before clusters
+	// is a cluster of its own.
+	if err := s.autoCommit(ctx, addClusters); err != nil {
+		return s.fail(err, "giving entities their clusters")
+	}
 	if _, err := neo4j.ExecuteQuery(ctx, s.driver, "CALL db.awaitIndexes(300)", nil, neo4j.EagerResultTransformer,
 		neo4j.ExecuteQueryWithDatabase(s.cfg.Database)); err != nil {
 		return s.fail(err, "waiting for the indexes")
 	}
 	return nil
+}
+
+// autoCommit runs a statement in an implicit transaction, as CALL { … }
+// IN TRANSACTIONS needs.
+func (s *Store) autoCommit(ctx context.Context, stmt string) error {
+	sess := s.session(ctx, neo4j.AccessModeWrite)
+	defer sess.Close(context.Background())
+	res, err := sess.Run(ctx, stmt, nil)
+	if err != nil {
+		return err
+	}
+	_, err = res.Consume(ctx)
+	return err
 }
 
 // session opens a session on the configured database.

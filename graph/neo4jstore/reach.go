@@ -51,8 +51,8 @@ func (s *Store) Reach(ctx context.Context, qs []graph.ReachQuery, p graph.Policy
 			m := props(v)
 			rm := props(m["rel"])
 			out[i].Stakes = append(out[i].Stakes, graph.Stake{
-				Link:        linkOf(string(graph.Owns), rm, getStr(rm, "from"), getStr(rm, "to")),
-				Restrictive: m["restrictive"] == true,
+				Link:  linkOf(string(graph.Owns), rm, getStr(rm, "from"), getStr(rm, "to")),
+				Owner: getStr(m, "owner"), Owned: getStr(m, "owned"), Restrictive: m["restrictive"] == true,
 			})
 		}
 		sort.Slice(out[i].Stakes, func(a, b int) bool { return out[i].Stakes[a].Link.Key() < out[i].Stakes[b].Link.Key() })
@@ -66,6 +66,18 @@ func (s *Store) Reach(ctx context.Context, qs []graph.ReachQuery, p graph.Policy
 			}
 		}
 		sort.Slice(out[i].Listings, func(a, b int) bool { return out[i].Listings[a].Key() < out[i].Listings[b].Key() })
+		for _, v := range r.Values[8].([]any) {
+			pair := v.([]any)
+			if out[i].Clusters == nil {
+				out[i].Clusters = map[string][]string{}
+			}
+			var ms []string
+			for _, m := range pair[1].([]any) {
+				ms = append(ms, m.(string))
+			}
+			sort.Strings(ms)
+			out[i].Clusters[pair[0].(string)] = ms
+		}
 	}
 	return out, nil
 }
@@ -107,34 +119,26 @@ func reachQuery(p graph.Policy, qs []graph.ReachQuery) (string, map[string]any, 
 		lists = "li.id IN $lists"
 	}
 	restrictive := func(n string) string { return restrictiveOf(n, lists) }
-	ownership := fmt.Sprintf(`(s)((x)<-[r:OWNS]-(y:Entity) WHERE %s AND NOT %s){0,%d}(z)<-[last:OWNS]-(g:Entity)`,
-		validOn("r"), restrictive("y"), depth-1)
-	if depth == 1 {
-		ownership = `(s)<-[last:OWNS]-(g:Entity)`
-	}
 	stakes := "RETURN [] AS stakes"
 	if p.Method() == graph.OFAC {
-		stakes = strings.NewReplacer("$VALID_R", validOn("r"), "$RESTRICTIVE_O", restrictive("o")).Replace(stakesCypher)
+		stakes = strings.NewReplacer("$VALID_R", validOn("r"), "$RESTRICTIVE_O", restrictive("o"), "$BEST", bestStake).Replace(stakesCypher)
 	}
-	parent := "false"
+	byParent := "RETURN [] AS byParent"
 	if p.Allows(graph.StepParent) {
-		parent = "true"
+		byParent = startLevel + "\n  " + levels(graph.Policy{Steps: []graph.Step{graph.StepParent}}, hops) +
+			"\n  " + reached(restrictive, "last(x.ns).id", "byParent")
 	}
 	q := strings.NewReplacer(
-		"$LEVELS", levels(p, hops, restrictive),
+		"$START", startLevel,
+		"$LEVELS", levels(p, hops),
+		"$REACHED", reached(restrictive, pathShape("x.ns", "x.rs"), "exposures"),
+		"$BY_PARENT", byParent,
+		"$OWNERSHIP", ownershipLevels(depth, restrictive),
 		"$STAKES", stakes,
 		"$RESTRICTIVE_C", restrictive("c"),
 		"$LISTED", listedOn("l", lists),
-		"$HOPS", fmt.Sprint(hops),
 		"$VALID_R", validOn("r"),
-		"$VALID_LAST", validOn("last"),
-		"$RESTRICTIVE_S", restrictive("s"),
-		"$RESTRICTIVE_E", restrictive("e"),
-		"$RESTRICTIVE_G", restrictive("g"),
-		"$OWNERSHIP", ownership,
-		"$PARENT", parent,
 		"$EXPOSURE", pathShape("x.ns", "x.rs"),
-		"$PATH", pathShape("nodes(p)", "relationships(p)"),
 	).Replace(reachCypher)
 	params := map[string]any{"qs": rows, "years": years}
 	if p.RestrictedLists != nil {
@@ -143,11 +147,13 @@ func reachQuery(p graph.Policy, qs []graph.ReachQuery) (string, map[string]any, 
 	return q, params, nil
 }
 
-// moves is the subquery that lists the links walked out of node u, each with
-// the node v it leads to: one directed pattern per direction, each with the
-// policy's link types of that direction, so that Neo4j expands only the
-// relationships a step walks (OWNS may be walked both ways: backwards by
-// owner, forwards by subsidiary). Empty when the policy walks nothing.
+// moves is the subquery that lists the links walked out of cluster node u
+// (u is the cluster's node: its lowest member), each with the cluster node
+// v it leads to: from every member m of u, one directed pattern per
+// direction, each with the policy's link types of that direction, so that
+// Neo4j expands only the relationships a step walks (OWNS may be walked
+// both ways: backwards by owner, forwards by subsidiary). A link inside
+// the cluster is no step. Empty when the policy walks nothing.
 func moves(p graph.Policy) string {
 	var fwd, back, both []string
 	for _, t := range graph.LinkTypes {
@@ -170,11 +176,21 @@ func moves(p graph.Policy) string {
 		head, tail string
 	}{{fwd, "-", "->"}, {back, "<-", "-"}, {both, "-", "-"}} {
 		if len(d.types) > 0 {
-			parts = append(parts, fmt.Sprintf("MATCH (u)%s[r:%s]%s(v) WHERE %s RETURN r, v",
-				d.head, strings.Join(d.types, "|"), d.tail, validOn("r")))
+			parts = append(parts, movesOf(d.head+"[r:"+strings.Join(d.types, "|")+"]"+d.tail))
 		}
 	}
-	return strings.Join(parts, "\n        UNION ALL\n        ")
+	if len(parts) == 0 {
+		return ""
+	}
+	return "MATCH (m:Entity {cluster: u.id})\n        CALL (m, u, day) {\n        " +
+		strings.Join(parts, "\n        UNION ALL\n        ") + "\n        }\n        RETURN r, v"
+}
+
+// movesOf is one direction of moves: rel is the relationship pattern
+// from member m of u to entity w, whose cluster node is v.
+func movesOf(rel string) string {
+	return fmt.Sprintf("MATCH (m)%s(w) WHERE %s AND w.cluster <> u.id MATCH (v:Entity {id: w.cluster}) RETURN r, v",
+		rel, validOn("r"))
 }
 
 // levels writes the breadth-first search of the exposures, one subquery a
@@ -184,25 +200,17 @@ func moves(p graph.Policy) string {
 // the trail of the least-ranked node u of the level that walks to it, by
 // the least link key from that u; and ranks the new level by (rank of u,
 // id of v). That is exposure.Reach's order, so ties break the same way.
-// The last level keeps only restrictive end-users: nothing walks on.
-func levels(p graph.Policy, hops int, restrictive func(string) string) string {
+// Every node reached is kept in found, the start first; reached picks the
+// restrictive end-users among them once, after the last level.
+func levels(p graph.Policy, hops int) string {
 	m := moves(p)
 	if m == "" {
 		return ""
 	}
 	var b strings.Builder
 	for k := 1; k <= hops; k++ {
-		last := k == hops
-		keep := "NOT v IN seen"
-		if last {
-			keep += " AND " + restrictive("v")
-		}
-		b.WriteString(strings.NewReplacer("$MOVES", m, "$KEEP", keep, "$RESTRICTIVE_V", restrictive("v")).Replace(levelCypher))
-		if !last {
-			b.WriteString("\n  WITH day, rc, next AS level, seen + [x IN next | x.n] AS seen, found + [x IN next WHERE x.hit] AS found")
-		} else {
-			b.WriteString("\n  WITH found + [x IN next WHERE x.hit] AS found")
-		}
+		b.WriteString(strings.NewReplacer("$MOVES", m).Replace(levelCypher))
+		b.WriteString("\n  WITH day, rc, next AS level, seen + [x IN next | x.n] AS seen, found + next AS found")
 	}
 	return b.String()
 }
@@ -216,12 +224,56 @@ const levelCypher = `
     CALL (u, day) {
         $MOVES
     }
-    WITH k, f, r, v WHERE $KEEP
+    WITH k, f, r, v WHERE NOT v IN seen
     WITH k, f, r, v ORDER BY k, r.key
     WITH v, head(collect({k: k, f: f, r: r})) AS b
     WITH v, b ORDER BY b.k, v.id
-    RETURN collect({n: v, ns: b.f.ns + v, rs: b.f.rs + b.r, hit: $RESTRICTIVE_V}) AS next
+    RETURN collect({n: v, ns: b.f.ns + v, rs: b.f.rs + b.r}) AS next
   }`
+
+// startLevel is the first level of a breadth-first search from s.
+const startLevel = "WITH day, rc, [{n: s, ns: [s], rs: []}] AS level, [s] AS seen, [{n: s, ns: [s], rs: []}] AS found"
+
+// reached returns, as name, what shape makes of each restrictive end-user
+// x among the nodes found by levels.
+func reached(restrictive func(string) string, shape, name string) string {
+	return fmt.Sprintf("UNWIND found AS x\n  WITH day, rc, x WHERE %s\n  RETURN collect(%s) AS %s", restrictive("x.n"), shape, name)
+}
+
+// ownershipLevels writes the search of the ownership chains into s, one
+// subquery a level up to depth: a level is the chains of that many owner
+// steps that met no restrictive end-user yet; each is extended by the
+// stake of every cluster owning its last that is not on it already (the
+// one OWNS link between the two clusters: the highest known percent, then
+// the least key), and a chain that reaches a restrictive end-user ends.
+func ownershipLevels(depth int, restrictive func(string) string) string {
+	var b strings.Builder
+	b.WriteString("WITH day, rc, [{n: s, ns: [s], rs: []}] AS chains, [] AS found")
+	for range depth {
+		b.WriteString(strings.NewReplacer("$MOVES", "MATCH (m:Entity {cluster: u.id}) "+movesOf("<-[r:OWNS]-"), "$BEST", bestStake,
+			"$RESTRICTIVE_V", restrictive("v")).Replace(ownerLevelCypher))
+	}
+	return b.String()
+}
+
+// bestStake orders the OWNS links r between two clusters so that the one
+// counted comes first: the highest known percent, then the least key.
+const bestStake = "CASE WHEN r.percent IS NULL THEN 1 ELSE 0 END, r.percent DESC, r.key"
+
+// ownerLevelCypher is one level of ownershipLevels.
+const ownerLevelCypher = `
+  CALL (chains, day, rc) {
+    UNWIND chains AS c
+    WITH c, c.n AS u
+    CALL (u, day) {
+        $MOVES
+    }
+    WITH c, r, v WHERE NOT v IN c.ns
+    WITH c, v, r ORDER BY $BEST
+    WITH c, v, head(collect(r)) AS r
+    RETURN collect({n: v, ns: c.ns + v, rs: c.rs + r, hit: $RESTRICTIVE_V}) AS next
+  }
+  WITH day, rc, [x IN next WHERE NOT x.hit] AS chains, found + [x IN next WHERE x.hit] AS found`
 
 // validOn is the predicate that relationship r holds on day (inclusive
 // bounds, open when absent). Without a day only links without a start are
@@ -230,13 +282,15 @@ func validOn(r string) string {
 	return fmt.Sprintf("(%[1]s.valid_from IS NULL OR %[1]s.valid_from <= day) AND (%[1]s.valid_to IS NULL OR day IS NULL OR day <= %[1]s.valid_to)", r)
 }
 
-// restrictiveOf is SPEC §3's restrictive end-user for node n on day, given
-// rc, the codes of the countries restrictive that day, and lists, the
-// predicate on List li that the policy restricts it: a government body
-// that says restrictive, or says nothing and is of a restrictive country;
-// or any entity with a listing valid on the day on a restricted list.
+// restrictiveOf is SPEC §3's restrictive end-user for cluster node n on
+// day, given rc, the codes of the countries restrictive that day, and
+// lists, the predicate on List li that the policy restricts it: a cluster
+// is restrictive when a member is (SPEC §1 "Identity"), and a member when
+// it is a government body that says restrictive, or says nothing and is
+// of a restrictive country; or any entity with a listing valid on the day
+// on a restricted list.
 func restrictiveOf(n, lists string) string {
-	return fmt.Sprintf("((%[1]s:GovernmentBody AND coalesce(%[1]s.restrictive, %[1]s.country IN rc, false)) OR EXISTS { MATCH (%[1]s)-[lon:LISTED_ON]->(li:List) WHERE %[2]s })",
+	return fmt.Sprintf("EXISTS { MATCH (rm:Entity {cluster: %[1]s.id}) WHERE (rm:GovernmentBody AND coalesce(rm.restrictive, rm.country IN rc, false)) OR EXISTS { MATCH (rm)-[lon:LISTED_ON]->(li:List) WHERE %[2]s } }",
 		n, listedOn("lon", lists))
 }
 
@@ -251,23 +305,26 @@ func listedOn(l, lists string) string {
 func pathShape(nodes, rels string) string {
 	return fmt.Sprintf(`{
       nodes: [n IN %s | n {.id, .name, .country, labels: labels(n)}],
-      rels: [r IN %s | r {.*, type: type(r), from: startNode(r).id, to: endNode(r).id}]
+      rels: [r IN %s | r {.*, type: type(r), from: startNode(r).id, to: endNode(r).id, from_cluster: coalesce(startNode(r).cluster, startNode(r).id)}]
     }`, nodes, rels)
 }
 
-// reachCypher is the path search. For each query (start id, day):
-//   - exposures: a breadth-first search from the start up to max hops
-//     (levels), each step a relationship of an allowed type walked in its
-//     step's direction and valid on the day, keeping for every node reached
+// reachCypher is the path search. For each query (start id, day), with s
+// the start's cluster node (SPEC §1 "Identity": the search walks SAME_AS
+// clusters, each named by its lowest member; see moves):
+//   - exposures: a breadth-first search from s up to max hops (levels),
+//     each step a relationship of an allowed type walked in its step's
+//     direction and valid on the day, keeping for every cluster reached
 //     the least of its shortest trails by node ids then by link keys, which
 //     is exposure.Reach's tie-break; the trails to restrictive end-users;
 //   - by parent: the restrictive end-users reached by PART_OF alone;
-//   - ownership: every OWNS chain into the start, walked backwards, whose
-//     only restrictive node after the start is its last, with no node twice.
-//   - controllers: the restrictive end-users that CONTROL the start directly;
-//   - stakes (ofac method only): the OWNS links into the start and into
-//     every entity that owns it, directly or through others;
-//   - listings: the restricting listings of the end-users found.
+//   - ownership: every OWNS chain of clusters into s, walked backwards,
+//     whose only restrictive node after s is its last, with no node twice;
+//   - controllers: the restrictive end-users that CONTROL s directly;
+//   - stakes (ofac method only): the stakes in s and in every cluster that
+//     owns it, directly or through others;
+//   - listings: the restricting listings of the end-users' members found;
+//   - clusters: the members of every cluster of two or more named above.
 //
 // rc, the restrictive countries, depends on the day's year (SPEC §3's
 // as-of rule): it is computed once for each year of the queries.
@@ -288,28 +345,25 @@ CALL () {
 UNWIND range(0, size($qs) - 1) AS i
 WITH [x IN rcs WHERE x.year = $qs[i].year][0].codes AS rc, i, $qs[i].start AS sid,
   CASE WHEN $qs[i].on IS NULL THEN null ELSE date($qs[i].on) END AS day
-OPTIONAL MATCH (s:Entity {id: sid})
+OPTIONAL MATCH (s0:Entity {id: sid})
+OPTIONAL MATCH (s:Entity {id: s0.cluster})
 CALL (s, day, rc) {
-  WITH day, rc, [{n: s, ns: [s], rs: []}] AS level, [s] AS seen,
-    CASE WHEN $RESTRICTIVE_S THEN [{ns: [s], rs: []}] ELSE [] END AS found
+  $START
   $LEVELS
-  RETURN [x IN found | $EXPOSURE] AS exposures
+  $REACHED
 }
 CALL (s, day, rc) {
-  MATCH ANY SHORTEST (s)(()-[r:PART_OF]->() WHERE $VALID_R){0,$HOPS}(e:Entity WHERE $RESTRICTIVE_E)
-  WHERE $PARENT
-  RETURN collect(DISTINCT e.id) AS byParent
+  $BY_PARENT
 }
 CALL (s, day, rc) {
-  MATCH p = $OWNERSHIP
-  WHERE $VALID_LAST AND $RESTRICTIVE_G
-  WITH p, nodes(p) AS ns
-  WHERE all(k IN range(0, size(ns) - 2) WHERE NOT ns[k] IN ns[k + 1..])
-  RETURN collect($PATH) AS ownership
+  $OWNERSHIP
+  RETURN [x IN found | $EXPOSURE] AS ownership
 }
 CALL (s, day, rc) {
-  MATCH (c:Entity)-[r:CONTROLS]->(s)
-  WHERE $VALID_R AND $RESTRICTIVE_C
+  MATCH (m:Entity {cluster: s.id})<-[r:CONTROLS]-(w:Entity)
+  WHERE $VALID_R AND w.cluster <> s.id
+  MATCH (c:Entity {id: w.cluster})
+  WHERE $RESTRICTIVE_C
   RETURN collect(DISTINCT c.id) AS controllers
 }
 CALL (s, day, rc) {
@@ -317,23 +371,39 @@ CALL (s, day, rc) {
 }
 CALL (exposures, ownership, controllers, day) {
   UNWIND [x IN exposures + ownership | last(x.nodes).id] + controllers AS id
-  MATCH (e:Entity {id: id})-[l:LISTED_ON]->(li:List)
+  MATCH (m:Entity {cluster: id})-[l:LISTED_ON]->(li:List)
   WHERE $LISTED
-  RETURN collect(l {.*, entity: e.id, list: li.id}) AS listings
+  RETURN collect(l {.*, entity: m.id, list: li.id}) AS listings
+}
+CALL (s, exposures, ownership, byParent, controllers, stakes) {
+  UNWIND [s.id] + byParent + controllers + [x IN stakes | x.owner] + [x IN stakes | x.owned] +
+    reduce(ids = [], x IN exposures + ownership | ids + [n IN x.nodes | n.id]) AS id
+  WITH DISTINCT id
+  MATCH (m:Entity {cluster: id})
+  WITH id, collect(m.id) AS members WHERE size(members) > 1
+  RETURN collect([id, members]) AS clusters
 }
 RETURN i, CASE WHEN s IS NULL THEN null ELSE s {.id, .name, .country, labels: labels(s)} END AS start,
-  exposures, byParent, ownership, controllers, stakes, listings
+  exposures, byParent, ownership, controllers, stakes, listings, clusters
 `
 
-// stakesCypher collects, for the ofac method, the OWNS links valid on the
-// day into the start s and into every entity that owns it, directly or
-// through others, with whether each owner o is a restrictive end-user.
-const stakesCypher = `OPTIONAL MATCH ANY SHORTEST (s)(()<-[r:OWNS]-() WHERE $VALID_R)+(a:Entity)
-  WITH s, [s] + [x IN collect(DISTINCT a) WHERE x <> s] AS owned
+// stakesCypher collects, for the ofac method, the stakes valid on the day
+// in s and in every cluster that owns it, directly or through others
+// (the owners are found along OWNS backwards and SAME_AS either way), each
+// the one OWNS link between its two clusters, with whether its owner o is
+// a restrictive end-user.
+const stakesCypher = `OPTIONAL MATCH ANY SHORTEST (s)((x)-[r:OWNS|SAME_AS]-(y) WHERE type(r) = 'SAME_AS' OR (startNode(r) = y AND $VALID_R))+(a:Entity)
+  OPTIONAL MATCH (c:Entity {id: a.cluster})
+  WITH s, day, rc, collect(DISTINCT c) AS above
+  WITH day, rc, [s] + [x IN above WHERE x <> s] AS owned
   UNWIND owned AS n
-  MATCH (o:Entity)-[r:OWNS]->(n)
-  WHERE $VALID_R
-  RETURN collect({rel: r {.*, from: o.id, to: n.id}, restrictive: $RESTRICTIVE_O}) AS stakes`
+  MATCH (m:Entity {cluster: n.id})<-[r:OWNS]-(w:Entity)
+  WHERE $VALID_R AND w.cluster <> n.id
+  MATCH (o:Entity {id: w.cluster})
+  WITH day, rc, n, r, o
+  WITH day, rc, n, o, r ORDER BY $BEST
+  WITH day, rc, n, o, head(collect(r)) AS r
+  RETURN collect({rel: r {.*, from: startNode(r).id, to: endNode(r).id}, owner: o.id, owned: n.id, restrictive: $RESTRICTIVE_O}) AS stakes`
 
 // exposures reads the paths of one query's row; p tells the step that
 // walked each link, from its type and direction.
@@ -354,7 +424,7 @@ func exposures(v any, p graph.Policy) []graph.Exposure {
 		for i, rv := range rels {
 			rm := props(rv)
 			l := linkOf(getStr(rm, "type"), rm, getStr(rm, "from"), getStr(rm, "to"))
-			step, _ := p.StepOn(l.Type, l.From == x.Path[i].ID)
+			step, _ := p.StepOn(l.Type, getStr(rm, "from_cluster") == x.Path[i].ID)
 			x.Steps[i] = graph.StepOf(step, l)
 		}
 		x.EndUser = x.Path[len(x.Path)-1]

@@ -276,7 +276,7 @@ func (s *Store) Stats(ctx context.Context) (graph.Stats, error) {
 		COUNT { MATCH (:List) } AS lists, COUNT { MATCH (:Entity)-[:LISTED_ON]->(:List) } AS listings,
 		COLLECT { MATCH (f:Flag) WHERE f.severity <> 'none' WITH f.severity AS severity, count(*) AS n RETURN [severity, n] } AS flags,
 		COUNT { MATCH ()-[:SAME_AS]->() } AS same, COUNT { MATCH ()-[:NOT_SAME_AS]->() } AS not_same,
-		COUNT { MATCH (e:Entity) WHERE e.cluster IS NOT NULL AND e.cluster = e.id } AS clusters`
+		COUNT { MATCH (e:Entity) WHERE e.cluster <> e.id RETURN DISTINCT e.cluster } AS clusters`
 	recs, err := s.read(ctx, "counting the graph", query, nil)
 	if err != nil {
 		return st, err

@@ -4,16 +4,12 @@
 package csl
 
 import (
-	"bytes"
 	"context"
-	"encoding/csv"
-	"errors"
-	"fmt"
-	"io"
 	"strings"
 
 	"github.com/hopcheck/hopcheck/graph"
 	"github.com/hopcheck/hopcheck/importer"
+	"github.com/hopcheck/hopcheck/importer/formats/csvrec"
 )
 
 // Format is the Consolidated Screening List reader.
@@ -25,141 +21,76 @@ func (Format) Name() string { return "US Consolidated Screening List" }
 // Detect implements importer.Format: a header with the CSL's source, name,
 // programs and alt_names columns.
 func (Format) Detect(f importer.File) bool {
-	h, err := reader(f.Data).Read()
-	if err != nil {
-		return false
-	}
-	cols := index(h)
-	for _, c := range []string{"source", "name", "programs", "alt_names", "start_date"} {
-		if _, ok := cols[c]; !ok {
-			return false
-		}
-	}
-	return true
-}
-
-func reader(data []byte) *csv.Reader {
-	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
-	r := csv.NewReader(bytes.NewReader(data))
-	r.FieldsPerRecord = -1
-	r.LazyQuotes = true
-	return r
-}
-
-func index(header []string) map[string]int {
-	m := map[string]int{}
-	for i, h := range header {
-		m[strings.ToLower(strings.TrimSpace(h))] = i
-	}
-	return m
+	h, err := csvrec.ReadHeader(f.Data, 0)
+	return err == nil && csvrec.NewHeader(h).Has("source", "name", "programs", "alt_names", "start_date")
 }
 
 // Read implements importer.Format.
 func (Format) Read(ctx context.Context, upload string, files []importer.File) (importer.FormatRows, error) {
-	rows := importer.FormatRows{Records: map[string]int{}}
-	lists := map[string]bool{}
-	for _, f := range files {
-		if err := read(ctx, upload, f, lists, &rows); err != nil {
-			return rows, err
-		}
-	}
-	return rows, nil
+	return csvrec.Rows(ctx, files, csvrec.Options{Header: true}, func(rec csvrec.Record, rows *importer.FormatRows) {
+		read(upload, rec, rows)
+	})
 }
 
-func read(ctx context.Context, upload string, f importer.File, lists map[string]bool, rows *importer.FormatRows) error {
-	r := reader(f.Data)
-	header, err := r.Read()
-	if err != nil {
-		return fmt.Errorf("%s: %w", f.Name, err)
+func read(upload string, rec csvrec.Record, rows *importer.FormatRows) {
+	get := rec.Get
+	if get("source") == "source" { // a repeated header
+		return
 	}
-	cols := index(header)
-	for line := 2; ; line++ {
-		rec, err := r.Read()
-		if errors.Is(err, io.EOF) {
-			return nil
+	rows.Records[rec.File]++
+	name, source := get("name"), get("source")
+	if name == "" || source == "" {
+		col := "name"
+		if source == "" {
+			col = "source"
 		}
-		if err != nil {
-			return fmt.Errorf("%s line %d: %w", f.Name, line, err)
+		rows.Issues = append(rows.Issues, rec.Issue(col, "a record without a name or a source list"))
+		return
+	}
+	id := get("_id")
+	if id == "" {
+		id = get("entity_number")
+	}
+	if id == "" {
+		id = importer.ListID(source) + "-" + importer.ListID(name)
+	}
+	what := "CSL record " + id
+	src := graph.Source{Upload: upload, File: rec.File, Row: rec.Line, Evidence: what}
+	e := graph.Entity{ID: "csl-" + id, Kind: graph.Organization, Name: name, Address: first(get("addresses")), Source: src}
+	switch strings.ToLower(get("type")) {
+	case "individual":
+		e.Kind, e.Position = graph.Person, get("title")
+	case "vessel", "aircraft":
+		e.Role = "other"
+	}
+	if e.Kind == graph.Person {
+		e.Address = "" // an organization's address only
+	}
+	e.Country = country(get("addresses"), get("citizenships"), get("nationalities"))
+	for _, a := range strings.Split(get("alt_names"), ";") {
+		if a = strings.TrimSpace(a); a != "" && a != name {
+			e.Aliases = append(e.Aliases, a)
 		}
-		if line%5000 == 0 && ctx.Err() != nil {
-			return ctx.Err()
+	}
+	rows.Entities = append(rows.Entities, e)
+	list := importer.ListID(source)
+	l, known := importer.KnownList(list)
+	if !known {
+		l = graph.List{ID: list, Name: source}
+		if i := strings.LastIndex(source, " - "); i > 0 {
+			l.Authority = source[i+3:]
 		}
-		get := func(c string) string {
-			if i, ok := cols[c]; ok && i < len(rec) {
-				return strings.TrimSpace(rec[i])
-			}
-			return ""
-		}
-		if get("source") == "source" { // a repeated header
-			continue
-		}
-		rows.Records[f.Name]++
-		name, source := get("name"), get("source")
-		if name == "" || source == "" {
-			rows.Issues = append(rows.Issues, importer.Issue{File: f.Name, Row: line, Message: "a record without a name or a source list"})
-			continue
-		}
-		id := get("_id")
-		if id == "" {
-			id = get("entity_number")
-		}
-		if id == "" {
-			id = importer.ListID(source) + "-" + importer.ListID(name)
-		}
-		what := "CSL record " + id
-		src := graph.Source{Upload: upload, File: f.Name, Row: line, Evidence: what}
-		e := graph.Entity{ID: "csl-" + id, Kind: graph.Organization, Name: name, Address: first(get("addresses")), Source: src}
-		switch strings.ToLower(get("type")) {
-		case "individual":
-			e.Kind, e.Position = graph.Person, get("title")
-		case "vessel", "aircraft":
-			e.Role = "other"
-		}
-		if e.Kind == graph.Person {
-			e.Address = "" // an organization's address only
-		}
-		e.Country = country(get("addresses"), get("citizenships"), get("nationalities"))
-		for _, a := range strings.Split(get("alt_names"), ";") {
-			if a = strings.TrimSpace(a); a != "" && a != name {
-				e.Aliases = append(e.Aliases, a)
-			}
-		}
-		rows.Entities = append(rows.Entities, e)
-		list := importer.ListID(source)
-		if !lists[list] {
-			lists[list] = true
-			l := graph.List{ID: list, Name: source, Source: src}
-			if i := strings.LastIndex(source, " - "); i > 0 {
-				l.Authority = source[i+3:]
-			}
-			for _, k := range importer.KnownLists {
-				if k.ID == list {
-					l.Name, l.Authority = k.Name, k.Authority
-				}
-			}
-			rows.Lists = append(rows.Lists, l)
-		}
-		from, err1 := importer.ParsePartialDate(get("start_date"), importer.DateFormat{})
-		to, err2 := importer.ParsePartialDate(get("end_date"), importer.DateFormat{})
-		for _, err := range []error{err1, err2} {
-			if err != nil {
-				rows.Warnings = append(rows.Warnings, importer.Issue{File: f.Name, Row: line, Message: what + ": " + err.Error() + "; date left out"})
-			}
-		}
-		if err1 != nil {
-			from = ""
-		}
-		if err2 != nil || (to != "" && importer.EndOf(to) < importer.StartOf(from)) {
-			to = ""
-		}
-		reason := get("remarks")
-		if n := get("federal_register_notice"); n != "" {
-			reason = strings.TrimSpace(reason + " (" + n + ")")
-		}
-		for _, p := range programs(get("programs")) {
-			rows.Listings = append(rows.Listings, graph.Listing{Entity: e.ID, List: list, Program: p,
-				ListedFrom: importer.StartOf(from), ListedTo: importer.EndOf(to), Reason: reason, Source: src})
-		}
+	}
+	l.Source = src
+	rows.AddList(l)
+	from, to := csvrec.ListedDates(rec, "start_date", "end_date", importer.DateFormat{}, rows)
+	reason := get("remarks")
+	if n := get("federal_register_notice"); n != "" {
+		reason = strings.TrimSpace(reason + " (" + n + ")")
+	}
+	for _, p := range programs(get("programs")) {
+		rows.Listings = append(rows.Listings, graph.Listing{Entity: e.ID, List: list, Program: p,
+			ListedFrom: from, ListedTo: to, Reason: reason, Source: src})
 	}
 }
 

@@ -1,8 +1,6 @@
 package csl_test
 
 import (
-	"context"
-	"os"
 	"reflect"
 	"strings"
 	"testing"
@@ -10,25 +8,13 @@ import (
 	"github.com/hopcheck/hopcheck/graph"
 	"github.com/hopcheck/hopcheck/importer"
 	"github.com/hopcheck/hopcheck/importer/formats/csl"
+	"github.com/hopcheck/hopcheck/importer/formats/formattest"
 )
 
-func fixture(t testing.TB) importer.File {
-	data, err := os.ReadFile("testdata/csl.csv")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return importer.File{Name: "csl.csv", Data: data}
-}
+func fixture(t testing.TB) importer.File { return formattest.File(t, "csl.csv") }
 
 func TestConsolidatedScreeningList(t *testing.T) {
-	f := fixture(t)
-	if !(csl.Format{}).Detect(f) {
-		t.Fatal("not recognised")
-	}
-	u, rep, err := importer.Read(context.Background(), nil, []importer.File{f}, importer.Options{Formats: []importer.Format{csl.Format{}}})
-	if err != nil || rep.Rejected {
-		t.Fatalf("%v %+v", err, rep.Errors)
-	}
+	u, _ := formattest.MustRead(t, csl.Format{}, fixture(t))
 	byID := map[string]graph.Entity{}
 	for _, e := range u.Entities {
 		byID[e.ID] = e
@@ -64,19 +50,5 @@ func TestConsolidatedScreeningList(t *testing.T) {
 
 func FuzzCSL(f *testing.F) {
 	f.Add(fixture(f).Data)
-	f.Fuzz(func(t *testing.T, data []byte) {
-		fm, file := csl.Format{}, importer.File{Name: "csl.csv", Data: data}
-		if !fm.Detect(file) {
-			return
-		}
-		rows, err := fm.Read(context.Background(), "u-fuzz", []importer.File{file})
-		if err != nil {
-			return
-		}
-		for _, l := range rows.Listings {
-			if l.ListedTo != "" && l.ListedFrom != "" && l.ListedTo < l.ListedFrom {
-				t.Fatalf("listing ends before it starts: %+v", l)
-			}
-		}
-	})
+	formattest.Fuzz(f, "csl.csv", csl.Format{})
 }

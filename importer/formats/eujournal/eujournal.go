@@ -6,16 +6,13 @@
 package eujournal
 
 import (
-	"bytes"
 	"context"
-	"encoding/csv"
-	"errors"
 	"fmt"
-	"io"
 	"strings"
 
 	"github.com/hopcheck/hopcheck/graph"
 	"github.com/hopcheck/hopcheck/importer"
+	"github.com/hopcheck/hopcheck/importer/formats/csvrec"
 )
 
 // Format is the EU Official Journal sanctions CSV reader.
@@ -34,16 +31,9 @@ var regulations = map[string]string{
 	"32013R0401": "EU Myanmar/Burma sanctions (Regulation 401/2013)",
 }
 
-func reader(data []byte) *csv.Reader {
-	r := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))))
-	r.FieldsPerRecord = -1
-	r.LazyQuotes = true
-	return r
-}
-
 // Detect implements importer.Format: the header starts celex, recordId, programKey.
 func (Format) Detect(f importer.File) bool {
-	h, err := reader(f.Data).Read()
+	h, err := csvrec.ReadHeader(f.Data, 0)
 	return err == nil && len(h) > 8 && h[0] == "celex" && h[1] == "recordId" && h[2] == "programKey"
 }
 
@@ -52,86 +42,63 @@ func ListID(celex string) string { return "eu_" + strings.ToLower(celex) }
 
 // Read implements importer.Format.
 func (Format) Read(ctx context.Context, upload string, files []importer.File) (importer.FormatRows, error) {
-	rows := importer.FormatRows{Records: map[string]int{}}
-	dmy, _ := importer.ParseDateFormat("DD.MM.YYYY")
-	lists := map[string]bool{}
-	for _, f := range files {
-		r := reader(f.Data)
-		header, err := r.Read()
-		if err != nil {
-			return rows, fmt.Errorf("%s: %w", f.Name, err)
+	return csvrec.Rows(ctx, files, csvrec.Options{Header: true}, func(rec csvrec.Record, rows *importer.FormatRows) {
+		read(upload, rec, rows)
+	})
+}
+
+var dmy, _ = importer.ParseDateFormat("DD.MM.YYYY")
+
+func read(upload string, rec csvrec.Record, rows *importer.FormatRows) {
+	get := rec.Get
+	rows.Records[rec.File]++
+	celex, id, name := get("celex"), get("recordId"), get("name")
+	if celex == "" || name == "" {
+		col := "name"
+		if celex == "" {
+			col = "celex"
 		}
-		cols := map[string]int{}
-		for i, h := range header {
-			cols[h] = i
-		}
-		for line := 2; ; line++ {
-			rec, err := r.Read()
-			if errors.Is(err, io.EOF) {
-				break
-			}
-			if err != nil {
-				return rows, fmt.Errorf("%s line %d: %w", f.Name, line, err)
-			}
-			if line%5000 == 0 && ctx.Err() != nil {
-				return rows, ctx.Err()
-			}
-			get := func(c string) string {
-				if i, ok := cols[c]; ok && i < len(rec) {
-					return strings.TrimSpace(rec[i])
-				}
-				return ""
-			}
-			rows.Records[f.Name]++
-			celex, id, name := get("celex"), get("recordId"), get("name")
-			if celex == "" || name == "" {
-				rows.Issues = append(rows.Issues, importer.Issue{File: f.Name, Row: line, Message: "a record without celex or name"})
-				continue
-			}
-			if id == "" { // some annexes (export controls) number nothing: the name identifies
-				id = importer.ListID(name)
-			}
-			// Record ids count within an annex.
-			what := fmt.Sprintf("EU %s annex %s record %s", celex, get("annex"), id)
-			src := graph.Source{Upload: upload, File: f.Name, Row: line, Evidence: what}
-			key := strings.ToLower(celex)
-			if a := importer.ListID(get("annex")); a != "" {
-				key += "-" + strings.ReplaceAll(a, "_", "")
-			}
-			e := graph.Entity{ID: "eu-" + key + "-" + id, Kind: graph.Organization, Name: name,
-				Address: get("address"), RegistrationID: get("registrationNumber"), Source: src}
-			if get("schema") == "Person" {
-				e.Kind, e.Address, e.RegistrationID, e.Position = graph.Person, "", "", get("position")
-			}
-			for _, a := range strings.Split(get("alias"), ";") {
-				if a = strings.TrimSpace(a); a != "" && a != name {
-					e.Aliases = append(e.Aliases, a)
-				}
-			}
-			for _, c := range []string{get("country"), get("jurisdiction"), get("nationality")} {
-				if code, err := importer.ParseCountry(c); err == nil && code != "" {
-					e.Country = code
-					break
-				}
-			}
-			rows.Entities = append(rows.Entities, e)
-			list := ListID(celex)
-			if !lists[list] {
-				lists[list] = true
-				n := regulations[celex]
-				if n == "" {
-					n = "EU sanctions, regulation " + celex
-				}
-				rows.Lists = append(rows.Lists, graph.List{ID: list, Name: n, Authority: "Council of the European Union", Source: src})
-			}
-			from, err := importer.ParseDate(get("startDate"), dmy)
-			if err != nil {
-				rows.Warnings = append(rows.Warnings, importer.Issue{File: f.Name, Row: line, Message: what + ": " + err.Error() + "; listed_from left out"})
-				from = ""
-			}
-			rows.Listings = append(rows.Listings, graph.Listing{Entity: e.ID, List: list, Program: get("programKey"),
-				Authority: "Council of the European Union", ListedFrom: from, Reason: get("reason"), Source: src})
+		rows.Issues = append(rows.Issues, rec.Issue(col, "a record without celex or name"))
+		return
+	}
+	if id == "" { // some annexes (export controls) number nothing: the name identifies
+		id = importer.ListID(name)
+	}
+	// Record ids count within an annex.
+	what := fmt.Sprintf("EU %s annex %s record %s", celex, get("annex"), id)
+	src := graph.Source{Upload: upload, File: rec.File, Row: rec.Line, Evidence: what}
+	key := strings.ToLower(celex)
+	if a := importer.ListID(get("annex")); a != "" {
+		key += "-" + strings.ReplaceAll(a, "_", "")
+	}
+	e := graph.Entity{ID: "eu-" + key + "-" + id, Kind: graph.Organization, Name: name,
+		Address: get("address"), RegistrationID: get("registrationNumber"), Source: src}
+	if get("schema") == "Person" {
+		e.Kind, e.Address, e.RegistrationID, e.Position = graph.Person, "", "", get("position")
+	}
+	for _, a := range strings.Split(get("alias"), ";") {
+		if a = strings.TrimSpace(a); a != "" && a != name {
+			e.Aliases = append(e.Aliases, a)
 		}
 	}
-	return rows, nil
+	for _, c := range []string{get("country"), get("jurisdiction"), get("nationality")} {
+		if code, err := importer.ParseCountry(c); err == nil && code != "" {
+			e.Country = code
+			break
+		}
+	}
+	rows.Entities = append(rows.Entities, e)
+	list := ListID(celex)
+	n := regulations[celex]
+	if n == "" {
+		n = "EU sanctions, regulation " + celex
+	}
+	rows.AddList(graph.List{ID: list, Name: n, Authority: "Council of the European Union", Source: src})
+	from, err := importer.ParseDate(get("startDate"), dmy)
+	if err != nil {
+		rows.Warnings = append(rows.Warnings, rec.Issue("startDate", what+": "+err.Error()+"; listed_from left out"))
+		from = ""
+	}
+	rows.Listings = append(rows.Listings, graph.Listing{Entity: e.ID, List: list, Program: get("programKey"),
+		Authority: "Council of the European Union", ListedFrom: from, Reason: get("reason"), Source: src})
 }

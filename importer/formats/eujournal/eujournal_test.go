@@ -2,7 +2,6 @@ package eujournal_test
 
 import (
 	"context"
-	"os"
 	"strings"
 	"testing"
 	"time"
@@ -12,15 +11,10 @@ import (
 	"github.com/hopcheck/hopcheck/graph/memstore"
 	"github.com/hopcheck/hopcheck/importer"
 	"github.com/hopcheck/hopcheck/importer/formats/eujournal"
+	"github.com/hopcheck/hopcheck/importer/formats/formattest"
 )
 
-func fixture(t testing.TB) importer.File {
-	data, err := os.ReadFile("testdata/eu.csv")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return importer.File{Name: "eu.csv", Data: data}
-}
+func fixture(t testing.TB) importer.File { return formattest.File(t, "eu.csv") }
 
 // TestAriantel: a sale to Ariantel, on the EU Iran human-rights list, is
 // blocked, and the reason names the list and the program.
@@ -60,19 +54,5 @@ func TestAriantel(t *testing.T) {
 
 func FuzzEUJournal(f *testing.F) {
 	f.Add(fixture(f).Data)
-	f.Fuzz(func(t *testing.T, data []byte) {
-		fm, file := eujournal.Format{}, importer.File{Name: "eu.csv", Data: data}
-		if !fm.Detect(file) {
-			return
-		}
-		rows, err := fm.Read(context.Background(), "u-fuzz", []importer.File{file})
-		if err != nil {
-			return
-		}
-		for _, e := range rows.Entities {
-			if e.ID == "" || e.Name == "" {
-				t.Fatalf("entity %+v", e)
-			}
-		}
-	})
+	formattest.Fuzz(f, "eu.csv", eujournal.Format{})
 }

@@ -7,10 +7,8 @@ package ofac
 import (
 	"bytes"
 	"context"
-	"encoding/csv"
 	"errors"
 	"fmt"
-	"io"
 	"regexp"
 	"strings"
 
@@ -18,6 +16,7 @@ import (
 
 	"github.com/hopcheck/hopcheck/graph"
 	"github.com/hopcheck/hopcheck/importer"
+	"github.com/hopcheck/hopcheck/importer/formats/csvrec"
 )
 
 // ListID is the list the SDNs are on.
@@ -43,7 +42,7 @@ const (
 )
 
 func kindOf(f importer.File) (string, bool) {
-	rec, err := records(f.Data).Read()
+	rec, err := csvrec.ReadHeader(latin1(head(f.Data)), 0)
 	if err != nil {
 		return "", false
 	}
@@ -57,6 +56,10 @@ func kindOf(f importer.File) (string, bool) {
 }
 
 var altTypes = map[string]bool{"aka": true, "fka": true, "nka": true}
+
+// head is the start of data, which holds its first record: kindOf looks
+// at that one only.
+func head(data []byte) []byte { return data[:min(len(data), 64<<10)] }
 
 func numeric(s string) bool {
 	s = strings.TrimSpace(s)
@@ -82,17 +85,14 @@ func sdnType(s string) string {
 	return ""
 }
 
-// records reads Latin-1 CSV without a header, stopping at the ^Z that ends
-// Treasury's files.
-func records(data []byte) *csv.Reader {
+// latin1 decodes Treasury's Latin-1 to UTF-8, stopping at the ^Z that
+// ends its files.
+func latin1(data []byte) []byte {
 	if i := bytes.IndexByte(data, 0x1a); i >= 0 {
 		data = data[:i]
 	}
-	r := csv.NewReader(charmap.ISO8859_1.NewDecoder().Reader(bytes.NewReader(data)))
-	r.FieldsPerRecord = -1
-	r.LazyQuotes = true
-	r.ReuseRecord = true
-	return r
+	out, _ := charmap.ISO8859_1.NewDecoder().Bytes(data) // every byte is a Latin-1 character
+	return out
 }
 
 func field(s string) string {
@@ -133,51 +133,31 @@ func (Format) Read(ctx context.Context, upload string, files []importer.File) (i
 }
 
 func readAlt(ctx context.Context, f importer.File, aliases map[string][]string, rows *importer.FormatRows) error {
-	r := records(f.Data)
-	for line := 1; ; line++ {
-		rec, err := r.Read()
-		if errors.Is(err, io.EOF) {
+	return csvrec.Each(ctx, f.Name, latin1(f.Data), csvrec.Options{}, func(rec csvrec.Record) error {
+		rows.Records[f.Name]++
+		if len(rec.Fields) < 4 || !numeric(rec.Fields[0]) {
+			rows.Warnings = append(rows.Warnings, rec.Issue("", "not an alias record (ent_num, alt_num, type, name); skipped"))
 			return nil
 		}
-		if err != nil {
-			return fmt.Errorf("%s line %d: %w", f.Name, line, err)
-		}
-		if line%10000 == 0 && ctx.Err() != nil {
-			return ctx.Err()
-		}
-		rows.Records[f.Name]++
-		if len(rec) < 4 || !numeric(rec[0]) {
-			rows.Warnings = append(rows.Warnings, importer.Issue{File: f.Name, Row: line, Message: "not an alias record (ent_num, alt_num, type, name); skipped"})
-			continue
-		}
-		if name := field(rec[3]); name != "" {
-			id := "ofac-" + strings.TrimSpace(rec[0])
+		if name := field(rec.Fields[3]); name != "" {
+			id := "ofac-" + strings.TrimSpace(rec.Fields[0])
 			aliases[id] = append(aliases[id], name)
 		}
-	}
+		return nil
+	})
 }
 
 func readSDN(ctx context.Context, upload string, f importer.File, aliases map[string][]string, rows *importer.FormatRows) error {
-	r := records(f.Data)
-	for line := 1; ; line++ {
-		rec, err := r.Read()
-		if errors.Is(err, io.EOF) {
+	return csvrec.Each(ctx, f.Name, latin1(f.Data), csvrec.Options{}, func(r csvrec.Record) error {
+		rows.Records[f.Name]++
+		rec := r.Fields
+		if len(rec) != 12 || !numeric(rec[0]) || field(rec[1]) == "" {
+			rows.Issues = append(rows.Issues, r.Issue("", fmt.Sprintf(
+				"not an SDN record: %d fields, want 12 (ent_num, name, type, programs, …) with a number and a name", len(rec))))
 			return nil
 		}
-		if err != nil {
-			return fmt.Errorf("%s line %d: %w", f.Name, line, err)
-		}
-		if line%10000 == 0 && ctx.Err() != nil {
-			return ctx.Err()
-		}
-		rows.Records[f.Name]++
-		if len(rec) != 12 || !numeric(rec[0]) || field(rec[1]) == "" {
-			rows.Issues = append(rows.Issues, importer.Issue{File: f.Name, Row: line,
-				Message: fmt.Sprintf("not an SDN record: %d fields, want 12 (ent_num, name, type, programs, …) with a number and a name", len(rec))})
-			continue
-		}
 		num := strings.TrimSpace(rec[0])
-		src := graph.Source{Upload: upload, File: f.Name, Row: line, Evidence: "OFAC SDN ent_num " + num}
+		src := graph.Source{Upload: upload, File: f.Name, Row: r.Line, Evidence: "OFAC SDN ent_num " + num}
 		e := graph.Entity{ID: "ofac-" + num, Name: field(rec[1]), Source: src}
 		switch sdnType(rec[2]) {
 		case "individual":
@@ -200,7 +180,8 @@ func readSDN(ctx context.Context, upload string, f importer.File, aliases map[st
 			rows.Listings = append(rows.Listings, graph.Listing{Entity: e.ID, List: ListID, Program: p,
 				Authority: "US Treasury, OFAC", Reason: remarks, Source: src})
 		}
-	}
+		return nil
+	})
 }
 
 func akaNames(remarks string) []string {

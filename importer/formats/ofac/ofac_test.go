@@ -1,6 +1,7 @@
 package ofac_test
 
 import (
+	"bytes"
 	"context"
 	"os"
 	"reflect"
@@ -101,6 +102,18 @@ func TestBadRecordNamesLine(t *testing.T) {
 	_, rep, _ := importer.Read(context.Background(), nil, []importer.File{{Name: "sdn.csv", Data: data}},
 		importer.Options{Formats: []importer.Format{ofac.Format{}}})
 	if !rep.Rejected || len(rep.Errors) != 1 || rep.Errors[0].Row != 2 || rep.Errors[0].File != "sdn.csv" {
+		t.Errorf("errors %+v", rep.Errors)
+	}
+}
+
+// An sdn.csv cut off inside its last record (no ^Z, a quote left open) is
+// rejected naming the file and the line, not read short.
+func TestCutOffNamesLine(t *testing.T) {
+	data := files(t, "sdn.csv")[0].Data
+	cut := data[:bytes.LastIndex(data, []byte(`"9HA`))+3]
+	_, rep, _ := importer.Read(context.Background(), nil, []importer.File{{Name: "sdn.csv", Data: cut}},
+		importer.Options{Formats: []importer.Format{ofac.Format{}}})
+	if !rep.Rejected || len(rep.Errors) != 1 || rep.Errors[0].Row != 4 || !strings.Contains(rep.Errors[0].Message, "cut off") {
 		t.Errorf("errors %+v", rep.Errors)
 	}
 }
