@@ -260,7 +260,7 @@ func ParsePolicy(data []byte) (Policy, error) {
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
 	if err := dec.Decode(&p); err != nil && err.Error() != "EOF" {
-		return Policy{}, Errorf(EINVALID, "policy: %v", err)
+		return Policy{}, policyError(data, err)
 	}
 	return p, p.Validate()
 }

@@ -118,8 +118,10 @@ func cmdScreen(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	if q.Name == "" && q.ID == "" {
-		fs.Usage()
-		return fmt.Errorf("give --name or --id: %w", errUsage)
+		if fs.NArg() > 0 {
+			return fmt.Errorf("the counterparty is missing: give it as --name %q (or --id ENTITY-ID), not as a bare argument: %w", fs.Arg(0), errUsage)
+		}
+		return fmt.Errorf("the counterparty is missing: give --name NAME (and --country, --kind, --identifier or --date to narrow it), or --id ENTITY-ID of a stored entity; hopcheck screen -h lists every flag: %w", errUsage)
 	}
 	if q.Country != "" {
 		code, err := importer.ParseCountry(q.Country)

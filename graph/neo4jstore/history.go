@@ -46,7 +46,7 @@ func (s *Store) History(ctx context.Context, id string) ([]graph.Revision, error
 	if err != nil {
 		return nil, err
 	}
-	out := make([]graph.Revision, 0, len(recs))
+	var out []graph.Revision
 	for _, r := range recs {
 		var rev graph.Revision
 		if err := json.Unmarshal([]byte(r.Values[0].(string)), &rev); err != nil {
