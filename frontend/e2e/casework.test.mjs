@@ -137,6 +137,30 @@ describe('casework', () => {
     assert.match(await revs.innerText(), /percent: 30 → 35/);
   });
 
+  test('bulk review of selected flags, with an assignee filter', async () => {
+    await page.goto(`${base}/flags?status=`);
+    await page.locator('table.flags tbody tr input.pick').first().waitFor();
+    await page.check('input.pick[data-id="T-C"]');
+    await page.check('input.pick[data-id="T-H"]');
+    await page.selectOption('#bulk-status', 'confirmed');
+    await page.click('#bulk-apply');
+    await page.locator('[data-testid=bulk-msg]', { hasText: 'reason is required' }).waitFor();
+    await page.fill('#bulk-note', 'Both sold through the same front company.');
+    await page.click('#bulk-apply');
+    await page.locator('[data-testid=bulk-msg]', { hasText: '2 reviewed' }).waitFor();
+    await page.locator('table.flags tbody tr', { hasText: 'T-H' }).locator('.badge.confirmed').waitFor();
+    await page.locator('table.flags tbody tr', { hasText: 'T-C' }).locator('.badge.confirmed').waitFor();
+    await shot('flags-bulk');
+    // Assigned on its page, found by the filter.
+    await page.goto(`${base}/flags/T-H`);
+    await page.fill('#assignee', 'Carla Reyes');
+    await page.getByRole('button', { name: 'Assign' }).click();
+    await page.locator('[data-testid=review-msg]', { hasText: 'Assigned to Carla Reyes' }).waitFor();
+    await page.goto(`${base}/flags?status=&assignee=Carla%20Reyes`);
+    await page.locator('table.flags tbody tr', { hasText: 'T-H' }).waitFor();
+    assert.equal(await page.locator('table.flags tbody tr', { hasText: 'T-C' }).count(), 0);
+  });
+
   test('no page threw', () => {
     assert.deepEqual(errors, []);
   });

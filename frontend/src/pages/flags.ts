@@ -104,7 +104,15 @@ export const flags = {
             const href = (e.currentTarget as HTMLAnchorElement).getAttribute('href') ?? '/api/v1/flags.xlsx';
             ctx.client.download(href, 'hopcheck-flags.xlsx').catch((err: Error) => { status.textContent = err.message; });
           },
-        }, 'Export XLSX')),
+        }, 'Export XLSX'),
+        h('a', {
+          href: '/api/v1/flags.csv', class: 'button', id: 'export-csv',
+          onclick: (e: Event) => {
+            e.preventDefault();
+            const href = (e.currentTarget as HTMLAnchorElement).getAttribute('href') ?? '/api/v1/flags.csv';
+            ctx.client.download(href, 'hopcheck-flags.csv').catch((err: Error) => { status.textContent = err.message; });
+          },
+        }, 'Export CSV')),
       h('section', { class: 'card bulk', 'aria-label': 'Bulk review' },
         reviewerField(ctx.client),
         h('div', { class: 'row' }, h('label', { for: 'bulk-status' }, 'Selected flags'), bulkStatus,
@@ -122,6 +130,7 @@ export const flags = {
       const x = new URLSearchParams(params());
       for (const [k, v] of [...x]) if (!v) x.delete(k);
       (main.querySelector('#export') as HTMLAnchorElement).href = `/api/v1/flags.xlsx?${x}`;
+      (main.querySelector('#export-csv') as HTMLAnchorElement).href = `/api/v1/flags.csv?${x}`;
     };
 
     function draw(): void {
