@@ -122,7 +122,7 @@ describe('investigator UI', () => {
     const first = page.locator('table.flags tbody tr').first();
     await first.locator('.badge.critical').waitFor();
     await shot('flags');
-    worst = (await first.locator('td').nth(1).innerText()).trim();
+    worst = (await first.locator('td').nth(2).innerText()).trim(); // after the checkbox and the severity
     await first.getByRole('link', { name: worst }).click();
     await page.waitForURL(`**/flags/${worst}`);
     await page.waitForFunction(() => window.__hopcheck?.highlighted?.nodes.length > 0);
@@ -154,14 +154,14 @@ describe('investigator UI', () => {
   });
 
   test('confirms the flag and finds it confirmed after a reload', async () => {
-    // Without a key the UI asks once who is reviewing.
+    // A decision needs a reason, and without a key the UI asks once who is reviewing.
+    await page.getByRole('button', { name: 'Confirm' }).click();
+    await page.locator('[data-testid=review-msg]', { hasText: 'a note is required' }).waitFor();
+    await page.fill('#note', 'Checked the register extract: confirmed.');
     await page.getByRole('button', { name: 'Confirm' }).click();
     await page.locator('[data-testid=review-msg]', { hasText: 'Enter your name first' }).waitFor();
     await page.fill('#reviewer-name', 'Ana Petrova');
     await page.getByRole('button', { name: 'Save' }).click();
-    await page.getByRole('button', { name: 'Confirm' }).click();
-    await page.locator('[data-testid=review-msg]', { hasText: 'a note is required' }).waitFor();
-    await page.fill('#note', 'Checked the register extract: confirmed.');
     await page.getByRole('button', { name: 'Confirm' }).click();
     await page.locator('.flag-head .badge.confirmed').waitFor();
     await page.reload();
