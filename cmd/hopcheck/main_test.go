@@ -11,8 +11,10 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hopcheck/hopcheck/graph"
+	"github.com/hopcheck/hopcheck/graph/exposure"
 	"github.com/hopcheck/hopcheck/graph/memstore"
 )
 
@@ -289,6 +291,18 @@ func TestScreenAndFilters(t *testing.T) {
 	}
 	if code, _, _ := hop(t, "flags", "--data-dir", store, "--severity", "severe"); code != 2 {
 		t.Errorf("bad --severity: exit %d, want 2", code)
+	}
+	// Flags given to a reviewer, listed by --assignee.
+	ms, err := memstore.Open(store)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := exposure.NewEvaluator(ms, graph.DefaultPolicy(), time.Now).Assign(context.Background(), "T-1002", "ana", "carla", ""); err != nil {
+		t.Fatal(err)
+	}
+	ms.Close()
+	if got := describeFlags(t, mustHop(t, "flags", "--data-dir", store, "--json", "--assignee", "carla")); !strings.HasPrefix(got, "T-1002 ") || strings.Count(got, "\nT-") != 0 {
+		t.Errorf("flags assigned to carla:\n%s", got)
 	}
 	if code, _, _ := hop(t, "frobnicate"); code != 2 {
 		t.Errorf("unknown command: exit %d, want 2", code)
