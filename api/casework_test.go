@@ -79,12 +79,23 @@ func caseFiles() []importer.File {
 func TestEvidenceStaysTrue(t *testing.T) {
 	for name, newStore := range caseStores(t) {
 		t.Run(name, func(t *testing.T) {
-			s := caseServer(t, newStore(t), graph.DefaultPolicy())
+			store := newStore(t)
+			s := caseServer(t, store, graph.DefaultPolicy())
 			if j := s.mustUpload(caseFiles(), nil); j.State != graph.JobDone {
 				t.Fatalf("upload: %+v", j)
 			}
 			var f graph.Flag
 			s.mustJSON("PATCH", "/api/v1/flags/T-H", map[string]string{"status": "confirmed", "note": "state stake"}, 200, &f)
+
+			// An organizations-only upload naming a country is not its assessment's source.
+			if j := s.mustUpload([]importer.File{{Name: "partners.csv", Data: []byte("id,name,country\nORG-P,Partner,Belarus\n")}},
+				map[string]string{"kind": "organizations"}); j.State != graph.JobDone {
+				t.Fatalf("organizations upload: %+v", j)
+			}
+			if c, err := store.Country(context.Background(), "BY"); err != nil || c.Source.File != "countries.csv" ||
+				len(c.Assessments) != 1 || c.Assessments[0].Source.File != "countries.csv" {
+				t.Errorf("a mention of BY changed its assessment's source: %+v (%v)", c, err)
+			}
 
 			// The same links under another file name: the steps cite it, the review stands.
 			again := []importer.File{{Name: "Ownership register.csv", Data: caseFiles()[3].Data}}
