@@ -194,8 +194,7 @@ func (e *Evaluator) Refresh(ctx context.Context) (RefreshResult, error) {
 				}
 				if prev.Status != graph.Open || prev.PendingClear != nil {
 					f.Status, f.PendingClear = graph.Open, nil
-					f.History = append(f.History, graph.HistoryEntry{At: now, By: "hopcheck", Action: graph.ActionReopen,
-						Status: graph.Open, Note: "reopened: evidence changed: " + Summary(changes), Changes: changes})
+					f.History = append(f.History, reopenEntry(now, changes, ""))
 					res.Reopened++
 				}
 			}
@@ -203,6 +202,17 @@ func (e *Evaluator) Refresh(ctx context.Context) (RefreshResult, error) {
 		save = append(save, f)
 	}
 	return res, e.store.SaveFlags(ctx, save)
+}
+
+// reopenEntry is the history entry of a flag reopened by new evidence:
+// what changed, structured and in words, after the caller's reason for
+// re-evaluating when it gives one (an identity decision, say).
+func reopenEntry(at time.Time, changes []graph.EvidenceChange, reason string) graph.HistoryEntry {
+	note := "reopened: evidence changed: " + Summary(changes)
+	if reason != "" {
+		note = "reopened: " + reason + "; evidence changed: " + Summary(changes)
+	}
+	return graph.HistoryEntry{At: at, By: "hopcheck", Action: graph.ActionReopen, Status: graph.Open, Note: note, Changes: changes}
 }
 
 // Fingerprint identifies the evidence of an assessment: severity, the
