@@ -100,7 +100,7 @@ func mustLoadDemo(t testing.TB, s graph.Store, ev *exposure.Evaluator) {
 	if err != nil || rep.Rejected {
 		t.Fatalf("demo import: %v %+v", err, rep)
 	}
-	if _, err := ev.Refresh(context.Background()); err != nil {
+	if _, err := ev.Refresh(context.Background(), ""); err != nil {
 		t.Fatal(err)
 	}
 }

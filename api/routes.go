@@ -14,6 +14,7 @@ func addRoutes(r *gin.Engine, deps Deps, m *metrics, rl *rateLimits) {
 		reviewers = allow(deps, rl, Investigator, Admin)
 		admins    = allow(deps, rl, Admin)
 		batches   = newBatchGate(deps.Batch)
+		resolver  = newResolver(deps)
 	)
 
 	r.GET("/healthz", handleHealthz())
@@ -32,6 +33,7 @@ func addRoutes(r *gin.Engine, deps Deps, m *metrics, rl *rateLimits) {
 	v1.GET("/entities/:id/neighborhood", readers, handleNeighborhood(deps))
 	v1.GET("/entities/:id/exposure", readers, handleExposure(deps))
 	v1.GET("/entities/:id/history", readers, handleHistory(deps))
+	v1.GET("/entities/:id/cluster", readers, handleCluster(resolver))
 	v1.GET("/transactions/:id", readers, handleTransaction(deps))
 
 	v1.GET("/flags", readers, handleFlags(deps))
@@ -43,6 +45,11 @@ func addRoutes(r *gin.Engine, deps Deps, m *metrics, rl *rateLimits) {
 	v1.POST("/flags/:id/comments", reviewers, body, handleComment(deps))
 	v1.PUT("/flags/:id/assignee", reviewers, body, handleAssign(deps))
 
+	v1.GET("/identity/decisions", readers, handleDecisions(deps))
+	v1.GET("/identity/decisions.csv", readers, handleDecisionsCSV(deps))
+	v1.POST("/identity/decisions", reviewers, body, handleDecide(deps, resolver))
+	v1.DELETE("/identity/decisions", reviewers, handleUndecide(resolver))
+
 	v1.GET("/stats", readers, handleStats(deps))
 	v1.GET("/template.xlsx", readers, handleTemplate())
 
@@ -52,4 +59,5 @@ func addRoutes(r *gin.Engine, deps Deps, m *metrics, rl *rateLimits) {
 
 	v1.GET("/audit", admins, handleAudit(deps))
 	v1.GET("/keys", admins, handleKeys(deps))
+	v1.GET("/backup", admins, handleBackup(deps))
 }

@@ -47,6 +47,7 @@ func handleUpload(deps Deps, m *metrics) gin.HandlerFunc {
 		}
 		who := callerOf(c)
 		now := deps.Now().UTC()
+		opts.Uploader, opts.Now = who.Name, now
 		job := graph.Job{ID: newJobID(), Upload: importer.UploadID(files, opts), State: graph.JobValidating,
 			By: who.Name, Created: now, Updated: now}
 		for _, f := range files {
@@ -274,7 +275,7 @@ func runUpload(ctx context.Context, deps Deps, m *metrics, job graph.Job, files 
 	if err == nil && !rep.Rejected {
 		m.rows.Add(float64(rowsOf(rep)))
 		var res exposure.RefreshResult
-		if res, err = deps.Evaluator.Refresh(ctx); err != nil {
+		if res, err = deps.Evaluator.Refresh(ctx, rep.Cause(job.By)); err != nil {
 			err = fmt.Errorf("the upload was written, but re-evaluating the flags failed: %w", err)
 		}
 		refreshed, _ = json.Marshal(res)

@@ -45,13 +45,31 @@ func (r *reader) duplicates(entities []graph.Entity) error {
 		items = append(items, item{key: k, rev: strings.Join(words, " "), e: e})
 		byKey[k] = append(byKey[k], e)
 	}
+	// A pair an investigator decided, one party or two, is not a
+	// possible duplicate any more.
+	var decided map[string]bool // read at the first possible duplicate
+	var decidedErr error
+	isDecided := func(a, b string) bool {
+		if decided == nil {
+			decided = map[string]bool{}
+			ds, err := r.storedDecisions()
+			decidedErr = err
+			if r.upload != nil {
+				ds = append(ds[:len(ds):len(ds)], r.upload.Decisions...)
+			}
+			for _, d := range ds {
+				decided[d.Key()] = true
+			}
+		}
+		return decided[graph.PairKey(a, b)]
+	}
 	reported := map[[2]string]bool{}
 	report := func(a, b *graph.Entity, where string) {
 		p := [2]string{a.ID, b.ID}
 		if p[0] > p[1] {
 			p[0], p[1] = p[1], p[0]
 		}
-		if a.ID == b.ID || reported[p] {
+		if a.ID == b.ID || reported[p] || isDecided(a.ID, b.ID) {
 			return
 		}
 		reported[p] = true
@@ -86,6 +104,9 @@ func (r *reader) duplicates(entities []graph.Entity) error {
 				}
 			}
 		}
+	}
+	if decidedErr != nil {
+		return decidedErr
 	}
 	if r.lookup == nil || len(items) == 0 {
 		return nil
@@ -129,7 +150,7 @@ func (r *reader) duplicates(entities []graph.Entity) error {
 	if len(items) > searches && r.lim.StoreSearchTime > 0 {
 		r.rep.warnf(Issue{Message: fmt.Sprintf("near-identical names were looked for in the store for the first %d of %d entities only (the %s allowed ran out); identical names were checked for all", searches, len(items), r.lim.StoreSearchTime)})
 	}
-	return nil
+	return decidedErr
 }
 
 func sourceNote(e graph.Entity) string {

@@ -21,8 +21,11 @@ import (
 type memLookup struct {
 	graph.Store // unimplemented methods panic
 	entities    map[string]graph.Entity
+	decisions   []graph.Decision
 	applied     int
 }
+
+func (m *memLookup) Decisions(context.Context) ([]graph.Decision, error) { return m.decisions, nil }
 
 func newLookup(es ...graph.Entity) *memLookup {
 	m := &memLookup{entities: map[string]graph.Entity{}}

@@ -149,6 +149,12 @@ type Options struct {
 	// Formats are the public formats recognised by content (importer/formats);
 	// a file none of them claims is read as a spreadsheet.
 	Formats []Format `json:"-"`
+	// Uploader is who uploads: the decided_by of identity rows that leave
+	// it blank.
+	Uploader string `json:"-"`
+	// Now is the upload's time: the decided_at of identity rows that leave
+	// it blank; the clock's time when zero.
+	Now time.Time `json:"-"`
 	// Progress, when set, is called as the import goes; it must be quick.
 	Progress func(Progress) `json:"-"`
 }

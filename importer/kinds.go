@@ -10,7 +10,7 @@ import (
 // Table is the kind of rows a sheet holds (SPEC §2).
 type Table string
 
-// The six tables.
+// The tables.
 const (
 	Organizations    Table = "organizations"
 	Persons          Table = "persons"
@@ -19,10 +19,11 @@ const (
 	Links            Table = "links"
 	Transactions     Table = "transactions"
 	Listings         Table = "listings"
+	Identity         Table = "identity" // identity decisions (SPEC §1 "Identity")
 )
 
 // Tables lists the tables in the order the template shows them.
-var Tables = []Table{Organizations, Persons, GovernmentBodies, Countries, Links, Transactions, Listings}
+var Tables = []Table{Organizations, Persons, GovernmentBodies, Countries, Links, Transactions, Listings, Identity}
 
 // columns lists each table's canonical columns in order; required ones are
 // marked in required.
@@ -34,6 +35,7 @@ var columns = map[Table][]string{
 	Links:            {"from", "to", "type", "percent", "role", "valid_from", "valid_to", "evidence"},
 	Transactions:     {"id", "date", "buyer", "seller", "end_user", "ship_to", "product", "capability", "quantity", "value", "currency"},
 	Listings:         {"entity", "list", "program", "authority", "listed_from", "listed_to", "reason"},
+	Identity:         {"a", "b", "decision", "note", "decided_by", "decided_at"},
 }
 
 var required = map[Table][]string{
@@ -44,6 +46,7 @@ var required = map[Table][]string{
 	Links:            {"from", "to", "type"},
 	Transactions:     {"id", "date", "buyer"},
 	Listings:         {"entity", "list"},
+	Identity:         {"a", "b", "decision"},
 }
 
 // Columns returns the canonical columns of a table, in order.
@@ -130,6 +133,8 @@ func init() {
 	add(SheetKind{Table: Links, LinkType: graph.OfficerOf}, "officer_of", "offices", "appointments")
 	add(SheetKind{Table: Listings}, "listings", "listing", "sanctions", "sanctions list", "sanctions lists", "designations",
 		"listed parties", "watchlist", "watch list", "restricted parties", "denied parties", "entity list")
+	add(SheetKind{Table: Identity}, "identity", "identities", "identity decisions", "decisions", "entity resolution",
+		"resolution", "resolutions", "same as", "same_as", "merges", "duplicates", "matches", "match decisions")
 	add(SheetKind{Table: Transactions}, "transactions", "transaction", "sales", "ledger", "orders", "deals",
 		"sales ledger", "shipments", "invoices")
 }
@@ -263,6 +268,13 @@ func init() {
 		"designated", "date designated", "start date", "since")
 	add(t(Listings), "listed_to", "listed to", "delisted", "delisting date", "date delisted", "end date", "until")
 	add(t(Listings), "reason", "reason", "reasons", "grounds", "statement of reasons", "remarks", "basis")
+	add(t(Identity), "a", "a", "entity a", "first", "first entity", "entity", "entity 1", "entity1", "id a", "left", "record a", "record 1")
+	add(t(Identity), "b", "b", "entity b", "second", "second entity", "other", "other entity", "entity 2", "entity2", "id b", "right",
+		"record b", "record 2", "same as", "duplicate of", "candidate")
+	add(t(Identity), "decision", "decision", "identity", "verdict", "outcome", "resolution", "same", "match", "judgement", "judgment")
+	add(t(Identity), "note", "note", "notes", "comment", "comments", "reason", "why", "remarks", "rationale")
+	add(t(Identity), "decided_by", "decided by", "by", "reviewer", "reviewed by", "investigator", "analyst", "who")
+	add(t(Identity), "decided_at", "decided at", "decided on", "date", "decision date", "when", "reviewed at", "reviewed on", "time", "timestamp")
 	add(t(Transactions), "id", "transaction id", "order id", "order no", "order number", "invoice", "invoice no",
 		"invoice number", "deal id", "reference", "transaction")
 	add(t(Transactions), "ship_to", "country", "country of destination")

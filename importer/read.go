@@ -52,6 +52,9 @@ type reader struct {
 	// countryRefs remembers the first row naming each country code.
 	countryRefs map[string]graph.Source
 	listings    []*listingRow
+	decisions   []*identityRow
+	stored      *[]graph.Decision     // the store's decisions, once read
+	upload      *graph.Upload         // being assembled
 	lists       map[string]graph.List // by id, in the order of listOrder
 	listOrder   []string
 	// govs are the bodies made for government:XX references (nil: stored).
@@ -103,12 +106,16 @@ func (r *reader) run() (graph.Upload, *Report, error) {
 	if err := r.resolve(); err != nil {
 		return u, r.rep, err
 	}
+	r.upload = &u
 	r.assemble(&u)
+	if err := r.assembleDecisions(&u); err != nil {
+		return u, r.rep, err
+	}
 	if err := r.duplicates(u.Entities); err != nil {
 		return u, r.rep, err
 	}
 	r.rep.Contents = Contents{Entities: len(u.Entities), Countries: len(u.Countries), Links: len(u.Links), Transactions: len(u.Transactions),
-		Lists: len(u.Lists), Listings: len(u.Listings)}
+		Lists: len(u.Lists), Listings: len(u.Listings), Decisions: len(u.Decisions)}
 	return u, r.rep, nil
 }
 

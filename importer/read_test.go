@@ -598,7 +598,7 @@ func TestTemplateRoundTrip(t *testing.T) {
 	must(t, importer.Template(&buf))
 	_, rep := mustRead(t, nil, importer.Options{}, importer.File{Name: "template.xlsx", Data: buf.Bytes()})
 	mustClean(t, rep)
-	if len(rep.Warnings) != 0 || len(rep.Sheets) != 7 {
+	if len(rep.Warnings) != 0 || len(rep.Sheets) != 8 {
 		t.Errorf("empty template: %s", text(rep))
 	}
 	for _, s := range rep.Sheets {
@@ -617,6 +617,7 @@ func TestTemplateRoundTrip(t *testing.T) {
 		"Links":             {"Ivan Petrov", "Orion Tech", "owns", "51%", "", "2020-01-01", "", "registry"},
 		"Transactions":      {"T-1", "2024-03-04", "Orion Tech", "", "gov-mps", "CN", "X", "facial recognition", 2, 1000, "USD"},
 		"Listings":          {"Orion Tech", "us_bis_entity_list", "EAR", "", "2019-05", "", "surveillance"},
+		"Identity":          {"Orion Tech", "Ivan Petrov", "not_same", "a company and a person", "alice", "2024-03-05"},
 	}
 	for sheet, row := range rows {
 		must(t, f.SetSheetRow(sheet, "A3", &row))
@@ -627,7 +628,8 @@ func TestTemplateRoundTrip(t *testing.T) {
 	mustClean(t, rep)
 	if len(u.Entities) != 3 || len(u.Links) != 1 || len(u.Transactions) != 1 || *u.Links[0].Percent != 51 ||
 		len(u.Listings) != 1 || u.Listings[0].ListedFrom != "2019-05-01" || u.Listings[0].List != "us_bis_entity_list" ||
-		len(u.Lists) != 1 || u.Lists[0].Name != "BIS Entity List" {
+		len(u.Lists) != 1 || u.Lists[0].Name != "BIS Entity List" ||
+		len(u.Decisions) != 1 || u.Decisions[0].Identity != graph.NotSame || u.Decisions[0].DecidedAt != "2024-03-05T00:00:00Z" {
 		t.Errorf("filled template read as %+v", u)
 	}
 }

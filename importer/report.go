@@ -79,6 +79,7 @@ type Contents struct {
 	Listings     int `json:"listings"`
 	Links        int `json:"links"`
 	Transactions int `json:"transactions"`
+	Decisions    int `json:"decisions,omitempty"` // identity decisions
 }
 
 // Report is the outcome of reading (and writing) an upload. Errors and
@@ -164,13 +165,16 @@ func (r *Report) WriteText(w io.Writer) error {
 	if c.Lists+c.Listings > 0 {
 		fmt.Fprintf(&b, "contents: %d listings on %d lists\n", c.Listings, c.Lists)
 	}
+	if c.Decisions > 0 {
+		fmt.Fprintf(&b, "contents: %d identity decisions\n", c.Decisions)
+	}
 	if w := r.Written; w != nil {
 		for _, x := range []struct {
 			name string
 			c    graph.Changes
 		}{{"entities", w.Entities}, {"links", w.Links}, {"countries", w.Countries}, {"transactions", w.Transactions},
-			{"lists", w.Lists}, {"listings", w.Listings}} {
-			if (x.name == "lists" || x.name == "listings") && x.c == (graph.Changes{}) {
+			{"lists", w.Lists}, {"listings", w.Listings}, {"identity decisions", w.Decisions}} {
+			if (x.name == "lists" || x.name == "listings" || x.name == "identity decisions") && x.c == (graph.Changes{}) {
 				continue
 			}
 			fmt.Fprintf(&b, "written %s: %d created, %d updated, %d unchanged\n", x.name, x.c.Created, x.c.Updated, x.c.Unchanged)
@@ -196,4 +200,22 @@ func (r *Report) WriteText(w io.Writer) error {
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// Cause names the upload as the change of the graph that re-evaluated
+// the flags, for the note of a flag it reopens: "upload u-… by alice",
+// and the identity decisions it made or changed, which change clusters.
+func (r *Report) Cause(by string) string {
+	s := "upload " + r.Upload
+	if by != "" {
+		s += " by " + by
+	}
+	if w := r.Written; w != nil {
+		if n := w.Decisions.Created + w.Decisions.Updated; n == 1 {
+			s += " (1 identity decision)"
+		} else if n > 1 {
+			s += fmt.Sprintf(" (%d identity decisions)", n)
+		}
+	}
+	return s
 }

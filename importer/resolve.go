@@ -37,6 +37,9 @@ func (r *reader) resolve() error {
 	for _, l := range r.listings {
 		refs = append(refs, l.entity)
 	}
+	for _, d := range r.decisions {
+		refs = append(refs, d.a, d.b)
+	}
 	total := len(refs)
 	for _, x := range refs {
 		if id, ok := r.opts.References[x.value]; ok {
@@ -140,6 +143,19 @@ func (r *reader) resolve() error {
 			}
 		default:
 			ids := sortedKeys(cands)
+			clusters, err := r.storedClusters()
+			if err != nil {
+				return err
+			}
+			if c := clusters.Of(ids[0]); clusters.Clustered(ids[0]) && allIn(clusters, ids, c) {
+				// Records of one party (SAME_AS): the reference names it.
+				x.id, x.kind = ids[0], cands[ids[0]].Kind
+				w := x.issue
+				w.Message = fmt.Sprintf("%q names %d records of one party (identity cluster %s: %s): bound to %s", x.value, len(ids), c,
+					strings.Join(clusters.Members(c), ", "), ids[0])
+				r.rep.warnf(w)
+				continue
+			}
 			var list []string
 			for _, id := range ids {
 				list = append(list, describe(cands[id]))
@@ -169,6 +185,25 @@ func (r *reader) resolve() error {
 		}
 	}
 	return nil
+}
+
+// allIn reports whether every id is in cluster c.
+func allIn(cs *graph.Clusters, ids []string, c string) bool {
+	for _, id := range ids {
+		if cs.Of(id) != c {
+			return false
+		}
+	}
+	return true
+}
+
+// storedClusters returns the SAME_AS clusters of the stored decisions.
+func (r *reader) storedClusters() (*graph.Clusters, error) {
+	ds, err := r.storedDecisions()
+	if err != nil {
+		return nil, err
+	}
+	return graph.NewClusters(ds), nil
 }
 
 // parentLoops reports each loop of parent references in the upload, such

@@ -54,6 +54,8 @@ func (r *reader) handleRow(s *sheet, row int, cells []string) {
 		r.txRow(c)
 	case Listings:
 		r.listingRow(c)
+	case Identity:
+		r.identityRow(c)
 	}
 }
 

@@ -5,12 +5,15 @@ import (
 	"io"
 
 	"github.com/xuri/excelize/v2"
+
+	"github.com/hopcheck/hopcheck/graph"
 )
 
 // templateSheets names the template's sheets, one per table.
 var templateSheets = map[Table]string{
 	Organizations: "Organizations", Persons: "Persons", GovernmentBodies: "Government Bodies",
 	Countries: "Countries", Links: "Links", Transactions: "Transactions", Listings: "Listings",
+	Identity: "Identity",
 }
 
 var templateNotes = map[Table]string{
@@ -20,6 +23,7 @@ var templateNotes = map[Table]string{
 	Countries:        "One row per country assessment, per year or without one. Country: ISO code or English name. Restrictive: yes or no, or blank with a Freedom in the World status (F, PF, NF) or score. Score: a number.",
 	Links:            "One row per relationship, from → to. From and to: an id or a name. Percent (owns only): 60 or 60%. Dates: YYYY-MM-DD, or YYYY or YYYY-MM (valid_from: first day, valid_to: last day). Evidence: where this is stated.",
 	Listings:         "One row per listing of an entity on a sanctions or export-control list. Entity: an id or a name. List: its id (us_ofac_sdn, eu_fsf…) or name. Dates: YYYY-MM-DD, YYYY or YYYY-MM.",
+	Identity:         "One row per identity decision on two records. A and b: an id or a name. Decision: same (one party; SAME_AS) or not_same (two parties; NOT_SAME_AS). Decided at: YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ; blank: the upload's time. Decided by: blank: the uploader.",
 	Transactions:     "One row per sale. Buyer, seller and end user: an id or a name. Ship to: ISO code or English name. Capability: free text; the list offers the guidance's categories.",
 }
 
@@ -43,6 +47,7 @@ func Template(w io.Writer) error {
 	}
 	lists := map[string][]string{
 		"role": Roles, "kind": BodyKinds, "type": LinkNames, "restrictive": yesNoNames, "capability": CapabilityCategories,
+		"decision": {string(graph.Same), string(graph.NotSame)},
 	}
 	for i, t := range Tables {
 		name := templateSheets[t]

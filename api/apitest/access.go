@@ -19,6 +19,11 @@ var Access = map[string][]api.Role{
 	"GET /api/v1/entities/:id":              {api.Viewer, api.Investigator, api.Admin},
 	"GET /api/v1/entities/:id/neighborhood": {api.Viewer, api.Investigator, api.Admin},
 	"GET /api/v1/entities/:id/exposure":     {api.Viewer, api.Investigator, api.Admin},
+	"GET /api/v1/entities/:id/cluster":      {api.Viewer, api.Investigator, api.Admin},
+	"GET /api/v1/identity/decisions":        {api.Viewer, api.Investigator, api.Admin},
+	"GET /api/v1/identity/decisions.csv":    {api.Viewer, api.Investigator, api.Admin},
+	"POST /api/v1/identity/decisions":       {api.Investigator, api.Admin},
+	"DELETE /api/v1/identity/decisions":     {api.Investigator, api.Admin},
 	"GET /api/v1/transactions/:id":          {api.Viewer, api.Investigator, api.Admin},
 	"GET /api/v1/flags":                     {api.Viewer, api.Investigator, api.Admin},
 	"GET /api/v1/flags.xlsx":                {api.Viewer, api.Investigator, api.Admin},
@@ -36,6 +41,7 @@ var Access = map[string][]api.Role{
 	"GET /api/v1/uploads/:id":               {api.Viewer, api.Investigator, api.Admin},
 	"GET /api/v1/audit":                     {api.Admin},
 	"GET /api/v1/keys":                      {api.Admin},
+	"GET /api/v1/backup":                    {api.Admin},
 }
 
 // Public routes answer without a key.

@@ -114,7 +114,7 @@ func load(ctx context.Context, s graph.Store, data string, xlsx, refresh bool, o
 	ev := exposure.NewEvaluator(s, graph.DefaultPolicy(), time.Now)
 	if refresh {
 		t0 = time.Now()
-		r, err := ev.Refresh(ctx)
+		r, err := ev.Refresh(ctx, "")
 		if err != nil {
 			return nil, err
 		}

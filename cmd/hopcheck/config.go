@@ -143,3 +143,9 @@ func (e *env) evaluator(ctx context.Context) (graph.Store, *exposure.Evaluator, 
 	e.store, e.ev = s, exposure.NewEvaluator(s, p, time.Now)
 	return e.store, e.ev, nil
 }
+
+// user names who runs a command, for the decisions and uploads it
+// records: HOPCHECK_USER, else USER (USERNAME on Windows), else "cli".
+func (e *env) user() string {
+	return or(e.getenv("HOPCHECK_USER"), or(e.getenv("USER"), or(e.getenv("USERNAME"), "cli")))
+}

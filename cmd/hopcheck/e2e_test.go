@@ -119,6 +119,11 @@ func exerciseAPI(t *testing.T, url string, keys map[api.Role]string) {
 		"GET /api/v1/entities/:id":              {"/api/v1/entities/ORG-CYP", nil, 200},
 		"GET /api/v1/entities/:id/neighborhood": {"/api/v1/entities/ORG-CYP/neighborhood?depth=2&limit=50", nil, 200},
 		"GET /api/v1/entities/:id/exposure":     {"/api/v1/entities/ORG-CYP/exposure?date=2024-06-01", nil, 200},
+		"GET /api/v1/entities/:id/cluster":      {"/api/v1/entities/ORG-CYP/cluster", nil, 200},
+		"GET /api/v1/identity/decisions":        {"/api/v1/identity/decisions", nil, 200},
+		"GET /api/v1/identity/decisions.csv":    {"/api/v1/identity/decisions.csv", nil, 200},
+		"POST /api/v1/identity/decisions":       {"/api/v1/identity/decisions", map[string]string{"a": "ORG-CYP", "b": "ORG-NOR", "decision": "same", "note": "e2e"}, 201},
+		"DELETE /api/v1/identity/decisions":     {"/api/v1/identity/decisions?a=ORG-HAN&b=ORG-LUM", nil, 200}, // decided before each call
 		"GET /api/v1/transactions/:id":          {"/api/v1/transactions/T-1003", nil, 200},
 		"GET /api/v1/flags":                     {"/api/v1/flags?severity=critical&limit=3", nil, 200},
 		"GET /api/v1/flags.xlsx":                {"/api/v1/flags.xlsx", nil, 200},
@@ -154,6 +159,9 @@ func exerciseAPI(t *testing.T, url string, keys map[api.Role]string) {
 			req.path += job.ID
 		}
 		for _, role := range append([]api.Role{""}, api.Roles...) {
+			if route == "DELETE /api/v1/identity/decisions" {
+				admin.must("POST", "/api/v1/identity/decisions", map[string]string{"a": "ORG-HAN", "b": "ORG-LUM", "decision": "not_same"}, 201, nil)
+			}
 			c := client{t, url, keys[role]}
 			code, body := c.call(method, req.path, req.body)
 			switch {
@@ -198,6 +206,15 @@ func exerciseAPI(t *testing.T, url string, keys map[api.Role]string) {
 	code, out := admin.call("POST", "/api/v1/screen/batch", multipartFiles{"partners.csv": []byte("name,country\nCypra Trading,CY\n=cmd|calc,DE\n")})
 	if code != 200 || !strings.Contains(string(out), `"verdict":"block"`) {
 		t.Errorf("batch from CSV: %d %s", code, out)
+	}
+
+	// Identity decisions in bulk, as a review queue sends them.
+	var batch struct{ Decisions []graph.Decision }
+	admin.must("POST", "/api/v1/identity/decisions", map[string]any{"decisions": []map[string]string{
+		{"a": "ORG-NOR", "b": "ORG-CYP", "decision": "same", "note": "bulk"}, {"a": "ORG-HAN", "b": "ORG-LUM", "decision": "not_same"},
+	}}, 201, &batch)
+	if len(batch.Decisions) != 2 || batch.Decisions[0].Note != "bulk" {
+		t.Errorf("bulk decisions: %+v", batch.Decisions)
 	}
 
 	// A flag reviewed, then reopened by new evidence.

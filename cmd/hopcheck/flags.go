@@ -33,7 +33,7 @@ func cmdFlags(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	// The policy may have changed since the last import.
-	if _, err := ev.Refresh(ctx); err != nil {
+	if _, err := ev.Refresh(ctx, ""); err != nil {
 		return err
 	}
 	return e.printFlags(ctx, graph.FlagFilter{Severity: graph.Severity(*severity), Status: graph.Status(*status), Assignee: *assignee}, *asJSON)

@@ -20,11 +20,12 @@ import (
 func cmdImport(ctx context.Context, e *env, args []string) error {
 	fs := e.flags("import", "FILE...")
 	var opts importer.Options
-	fs.StringVar(&opts.Kind, "kind", "", "kind of every sheet or file: organizations, persons, government_bodies, countries, links, transactions or listings")
+	fs.StringVar(&opts.Kind, "kind", "", "kind of every sheet or file: organizations, persons, government_bodies, countries, links, transactions, listings or identity")
 	mapping := fs.String("mapping", "", "mapping file (YAML) for sheets and headers hopcheck does not recognise")
 	dateFormat := fs.String("date-format", "", "format of ambiguous dates, e.g. DD/MM/YYYY or MM/DD/YYYY")
 	asJSON := fs.Bool("json", false, "print the report as JSON")
 	fs.BoolVar(&opts.DecimalComma, "decimal-comma", false, "numbers are written with a decimal comma, as 96.000,00")
+	fs.StringVar(&opts.Uploader, "by", e.user(), "who uploads: the decided_by of identity rows that leave it blank")
 	var limits limitFlags
 	if err := limits.register(fs, e.getenv); err != nil {
 		return err
@@ -80,7 +81,7 @@ func (e *env) upload(ctx context.Context, files []importer.File, opts importer.O
 	}
 	var refreshed *exposure.RefreshResult
 	if !rep.Rejected {
-		r, err := ev.Refresh(ctx)
+		r, err := ev.Refresh(ctx, rep.Cause(or(opts.Uploader, e.user())))
 		if err != nil {
 			return fmt.Errorf("upload written, but re-evaluating the flags failed: %w", err)
 		}

@@ -44,6 +44,7 @@ Commands:
   import     import spreadsheets (one XLSX or several CSV files: one upload)
   key        manage API keys in a keys file: add (the default), list, revoke
   flags      re-evaluate every transaction and list the flags
+  resolve    identity decisions: same A B, not-same A B, undo A B, list, show ID
   gen        write a synthetic data set (CSV) for benchmarks
   screen     screen a counterparty by name, country or id
   restore    make the backup in DIR the embedded store (--replace keeps the old file beside)
@@ -70,6 +71,7 @@ var commands = map[string]func(ctx context.Context, env *env, args []string) err
 	"flags":    cmdFlags,
 	"gen":      cmdGen,
 	"screen":   cmdScreen,
+	"resolve":  cmdResolve,
 	"restore":  cmdRestore,
 	"serve":    cmdServe,
 	"stats":    cmdStats,

@@ -114,7 +114,7 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 		// A process stopped between an upload and its re-evaluation left
 		// the flags behind the data: re-evaluate once, while serving.
 		bg.Go(func(ctx context.Context) {
-			if res, err := ev.Refresh(ctx); err != nil {
+			if res, err := ev.Refresh(ctx, ""); err != nil {
 				log.Error("re-evaluating the flags at start", "error", err)
 			} else {
 				log.Info("flags re-evaluated at start", "evaluated", res.Evaluated, "flagged", res.Flagged, "reopened", res.Reopened)

@@ -2,9 +2,14 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"io"
+	"net/http"
+	"strings"
 	"text/tabwriter"
 
+	"github.com/hopcheck/hopcheck/graph"
 	"github.com/hopcheck/hopcheck/graph/memstore"
 )
 
@@ -86,25 +91,65 @@ func cmdStats(ctx context.Context, e *env, args []string) error {
 	return w.Flush()
 }
 
-// cmdBackup writes a consistent copy of the store into DIR.
+// cmdBackup writes a consistent copy of the store into DIR: of the data
+// directory, or with --server of the store a running server serves.
 func cmdBackup(ctx context.Context, e *env, args []string) error {
 	fs := e.flags("backup", "DIR")
+	server := fs.String("server", "", "URL of a running hopcheck serve to back up online (its admin API key in HOPCHECK_API_KEY when it has keys)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if fs.NArg() != 1 {
 		return fmt.Errorf("want one backup directory: %w", errUsage)
 	}
+	dir := fs.Arg(0)
+	if *server != "" {
+		n, err := memstore.WriteBackup(dir, func(w io.Writer) (int64, error) { return download(ctx, *server, e.getenv("HOPCHECK_API_KEY"), w) })
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "backed up the store of %s to %s (%d bytes, checked)\n", *server, dir, n)
+		return nil
+	}
 	s, err := e.embedded(ctx, "backup")
+	if graph.ErrorCode(err) == graph.ECONFLICT {
+		return fmt.Errorf("%w; to back up the store of a running server, give its URL: hopcheck backup --server URL %s", err, dir)
+	}
 	if err != nil {
 		return err
 	}
-	n, err := s.Backup(fs.Arg(0))
+	n, err := s.Backup(dir)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "backed up %s to %s (%d bytes, checked)\n", e.dataDir(), fs.Arg(0), n)
+	fmt.Fprintf(e.stdout, "backed up %s to %s (%d bytes, checked)\n", e.dataDir(), dir, n)
 	return nil
+}
+
+// download writes the data file the server at base streams from
+// GET /api/v1/backup to w.
+func download(ctx context.Context, base, key string, w io.Writer) (int64, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, strings.TrimSuffix(base, "/")+"/api/v1/backup", nil)
+	if err != nil {
+		return 0, fmt.Errorf("server URL %q: %w", base, err)
+	}
+	req.Header.Set("X-Hopcheck-Client", "cli")
+	if key != "" {
+		req.Header.Set("Authorization", "Bearer "+key)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return 0, err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		var body struct {
+			Error struct{ Code, Message string } `json:"error"`
+		}
+		_ = json.NewDecoder(io.LimitReader(resp.Body, 1<<16)).Decode(&body)
+		return 0, fmt.Errorf("%s answered %s: %s", base, resp.Status, body.Error.Message)
+	}
+	return io.Copy(w, resp.Body)
 }
 
 // cmdRestore makes the backup in DIR the store of the data directory.

@@ -57,3 +57,26 @@ func statsLine(out, count, kind string) bool {
 	}
 	return false
 }
+
+// TestOnlineBackup backs up the store of a running server through its
+// API: the directory stays locked by serve, the backup restores to the
+// same export, and a plain backup of the locked directory says to use
+// --server.
+func TestOnlineBackup(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "data")
+	mustHop(t, "demo", "--data-dir", dir)
+	url, stop := serving(t, nil, "--data-dir", dir)
+	backup := filepath.Join(t.TempDir(), "backup")
+	if code, _, errOut := hop(t, "backup", "--data-dir", dir, backup); code == 0 || !strings.Contains(errOut, "--server URL") {
+		t.Errorf("backup of a served directory: exit %d, %s; want a hint to use --server", code, errOut)
+	}
+	if out := mustHop(t, "backup", "--server", url, backup); !strings.Contains(out, "backed up the store of "+url) {
+		t.Errorf("online backup said %q", out)
+	}
+	stop()
+	restored := filepath.Join(t.TempDir(), "restored")
+	mustHop(t, "restore", "--data-dir", restored, backup)
+	if a, b := exportWithoutFiles(t, dir), exportWithoutFiles(t, restored); !reflect.DeepEqual(a, b) {
+		t.Error("the online backup exports differently from the served store")
+	}
+}

@@ -206,6 +206,41 @@ describe('investigator UI', () => {
     await page.setViewportSize({ width: 1280, height: 800 });
   });
 
+  test('decides on the entity page that two records are one party, and removes it', async () => {
+    await page.goto(`${base}/explore/ORG-NOR`);
+    const section = page.locator('[data-testid=entity-panel] [data-testid=identity]');
+    await section.locator('[data-testid=cluster-summary]', { hasText: 'No same-party decision' }).waitFor();
+    await section.locator('[data-testid=same-as]').click();
+    await section.locator('[data-testid=decide-search]').pressSequentially('Cypra', { delay: 30 });
+    await section.locator('[data-testid=decide-candidate][data-id=ORG-CYP]').click();
+    await section.locator('[data-testid=decide-note]').fill('one VAT number in both registers');
+    await section.locator('[data-testid=decide-record]').click();
+    await section.locator('[role=status]', { hasText: 'Recorded: Nordis Distribution B.V. is the same party as Cypra Trading Ltd' }).waitFor()
+      .catch(async (err) => assert.fail(`${err.message}\n${await section.innerText()}`));
+    const members = section.locator('[data-testid=cluster-members] li');
+    assert.equal(await members.count(), 2);
+    assert.equal(await section.locator('[data-testid=cluster-members] a', { hasText: 'Cypra Trading Ltd' }).getAttribute('href'), '/explore/ORG-CYP');
+    const d = section.locator('[data-testid=decision][data-pair="ORG-CYP|ORG-NOR"]');
+    assert.match(await d.innerText(), /by anonymous/);
+    assert.match(await d.innerText(), /Why: one VAT number in both registers/);
+    const api = await (await fetch(`${base}/api/v1/identity/decisions`)).json();
+    assert.deepEqual(api.decisions.map((x) => `${x.a} ${x.decision} ${x.b} ${x.note}`), ['ORG-CYP same ORG-NOR one VAT number in both registers']);
+    await section.scrollIntoViewIfNeeded();
+    await shot('identity');
+    // Not the same as…: a record already in the cluster is offered, and the
+    // standing decision named.
+    await section.locator('[data-testid=not-same-as]').click();
+    await section.locator('[data-testid=decide-search]').pressSequentially('Cypra', { delay: 30 });
+    await section.locator('[data-testid=decide-candidate][data-id=ORG-CYP]', { hasText: 'decided: same' }).waitFor();
+    // Remove: asks once more, then the cluster is gone.
+    await d.locator('[data-testid=remove-decision]').click();
+    await d.locator('[data-testid=remove-decision]', { hasText: 'Confirm removal' }).click();
+    await section.locator('[role=status]', { hasText: 'Removed the decision' }).waitFor();
+    await section.locator('[data-testid=cluster-summary]', { hasText: 'No same-party decision' }).waitFor();
+    const after = await (await fetch(`${base}/api/v1/identity/decisions`)).json();
+    assert.deepEqual(after.decisions, []);
+  });
+
   test('searches as you type', async () => {
     await page.goto(`${base}/search`);
     await page.locator('#q').pressSequentially('belt', { delay: 40 });

@@ -2,7 +2,7 @@
 // failures into messages an investigator can act on.
 import type {
   EntityDetail, Flag, FlagPage, Job, LinkType, Match, Preview, Assessment, Screening, ScreenRequest,
-  Stats, Status, Subgraph, Transaction, Ref, Revision,
+  Stats, Status, Subgraph, Transaction, Ref, Revision, Cluster, Decision, Identity,
 } from './types';
 
 const KEY = 'hopcheck.apiKey';
@@ -173,6 +173,15 @@ export class Client {
   upload = (id: string) => this.request<Job>('GET', `/api/v1/uploads/${enc(id)}`);
   preview = (form: FormData) => this.request<Preview>('POST', '/api/v1/uploads?preview=true', { form, action: 'upload' });
   startUpload = (form: FormData) => this.request<Job>('POST', '/api/v1/uploads', { form, action: 'upload' });
+  cluster = (id: string) => this.request<Cluster>('GET', `/api/v1/entities/${enc(id)}/cluster`);
+  decisions = () => this.request<{ decisions: Decision[] }>('GET', '/api/v1/identity/decisions');
+  decide = (a: string, b: string, decision: Identity, note = '') =>
+    this.request<Decision>('POST', '/api/v1/identity/decisions', { body: { a, b, decision, note }, action: 'review' });
+  /** decideAll records several decisions at once (a bulk action): all or none, the flags re-evaluated once. */
+  decideAll = (ds: { a: string; b: string; decision: Identity; note?: string }[]) =>
+    this.request<{ decisions: Decision[] }>('POST', '/api/v1/identity/decisions', { body: { decisions: ds }, action: 'review' });
+  undecide = (a: string, b: string) =>
+    this.request<Decision>('DELETE', `/api/v1/identity/decisions?${qs({ a, b })}`, { action: 'review' });
   screen = (q: ScreenRequest) => this.request<Screening>('POST', '/api/v1/screen', { body: q, action: 'screen' });
 
   /**

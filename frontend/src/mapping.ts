@@ -10,6 +10,7 @@ export const TABLE_COLUMNS: Record<string, string[]> = {
   links: ['from', 'to', 'type', 'percent', 'role', 'valid_from', 'valid_to', 'evidence'],
   transactions: ['id', 'date', 'buyer', 'seller', 'end_user', 'ship_to', 'product', 'capability', 'quantity', 'value', 'currency'],
   listings: ['entity', 'list', 'program', 'authority', 'listed_from', 'listed_to', 'reason'],
+  identity: ['a', 'b', 'decision', 'note', 'decided_by', 'decided_at'],
 };
 
 export const TABLES = Object.keys(TABLE_COLUMNS);

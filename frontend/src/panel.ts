@@ -4,6 +4,7 @@ import type { Client } from './api';
 import { badge, errorBox, h, link, replace } from './dom';
 import { kindName, linkKeyText, linkLabel, linkSentence, sourceText, uploadText, validity } from './format';
 import type { Entity, Link, List, Listing, Ref, Revision, Source } from './types';
+import { identitySection } from './identitypanel';
 
 export function provenance(s: Source | undefined): HTMLElement {
   if (!s || !s.file) return h('p', { class: 'muted' }, 'No source recorded.');
@@ -88,6 +89,7 @@ export async function entityPanel(el: HTMLElement, client: Client, id: string, a
         ? [h('h3', null, `Listings (${d.listings.length})`),
           h('ul', { class: 'links' }, d.listings.map((l) => listingItem(l, d.lists?.[l.list])))]
         : null,
+      identitySection(client, e.id),
       h('h3', null, `Links (${d.links.length})`),
       d.links.length
         ? h('ul', { class: 'links' }, d.links.map((l) => {

@@ -193,7 +193,30 @@ export interface Stats {
   links: Record<string, number>;
   countries: number;
   transactions: number;
+  decisions?: Partial<Record<Identity, number>>;
+  clusters?: number;
   flags: Record<string, number>;
+}
+
+/** An identity decision: same (SAME_AS, one party) or not_same (NOT_SAME_AS). */
+export type Identity = 'same' | 'not_same';
+
+/** Decision is an investigator's identity decision on entities a < b. */
+export interface Decision {
+  a: string;
+  b: string;
+  decision: Identity;
+  decided_by: string;
+  decided_at: string;
+  note?: string;
+  source: Source;
+}
+
+/** Cluster is an entity's SAME_AS cluster, named by its lowest member id. */
+export interface Cluster {
+  cluster: string;
+  members: Entity[];
+  decisions: Decision[];
 }
 
 export interface Issue {

@@ -137,8 +137,11 @@ type RefreshResult struct {
 // the upload that changed it; when only provenance changed (the same
 // facts restated by another file) the flag keeps its status, and when the
 // evidence changed after review it reopens with a history entry saying
-// what changed (old → new, and the row stating the new value).
-func (e *Evaluator) Refresh(ctx context.Context) (RefreshResult, error) {
+// what changed (old → new, and the row stating the new value). cause,
+// when not empty, names the change of the graph that made it ("identity
+// decision a = b by alice"); the history says "reopened: cause: evidence
+// changed (was high, now critical): …".
+func (e *Evaluator) Refresh(ctx context.Context, cause string) (RefreshResult, error) {
 	e.flags.Lock()
 	defer e.flags.Unlock()
 	var res RefreshResult
@@ -194,7 +197,7 @@ func (e *Evaluator) Refresh(ctx context.Context) (RefreshResult, error) {
 				}
 				if prev.Status != graph.Open || prev.PendingClear != nil {
 					f.Status, f.PendingClear = graph.Open, nil
-					f.History = append(f.History, reopenEntry(now, changes, ""))
+					f.History = append(f.History, reopenEntry(now, changes, cause, prev.Severity, a.Severity))
 					res.Reopened++
 				}
 			}
@@ -207,10 +210,10 @@ func (e *Evaluator) Refresh(ctx context.Context) (RefreshResult, error) {
 // reopenEntry is the history entry of a flag reopened by new evidence:
 // what changed, structured and in words, after the caller's reason for
 // re-evaluating when it gives one (an identity decision, say).
-func reopenEntry(at time.Time, changes []graph.EvidenceChange, reason string) graph.HistoryEntry {
-	note := "reopened: evidence changed: " + Summary(changes)
-	if reason != "" {
-		note = "reopened: " + reason + "; evidence changed: " + Summary(changes)
+func reopenEntry(at time.Time, changes []graph.EvidenceChange, cause string, was, now graph.Severity) graph.HistoryEntry {
+	note := fmt.Sprintf("reopened: evidence changed (was %s, now %s): %s", was, now, Summary(changes))
+	if cause != "" {
+		note = fmt.Sprintf("reopened: %s: evidence changed (was %s, now %s): %s", cause, was, now, Summary(changes))
 	}
 	return graph.HistoryEntry{At: at, By: "hopcheck", Action: graph.ActionReopen, Status: graph.Open, Note: note, Changes: changes}
 }

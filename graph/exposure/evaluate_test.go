@@ -34,7 +34,7 @@ func TestRefreshReopensReviewedFlagWhenEvidenceChanges(t *testing.T) {
 		Tx(graph.Transaction{ID: "T-2", Date: "2024-01-01", Buyer: "Y"}).MustApply(t, s)
 	ev := exposure.NewEvaluator(s, graph.DefaultPolicy(), clock)
 
-	res, err := ev.Refresh(ctx)
+	res, err := ev.Refresh(ctx, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -54,7 +54,7 @@ func TestRefreshReopensReviewedFlagWhenEvidenceChanges(t *testing.T) {
 
 	// The same facts restated by another upload: the review stands.
 	graphtest.NewBuilder("u-2").Owns("G", "X", graphtest.Pct(40)).MustApply(t, s)
-	if res, _ := ev.Refresh(ctx); res.Reopened != 0 {
+	if res, _ := ev.Refresh(ctx, ""); res.Reopened != 0 {
 		t.Errorf("restated facts reopened the flag: %+v", res)
 	}
 	if f, _ := s.Flag(ctx, "T-1"); f.Status != graph.Confirmed {
@@ -68,12 +68,13 @@ func TestRefreshReopensReviewedFlagWhenEvidenceChanges(t *testing.T) {
 
 	// A changed share is new evidence: the flag reopens and says why.
 	graphtest.NewBuilder("u-3").Owns("G", "X", graphtest.Pct(70)).MustApply(t, s)
-	res, _ = ev.Refresh(ctx)
+	res, _ = ev.Refresh(ctx, "upload u-3 by ana")
 	if res.Reopened != 1 {
 		t.Errorf("refresh after change %+v, want one reopened", res)
 	}
 	f, _ = s.Flag(ctx, "T-1")
 	if f.Status != graph.Open || f.Severity != graph.Critical || len(f.History) != 2 || f.History[1].Action != graph.ActionReopen ||
+		!strings.HasPrefix(f.History[1].Note, "reopened: upload u-3 by ana: evidence changed (was high, now critical): ") ||
 		!strings.Contains(f.History[1].Note, "OWNS G → X percent 40% → 70% (upload u-3, test.xlsx sheet Links row 2)") {
 		t.Errorf("reopened flag %+v", f)
 	}
@@ -227,7 +228,7 @@ func TestReviewNotLostToConcurrentRefresh(t *testing.T) {
 		Owns("G", "X", graphtest.Pct(40)).
 		Tx(graph.Transaction{ID: "T-1", Date: "2024-01-01", Buyer: "X"}).MustApply(t, s)
 	ev := exposure.NewEvaluator(s, graph.DefaultPolicy(), clock)
-	if _, err := ev.Refresh(ctx); err != nil {
+	if _, err := ev.Refresh(ctx, ""); err != nil {
 		t.Fatal(err)
 	}
 	const rounds = 40
@@ -236,7 +237,7 @@ func TestReviewNotLostToConcurrentRefresh(t *testing.T) {
 		for i := range rounds {
 			// Alternate the share, so that every refresh has new evidence.
 			graphtest.NewBuilder(fmt.Sprintf("u-%d", i+1)).Owns("G", "X", graphtest.Pct(float64(41+i%2*20))).MustApply(t, s)
-			if _, err := ev.Refresh(ctx); err != nil {
+			if _, err := ev.Refresh(ctx, ""); err != nil {
 				done <- err
 				return
 			}

@@ -17,7 +17,7 @@ func reviewFixture(t *testing.T, p graph.Policy) *exposure.Evaluator {
 		Tx(graph.Transaction{ID: "T-C", Date: "2024-01-01", Buyer: "X"}).
 		Tx(graph.Transaction{ID: "T-H", Date: "2024-01-01", Buyer: "Y"}).MustApply(t, s)
 	ev := exposure.NewEvaluator(s, p, clock)
-	if _, err := ev.Refresh(ctx); err != nil {
+	if _, err := ev.Refresh(ctx, ""); err != nil {
 		t.Fatal(err)
 	}
 	return ev
@@ -111,7 +111,7 @@ func TestCommentAndAssign(t *testing.T) {
 		t.Errorf("comment on a missing flag: %v", err)
 	}
 	// A refresh keeps the review's fields.
-	if _, err := ev.Refresh(ctx); err != nil {
+	if _, err := ev.Refresh(ctx, ""); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -121,14 +121,14 @@ func TestEvidenceChangeWithdrawsApproval(t *testing.T) {
 	graphtest.NewBuilder("u-1").Country("XR", graphtest.Yes).Org("X", "XF").Gov("G", "XR", nil).
 		Owns("G", "X", graphtest.Pct(70)).Tx(graph.Transaction{ID: "T-C", Date: "2024-01-01", Buyer: "X"}).MustApply(t, s)
 	ev := exposure.NewEvaluator(s, graph.DefaultPolicy(), clock)
-	if _, err := ev.Refresh(ctx); err != nil {
+	if _, err := ev.Refresh(ctx, ""); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := ev.Review(ctx, "T-C", graph.Cleared, "ana", "sold"); err != nil {
 		t.Fatal(err)
 	}
 	graphtest.NewBuilder("u-2").Owns("G", "X", graphtest.Pct(90)).MustApply(t, s)
-	if res, _ := ev.Refresh(ctx); res.Reopened != 1 {
+	if res, _ := ev.Refresh(ctx, ""); res.Reopened != 1 {
 		t.Errorf("an approval pending on changed evidence: %+v, want it withdrawn (reopened)", res)
 	}
 	if f, _ := s.Flag(ctx, "T-C"); f.PendingClear != nil {

@@ -47,6 +47,7 @@ func RunTests(t *testing.T, newStore func(t *testing.T) graph.Store) {
 	}
 	t.Run("Rules", func(t *testing.T) { runRules(t, newStore) })
 	t.Run("Reference", func(t *testing.T) { runReference(t, newStore) })
+	t.Run("Identity", func(t *testing.T) { runIdentity(t, newStore) })
 
 }
 

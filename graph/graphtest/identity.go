@@ -10,16 +10,13 @@ import (
 )
 
 // Same decides that a and b are one party.
-func (b *Builder) Same(x, y string) *Builder { return b.decide(x, y, graph.Same) }
+func (b *Builder) Same(x, y string) *Builder {
+	return b.Decide(x, y, graph.Same, "tester", "same registry number")
+}
 
 // NotSame decides that a and b are two parties.
-func (b *Builder) NotSame(x, y string) *Builder { return b.decide(x, y, graph.NotSame) }
-
-func (b *Builder) decide(x, y string, i graph.Identity) *Builder {
-	d := graph.NewDecision(x, y, i)
-	d.DecidedBy, d.DecidedAt, d.Note, d.Source = "tester", "2024-05-01T09:00:00Z", "same registry number", b.src("Identity")
-	b.u.Decisions = append(b.u.Decisions, d)
-	return b
+func (b *Builder) NotSame(x, y string) *Builder {
+	return b.Decide(x, y, graph.NotSame, "tester", "different registries")
 }
 
 // identityRules are SPEC §1 "Identity" as the rules see it: a SAME_AS
@@ -104,7 +101,7 @@ func testIdentityFlags(t *testing.T, s graph.Store) {
 	ev := exposure.NewEvaluator(s, graph.DefaultPolicy(), func() time.Time { return time.Date(2024, 6, 1, 0, 0, 0, 0, time.UTC) })
 	severity := func() graph.Flag {
 		t.Helper()
-		if _, err := ev.Refresh(ctx); err != nil {
+		if _, err := ev.Refresh(ctx, ""); err != nil {
 			t.Fatal(err)
 		}
 		f, err := s.Flag(ctx, "T-1")

@@ -101,7 +101,7 @@ func BenchmarkRefresh(b *testing.B) {
 		b.StopTimer()
 		ev := exposure.NewEvaluator(s, graph.DefaultPolicy(), time.Now) // a new clock each round: flags are rewritten
 		b.StartTimer()
-		if _, err := ev.Refresh(context.Background()); err != nil {
+		if _, err := ev.Refresh(context.Background(), ""); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -147,7 +147,7 @@ func BenchmarkOpen(b *testing.B) {
 	if _, err := s.Apply(context.Background(), u, nil); err != nil {
 		b.Fatal(err)
 	}
-	if _, err := exposure.NewEvaluator(s, graph.DefaultPolicy(), time.Now).Refresh(context.Background()); err != nil {
+	if _, err := exposure.NewEvaluator(s, graph.DefaultPolicy(), time.Now).Refresh(context.Background(), ""); err != nil {
 		b.Fatal(err)
 	}
 	s.Close()

@@ -84,6 +84,46 @@ func TestLongKeys(t *testing.T) {
 	}
 }
 
+// TestDecisionsDurable: decisions and their removal survive a reopen,
+// with the clusters and counts they make.
+func TestDecisionsDurable(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	s, err := memstore.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	graphtest.NewBuilder("u-1").Org("a", "XF").Org("b", "XF").Org("c", "XF").Org("d", "XF").
+		Decide("a", "b", graph.Same, "alice", "reg no").Decide("b", "c", graph.Same, "alice", "").
+		Decide("c", "d", graph.NotSame, "bob", "").MustApply(t, s)
+	if _, err := s.Undecide(ctx, "c", "b"); err != nil {
+		t.Fatal(err)
+	}
+	before := graphtest.TakeSnapshot(t, s)
+	s.Close()
+	s, err = memstore.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	after := graphtest.TakeSnapshot(t, s)
+	if !reflect.DeepEqual(before, after) {
+		t.Errorf("after reopen %+v, want %+v", after, before)
+	}
+	if len(after.Upload.Decisions) != 2 || after.Stats.Clusters != 1 || after.Stats.Decisions[graph.Same] != 1 || after.Stats.Decisions[graph.NotSame] != 1 {
+		t.Errorf("decisions %+v, stats %+v", after.Upload.Decisions, after.Stats)
+	}
+	d, err := s.DiskStats()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, b := range d.Buckets {
+		if b.Name == "decisions" && b.Records != 2 {
+			t.Errorf("the decisions bucket holds %d records, want 2", b.Records)
+		}
+	}
+}
+
 // TestHistoryDurable: revisions outlive a reopen, oldest first, and a
 // store made before history existed (no history bucket) opens and gets
 // one on its first revision.

@@ -142,9 +142,24 @@ func (s *Store) DiskStats() (DiskStats, error) {
 // needed; it must hold no store yet) as dir/hopcheck.db, while writes go
 // on, and checks the copy as Open would. It returns the bytes written.
 func (s *Store) Backup(dir string) (int64, error) {
+	return WriteBackup(dir, s.Snapshot)
+}
+
+// Snapshot writes a consistent copy of the store's data file to w, in a
+// read transaction: writers go on meanwhile. It serves online backups
+// (the API streams it to `hopcheck backup --server`).
+func (s *Store) Snapshot(w io.Writer) (int64, error) {
 	if s.db == nil {
 		return 0, errors.New("a store in memory only has no data file to back up")
 	}
+	return writeSnapshot(s.db, w)
+}
+
+// WriteBackup makes dir (created if needed; it must hold no store yet) a
+// backup: write writes a data file, as Snapshot does, into
+// dir/hopcheck.db.partial, which is synced, checked as Open would, and
+// only then renamed to dir/hopcheck.db. It returns the bytes written.
+func WriteBackup(dir string, write func(io.Writer) (int64, error)) (int64, error) {
 	if err := os.MkdirAll(dir, 0o750); err != nil {
 		return 0, err
 	}
@@ -157,7 +172,7 @@ func (s *Store) Backup(dir string) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
-	n, err := writeSnapshot(s.db, f)
+	n, err := write(f)
 	if err == nil {
 		err = f.Sync()
 	}

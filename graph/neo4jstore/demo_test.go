@@ -35,7 +35,7 @@ func TestDemoThroughImporter(t *testing.T) {
 			t.Fatalf("import: %v %+v", err, rep.Errors)
 		}
 		ev := exposure.NewEvaluator(s, graph.DefaultPolicy(), now)
-		if _, err := ev.Refresh(ctx); err != nil {
+		if _, err := ev.Refresh(ctx, ""); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := ev.Review(ctx, "T-1013", graph.Confirmed, "ana", "front company"); err != nil {
@@ -47,7 +47,7 @@ func TestDemoThroughImporter(t *testing.T) {
 		if _, err := s.Apply(ctx, u, nil); err != nil {
 			t.Fatal(err)
 		}
-		if res, err := ev.Refresh(ctx); err != nil || res.Reopened != 1 {
+		if res, err := ev.Refresh(ctx, ""); err != nil || res.Reopened != 1 {
 			t.Fatalf("refresh after new evidence: %+v %v", res, err)
 		}
 		fl, _, err := s.Flags(ctx, graph.FlagFilter{All: true})

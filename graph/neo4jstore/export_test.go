@@ -48,3 +48,11 @@ func (s *Store) WriteLegacyCountry(ctx context.Context, code string, restrictive
 		neo4j.ExecuteQueryWithDatabase(s.cfg.Database))
 	return err
 }
+
+// ForgetClusters removes the cluster property of every entity, as entities
+// stored before identity clusters were.
+func (s *Store) ForgetClusters(ctx context.Context) error {
+	_, err := neo4j.ExecuteQuery(ctx, s.driver, "MATCH (e:Entity) REMOVE e.cluster", nil, neo4j.EagerResultTransformer,
+		neo4j.ExecuteQueryWithDatabase(s.cfg.Database))
+	return err
+}

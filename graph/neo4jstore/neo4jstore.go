@@ -152,7 +152,7 @@ func (s *Store) createSchema(ctx context.Context) error {
 	}
 	// Every entity names its SAME_AS cluster; one stored before clusters
 	// is a cluster of its own.
-	if err := s.autoCommit(ctx, addClusters); err != nil {
+	if err := s.autocommit(ctx, addClusters); err != nil {
 		return s.fail(err, "giving entities their clusters")
 	}
 	if _, err := neo4j.ExecuteQuery(ctx, s.driver, "CALL db.awaitIndexes(300)", nil, neo4j.EagerResultTransformer,
@@ -160,19 +160,6 @@ func (s *Store) createSchema(ctx context.Context) error {
 		return s.fail(err, "waiting for the indexes")
 	}
 	return nil
-}
-
-// autoCommit runs a statement in an implicit transaction, as CALL { … }
-// IN TRANSACTIONS needs.
-func (s *Store) autoCommit(ctx context.Context, stmt string) error {
-	sess := s.session(ctx, neo4j.AccessModeWrite)
-	defer sess.Close(context.Background())
-	res, err := sess.Run(ctx, stmt, nil)
-	if err != nil {
-		return err
-	}
-	_, err = res.Consume(ctx)
-	return err
 }
 
 // session opens a session on the configured database.

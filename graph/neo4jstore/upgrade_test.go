@@ -3,7 +3,11 @@ package neo4jstore_test
 import (
 	"context"
 	"testing"
+	"time"
 
+	"github.com/hopcheck/hopcheck/graph"
+	"github.com/hopcheck/hopcheck/graph/exposure"
+	"github.com/hopcheck/hopcheck/graph/graphtest"
 	"github.com/hopcheck/hopcheck/graph/neo4jstore"
 )
 
@@ -33,5 +37,32 @@ func TestUpgradesOldCountries(t *testing.T) {
 	defer third.Close()
 	if c2, _ := third.Country(ctx, "XR"); len(c2.Assessments) != 1 {
 		t.Errorf("opening again upgrades again: %+v", c2)
+	}
+}
+
+// TestGivesClustersAtOpen: entities stored before identity clusters get
+// their own cluster when the store opens, so the path search walks them;
+// and the policy's search is planned (Warm) without an entity.
+func TestGivesClustersAtOpen(t *testing.T) {
+	cfg := config(t)
+	ctx := context.Background()
+	s := mustOpen(t, cfg)
+	graphtest.NewBuilder("u-old").Country("XR", graphtest.Yes).Org("X", "XF").Gov("G", "XR", nil).
+		Link(graph.Supplies, "X", "G").MustApply(t, s)
+	if err := s.ForgetClusters(ctx); err != nil {
+		t.Fatal(err)
+	}
+	again, err := neo4jstore.Open(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer again.Close()
+	ev := exposure.NewEvaluator(again, graph.DefaultPolicy(), func() time.Time { return time.Date(2024, 6, 1, 0, 0, 0, 0, time.UTC) })
+	if err := ev.Warm(ctx); err != nil {
+		t.Fatalf("planning the search: %v", err)
+	}
+	rs, err := again.Reach(ctx, []graph.ReachQuery{{Start: "X", On: "2024-06-01"}}, graph.DefaultPolicy())
+	if err != nil || len(rs[0].Exposures) != 1 || rs[0].Exposures[0].EndUser.ID != "G" {
+		t.Fatalf("reach after the upgrade: %+v, %v; want X's exposure to G", rs, err)
 	}
 }

@@ -3,6 +3,7 @@ import { badge, errorBox, h, link, replace } from '../dom';
 import { dateTime, plural, SEVERITIES } from '../format';
 import { tally } from '../flagstats';
 import type { Flag, Job } from '../types';
+import { identityStats } from '../identity';
 
 /** openFlags reads every open flag, a page of 500 at a time, up to max. */
 async function openFlags(ctx: PageContext, max = 5000): Promise<{ flags: Flag[]; total: number }> {
@@ -57,6 +58,8 @@ export const dashboard = {
           el.append(h('div', { class: 'muted small' }, titles[i]));
         }
       });
+      const ids = identityStats(s);
+      if (ids) counts.querySelector('.stat')!.append(h('div', { class: 'muted small', 'data-testid': 'identity-stats' }, ids));
       counts.removeAttribute('aria-busy');
     }).catch((e) => replace(counts, errorBox(e, 'Counts')));
 
