@@ -42,6 +42,32 @@ type FormatRows struct {
 	Records  map[string]int // file name → records read
 	Issues   []Issue        // errors: the upload is rejected
 	Warnings []Issue        // records skipped or read partly
+	// Implied are entities a record names but does not describe (the
+	// government of a country a firm sells to, a parent company known by
+	// its name): each is added only when neither the upload nor the store
+	// has an entity of its id, so it never overwrites what another record
+	// or upload states of it; of one id the first counts.
+	Implied []graph.Entity
+}
+
+// Imply adds e to the rows' implied entities unless they have one of its id.
+func (fr *FormatRows) Imply(e graph.Entity) {
+	for _, have := range fr.Implied {
+		if have.ID == e.ID {
+			return
+		}
+	}
+	fr.Implied = append(fr.Implied, e)
+}
+
+// ImplyGovernment adds the implicit body of the government of country
+// code (SPEC §1: id gov-XX, "Government of <country>", kind government),
+// stated by src, and returns its id.
+func (fr *FormatRows) ImplyGovernment(code string, src graph.Source) string {
+	id := GovernmentID(code)
+	fr.Imply(graph.Entity{ID: id, Kind: graph.GovernmentBody, Name: "Government of " + CountryName(code),
+		Country: code, BodyKind: "government", Source: src})
+	return id
 }
 
 // readFormats reads the files a format claims. It returns false when no
@@ -71,6 +97,7 @@ func (r *reader) readFormats(u *graph.Upload) (bool, error) {
 			strings.Join(sheets, ", "), r.opts.Formats[firstKey(byFormat)].Name())})
 		return true, nil
 	}
+	var implied []graph.Entity
 	for _, i := range sortedInts(byFormat) {
 		fm := r.opts.Formats[i]
 		if cf, ok := fm.(CountryFormat); ok {
@@ -102,8 +129,38 @@ func (r *reader) readFormats(u *graph.Upload) (bool, error) {
 		u.Transactions = append(u.Transactions, rows.Transactions...)
 		u.Lists = append(u.Lists, rows.Lists...)
 		u.Listings = append(u.Listings, rows.Listings...)
+		implied = append(implied, rows.Implied...)
+	}
+	if err := r.addImplied(u, implied); err != nil {
+		return true, err
 	}
 	return true, r.keepResolved(u)
+}
+
+// addImplied adds the implied entities that neither the upload nor the
+// store has, the first of each id.
+func (r *reader) addImplied(u *graph.Upload, implied []graph.Entity) error {
+	have := map[string]bool{}
+	for _, e := range u.Entities {
+		have[e.ID] = true
+	}
+	for _, e := range implied {
+		if have[e.ID] {
+			continue
+		}
+		have[e.ID] = true
+		if r.lookup != nil {
+			_, err := r.lookup.Entity(r.ctx, e.ID)
+			switch {
+			case err == nil:
+				continue
+			case graph.ErrorCode(err) != graph.ENOTFOUND:
+				return fmt.Errorf("looking up entity %q: %w", e.ID, err)
+			}
+		}
+		u.Entities = append(u.Entities, e)
+	}
+	return nil
 }
 
 // keepResolved drops, with a warning, the links and listings of a format

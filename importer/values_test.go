@@ -170,6 +170,7 @@ func TestParseCountry(t *testing.T) {
 		{"UAE", "AE"}, {"UK", "GB"}, {"United Kingdom", "GB"}, {"USA", "US"}, {"United States of America", "US"},
 		{"Viet Nam", "VN"}, {"Türkiye", "TR"}, {"Turkiye", "TR"}, {"The Netherlands", "NL"}, {"DPRK", "KP"},
 		{"Côte d'Ivoire", "CI"}, {"Lao PDR", "LA"}, {"Kyrgyz Republic", "KG"},
+		{"Democratic Republic of Congo", "CD"}, {"Democratic Republic of the Congo", "CD"}, {"Republic of the Congo", "CG"},
 	}
 	for _, tt := range tests {
 		got, err := importer.ParseCountry(tt.in)

@@ -11,7 +11,7 @@ cd "$(dirname "$0")/.."
 secs="${1:-10}"
 only="${2:-.}"
 # The spreadsheet reader and each public format's reader.
-pkgs="./importer/ ./importer/formats/ofac/ ./importer/formats/csl/ ./importer/formats/eujournal/ ./importer/formats/ftm/ ./importer/formats/bods/ ./importer/formats/opensanctions/ ./importer/formats/dpl/ ./importer/formats/fiw/ ./importer/formats/csvrec/"
+pkgs="./importer/ ./importer/formats/ofac/ ./importer/formats/csl/ ./importer/formats/eujournal/ ./importer/formats/ftm/ ./importer/formats/bods/ ./importer/formats/opensanctions/ ./importer/formats/dpl/ ./importer/formats/fiw/ ./importer/formats/sii/ ./importer/formats/csvrec/"
 failed=0
 found=0
 for pkg in $pkgs; do

@@ -97,7 +97,7 @@ func TestNeo4jServe(t *testing.T) {
 	env["HOPCHECK_API_KEYS"] = keyEnv
 	// Every route is called without a key: more failures than the default allows.
 	url, stop := serving(t, env, "--store", "neo4j", "--rate-auth-failures", "6000")
-	exerciseAPI(t, url, keys)
+	exerciseAPI(t, url, keys, false)
 	if code, logs := stop(); code != 0 || strings.Contains(logs, keys[api.Admin]) {
 		t.Errorf("serve exit %d; a key in the logs: %v\n%s", code, strings.Contains(logs, keys[api.Admin]), logs)
 	}

@@ -5,7 +5,8 @@
 // Consolidated Screening List (csl), the EU Official Journal sanctions
 // (eujournal), OpenSanctions' source files of the BIS MIEU list, DoD
 // 1260H, the FCC Covered List and Section 889 (opensanctions), the BIS
-// Denied Persons List (dpl) and Freedom in the World (fiw). The CSV
+// Denied Persons List (dpl), Freedom in the World (fiw) and the
+// Surveillance Industry Index's companies, sales and transfers (sii). The CSV
 // readers share their record loop (csvrec).
 package formats
 
@@ -19,10 +20,12 @@ import (
 	"github.com/hopcheck/hopcheck/importer/formats/ftm"
 	"github.com/hopcheck/hopcheck/importer/formats/ofac"
 	"github.com/hopcheck/hopcheck/importer/formats/opensanctions"
+	"github.com/hopcheck/hopcheck/importer/formats/sii"
 )
 
 // All returns every format reader, in the order they are tried.
 func All() []importer.Format {
 	all := []importer.Format{ofac.Format{}, csl.Format{}, eujournal.Format{}, ftm.Format{}, bods.Format{}, dpl.Format{}, fiw.Format{}}
-	return append(all, opensanctions.Formats()...)
+	all = append(all, opensanctions.Formats()...)
+	return append(all, sii.Formats()...)
 }

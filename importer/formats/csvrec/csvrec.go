@@ -1,10 +1,10 @@
 // Package csvrec reads the CSV records of the public formats (the CSL, the
 // EU Official Journal, OFAC, OpenSanctions' source files, the Denied
-// Persons List, Freedom in the World) the one way they all need: a BOM
-// dropped, quotes read leniently, each record with the line it starts on,
-// a header indexed by name, and a file that ends inside a record (a cut-off
-// download) an error naming the file and the line rather than a short
-// record read as if whole.
+// Persons List, Freedom in the World, the Surveillance Industry Index) the
+// one way they all need: a BOM dropped, quotes read leniently, each record
+// with the line it starts on, a header indexed by name, and a file that
+// ends inside a record (a cut-off download) an error naming the file and
+// the line rather than a short record read as if whole.
 package csvrec
 
 import (

@@ -51,7 +51,8 @@ func MustRead(t testing.TB, fm importer.Format, files ...importer.File) (graph.U
 }
 
 // Check fails when a reader's rows break what every reader keeps: each
-// entity has an id, a name and the line it came from; each listing is of
+// entity (and implied entity) has an id, a name and the line it came
+// from; each link its ends and its line; each listing is of
 // an entity read, on a list, and does not end before it starts; each
 // country assessment has its line.
 func Check(t testing.TB, rows importer.FormatRows) {
@@ -62,6 +63,16 @@ func Check(t testing.TB, rows importer.FormatRows) {
 			t.Fatalf("entity without an id, a name or its record: %+v", e)
 		}
 		ids[e.ID] = true
+	}
+	for _, e := range rows.Implied {
+		if e.ID == "" || e.Name == "" || e.Source.File == "" || e.Source.Row < 1 {
+			t.Fatalf("implied entity without an id, a name or its record: %+v", e)
+		}
+	}
+	for _, l := range rows.Links {
+		if l.From == "" || l.To == "" || l.Source.File == "" || l.Source.Row < 1 {
+			t.Fatalf("link without its ends or its record: %+v", l)
+		}
 	}
 	for _, l := range rows.Listings {
 		if !ids[l.Entity] || l.List == "" || l.Source.Row < 1 {
