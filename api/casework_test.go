@@ -235,6 +235,13 @@ func TestFourEyesPolicyOff(t *testing.T) {
 	p.FourEyes = false
 	s := caseServer(t, caseStores(t)["embedded"](t), p)
 	s.mustUpload(caseFiles(), nil)
+	var tx struct {
+		FourEyes *bool `json:"four_eyes"`
+	}
+	s.mustJSON("GET", "/api/v1/transactions/T-C", nil, 200, &tx)
+	if tx.FourEyes == nil || *tx.FourEyes {
+		t.Errorf("the transaction's four_eyes: %v, want false as the policy says", tx.FourEyes)
+	}
 	var f graph.Flag
 	s.mustJSON("PATCH", "/api/v1/flags/T-C", map[string]string{"status": "cleared", "note": "sold"}, 200, &f)
 	if f.Status != graph.Cleared {

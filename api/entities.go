@@ -240,7 +240,9 @@ func handleTransaction(deps Deps) gin.HandlerFunc {
 			respondErr(c, err)
 			return
 		}
-		respond(c, http.StatusOK, gin.H{"transaction": t, "flag": flag})
+		// four_eyes tells the UI whether clearing a critical flag takes a
+		// second reviewer under the served policy.
+		respond(c, http.StatusOK, gin.H{"transaction": t, "flag": flag, "four_eyes": deps.Evaluator.Policy().FourEyes})
 	}
 }
 

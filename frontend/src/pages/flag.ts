@@ -74,6 +74,7 @@ export const flagPage = {
       : h('p', { class: 'muted small' }, 'The start entity is itself the restrictive end-user.');
 
     let flag: Flag | null = null;
+    let fourEyesPolicy = true;
 
     function drawFlag(fl: Flag): void {
       flag = fl;
@@ -127,7 +128,7 @@ export const flagPage = {
         }
       };
       const pending = fl.pending_clear;
-      const fourEyes = fl.severity === 'critical';
+      const fourEyes = fl.severity === 'critical' && fourEyesPolicy;
       const clearLabel = pending ? 'Clear (second reviewer)' : fourEyes ? 'Clear (1 of 2)' : 'Clear';
       const act = (s: Status, label: string) => h('button', {
         type: 'button', class: `act-${s}`, disabled: fl.status === s,
@@ -199,8 +200,9 @@ export const flagPage = {
 
     void (async () => {
       try {
-        const [{ transaction, flag: fl }, mod] = await Promise.all([ctx.client.transaction(id), import('../graphview')]);
+        const [{ transaction, flag: fl, four_eyes: fe }, mod] = await Promise.all([ctx.client.transaction(id), import('../graphview')]);
         if (!alive) return;
+        fourEyesPolicy = fe !== false;
         drawTx(transaction);
         if (!fl) {
           replace(header, h('h1', null, `Transaction ${id}`), h('p', null, 'This transaction is not flagged.'));
