@@ -48,7 +48,7 @@ func addRoutes(r *gin.Engine, deps Deps, m *metrics, rl *rateLimits) {
 	v1.GET("/identity/decisions", readers, handleDecisions(deps))
 	v1.GET("/identity/decisions.csv", readers, handleDecisionsCSV(deps))
 	v1.POST("/identity/decisions", reviewers, body, handleDecide(deps, resolver))
-	v1.DELETE("/identity/decisions", reviewers, handleUndecide(resolver))
+	v1.DELETE("/identity/decisions", reviewers, handleUndecide(deps, resolver))
 
 	v1.GET("/stats", readers, handleStats(deps))
 	v1.GET("/template.xlsx", readers, handleTemplate())
