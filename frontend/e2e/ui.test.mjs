@@ -221,7 +221,7 @@ describe('investigator UI', () => {
     assert.equal(await members.count(), 2);
     assert.equal(await section.locator('[data-testid=cluster-members] a', { hasText: 'Cypra Trading Ltd' }).getAttribute('href'), '/explore/ORG-CYP');
     const d = section.locator('[data-testid=decision][data-pair="ORG-CYP|ORG-NOR"]');
-    assert.match(await d.innerText(), /by anonymous/);
+    assert.match(await d.innerText(), /by Ana Petrova/);
     assert.match(await d.innerText(), /Why: one VAT number in both registers/);
     const api = await (await fetch(`${base}/api/v1/identity/decisions`)).json();
     assert.deepEqual(api.decisions.map((x) => `${x.a} ${x.decision} ${x.b} ${x.note}`), ['ORG-CYP same ORG-NOR one VAT number in both registers']);
