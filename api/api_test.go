@@ -217,7 +217,7 @@ func TestFlagsAndReview(t *testing.T) {
 		t.Errorf("reviewed flag: %+v", f)
 	}
 	s.mustError("PATCH", "/api/v1/flags/T-1003", map[string]string{"status": "done"}, 400, graph.EINVALID)
-	s.mustError("PATCH", "/api/v1/flags/T-9999", map[string]string{"status": "cleared"}, 404, graph.ENOTFOUND)
+	s.mustError("PATCH", "/api/v1/flags/T-9999", map[string]string{"status": "cleared", "note": "no such deal"}, 404, graph.ENOTFOUND)
 	s.mustJSON("GET", "/api/v1/flags?status=confirmed", nil, 200, &page)
 	if page.Total != 1 {
 		t.Errorf("confirmed flags: %d", page.Total)

@@ -74,7 +74,7 @@ func contains(rs []api.Role, r api.Role) bool {
 func TestNoKeysAllowsEverything(t *testing.T) {
 	s := mustServer(t, true)
 	s.mustJSON("GET", "/api/v1/audit", nil, 200, nil)
-	s.mustJSON("PATCH", "/api/v1/flags/T-1001", map[string]string{"status": "cleared"}, 200, nil)
+	s.mustJSON("PATCH", "/api/v1/flags/T-1001", map[string]string{"status": "cleared", "note": "checked"}, 200, nil)
 }
 
 func TestKeyConfiguration(t *testing.T) {

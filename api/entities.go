@@ -240,6 +240,24 @@ func handleTransaction(deps Deps) gin.HandlerFunc {
 			respondErr(c, err)
 			return
 		}
-		respond(c, http.StatusOK, gin.H{"transaction": t, "flag": flag})
+		// four_eyes tells the UI whether clearing a critical flag takes a
+		// second reviewer under the served policy.
+		respond(c, http.StatusOK, gin.H{"transaction": t, "flag": flag, "four_eyes": deps.Evaluator.Policy().FourEyes})
+	}
+}
+
+// handleHistory lists the revisions of an entity and of its links: the
+// earlier values, the row that had stated them and the row that changed them.
+func handleHistory(deps Deps) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		rs, err := deps.Store.History(c.Request.Context(), c.Param("id"))
+		if err != nil {
+			respondErr(c, err)
+			return
+		}
+		if rs == nil {
+			rs = []graph.Revision{}
+		}
+		respond(c, http.StatusOK, gin.H{"revisions": rs})
 	}
 }

@@ -2,8 +2,10 @@ package api
 
 import (
 	"bytes"
+	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/xuri/excelize/v2"
 
@@ -14,7 +16,7 @@ import (
 const maxExport = 100000
 
 var flagColumns = []string{"transaction", "date", "severity", "verdict", "status", "buyer id", "buyer", "country",
-	"end-users", "effective ownership %", "reasons", "reviewer", "note"}
+	"end-users", "effective ownership %", "reasons", "reviewer", "note", "assignee", "pending clear", "evaluated at", "evidence upload", "history"}
 
 // flagsWorkbook writes flags as one sheet, a flag a row. Every text cell
 // is neutralised: names come from uploads and must not become formulas.
@@ -45,17 +47,7 @@ func flagsWorkbook(fs []graph.Flag) ([]byte, error) {
 		return nil, err
 	}
 	for i, fl := range fs {
-		var ends []string
-		for _, x := range fl.Exposures {
-			ends = append(ends, x.EndUser.Name+" ("+x.EndUser.ID+", "+strconv.Itoa(x.Hops)+")")
-		}
-		var owned any = ""
-		if fl.EffectiveOwnership != nil {
-			owned = *fl.EffectiveOwnership
-		}
-		if err := row(i+2, fl.TransactionID, fl.Date, string(fl.Severity), string(fl.Verdict), string(fl.Status),
-			fl.Buyer.ID, fl.Buyer.Name, fl.Country, strings.Join(ends, "; "), owned,
-			strings.Join(fl.Reasons, " "), fl.Reviewer, fl.Note); err != nil {
+		if err := row(i+2, flagRow(fl)...); err != nil {
 			return nil, err
 		}
 	}
@@ -67,4 +59,83 @@ func flagsWorkbook(fs []graph.Flag) ([]byte, error) {
 		return nil, err
 	}
 	return b.Bytes(), nil
+}
+
+// flagRow is a flag's cells in the order of flagColumns.
+func flagRow(fl graph.Flag) []any {
+	var ends []string
+	for _, x := range fl.Exposures {
+		ends = append(ends, x.EndUser.Name+" ("+x.EndUser.ID+", "+strconv.Itoa(x.Hops)+")")
+	}
+	var owned any = ""
+	if fl.EffectiveOwnership != nil {
+		owned = *fl.EffectiveOwnership
+	}
+	return []any{fl.TransactionID, fl.Date, string(fl.Severity), string(fl.Verdict), string(fl.Status),
+		fl.Buyer.ID, fl.Buyer.Name, fl.Country, strings.Join(ends, "; "), owned,
+		strings.Join(fl.Reasons, " "), fl.Reviewer, fl.Note, fl.Assignee, pendingText(fl.PendingClear),
+		evaluatedText(fl), fl.EvidenceUpload, historyText(fl.History)}
+}
+
+// flagsCSV writes flags as CSV with the workbook's columns, every cell
+// neutralised.
+func flagsCSV(fs []graph.Flag) []byte {
+	var b bytes.Buffer
+	put := func(vals []any) {
+		for i, v := range vals {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			cell := fmt.Sprint(v)
+			if f, ok := v.(float64); ok {
+				cell = strconv.FormatFloat(f, 'f', -1, 64)
+			}
+			b.WriteString(csvField(neutralise(cell), ','))
+		}
+		b.WriteString("\r\n")
+	}
+	head := make([]any, len(flagColumns))
+	for i, c := range flagColumns {
+		head[i] = c
+	}
+	put(head)
+	for _, fl := range fs {
+		put(flagRow(fl))
+	}
+	return b.Bytes()
+}
+
+// historyText writes a flag's history for a cell, an entry a line, oldest
+// first: every decision, approval, comment and reopening with its note.
+func historyText(hs []graph.HistoryEntry) string {
+	lines := make([]string, len(hs))
+	for i, h := range hs {
+		action := h.Action
+		if action == "" {
+			action = graph.ActionReview
+		}
+		line := h.At.UTC().Format(time.RFC3339) + " " + h.By + " " + action + " → " + string(h.Status)
+		if h.Assignee != "" {
+			line += " (to " + h.Assignee + ")"
+		}
+		if h.Note != "" {
+			line += ": " + h.Note
+		}
+		lines[i] = line
+	}
+	return strings.Join(lines, "\n")
+}
+
+func pendingText(a *graph.Approval) string {
+	if a == nil {
+		return ""
+	}
+	return a.By + " at " + a.At.UTC().Format(time.RFC3339) + ": " + a.Note
+}
+
+func evaluatedText(f graph.Flag) string {
+	if f.EvaluatedAt.IsZero() {
+		return ""
+	}
+	return f.EvaluatedAt.UTC().Format(time.RFC3339)
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/gin-gonic/gin"
@@ -21,10 +22,10 @@ type flagsResponse struct {
 }
 
 // flagFilter reads the flag filter of a request: status, severity,
-// country, q, and paging up to maxLimit.
+// country, q, assignee, and paging up to maxLimit.
 func flagFilter(c *gin.Context, defLimit, maxLimit int) (graph.FlagFilter, error) {
 	f := graph.FlagFilter{Status: graph.Status(c.Query("status")), Severity: graph.Severity(c.Query("severity")),
-		Text: strings.TrimSpace(c.Query("q"))}
+		Text: strings.TrimSpace(c.Query("q")), Assignee: strings.TrimSpace(c.Query("assignee"))}
 	if f.Status != "" && !f.Status.Valid() {
 		return f, invalid("status %q: expected open, confirmed or cleared", f.Status)
 	}
@@ -63,7 +64,14 @@ func handleFlags(deps Deps) gin.HandlerFunc {
 }
 
 // handleFlagsXLSX exports the flags that match as a workbook.
-func handleFlagsXLSX(deps Deps) gin.HandlerFunc {
+func handleFlagsXLSX(deps Deps) gin.HandlerFunc { return handleFlagsExport(deps, "xlsx") }
+
+// handleFlagsCSV exports the flags that match as CSV.
+func handleFlagsCSV(deps Deps) gin.HandlerFunc { return handleFlagsExport(deps, "csv") }
+
+// handleFlagsExport exports the flags that match, with every review note
+// of their history, as a workbook or CSV.
+func handleFlagsExport(deps Deps, format string) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		f, err := flagFilter(c, maxExport, maxExport)
 		if err != nil {
@@ -75,15 +83,18 @@ func handleFlagsXLSX(deps Deps) gin.HandlerFunc {
 			respondErr(c, err)
 			return
 		}
-		data, err := flagsWorkbook(fs)
-		if err != nil {
-			respondErr(c, err)
-			return
+		data, mime := flagsCSV(fs), csvType+"; charset=utf-8"
+		if format == "xlsx" {
+			if data, err = flagsWorkbook(fs); err != nil {
+				respondErr(c, err)
+				return
+			}
+			mime = xlsxType
 		}
 		audit(c.Request.Context(), deps, graph.AuditEntry{At: deps.Now().UTC(), By: callerOf(c).Name, Action: "export",
-			Target: "flags.xlsx", Detail: fmt.Sprintf("%d flags; filter %s", len(fs), c.Request.URL.RawQuery)})
-		c.Header("Content-Disposition", `attachment; filename="hopcheck-flags.xlsx"`)
-		c.Data(http.StatusOK, xlsxType, data)
+			Target: "flags." + format, Detail: fmt.Sprintf("%d flags; filter %s", len(fs), c.Request.URL.RawQuery)})
+		c.Header("Content-Disposition", `attachment; filename="hopcheck-flags.`+format+`"`)
+		c.Data(http.StatusOK, mime, data)
 	}
 }
 
@@ -108,8 +119,34 @@ type reviewRequest struct {
 // maxNote bounds a review note.
 const maxNote = 4000
 
-// handleReview records a reviewer's decision on a flag; the reviewer is
-// the API key's name, and the review goes to the audit log.
+// ReviewerHeader names the reviewer of a request when no API keys are
+// configured: the web UI asks for the name once and sends it with every
+// review. With keys, the key's name is the reviewer and the header is
+// ignored, so that no key can review in another's name.
+const ReviewerHeader = "X-Hopcheck-Reviewer"
+
+// maxReviewer bounds a reviewer's name.
+const maxReviewer = 200
+
+// reviewerOf returns who is deciding: the API key's name, or with no keys
+// the name in ReviewerHeader; never "anonymous": a decision without a
+// name is refused.
+func reviewerOf(deps Deps, c *gin.Context) (string, error) {
+	if !deps.Keys.Open() {
+		return callerOf(c).Name, nil
+	}
+	name := strings.TrimSpace(c.GetHeader(ReviewerHeader))
+	switch {
+	case name == "":
+		return "", invalid("no API keys are configured, so a review must name its reviewer in the %s header (the web UI asks for it once)", ReviewerHeader)
+	case len(name) > maxReviewer || strings.ContainsAny(name, "\r\n"):
+		return "", invalid("%s: a name of at most %d bytes on one line", ReviewerHeader, maxReviewer)
+	}
+	return name, nil
+}
+
+// handleReview records a reviewer's decision on a flag (see
+// exposure.Evaluator.Review for the rules), and puts it in the audit log.
 func handleReview(deps Deps) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		var req reviewRequest
@@ -117,23 +154,169 @@ func handleReview(deps Deps) gin.HandlerFunc {
 			respondErr(c, bodyError(err))
 			return
 		}
-		if !req.Status.Valid() {
+		f, err := review(c, deps, c.Param("id"), req)
+		if err != nil {
+			respondErr(c, err)
+			return
+		}
+		respond(c, http.StatusOK, f)
+	}
+}
+
+// review checks a decision, records it and audits it.
+func review(c *gin.Context, deps Deps, id string, req reviewRequest) (graph.Flag, error) {
+	if !req.Status.Valid() {
+		return graph.Flag{}, invalid("status %q: expected open, confirmed or cleared", req.Status)
+	}
+	if len(req.Note) > maxNote {
+		return graph.Flag{}, invalid("note is longer than %d bytes", maxNote)
+	}
+	who, err := reviewerOf(deps, c)
+	if err != nil {
+		return graph.Flag{}, err
+	}
+	ctx := c.Request.Context()
+	f, err := deps.Evaluator.Review(ctx, id, req.Status, who, req.Note)
+	if err != nil {
+		return graph.Flag{}, err
+	}
+	action, detail := "review", string(req.Status)+": "+req.Note
+	if f.PendingClear != nil && req.Status == graph.Cleared {
+		action, detail = "approve", "first of two clears: "+req.Note
+	}
+	return f, mustAudit(ctx, deps, graph.AuditEntry{At: deps.Now().UTC(), By: who, Action: action, Target: f.TransactionID, Detail: detail})
+}
+
+// bulkReviewRequest is the body of POST /flags/review.
+type bulkReviewRequest struct {
+	IDs    []string     `json:"ids"`
+	Status graph.Status `json:"status"`
+	Note   string       `json:"note"`
+}
+
+// bulkResult is one flag's outcome in a bulk review.
+type bulkResult struct {
+	TransactionID string       `json:"transaction_id"`
+	Flag          *graph.Flag  `json:"flag,omitempty"`
+	Error         *errorDetail `json:"error,omitempty"`
+}
+
+// maxBulk bounds the flags of one bulk review.
+const maxBulk = 500
+
+// handleBulkReview records one decision on several flags, each by the
+// rules of a single review: a flag the rules refuse (a critical one
+// awaiting its second reviewer, say) reports its error and the others go on.
+func handleBulkReview(deps Deps) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		var req bulkReviewRequest
+		if err := c.ShouldBindJSON(&req); err != nil {
+			respondErr(c, bodyError(err))
+			return
+		}
+		switch {
+		case len(req.IDs) == 0:
+			respondErr(c, invalid("ids: name at least one flag"))
+			return
+		case len(req.IDs) > maxBulk:
+			respondErr(c, invalid("ids: at most %d flags at once, got %d", maxBulk, len(req.IDs)))
+			return
+		case !req.Status.Valid():
 			respondErr(c, invalid("status %q: expected open, confirmed or cleared", req.Status))
+			return
+		}
+		if _, err := reviewerOf(deps, c); err != nil {
+			respondErr(c, err)
+			return
+		}
+		out := make([]bulkResult, 0, len(req.IDs))
+		done := 0
+		for _, id := range req.IDs {
+			f, err := review(c, deps, id, reviewRequest{Status: req.Status, Note: req.Note})
+			r := bulkResult{TransactionID: id}
+			if err != nil {
+				if graph.ErrorCode(err) == graph.EINTERNAL || graph.ErrorCode(err) == graph.EUNAVAILABLE {
+					respondErr(c, err)
+					return
+				}
+				r.Error = &errorDetail{Code: graph.ErrorCode(err), Message: graph.ErrorMessage(err)}
+			} else {
+				r.Flag = &f
+				done++
+			}
+			out = append(out, r)
+		}
+		respond(c, http.StatusOK, gin.H{"results": out, "reviewed": done, "refused": len(out) - done})
+	}
+}
+
+// commentRequest is the body of POST /flags/{id}/comments.
+type commentRequest struct {
+	Note string `json:"note"`
+}
+
+// handleComment adds a comment to a flag's history.
+func handleComment(deps Deps) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		var req commentRequest
+		if err := c.ShouldBindJSON(&req); err != nil {
+			respondErr(c, bodyError(err))
 			return
 		}
 		if len(req.Note) > maxNote {
 			respondErr(c, invalid("note is longer than %d bytes", maxNote))
 			return
 		}
-		ctx := c.Request.Context()
-		who := callerOf(c)
-		f, err := deps.Evaluator.Review(ctx, c.Param("id"), req.Status, who.Name, req.Note)
+		who, err := reviewerOf(deps, c)
 		if err != nil {
 			respondErr(c, err)
 			return
 		}
-		if err := mustAudit(ctx, deps, graph.AuditEntry{At: deps.Now().UTC(), By: who.Name, Action: "review", Target: f.TransactionID,
-			Detail: string(req.Status) + ": " + req.Note}); err != nil {
+		ctx := c.Request.Context()
+		f, err := deps.Evaluator.Comment(ctx, c.Param("id"), who, req.Note)
+		if err != nil {
+			respondErr(c, err)
+			return
+		}
+		if err := mustAudit(ctx, deps, graph.AuditEntry{At: deps.Now().UTC(), By: who, Action: "comment", Target: f.TransactionID, Detail: req.Note}); err != nil {
+			respondErr(c, err)
+			return
+		}
+		respond(c, http.StatusCreated, f)
+	}
+}
+
+// assignRequest is the body of PUT /flags/{id}/assignee.
+type assignRequest struct {
+	Assignee string `json:"assignee"`
+	Note     string `json:"note"`
+}
+
+// handleAssign gives a flag to a reviewer ("" takes it back).
+func handleAssign(deps Deps) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		var req assignRequest
+		if err := c.ShouldBindJSON(&req); err != nil {
+			respondErr(c, bodyError(err))
+			return
+		}
+		if len(req.Assignee) > maxReviewer || strings.ContainsAny(req.Assignee, "\r\n") || len(req.Note) > maxNote {
+			respondErr(c, invalid("assignee: a name of at most %d bytes on one line; note: at most %d bytes", maxReviewer, maxNote))
+			return
+		}
+		who, err := reviewerOf(deps, c)
+		if err != nil {
+			respondErr(c, err)
+			return
+		}
+		ctx := c.Request.Context()
+		f, err := deps.Evaluator.Assign(ctx, c.Param("id"), who, req.Assignee, req.Note)
+		if err != nil {
+			respondErr(c, err)
+			return
+		}
+		if err := mustAudit(ctx, deps, graph.AuditEntry{At: deps.Now().UTC(), By: who, Action: "assign", Target: f.TransactionID,
+			Detail: "to " + strconv.Quote(f.Assignee)}); err != nil {
 			respondErr(c, err)
 			return
 		}

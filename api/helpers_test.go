@@ -53,6 +53,9 @@ type testServer struct {
 	bg    *api.Background
 	audit *api.AuditLog // Sync before reading entries written as they happen
 	key   string        // sent as Bearer when set
+	// reviewer is sent in api.ReviewerHeader, as the UI does when no keys
+	// are configured; "" sends none.
+	reviewer string
 }
 
 type option func(*api.Deps)
@@ -84,7 +87,7 @@ func mustServer(t testing.TB, withDemo bool, opts ...option) *testServer {
 		deps.Audit = api.NewAuditLog(deps.Store, nil)
 		t.Cleanup(deps.Audit.Close)
 	}
-	return &testServer{t: t, h: api.NewServer(deps), store: s, bg: bg, audit: deps.Audit}
+	return &testServer{t: t, h: api.NewServer(deps), store: s, bg: bg, audit: deps.Audit, reviewer: "ana"}
 }
 
 func mustLoadDemo(t testing.TB, s graph.Store, ev *exposure.Evaluator) {
@@ -131,6 +134,9 @@ func (s *testServer) send(req *http.Request) *httptest.ResponseRecorder {
 	}
 	if s.key != "" {
 		req.Header.Set("Authorization", "Bearer "+s.key)
+	}
+	if s.reviewer != "" && req.Header.Get(api.ReviewerHeader) == "" {
+		req.Header.Set(api.ReviewerHeader, s.reviewer)
 	}
 	w := httptest.NewRecorder()
 	s.h.ServeHTTP(w, req)

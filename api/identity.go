@@ -43,7 +43,11 @@ func handleDecide(deps Deps, res *resolution.Resolver) gin.HandlerFunc {
 			respondErr(c, bodyError(err))
 			return
 		}
-		by := callerOf(c).Name
+		by, err := reviewerOf(deps, c)
+		if err != nil {
+			respondErr(c, err)
+			return
+		}
 		if req.Decisions != nil {
 			if req.A != "" || req.B != "" || req.Decision != "" {
 				respondErr(c, invalid("send one decision (a, b, decision) or several (decisions), not both"))
@@ -108,14 +112,19 @@ func handleDecisionsCSV(deps Deps) gin.HandlerFunc {
 }
 
 // handleUndecide removes the decision on the pair ?a=&b= and answers with it.
-func handleUndecide(res *resolution.Resolver) gin.HandlerFunc {
+func handleUndecide(deps Deps, res *resolution.Resolver) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		a, b := c.Query("a"), c.Query("b")
 		if a == "" || b == "" {
 			respondErr(c, invalid("a and b are required: the two entities of the decision to remove"))
 			return
 		}
-		out, err := res.Undo(c.Request.Context(), a, b, callerOf(c).Name)
+		by, err := reviewerOf(deps, c)
+		if err != nil {
+			respondErr(c, err)
+			return
+		}
+		out, err := res.Undo(c.Request.Context(), a, b, by)
 		if err != nil {
 			respondErr(c, err)
 			return

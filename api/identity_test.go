@@ -214,7 +214,8 @@ func TestDecisionReopensReviewedFlag(t *testing.T) {
 	s.mustJSON("GET", "/api/v1/flags/T-1013", nil, 200, &f)
 	last := f.History[len(f.History)-1]
 	if f.Status != graph.Open || f.Severity != graph.Critical ||
-		last.Note != "reopened: identity decision GOV-BY-MIA = ORG-ORT by anonymous (note: shell of the ministry): evidence changed (was high, now critical)" {
+		!strings.HasPrefix(last.Note, "reopened: identity decision GOV-BY-MIA = ORG-ORT by ana (note: shell of the ministry): evidence changed (was high, now critical): ") ||
+		len(last.Changes) == 0 || last.Changes[0] != (graph.EvidenceChange{What: "severity", Old: "high", New: "critical"}) {
 		t.Errorf("after the decision: %s %s %q", f.Status, f.Severity, last.Note)
 	}
 	s.mustJSON("PATCH", "/api/v1/flags/T-1013", map[string]string{"status": "confirmed", "note": "the ministry's"}, 200, nil)
@@ -222,7 +223,7 @@ func TestDecisionReopensReviewedFlag(t *testing.T) {
 	s.mustJSON("GET", "/api/v1/flags/T-1013", nil, 200, &f)
 	last = f.History[len(f.History)-1]
 	if f.Status != graph.Open || f.Severity != graph.High ||
-		last.Note != "reopened: removal of identity decision GOV-BY-MIA = ORG-ORT by anonymous (note: shell of the ministry) by anonymous: evidence changed (was critical, now high)" {
+		!strings.HasPrefix(last.Note, "reopened: removal of identity decision GOV-BY-MIA = ORG-ORT by ana (note: shell of the ministry) by ana: evidence changed (was critical, now high): ") {
 		t.Errorf("after the removal: %s %s %q", f.Status, f.Severity, last.Note)
 	}
 }
@@ -234,7 +235,7 @@ func TestIdentityDecisionsBatch(t *testing.T) {
 		{"a": "ORG-NOR", "b": "ORG-CYP", "decision": "same", "note": "exact registration id"},
 		{"a": "ORG-HAN", "b": "ORG-LUM", "decision": "not_same"},
 	}}, 201, &got)
-	if len(got.Decisions) != 2 || got.Decisions[0].Key() != "ORG-CYP|ORG-NOR" || got.Decisions[1].Identity != graph.NotSame || got.Decisions[0].DecidedBy != "anonymous" {
+	if len(got.Decisions) != 2 || got.Decisions[0].Key() != "ORG-CYP|ORG-NOR" || got.Decisions[1].Identity != graph.NotSame || got.Decisions[0].DecidedBy != "ana" {
 		t.Errorf("batch answer %+v", got.Decisions)
 	}
 	e := s.mustError("POST", "/api/v1/identity/decisions", map[string]any{"decisions": []map[string]string{

@@ -469,7 +469,7 @@ func (d fullDisk) AppendAudit(ctx context.Context, e graph.AuditEntry) error {
 func TestFullDiskNamedInErrors(t *testing.T) {
 	s := mustServer(t, true, func(d *api.Deps) { d.Store = fullDisk{d.Store, true} })
 	// A review is not done without its audit entry, and the answer says why.
-	e := s.mustError("PATCH", "/api/v1/flags/T-1003", map[string]string{"status": "confirmed"}, 503, graph.EUNAVAILABLE)
+	e := s.mustError("PATCH", "/api/v1/flags/T-1003", map[string]string{"status": "confirmed", "note": "state-owned"}, 503, graph.EUNAVAILABLE)
 	if !strings.Contains(e.Error.Message, "disk is full") || !strings.Contains(e.Error.Message, "ENOSPC") || !strings.Contains(e.Error.Message, "wal.log") {
 		t.Errorf("review on a full disk: %q", e.Error.Message)
 	}

@@ -158,12 +158,52 @@ const (
 // Valid reports whether s is a review status.
 func (s Status) Valid() bool { return s == Open || s == Confirmed || s == Cleared }
 
-// HistoryEntry is one entry of a flag's history.
+// Actions of a flag's history entries.
+const (
+	ActionReview  = "review"  // a reviewer set the status
+	ActionApprove = "approve" // the first of two reviewers cleared a critical flag
+	ActionComment = "comment" // a reviewer commented; the status stays
+	ActionAssign  = "assign"  // the flag was given to a reviewer (or taken back)
+	ActionReopen  = "reopen"  // hopcheck reopened a reviewed flag whose evidence changed
+)
+
+// HistoryEntry is one entry of a flag's history: a decision, approval,
+// comment or assignment by a reviewer, or a reopening by hopcheck with
+// what changed. Entries are only ever appended.
 type HistoryEntry struct {
 	At     time.Time `json:"at"`
 	By     string    `json:"by"`
-	Status Status    `json:"status"`
+	Action string    `json:"action,omitempty"` // one of the Action constants; review when empty (older entries)
+	Status Status    `json:"status"`           // the flag's status after the entry
 	Note   string    `json:"note,omitempty"`
+	// Assignee is whom an assign entry gave the flag to ("" takes it back).
+	Assignee string `json:"assignee,omitempty"`
+	// Changes say, for a reopen entry, what changed in the evidence.
+	Changes []EvidenceChange `json:"changes,omitempty"`
+}
+
+// EvidenceChange is one difference between a flag's earlier and current
+// assessment: the severity, the effective ownership, an end-user reached,
+// or a link along a path (added, removed, or a value of it changed), with
+// the row that states the current value.
+type EvidenceChange struct {
+	What  string `json:"what"`            // severity, effective_ownership, end_user, link
+	Link  string `json:"link,omitempty"`  // the link's key, for link changes
+	Field string `json:"field,omitempty"` // percent, valid_to, …; "" when the whole link came or went
+	Old   string `json:"old,omitempty"`
+	New   string `json:"new,omitempty"`
+	// Source is the row stating the new value (the old one for a link no
+	// longer walked that is not stored any more).
+	Source *Source `json:"source,omitempty"`
+}
+
+// Approval is the first of the two reviews that clear a critical flag
+// (four eyes): by whom, when and why. A second reviewer with another
+// identity completes it.
+type Approval struct {
+	By   string    `json:"by"`
+	At   time.Time `json:"at"`
+	Note string    `json:"note"`
 }
 
 // Flag is the persisted assessment of a transaction and its review.
@@ -174,14 +214,23 @@ type Flag struct {
 	Reviewer string         `json:"reviewer,omitempty"`
 	Note     string         `json:"note,omitempty"`
 	History  []HistoryEntry `json:"history,omitempty"`
+	// Assignee is the reviewer the flag is given to; "" when nobody.
+	Assignee string `json:"assignee,omitempty"`
+	// PendingClear is the first approval of a critical flag's clearing,
+	// awaiting a second reviewer; nil when none is pending.
+	PendingClear *Approval `json:"pending_clear,omitempty"`
 	// Buyer, Country and Date describe the transaction for listing and filtering.
 	Buyer   Ref    `json:"buyer"`
 	Date    string `json:"date"`
 	Country string `json:"country,omitempty"` // the buyer's country
 	// Evidence fingerprints the assessment: when it changes, a reviewed
 	// flag reopens.
-	Evidence    string    `json:"evidence"`
-	EvaluatedAt time.Time `json:"evaluated_at"`
+	Evidence string `json:"evidence"`
+	// EvaluatedAt is when the stored assessment last changed, its
+	// provenance included; EvidenceUpload is the upload that changed it
+	// (the source of a step it walks now), "" when not known.
+	EvaluatedAt    time.Time `json:"evaluated_at"`
+	EvidenceUpload string    `json:"evidence_upload,omitempty"`
 }
 
 // FlagFilter selects flags. Zero values match everything; flags whose
@@ -191,6 +240,7 @@ type FlagFilter struct {
 	Severity Severity
 	Country  string
 	Text     string // matched against transaction id and buyer name
+	Assignee string // only the flags given to this reviewer
 	All      bool
 	Offset   int
 	Limit    int // 0: no limit
@@ -207,6 +257,8 @@ func (ff FlagFilter) Matches(f Flag, text string) bool {
 	case ff.Severity != "" && f.Severity != ff.Severity:
 		return false
 	case ff.Country != "" && f.Country != ff.Country:
+		return false
+	case ff.Assignee != "" && f.Assignee != ff.Assignee:
 		return false
 	case text != "" && !strings.Contains(strings.ToLower(f.TransactionID), text) &&
 		!strings.Contains(strings.ToLower(f.Buyer.Name), text):

@@ -2,6 +2,7 @@ package graph_test
 
 import (
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/hopcheck/hopcheck/graph"
@@ -99,5 +100,28 @@ func TestPolicyKeys(t *testing.T) {
 	}
 	if _, err := graph.ParsePolicy([]byte("ownership_method: average\n")); graph.ErrorCode(err) != graph.EINVALID {
 		t.Errorf("unknown method: %v", err)
+	}
+}
+
+func TestPolicyErrorsNameTheKey(t *testing.T) {
+	for _, tt := range []struct{ yaml, want string }{
+		{"max_hops: five\n", `policy: max_hops (line 1): expected a whole number, got "five"`},
+		{"max_hops: 5\nownership_threshold: [50]\n", `policy: ownership_threshold (line 2): expected a number, got a list`},
+		{"control_is_critical: maybe\n", `policy: control_is_critical (line 1): expected true or false, got "maybe"`},
+		{"max_hop: 5\n", `policy: unknown key "max_hop" (line 1); the keys are control_is_critical, country_rule,`},
+		{"country_rule:\n  restrictive_below: low\n", `policy: country_rule.restrictive_below (line 2): expected a number, got "low"`},
+		{"country_rule:\n  status: [NF]\n", `policy: country_rule: unknown key "status" (line 2)`},
+		{"four_eyes_critical: 2\n", `policy: four_eyes_critical (line 1): expected true or false, got "2"`},
+	} {
+		_, err := graph.ParsePolicy([]byte(tt.yaml))
+		if graph.ErrorCode(err) != graph.EINVALID || !strings.HasPrefix(err.Error(), tt.want) || strings.Contains(err.Error(), "graph.") {
+			t.Errorf("%q: %v\nwant %s…", tt.yaml, err, tt.want)
+		}
+	}
+	if p, err := graph.ParsePolicy([]byte("four_eyes_critical: false\n")); err != nil || p.FourEyes {
+		t.Errorf("four_eyes_critical: false: %+v %v", p.FourEyes, err)
+	}
+	if !graph.DefaultPolicy().FourEyes {
+		t.Error("four eyes is off by default")
 	}
 }

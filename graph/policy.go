@@ -83,6 +83,10 @@ type Policy struct {
 	// ControlIsCritical makes a start entity that a restrictive end-user
 	// CONTROLS directly critical.
 	ControlIsCritical bool `yaml:"control_is_critical" json:"control_is_critical"`
+	// FourEyes makes clearing a critical flag take two reviewers with
+	// different identities (the first records an approval, the second
+	// clears); false lets one reviewer clear it.
+	FourEyes bool `yaml:"four_eyes_critical" json:"four_eyes_critical"`
 	// RestrictedLists are the lists whose listed entities are restrictive
 	// end-users: all of them (nil, "all" in YAML), or those named ([]: none).
 	RestrictedLists ListSet `yaml:"restricted_lists" json:"restricted_lists"`
@@ -197,7 +201,7 @@ const (
 // DefaultPolicy is the product's behaviour as SPEC §3 states it.
 func DefaultPolicy() Policy {
 	return Policy{MaxHops: 5, Steps: append([]Step(nil), DefaultSteps...), OwnershipThreshold: 50, OwnershipDepth: 8,
-		OwnershipMethod: Multiply, CountryRule: CountryRule{RestrictiveStatus: []string{"NF"}},
+		OwnershipMethod: Multiply, FourEyes: true, CountryRule: CountryRule{RestrictiveStatus: []string{"NF"}},
 		MatchThreshold: DefaultMatchThreshold, ReviewThreshold: DefaultReviewThreshold}
 }
 
@@ -256,7 +260,7 @@ func ParsePolicy(data []byte) (Policy, error) {
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
 	if err := dec.Decode(&p); err != nil && err.Error() != "EOF" {
-		return Policy{}, Errorf(EINVALID, "policy: %v", err)
+		return Policy{}, policyError(data, err)
 	}
 	return p, p.Validate()
 }

@@ -41,6 +41,11 @@ type Store interface {
 	// entity, at most limit entities, and whether it stopped at the limit.
 	Neighborhood(ctx context.Context, id string, q NeighborhoodQuery) (Subgraph, error)
 
+	// History returns the revisions of the entity and of every link from
+	// or to it (see Revision), sorted by target and key, each one's oldest
+	// first; Apply records them. None for an entity never updated.
+	History(ctx context.Context, id string) ([]Revision, error)
+
 	// Decisions returns every identity decision, sorted by key. Apply
 	// stores them (Upload.Decisions) and refuses a set that contradicts
 	// itself (see MergeDecisions).

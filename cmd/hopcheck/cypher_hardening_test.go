@@ -51,6 +51,7 @@ var reviewedCypher = map[string]string{
 	"writeEntities: k.Label()":      "called for each of graph.Kinds",
 	"writeLinks: string(t)":         "called for each of graph.LinkTypes",
 	"Links: allLinkTypes":           "package variable joining graph.LinkTypes",
+	"History: allLinkTypes":         "package variable joining graph.LinkTypes",
 	"Export: allLinkTypes":          "package variable joining graph.LinkTypes",
 	"Neighborhood: types":           "graph.LinkTypes constants picked by the query, never its text",
 }

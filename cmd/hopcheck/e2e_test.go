@@ -139,6 +139,11 @@ func exerciseAPI(t *testing.T, url string, keys map[api.Role]string, embedded bo
 		"GET /api/v1/identity/xref":             {"/api/v1/identity/xref", nil, 200}, // after the uploads' runs
 		"GET /api/v1/audit":                     {"/api/v1/audit", nil, 200},
 		"GET /api/v1/keys":                      {"/api/v1/keys", nil, 200},
+		"GET /api/v1/flags.csv":                 {"/api/v1/flags.csv", nil, 200},
+		"GET /api/v1/entities/:id/history":      {"/api/v1/entities/ORG-CYP/history", nil, 200},
+		"POST /api/v1/flags/review":             {"/api/v1/flags/review", map[string]any{"ids": []string{"T-1003"}, "status": "confirmed", "note": "e2e bulk"}, 200},
+		"POST /api/v1/flags/:id/comments":       {"/api/v1/flags/T-1003/comments", map[string]string{"note": "e2e comment"}, 201},
+		"PUT /api/v1/flags/:id/assignee":        {"/api/v1/flags/T-1003/assignee", map[string]string{"assignee": "e2e"}, 200},
 		"GET /api/v1/backup":                    {"/api/v1/backup", nil, 200},
 	}
 	if !embedded {

@@ -18,6 +18,7 @@ func cmdFlags(ctx context.Context, e *env, args []string) error {
 	asJSON := fs.Bool("json", false, "print a JSON array of flag objects (SPEC §4)")
 	severity := fs.String("severity", "", "only this severity: critical, high or medium")
 	status := fs.String("status", "", "only this review status: open, confirmed or cleared")
+	assignee := fs.String("assignee", "", "only the flags assigned to this reviewer")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -35,7 +36,7 @@ func cmdFlags(ctx context.Context, e *env, args []string) error {
 	if _, err := ev.Refresh(ctx, ""); err != nil {
 		return err
 	}
-	return e.printFlags(ctx, graph.FlagFilter{Severity: graph.Severity(*severity), Status: graph.Status(*status)}, *asJSON)
+	return e.printFlags(ctx, graph.FlagFilter{Severity: graph.Severity(*severity), Status: graph.Status(*status), Assignee: *assignee}, *asJSON)
 }
 
 // printFlags prints the stored flags that pass the filter.
@@ -118,8 +119,10 @@ func cmdScreen(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	if q.Name == "" && q.ID == "" {
-		fs.Usage()
-		return fmt.Errorf("give --name or --id: %w", errUsage)
+		if fs.NArg() > 0 {
+			return fmt.Errorf("the counterparty is missing: give it as --name %q (or --id ENTITY-ID), not as a bare argument: %w", fs.Arg(0), errUsage)
+		}
+		return fmt.Errorf("the counterparty is missing: give --name NAME (and --country, --kind, --identifier or --date to narrow it), or --id ENTITY-ID of a stored entity; hopcheck screen -h lists every flag: %w", errUsage)
 	}
 	if q.Country != "" {
 		code, err := importer.ParseCountry(q.Country)

@@ -200,6 +200,21 @@ func (e *env) loadDemo(ctx context.Context) error {
 	if e.cfg.DataDir == "" {
 		e.cfg.DataDir = defaultDataDir(e.getenv, "hopcheck-demo")
 	}
+	// The demo goes only into an empty store: loading it again over a
+	// store that holds data (the demo's own, amended since, or a user's)
+	// would restate its rows over the amendments.
+	s, _, err := e.evaluator(ctx)
+	if err != nil {
+		return err
+	}
+	st, err := s.Stats(ctx)
+	if err != nil {
+		return err
+	}
+	if n := entityCount(st); n > 0 || st.Transactions > 0 {
+		fmt.Fprintf(e.stderr, "the store already holds data (%d entities, %d transactions): the demo is not loaded over it\n", n, st.Transactions)
+		return nil
+	}
 	// The spreadsheets, then the files in a public format: an upload each.
 	for _, set := range [][]demo.File{demo.CSV(), demo.Public()} {
 		var files []importer.File
@@ -211,6 +226,14 @@ func (e *env) loadDemo(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+func entityCount(st graph.Stats) int {
+	n := 0
+	for _, c := range st.Entities {
+		n += c
+	}
+	return n
 }
 
 func writeDemo(e *env, dir string) error {

@@ -102,6 +102,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 	name, cmd := rest[0], commands[rest[0]]
 	if cmd == nil {
+		if s := didYouMean(name); len(s) > 0 {
+			fmt.Fprintf(stderr, "hopcheck: unknown command %q; did you mean %s?\n\n%s", name, strings.Join(s, " or "), usage)
+			return 2
+		}
 		fmt.Fprintf(stderr, "hopcheck: unknown command %q\n\n%s", name, usage)
 		return 2
 	}

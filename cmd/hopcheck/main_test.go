@@ -11,8 +11,10 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hopcheck/hopcheck/graph"
+	"github.com/hopcheck/hopcheck/graph/exposure"
 	"github.com/hopcheck/hopcheck/graph/memstore"
 )
 
@@ -290,8 +292,42 @@ func TestScreenAndFilters(t *testing.T) {
 	if code, _, _ := hop(t, "flags", "--data-dir", store, "--severity", "severe"); code != 2 {
 		t.Errorf("bad --severity: exit %d, want 2", code)
 	}
+	// Flags given to a reviewer, listed by --assignee.
+	ms, err := memstore.Open(store)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := exposure.NewEvaluator(ms, graph.DefaultPolicy(), time.Now).Assign(context.Background(), "T-1002", "ana", "carla", ""); err != nil {
+		t.Fatal(err)
+	}
+	ms.Close()
+	if got := describeFlags(t, mustHop(t, "flags", "--data-dir", store, "--json", "--assignee", "carla")); !strings.HasPrefix(got, "T-1002 ") || strings.Count(got, "\nT-") != 0 {
+		t.Errorf("flags assigned to carla:\n%s", got)
+	}
 	if code, _, _ := hop(t, "frobnicate"); code != 2 {
 		t.Errorf("unknown command: exit %d, want 2", code)
+	}
+	for _, tt := range []struct{ cmd, want string }{{"sreen", "did you mean screen?"}, {"flag", "did you mean flags?"}, {"improt", "did you mean import?"}} {
+		if code, _, stderr := hop(t, tt.cmd); code != 2 || !strings.Contains(stderr, tt.want) {
+			t.Errorf("%s: exit %d, %q; want 2 and %q", tt.cmd, code, stderr, tt.want)
+		}
+	}
+	if _, _, stderr := hop(t, "frobnicate"); strings.Contains(stderr, "did you mean") {
+		t.Errorf("frobnicate: a suggestion far off: %s", stderr)
+	}
+	code, _, stderr := hop(t, "screen", "--data-dir", store)
+	if code != 2 || !strings.Contains(stderr, "the counterparty is missing: give --name NAME") {
+		t.Errorf("screen without arguments: exit %d, %s", code, stderr)
+	}
+	if code, _, stderr := hop(t, "screen", "--data-dir", store, "Orion Tech"); code != 2 || !strings.Contains(stderr, `--name "Orion Tech"`) {
+		t.Errorf("screen with a bare name: exit %d, %s", code, stderr)
+	}
+	pol := filepath.Join(t.TempDir(), "policy.yaml")
+	if err := os.WriteFile(pol, []byte("max_hops: five\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, stderr := hop(t, "--policy", pol, "flags", "--data-dir", store); code == 0 || !strings.Contains(stderr, "max_hops (line 1): expected a whole number") || strings.Contains(stderr, "int") {
+		t.Errorf("a policy error: exit %d, %s", code, stderr)
 	}
 }
 

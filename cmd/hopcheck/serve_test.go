@@ -285,3 +285,55 @@ func TestServeReevaluatesAtStart(t *testing.T) {
 		t.Errorf("serve exit %d:\n%s", code, stderr)
 	}
 }
+
+// TestServeDemoKeepsAmendments: --demo loads the demo into an empty store
+// only; a stake amended since survives a restart with --demo.
+func TestServeDemoKeepsAmendments(t *testing.T) {
+	dir := t.TempDir()
+	url, stop := serving(t, nil, "--demo", "--data-dir", dir)
+	var form bytes.Buffer
+	mw := multipart.NewWriter(&form)
+	w, _ := mw.CreateFormFile("file", "links.csv")
+	w.Write([]byte("from,to,type,percent\nGOV-BY-BSH,ORG-CYP,owns,35\n"))
+	mw.Close()
+	var job graph.Job
+	if code := call(t, "POST", url+"/api/v1/uploads", "", mw.FormDataContentType(), form.Bytes(), &job); code != 202 {
+		t.Fatalf("amending upload: %d %+v", code, job)
+	}
+	for deadline := time.Now().Add(30 * time.Second); !job.State.Final() && time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		call(t, "GET", url+"/api/v1/uploads/"+job.ID, "", "", nil, &job)
+	}
+	if job.State != graph.JobDone {
+		t.Fatalf("amending upload: %+v", job)
+	}
+	if code, stderr := stop(); code != 0 {
+		t.Fatalf("serve exit %d:\n%s", code, stderr)
+	}
+
+	url, stop = serving(t, nil, "--demo", "--data-dir", dir)
+	var ent struct {
+		Links []graph.Link `json:"links"`
+	}
+	if code := call(t, "GET", url+"/api/v1/entities/ORG-CYP", "", "", nil, &ent); code != 200 {
+		t.Fatalf("entity: %d", code)
+	}
+	code, stderr := stop()
+	if code != 0 {
+		t.Fatalf("serve exit %d:\n%s", code, stderr)
+	}
+	found := false
+	for _, l := range ent.Links {
+		if l.Type == graph.Owns && l.From == "GOV-BY-BSH" {
+			found = true
+			if l.Percent == nil || *l.Percent != 35 || l.Source.Upload != job.Upload {
+				t.Errorf("after a restart with --demo the stake is %v from %+v, want the amendment's 35", l.Percent, l.Source)
+			}
+		}
+	}
+	if !found {
+		t.Errorf("no stake of GOV-BY-BSH in ORG-CYP: %+v", ent.Links)
+	}
+	if !strings.Contains(stderr, "the demo is not loaded over it") {
+		t.Errorf("the second start does not say it left the store alone:\n%s", stderr)
+	}
+}

@@ -122,7 +122,7 @@ describe('investigator UI', () => {
     const first = page.locator('table.flags tbody tr').first();
     await first.locator('.badge.critical').waitFor();
     await shot('flags');
-    worst = (await first.locator('td').nth(1).innerText()).trim();
+    worst = (await first.locator('td').nth(2).innerText()).trim(); // after the checkbox and the severity
     await first.getByRole('link', { name: worst }).click();
     await page.waitForURL(`**/flags/${worst}`);
     await page.waitForFunction(() => window.__hopcheck?.highlighted?.nodes.length > 0);
@@ -154,7 +154,14 @@ describe('investigator UI', () => {
   });
 
   test('confirms the flag and finds it confirmed after a reload', async () => {
+    // A decision needs a reason, and without a key the UI asks once who is reviewing.
+    await page.getByRole('button', { name: 'Confirm' }).click();
+    await page.locator('[data-testid=review-msg]', { hasText: 'a note is required' }).waitFor();
     await page.fill('#note', 'Checked the register extract: confirmed.');
+    await page.getByRole('button', { name: 'Confirm' }).click();
+    await page.locator('[data-testid=review-msg]', { hasText: 'Enter your name first' }).waitFor();
+    await page.fill('#reviewer-name', 'Ana Petrova');
+    await page.getByRole('button', { name: 'Save' }).click();
     await page.getByRole('button', { name: 'Confirm' }).click();
     await page.locator('.flag-head .badge.confirmed').waitFor();
     await page.reload();
@@ -162,6 +169,7 @@ describe('investigator UI', () => {
     const hist = await page.locator('ol.history').innerText();
     assert.match(hist, /confirmed/);
     assert.match(hist, /Checked the register extract/);
+    assert.match(hist, /Ana Petrova set it confirmed/);
     await page.goto(`${base}/flags?status=confirmed`);
     await page.locator('table.flags tbody tr', { hasText: worst }).waitFor();
   });
@@ -213,7 +221,7 @@ describe('investigator UI', () => {
     assert.equal(await members.count(), 2);
     assert.equal(await section.locator('[data-testid=cluster-members] a', { hasText: 'Cypra Trading Ltd' }).getAttribute('href'), '/explore/ORG-CYP');
     const d = section.locator('[data-testid=decision][data-pair="ORG-CYP|ORG-NOR"]');
-    assert.match(await d.innerText(), /by anonymous/);
+    assert.match(await d.innerText(), /by Ana Petrova/);
     assert.match(await d.innerText(), /Why: one VAT number in both registers/);
     const api = await (await fetch(`${base}/api/v1/identity/decisions`)).json();
     assert.deepEqual(api.decisions.map((x) => `${x.a} ${x.decision} ${x.b} ${x.note}`), ['ORG-CYP same ORG-NOR one VAT number in both registers']);
@@ -353,11 +361,15 @@ describe('investigator UI', () => {
       await new Promise((r) => setTimeout(r, 100));
     }
     const decisions = async () => (await (await fetch(`${url}/api/v1/identity/decisions`)).json()).decisions
-      .map((d) => `${d.a}|${d.b} ${d.decision} ${d.note ?? ''}`.trim()).sort();
+      .map((d) => `${d.a}|${d.b} ${d.decision} ${d.decided_by} ${d.note ?? ''}`.trim()).sort();
     await page.goto(`${url}/review`);
     await page.locator('#pair .side').first().waitFor();
     const pairText = () => page.locator('#pair').innerText();
     assert.match(await page.locator('#review-status').innerText(), /^3 pairs to decide/);
+    // Without keys, the queue asks who is deciding, as the flag pages do.
+    await page.fill('#reviewer-name', 'Ana Petrova');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.locator('[data-testid=reviewer-name]', { hasText: 'Ana Petrova' }).waitFor();
     assert.match(await pairText(), /Quillon Optics LLC[\s\S]*Quillon Optics/);
     assert.match(await pairText(), /address[\s\S]*raises/);
     await shot('review');
@@ -371,19 +383,19 @@ describe('investigator UI', () => {
     await page.locator('#pair').click({ position: { x: 5, y: 5 } });
     await page.keyboard.press('m');
     await page.locator('#pair', { hasText: 'Tessaract Marine Ltd' }).waitFor();
-    assert.deepEqual(await decisions(), ['rv-1|rv-2 same same office, same name']);
+    assert.deepEqual(await decisions(), ['rv-1|rv-2 same Ana Petrova same office, same name']);
     await page.keyboard.press('n');
     await page.locator('#pair', { hasText: 'Vantablue Trading' }).waitFor();
     assert.match(await pairText(), /same registration id/);
-    assert.deepEqual(await decisions(), ['rv-1|rv-2 same same office, same name', 'rv-5|rv-6 not_same']);
+    assert.deepEqual(await decisions(), ['rv-1|rv-2 same Ana Petrova same office, same name', 'rv-5|rv-6 not_same Ana Petrova']);
 
     // The bulk merge asks first, then merges every exact-identifier pair.
     assert.match(await page.locator('#merge-exact').innerText(), /Merge all 1 exact-identifier pair/);
     page.once('dialog', (d) => d.accept());
     await page.locator('#merge-exact').click();
     await page.locator('#review-message', { hasText: /Merged 1 exact-identifier pair/ }).waitFor();
-    assert.deepEqual(await decisions(), ['rv-1|rv-2 same same office, same name',
-      'rv-3|rv-4 same same registration id (bulk merge from the review queue)', 'rv-5|rv-6 not_same']);
+    assert.deepEqual(await decisions(), ['rv-1|rv-2 same Ana Petrova same office, same name',
+      'rv-3|rv-4 same Ana Petrova same registration id (bulk merge from the review queue)', 'rv-5|rv-6 not_same Ana Petrova']);
     await page.locator('#pair', { hasText: 'Nothing to review' }).waitFor();
   });
 
@@ -429,6 +441,7 @@ describe('API keys', () => {
     await p.getByRole('button', { name: 'Use key' }).click();
     await p.locator('table.flags tbody tr').first().waitFor();
     await p.goto(`${url}/flags/T-1002`);
+    await p.fill('#note', 'state holding');
     await p.getByRole('button', { name: 'Confirm' }).click();
     await p.locator('[role=alert]', { hasText: 'needs the investigator or admin role' }).waitFor();
     await shot('key-forbidden', p);

@@ -2,10 +2,45 @@
 // failures into messages an investigator can act on.
 import type {
   CandidatePage, XrefJob, EntityDetail, Flag, FlagPage, Job, LinkType, Match, Preview, Assessment, Screening, ScreenRequest,
-  Stats, Status, Subgraph, Transaction, Ref, Cluster, Decision, Identity,
+  Stats, Status, Subgraph, Transaction, Ref, Revision, Cluster, Decision, Identity,
 } from './types';
 
 const KEY = 'hopcheck.apiKey';
+const REVIEWER = 'hopcheck.reviewer';
+
+/**
+ * The header naming the reviewer when the server has no API keys (with
+ * keys, the key's name is the reviewer and the server ignores it).
+ */
+export const REVIEWER_HEADER = 'X-Hopcheck-Reviewer';
+
+/** Where the reviewer's name lives: asked once, kept in this browser. */
+export interface NameStore {
+  get(): string;
+  set(name: string): void;
+}
+
+export function localNameStore(storage: Storage | undefined = globalThis.localStorage): NameStore {
+  return {
+    get: () => storage?.getItem(REVIEWER) ?? '',
+    set: (n) => (n.trim() ? storage?.setItem(REVIEWER, n.trim()) : storage?.removeItem(REVIEWER)),
+  };
+}
+
+/**
+ * needsReviewerName says whether the UI must ask who is reviewing: with
+ * no API key the server knows no name, and refuses a nameless decision.
+ */
+export function needsReviewerName(key: string, name: string): boolean {
+  return !key && !name.trim();
+}
+
+/** A bulk review's outcome for one flag. */
+export interface BulkResult {
+  transaction_id: string;
+  flag?: Flag;
+  error?: { code: string; message: string };
+}
 
 /**
  * The header every request of the UI carries. The server refuses a
@@ -76,12 +111,15 @@ export function toApiError(status: number, body: unknown, action: Action, hasKey
 type Fetch = typeof fetch;
 
 export class Client {
-  constructor(readonly keys: KeyStore, private readonly fetcher: Fetch = (...a) => fetch(...a)) {}
+  constructor(readonly keys: KeyStore, private readonly fetcher: Fetch = (...a) => fetch(...a),
+    readonly names: NameStore = localNameStore()) {}
 
   async request<T>(method: string, path: string, opts: { body?: unknown; form?: FormData; action?: Action; signal?: AbortSignal } = {}): Promise<T> {
     const headers: Record<string, string> = { Accept: 'application/json', [CLIENT_HEADER]: 'ui' };
     const key = this.keys.get();
     if (key) headers.Authorization = `Bearer ${key}`;
+    const name = this.names.get();
+    if (name && !key) headers[REVIEWER_HEADER] = name;
     let body: BodyInit | undefined;
     if (opts.form) body = opts.form;
     else if (opts.body !== undefined) {
@@ -118,12 +156,19 @@ export class Client {
     })}`);
   exposure = (id: string, date?: string) =>
     this.request<Assessment & { entity: Ref; date: string }>('GET', `/api/v1/entities/${enc(id)}/exposure?${qs({ date })}`);
-  transaction = (id: string) => this.request<{ transaction: Transaction; flag: Flag | null }>('GET', `/api/v1/transactions/${enc(id)}`);
-  flags = (f: { status?: string; severity?: string; country?: string; q?: string; offset?: number; limit?: number }) =>
+  transaction = (id: string) => this.request<{ transaction: Transaction; flag: Flag | null; four_eyes?: boolean }>('GET', `/api/v1/transactions/${enc(id)}`);
+  flags = (f: { status?: string; severity?: string; country?: string; q?: string; assignee?: string; offset?: number; limit?: number }) =>
     this.request<FlagPage>('GET', `/api/v1/flags?${qs(f)}`);
   flag = (id: string) => this.request<Flag>('GET', `/api/v1/flags/${enc(id)}`);
   review = (id: string, status: Status, note: string) =>
     this.request<Flag>('PATCH', `/api/v1/flags/${enc(id)}`, { body: { status, note }, action: 'review' });
+  bulkReview = (ids: string[], status: Status, note: string) =>
+    this.request<{ results: BulkResult[]; reviewed: number; refused: number }>('POST', '/api/v1/flags/review', { body: { ids, status, note }, action: 'review' });
+  comment = (id: string, note: string) =>
+    this.request<Flag>('POST', `/api/v1/flags/${enc(id)}/comments`, { body: { note }, action: 'review' });
+  assign = (id: string, assignee: string) =>
+    this.request<Flag>('PUT', `/api/v1/flags/${enc(id)}/assignee`, { body: { assignee }, action: 'review' });
+  history = (id: string) => this.request<{ revisions: Revision[] }>('GET', `/api/v1/entities/${enc(id)}/history`);
   uploads = (limit = 10) => this.request<{ uploads: Job[] }>('GET', `/api/v1/uploads?${qs({ limit })}`);
   upload = (id: string) => this.request<Job>('GET', `/api/v1/uploads/${enc(id)}`);
   preview = (form: FormData) => this.request<Preview>('POST', '/api/v1/uploads?preview=true', { form, action: 'upload' });

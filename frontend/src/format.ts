@@ -1,5 +1,5 @@
 // Words and numbers as the UI shows them.
-import type { Kind, Link, Severity, Source } from './types';
+import type { EvidenceChange, HistoryEntry, Kind, Link, Severity, Source } from './types';
 
 /** percent formats a share: 60 → "60%", 12.345 → "12.35%", null → "". */
 export function percent(p: number | null | undefined): string {
@@ -87,4 +87,40 @@ export function dateTime(s: string | undefined): string {
 /** plural: plural(1, 'flag') → "1 flag", plural(3, 'entity', 'entities') → "3 entities". */
 export function plural(n: number, one: string, many = `${one}s`): string {
   return `${n.toLocaleString('en')} ${n === 1 ? one : many}`;
+}
+
+/** linkKeyText reads a link key (TYPE|from|to|role|valid_from) as "OWNS a → b". */
+export function linkKeyText(key: string, names: (id: string) => string = (x) => x): string {
+  const p = key.split('|');
+  if (p.length < 3) return key;
+  return `${p[0]} ${names(p[1])} → ${names(p[2])}${p[3] ? ` (${p[3]})` : ''}`;
+}
+
+/** changeText says what one evidence change was: "OWNS a → b percent: 30% → 35%". */
+export function changeText(c: EvidenceChange, names: (id: string) => string = (x) => x): string {
+  const what = c.what === 'link' ? `${linkKeyText(c.link ?? '', names)}${c.field ? ` ${c.field.replace('_', ' ')}` : ''}`
+    : c.what === 'effective_ownership' ? 'effective ownership' : c.what === 'end_user' ? 'end-user' : c.what;
+  if (c.old && c.new) return `${what}: ${c.old} → ${c.new}`;
+  if (c.new) return `${what}: added (${c.new})`;
+  if (c.old) return `${what}: removed (was ${c.old})`;
+  return what;
+}
+
+/** uploadText names the row of a change: "upload u-1, links.csv, row 4". */
+export function uploadText(s: Source | undefined): string {
+  if (!s) return '';
+  return [s.upload ? `upload ${s.upload}` : '', sourceText(s)].filter(Boolean).join(', ');
+}
+
+const actionWords: Record<string, string> = {
+  review: 'set', approve: 'approved clearing (1 of 2)', comment: 'commented', assign: 'assigned', reopen: 'reopened',
+};
+
+/** historyLine says who did what in one line: "ana approved clearing (1 of 2)". */
+export function historyLine(e: HistoryEntry): string {
+  const act = e.action ?? 'review';
+  const who = e.by || 'unknown';
+  if (act === 'review') return `${who} set it ${e.status}`;
+  if (act === 'assign') return e.assignee ? `${who} assigned it to ${e.assignee}` : `${who} took it back from its assignee`;
+  return `${who} ${actionWords[act] ?? act}`;
 }

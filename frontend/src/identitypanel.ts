@@ -5,6 +5,7 @@
 // attempt gets its 403 in words.
 import type { Client } from './api';
 import { debounce, errorBox, h, link, replace } from './dom';
+import { reviewerField } from './reviewer';
 import { candidates, clusterSummary, decisionMeta, decisionSentence, nameOf, pairText, sentence } from './identity';
 import type { Cluster, Decision, Entity, Identity, Match } from './types';
 
@@ -41,7 +42,8 @@ function render(client: Client, id: string, c: Cluster, changed: (msg: string) =
     out.push(h('h4', null, `Decisions (${c.decisions.length})`),
       h('ul', { class: 'links', 'data-testid': 'decisions' }, c.decisions.map((d) => decisionItem(client, d, name, changed))));
   }
-  out.push(decideForm(client, id, c, (es) => (extra = es), changed));
+  // Decisions are recorded with who made them: without a key, the UI asks once.
+  out.push(reviewerField(client), decideForm(client, id, c, (es) => (extra = es), changed));
   return out;
 }
 

@@ -2,8 +2,8 @@
 // details and links, and a link's provenance.
 import type { Client } from './api';
 import { badge, errorBox, h, link, replace } from './dom';
-import { kindName, linkLabel, linkSentence, sourceText, validity } from './format';
-import type { Entity, Link, List, Listing, Ref, Source } from './types';
+import { kindName, linkKeyText, linkLabel, linkSentence, sourceText, uploadText, validity } from './format';
+import type { Entity, Link, List, Listing, Ref, Revision, Source } from './types';
 import { identitySection } from './identitypanel';
 
 export function provenance(s: Source | undefined): HTMLElement {
@@ -72,7 +72,7 @@ export interface EntityPanelActions {
 export async function entityPanel(el: HTMLElement, client: Client, id: string, act: EntityPanelActions): Promise<void> {
   replace(el, h('p', { class: 'muted' }, 'Loading…'));
   try {
-    const d = await client.entity(id);
+    const [d, hist] = await Promise.all([client.entity(id), client.history(id).catch(() => null)]);
     const e = d.entity;
     const r = act.restrictive?.(id) ?? e.restrictive;
     const name = (x: string) => (x === e.id ? e.name : d.related[x]?.name ?? x);
@@ -101,8 +101,20 @@ export async function entityPanel(el: HTMLElement, client: Client, id: string, a
               h('button', { type: 'button', class: 'linkish', onclick: () => act.showLink(l) }, 'Provenance'),
               act.goTo ? h('button', { type: 'button', class: 'linkish', onclick: () => act.goTo!(o.id) }, `Go to ${o.name || o.id}`) : null));
         }))
-        : h('p', { class: 'muted' }, 'No links.')));
+        : h('p', { class: 'muted' }, 'No links.'),
+      revisionsList(hist?.revisions ?? null, name)));
   } catch (err) {
     replace(el, errorBox(err, `Entity ${id}`));
   }
+}
+
+/** revisionsList shows an entity's and its links' earlier values, newest first, with the rows that stated and changed them. */
+export function revisionsList(rs: Revision[] | null, names: (id: string) => string): HTMLElement[] {
+  if (rs === null) return [h('h3', null, 'History'), h('p', { class: 'muted small' }, 'The history could not be read.')];
+  if (!rs.length) return [h('h3', null, 'History'), h('p', { class: 'muted small' }, 'No value has changed since it was first stated.')];
+  return [h('h3', null, `History (${rs.length})`),
+    h('ul', { class: 'links revisions', 'data-testid': 'revisions' }, [...rs].reverse().map((r) => h('li', null,
+      h('div', null, r.target === 'link' ? linkKeyText(r.key, names) : 'This entity'),
+      h('ul', null, r.changes.map((c) => h('li', { class: 'small' }, `${c.field.replace('_', ' ')}: ${c.old || '(blank)'} → ${c.new || '(blank)'}`))),
+      h('div', { class: 'muted small' }, `changed by ${uploadText(r.by)}; earlier stated by ${uploadText(r.was)}`))))];
 }

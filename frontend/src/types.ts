@@ -107,11 +107,42 @@ export interface Assessment {
   ownership_paths?: Exposure[];
 }
 
+/** One difference between a flag's earlier and current evidence. */
+export interface EvidenceChange {
+  what: 'severity' | 'effective_ownership' | 'end_user' | 'link' | string;
+  link?: string;
+  field?: string;
+  old?: string;
+  new?: string;
+  source?: Source;
+}
+
+export type HistoryAction = 'review' | 'approve' | 'comment' | 'assign' | 'reopen';
+
 export interface HistoryEntry {
   at: string;
   by: string;
+  action?: HistoryAction;
   status: Status;
   note?: string;
+  assignee?: string;
+  changes?: EvidenceChange[];
+}
+
+/** The first approval of a critical flag's clearing, awaiting a second reviewer. */
+export interface Approval {
+  by: string;
+  at: string;
+  note: string;
+}
+
+/** An earlier state of an entity or link: the values an upload changed. */
+export interface Revision {
+  target: 'entity' | 'link';
+  key: string;
+  changes: { field: string; old: string; new: string }[];
+  was: Source;
+  by: Source;
 }
 
 export interface Flag extends Assessment {
@@ -120,6 +151,10 @@ export interface Flag extends Assessment {
   reviewer?: string;
   note?: string;
   history?: HistoryEntry[];
+  assignee?: string;
+  pending_clear?: Approval;
+  evaluated_at?: string;
+  evidence_upload?: string;
   buyer: Ref;
   date: string;
   country?: string;

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"reflect"
 	"strings"
 	"sync"
 	"time"
@@ -131,11 +132,15 @@ type RefreshResult struct {
 }
 
 // Refresh re-evaluates every stored transaction and saves its flag.
-// Transactions that are clear and never were flagged store nothing; a flag
-// whose evidence changed after review reopens with a history entry saying
-// why: cause, when not empty, names the change of the graph that made it
-// ("identity decision a = b by alice"); the history says "reopened: cause:
-// evidence changed (was high, now critical)".
+// Transactions that are clear and never were flagged store nothing. A
+// flag whose assessment changed is saved with it, its evaluated_at and
+// the upload that changed it; when only provenance changed (the same
+// facts restated by another file) the flag keeps its status, and when the
+// evidence changed after review it reopens with a history entry saying
+// what changed (old → new, and the row stating the new value). cause,
+// when not empty, names the change of the graph that made it ("identity
+// decision a = b by alice"); the history says "reopened: cause: evidence
+// changed (was high, now critical): …".
 func (e *Evaluator) Refresh(ctx context.Context, cause string) (RefreshResult, error) {
 	e.flags.Lock()
 	defer e.flags.Unlock()
@@ -169,17 +174,32 @@ func (e *Evaluator) Refresh(ctx context.Context, cause string) (RefreshResult, e
 			continue
 		}
 		f := graph.Flag{TransactionID: t.ID, Assessment: a.Assessment, Status: graph.Open, Date: t.Date,
-			Buyer: a.buyer, Country: a.buyer.Country, Evidence: Fingerprint(a.Assessment), EvaluatedAt: now}
+			Buyer: a.buyer, Country: a.buyer.Country, Evidence: Fingerprint(a.Assessment), EvaluatedAt: now,
+			EvidenceUpload: uploadOf(graph.Assessment{}, a.Assessment)}
 		if exists {
-			if prev.Evidence == f.Evidence && prev.Buyer == f.Buyer && prev.Date == f.Date {
+			same := reflect.DeepEqual(prev.Assessment, f.Assessment)
+			if prev.Evidence == f.Evidence && prev.Buyer == f.Buyer && prev.Date == f.Date && same {
 				continue
 			}
 			f.Status, f.Reviewer, f.Note, f.History = prev.Status, prev.Reviewer, prev.Note, prev.History
-			if prev.Status != graph.Open && prev.Evidence != f.Evidence {
-				f.Status = graph.Open
-				f.History = append(f.History, graph.HistoryEntry{At: now, By: "hopcheck", Status: graph.Open,
-					Note: reopenNote(cause, prev.Severity, a.Severity)})
-				res.Reopened++
+			f.Assignee, f.PendingClear = prev.Assignee, prev.PendingClear
+			if same {
+				f.EvaluatedAt, f.EvidenceUpload = prev.EvaluatedAt, prev.EvidenceUpload
+			} else if u := uploadOf(prev.Assessment, f.Assessment); u != "" {
+				f.EvidenceUpload = u
+			} else {
+				f.EvidenceUpload = prev.EvidenceUpload
+			}
+			if prev.Evidence != f.Evidence {
+				changes, err := e.changes(ctx, prev.Assessment, f.Assessment)
+				if err != nil {
+					return res, err
+				}
+				if prev.Status != graph.Open || prev.PendingClear != nil {
+					f.Status, f.PendingClear = graph.Open, nil
+					f.History = append(f.History, reopenEntry(now, changes, cause, prev.Severity, a.Severity))
+					res.Reopened++
+				}
 			}
 		}
 		save = append(save, f)
@@ -187,11 +207,15 @@ func (e *Evaluator) Refresh(ctx context.Context, cause string) (RefreshResult, e
 	return res, e.store.SaveFlags(ctx, save)
 }
 
-func reopenNote(cause string, was, now graph.Severity) string {
+// reopenEntry is the history entry of a flag reopened by new evidence:
+// what changed, structured and in words, after the caller's reason for
+// re-evaluating when it gives one (an identity decision, say).
+func reopenEntry(at time.Time, changes []graph.EvidenceChange, cause string, was, now graph.Severity) graph.HistoryEntry {
+	note := fmt.Sprintf("reopened: evidence changed (was %s, now %s): %s", was, now, Summary(changes))
 	if cause != "" {
-		return fmt.Sprintf("reopened: %s: evidence changed (was %s, now %s)", cause, was, now)
+		note = fmt.Sprintf("reopened: %s: evidence changed (was %s, now %s): %s", cause, was, now, Summary(changes))
 	}
-	return fmt.Sprintf("reopened: evidence changed (was %s, now %s)", was, now)
+	return graph.HistoryEntry{At: at, By: "hopcheck", Action: graph.ActionReopen, Status: graph.Open, Note: note, Changes: changes}
 }
 
 // Fingerprint identifies the evidence of an assessment: severity, the
@@ -218,23 +242,4 @@ func Fingerprint(a graph.Assessment) string {
 	}
 	h := sha256.Sum256([]byte(b.String()))
 	return hex.EncodeToString(h[:8])
-}
-
-// Review records a reviewer's decision on a flag.
-func (e *Evaluator) Review(ctx context.Context, transactionID string, status graph.Status, by, note string) (graph.Flag, error) {
-	if !status.Valid() {
-		return graph.Flag{}, graph.Errorf(graph.EINVALID, "unknown status %q (expected open, confirmed or cleared)", status)
-	}
-	e.flags.Lock()
-	defer e.flags.Unlock()
-	f, err := e.store.Flag(ctx, transactionID)
-	if err != nil {
-		return graph.Flag{}, err
-	}
-	f.Status, f.Reviewer, f.Note = status, by, note
-	f.History = append(f.History, graph.HistoryEntry{At: e.now().UTC(), By: by, Status: status, Note: note})
-	if err := e.store.SaveFlags(ctx, []graph.Flag{f}); err != nil {
-		return graph.Flag{}, err
-	}
-	return f, nil
 }

@@ -3,6 +3,7 @@ package exposure_test
 import (
 	"context"
 	"fmt"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -59,6 +60,11 @@ func TestRefreshReopensReviewedFlagWhenEvidenceChanges(t *testing.T) {
 	if f, _ := s.Flag(ctx, "T-1"); f.Status != graph.Confirmed {
 		t.Errorf("status %s after restating", f.Status)
 	}
+	// ... but the steps cite the row as it is now, and say which upload changed them.
+	if f, _ := s.Flag(ctx, "T-1"); f.Exposures[0].Steps[0].Source.Upload != "u-2" || f.EvidenceUpload != "u-2" || len(f.History) != 1 {
+		t.Errorf("after restating, step source %+v, evidence upload %q, history %+v; want u-2, no new entry",
+			f.Exposures[0].Steps[0].Source, f.EvidenceUpload, f.History)
+	}
 
 	// A changed share is new evidence: the flag reopens and says why.
 	graphtest.NewBuilder("u-3").Owns("G", "X", graphtest.Pct(70)).MustApply(t, s)
@@ -67,9 +73,19 @@ func TestRefreshReopensReviewedFlagWhenEvidenceChanges(t *testing.T) {
 		t.Errorf("refresh after change %+v, want one reopened", res)
 	}
 	f, _ = s.Flag(ctx, "T-1")
-	if f.Status != graph.Open || f.Severity != graph.Critical || len(f.History) != 2 ||
-		f.History[1].Note != "reopened: upload u-3 by ana: evidence changed (was high, now critical)" {
+	if f.Status != graph.Open || f.Severity != graph.Critical || len(f.History) != 2 || f.History[1].Action != graph.ActionReopen ||
+		!strings.HasPrefix(f.History[1].Note, "reopened: upload u-3 by ana: evidence changed (was high, now critical): ") ||
+		!strings.Contains(f.History[1].Note, "OWNS G → X percent 40% → 70% (upload u-3, test.xlsx sheet Links row 2)") {
 		t.Errorf("reopened flag %+v", f)
+	}
+	src := graph.Source{Upload: "u-3", File: "test.xlsx", Sheet: "Links", Row: 2, Evidence: "stated in test row"}
+	wantChanges := []graph.EvidenceChange{
+		{What: "severity", Old: "high", New: "critical"},
+		{What: "effective_ownership", Old: "40%", New: "70%"},
+		{What: "link", Link: "OWNS|G|X||", Field: "percent", Old: "40%", New: "70%", Source: &src},
+	}
+	if !reflect.DeepEqual(f.History[1].Changes, wantChanges) || f.EvidenceUpload != "u-3" {
+		t.Errorf("what changed\n got %+v\nwant %+v", f.History[1].Changes, wantChanges)
 	}
 	if f.Buyer.Name != "Org X" || f.Date != "2024-01-01" {
 		t.Errorf("flag buyer %+v date %s", f.Buyer, f.Date)

@@ -38,6 +38,8 @@ func RunTests(t *testing.T, newStore func(t *testing.T) graph.Store) {
 		{"InjectionRoundTrip", testInjection},
 		{"Listings", testListings},
 		{"YearlyAssessments", testAssessments},
+		{"History", testHistory},
+		{"FlagAssignee", testFlagAssignee},
 		{"IdentityFlags", testIdentityFlags},
 		{"IdentityContradiction", testIdentityContradiction},
 		{"IdentityScreening", testIdentityScreening},

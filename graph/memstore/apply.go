@@ -62,6 +62,11 @@ func (s *Store) Apply(ctx context.Context, u graph.Upload, progress func(done, t
 		old, ok := g.entities[e.ID]
 		if count(&res.Entities, ok, deref1(old), e) {
 			rec.Entities = append(rec.Entities, e)
+			if ok {
+				if r, changed := graph.EntityRevision(*old, e); changed {
+					rec.History = append(rec.History, r)
+				}
+			}
 		}
 	}
 
@@ -81,6 +86,11 @@ func (s *Store) Apply(ctx context.Context, u graph.Upload, progress func(done, t
 		old, ok := g.links[l.Key()]
 		if count(&res.Links, ok, deref1(old), l) {
 			rec.Links = append(rec.Links, l)
+			if ok {
+				if r, changed := graph.LinkRevision(*old, l); changed {
+					rec.History = append(rec.History, r)
+				}
+			}
 		}
 	}
 

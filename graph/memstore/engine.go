@@ -43,12 +43,15 @@ var (
 	bJobs         = []byte("jobs")
 	bAudit        = []byte("audit")
 	bDecisions    = []byte("decisions")
+	// bHistory holds the revisions of entities and links (graph.Revision)
+	// keyed by a sequence number, so that they load oldest first.
+	bHistory = []byte("history")
 
 	// recordBuckets are read at open in this order.
-	recordBuckets = [][]byte{bCountries, bEntities, bLinks, bTransactions, bLists, bListings, bFlags, bJobs, bAudit, bDecisions}
+	recordBuckets = [][]byte{bCountries, bEntities, bLinks, bTransactions, bLists, bListings, bFlags, bJobs, bAudit, bDecisions, bHistory}
 	// optionalBuckets came after version 2's first release: a file
 	// without one has none of its records, and gets it on its first write.
-	optionalBuckets = map[string]bool{string(bDecisions): true}
+	optionalBuckets = map[string]bool{string(bDecisions): true, string(bHistory): true}
 
 	keyFormat = []byte("format")
 )
@@ -203,6 +206,22 @@ func putRecord(tx *bolt.Tx, r *record) error {
 			return err
 		}
 		delete(added, string(bDecisions))
+	}
+	if len(r.History) > 0 {
+		if _, err := tx.CreateBucketIfNotExists(bHistory); err != nil {
+			return err
+		}
+	}
+	for i := range r.History {
+		seq, serr := tx.Bucket(bHistory).NextSequence()
+		if serr != nil {
+			return serr
+		}
+		var k [8]byte
+		binary.BigEndian.PutUint64(k[:], seq)
+		if err := put(bHistory, string(k[:]), &r.History[i]); err != nil {
+			return err
+		}
 	}
 	for i := range r.Audit {
 		seq, serr := tx.Bucket(bAudit).NextSequence()
@@ -503,6 +522,8 @@ func loadBucket(b *bolt.Bucket, name []byte, out chan<- *record, fail func(k, v 
 			err = decodeInto(name, k, v, &rec.Audit)
 		case string(bDecisions):
 			err = decodeInto(name, k, v, &rec.Decisions)
+		case string(bHistory):
+			err = decodeInto(name, k, v, &rec.History)
 		}
 		if err != nil {
 			return n, fail(k, v, err)

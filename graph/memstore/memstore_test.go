@@ -123,3 +123,34 @@ func TestDecisionsDurable(t *testing.T) {
 		}
 	}
 }
+
+// TestHistoryDurable: revisions outlive a reopen, oldest first, and a
+// store made before history existed (no history bucket) opens and gets
+// one on its first revision.
+func TestHistoryDurable(t *testing.T) {
+	dir := t.TempDir()
+	s, err := memstore.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	graphtest.NewBuilder("u-1").Org("X", "XF").Org("Y", "XF").Owns("X", "Y", graphtest.Pct(10)).MustApply(t, s)
+	s.Close()
+	if s, err = memstore.Open(dir); err != nil {
+		t.Fatalf("reopen without revisions: %v", err)
+	}
+	graphtest.NewBuilder("u-2").Owns("X", "Y", graphtest.Pct(20)).MustApply(t, s)
+	graphtest.NewBuilder("u-3").Owns("X", "Y", graphtest.Pct(30)).MustApply(t, s)
+	before, err := s.History(context.Background(), "Y")
+	if err != nil || len(before) != 2 {
+		t.Fatalf("history %+v (%v), want 2 revisions", before, err)
+	}
+	s.Close()
+	if s, err = memstore.Open(dir); err != nil {
+		t.Fatalf("reopen: %v", err)
+	}
+	defer s.Close()
+	after, err := s.History(context.Background(), "Y")
+	if err != nil || !reflect.DeepEqual(after, before) || after[0].By.Upload != "u-2" || after[1].By.Upload != "u-3" {
+		t.Errorf("history after reopen\n got %+v (%v)\nwant %+v", after, err, before)
+	}
+}

@@ -89,6 +89,30 @@ func (s *Store) Links(ctx context.Context, id string) ([]graph.Link, error) {
 	return sortedLinks(ls), nil
 }
 
+// History implements graph.Store.
+func (s *Store) History(ctx context.Context, id string) ([]graph.Revision, error) {
+	var out []graph.Revision
+	var ok bool
+	s.read(func(g *state) {
+		if _, ok = g.entities[id]; !ok {
+			return
+		}
+		out = append(out, g.history[graph.Revision{Target: graph.EntityTarget, Key: id}.HistoryKey()]...)
+		seen := map[string]bool{}
+		for _, l := range g.linksOf(id) {
+			if k := l.Key(); !seen[k] { // a link from the entity to itself is in both lists
+				seen[k] = true
+				out = append(out, g.history[graph.Revision{Target: graph.LinkTarget, Key: k}.HistoryKey()]...)
+			}
+		}
+	})
+	if !ok {
+		return nil, graph.Errorf(graph.ENOTFOUND, "no entity %q", id)
+	}
+	graph.SortRevisions(out)
+	return out, nil
+}
+
 // Neighborhood implements graph.Store.
 func (s *Store) Neighborhood(ctx context.Context, id string, q graph.NeighborhoodQuery) (graph.Subgraph, error) {
 	depth, limit := q.Depth, q.Limit

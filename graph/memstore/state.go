@@ -27,7 +27,8 @@ type state struct {
 	decisions map[string]*graph.Decision // by Decision.Key
 	clusters  *graph.Clusters            // of the decisions
 	jobs      map[string]*graph.Job
-	audit     []graph.AuditEntry // in the order written
+	history   map[string][]graph.Revision // by Revision.HistoryKey, oldest first
+	audit     []graph.AuditEntry          // in the order written
 
 	// horizons are the path search's horizons by policy, made on first
 	// use after a write (readers share the state, hence the lock).
@@ -43,7 +44,7 @@ func newState() *state {
 		lists: map[string]*graph.List{}, listings: map[string]*graph.Listing{}, listed: map[string][]*graph.Listing{},
 		txs: map[string]*graph.Transaction{}, txsOf: map[string][]string{}, flags: map[string]*graph.Flag{},
 		decisions: map[string]*graph.Decision{}, clusters: graph.NewClusters(nil),
-		jobs: map[string]*graph.Job{},
+		jobs: map[string]*graph.Job{}, history: map[string][]graph.Revision{},
 	}
 }
 
@@ -115,6 +116,10 @@ func (g *state) put(r *record) {
 	for i := range r.Jobs {
 		j := r.Jobs[i]
 		g.jobs[j.ID] = &j
+	}
+	for _, h := range r.History {
+		k := h.HistoryKey()
+		g.history[k] = append(g.history[k], h)
 	}
 	g.audit = append(g.audit, r.Audit...)
 }

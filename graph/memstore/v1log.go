@@ -31,6 +31,8 @@ type record struct {
 	// of the decisions removed.
 	Decisions []graph.Decision `json:"d,omitempty"`
 	Undecided []string         `json:"ud,omitempty"`
+	// History holds revisions (version 2 only).
+	History []graph.Revision `json:"h,omitempty"`
 }
 
 // A version 1 data directory (hopcheck.log) framed each record as: 4-byte

@@ -295,6 +295,7 @@ func (s *Store) plan(ctx context.Context, tx neo4j.ManagedTransaction, u graph.U
 
 	// Entities, by kind: the label comes from the kind's constant.
 	byKind := map[graph.Kind][]map[string]any{}
+	var revs []map[string]any
 	for _, id := range sorted(entityKeys) {
 		old, ok := stored[id]
 		e := entities[id]
@@ -303,8 +304,16 @@ func (s *Store) plan(ctx context.Context, tx neo4j.ManagedTransaction, u graph.U
 		}
 		if change(&p.res.Entities, old, ok, e) {
 			byKind[e.Kind] = append(byKind[e.Kind], map[string]any{"id": id, "props": entityProps(e)})
+			if ok {
+				if r, changed := graph.EntityRevision(old, e); changed {
+					revs = append(revs, revisionRow(r))
+				}
+			}
 		}
 	}
+	// Revisions go before the values they replace: a batch run again
+	// after a failure finds the same revision and MERGEs it.
+	p.add(writeRevisions, revs, size)
 	for _, k := range graph.Kinds {
 		p.add(writeEntities(k), byKind[k], size)
 	}
@@ -325,6 +334,7 @@ func (s *Store) plan(ctx context.Context, tx neo4j.ManagedTransaction, u graph.U
 		return nil, err
 	}
 	byType := map[graph.LinkType][]map[string]any{}
+	revs = nil
 	for _, k := range sorted(linkKeys) {
 		old, ok := storedLinks[k]
 		l := links[k]
@@ -333,8 +343,14 @@ func (s *Store) plan(ctx context.Context, tx neo4j.ManagedTransaction, u graph.U
 		}
 		if change(&p.res.Links, old, ok, l) {
 			byType[l.Type] = append(byType[l.Type], map[string]any{"from": l.From, "to": l.To, "key": k, "props": linkProps(l)})
+			if ok {
+				if r, changed := graph.LinkRevision(old, l); changed {
+					revs = append(revs, revisionRow(r))
+				}
+			}
 		}
 	}
+	p.add(writeRevisions, revs, size)
 	for _, t := range graph.LinkTypes {
 		p.add(writeLinks(t), byType[t], size)
 	}

@@ -82,6 +82,9 @@ func TestDifferential(t *testing.T) {
 				want, _ := mem.Links(ctx, e.ID)
 				got, err := neo.Links(ctx, e.ID)
 				same("links of "+e.ID, got, want, err)
+				wantH, _ := mem.History(ctx, e.ID)
+				gotH, err := neo.History(ctx, e.ID)
+				same("history of "+e.ID, gotH, wantH, err)
 				nq := graph.NeighborhoodQuery{Depth: 2, Limit: 8}
 				wantN, _ := mem.Neighborhood(ctx, e.ID, nq)
 				gotN, err := neo.Neighborhood(ctx, e.ID, nq)

@@ -31,7 +31,7 @@ func (s *Store) SaveFlags(ctx context.Context, fs []graph.Flag) error {
 			"transaction_id": f.TransactionID, "severity": string(f.Severity), "severity_rank": int64(f.Severity.Rank()),
 			"verdict": string(f.Verdict), "status": string(f.Status), "country": strValue(f.Country),
 			"buyer_id": strValue(f.Buyer.ID), "buyer_name": strValue(f.Buyer.Name), "date": dateValue(f.Date),
-			"evidence": strValue(f.Evidence), "evaluated_at": f.EvaluatedAt,
+			"evidence": strValue(f.Evidence), "evaluated_at": f.EvaluatedAt, "assignee": strValue(f.Assignee),
 			"id_lower": strings.ToLower(f.TransactionID), "buyer_lower": strings.ToLower(f.Buyer.Name), "json": string(data),
 		}}
 	}
@@ -88,7 +88,7 @@ func decodeFlag(v any) (graph.Flag, error) {
 func (s *Store) Flags(ctx context.Context, ff graph.FlagFilter) ([]graph.Flag, int, error) {
 	params := map[string]any{
 		"all": ff.All, "status": strValue(string(ff.Status)), "severity": strValue(string(ff.Severity)),
-		"country": strValue(ff.Country), "text": strValue(strings.ToLower(ff.Text)),
+		"country": strValue(ff.Country), "text": strValue(strings.ToLower(ff.Text)), "assignee": strValue(ff.Assignee),
 		"offset": int64(max(ff.Offset, 0)), "limit": nil,
 	}
 	if ff.Limit > 0 {
@@ -125,4 +125,5 @@ const flagFilter = `($all OR f.verdict <> 'clear')
   AND ($status IS NULL OR f.status = $status)
   AND ($severity IS NULL OR f.severity = $severity)
   AND ($country IS NULL OR f.country = $country)
+  AND ($assignee IS NULL OR f.assignee = $assignee)
   AND ($text IS NULL OR f.id_lower CONTAINS $text OR f.buyer_lower CONTAINS $text)`

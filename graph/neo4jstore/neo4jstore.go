@@ -121,6 +121,7 @@ var schema = []string{
 	"CREATE INDEX flag_status IF NOT EXISTS FOR (f:Flag) ON (f.status)",
 	"CREATE INDEX flag_country IF NOT EXISTS FOR (f:Flag) ON (f.country)",
 	"CREATE INDEX upload_job_created IF NOT EXISTS FOR (j:UploadJob) ON (j.created)",
+	"CREATE INDEX revision_of IF NOT EXISTS FOR (h:Revision) ON (h.of, h.seq)",
 }
 
 // addClusters gives every entity without one its cluster: itself.

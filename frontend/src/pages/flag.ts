@@ -3,7 +3,8 @@ import { badge, errorBox, h, link, replace } from '../dom';
 import { GraphModel, pathSelection, pathShare, worstFirst } from '../graphmodel';
 import type { GraphView } from '../graphview';
 import { linkDetails } from '../panel';
-import { dateTime, linkSentence, percent, plural, sourceText } from '../format';
+import { changeText, dateTime, historyLine, linkSentence, percent, plural, sourceText, uploadText } from '../format';
+import { reviewerField, reviewerKnown } from '../reviewer';
 import type { Exposure, Flag, Status, Transaction } from '../types';
 import { legend } from './explorer';
 
@@ -73,6 +74,7 @@ export const flagPage = {
       : h('p', { class: 'muted small' }, 'The start entity is itself the restrictive end-user.');
 
     let flag: Flag | null = null;
+    let fourEyesPolicy = true;
 
     function drawFlag(fl: Flag): void {
       flag = fl;
@@ -103,33 +105,86 @@ export const flagPage = {
     }
 
     function drawReview(fl: Flag): void {
-      const note = h('textarea', { id: 'note', rows: 3, maxlength: 4000, placeholder: 'Why — what you checked, what you decided' });
-      const msg = h('div', { 'aria-live': 'polite' });
+      const note = h('textarea', { id: 'note', rows: 3, maxlength: 4000, placeholder: 'Why — what you checked, what you decided (required to confirm or clear)' });
+      const msg = h('div', { 'aria-live': 'polite', 'data-testid': 'review-msg' });
+      const after = (f2: Flag, said: string) => {
+        drawFlag(f2);
+        if (current) highlight(current);
+        reviewBox.querySelector('[data-testid=review-msg]')!.append(h('p', { class: 'ok' }, said));
+      };
+      const send = async (btn: HTMLButtonElement, fn: () => Promise<Flag>, said: (f: Flag) => string) => {
+        if (!reviewerKnown(ctx.client, reviewBox)) {
+          replace(msg, h('p', { class: 'error' }, 'Enter your name first: every decision is recorded with it.'));
+          return;
+        }
+        btn.disabled = true;
+        replace(msg, h('p', { class: 'muted' }, 'Saving…'));
+        try {
+          const f2 = await fn();
+          after(f2, said(f2));
+        } catch (err) {
+          btn.disabled = false;
+          replace(msg, errorBox(err, 'Review'));
+        }
+      };
+      const pending = fl.pending_clear;
+      const fourEyes = fl.severity === 'critical' && fourEyesPolicy;
+      const clearLabel = pending ? 'Clear (second reviewer)' : fourEyes ? 'Clear (1 of 2)' : 'Clear';
       const act = (s: Status, label: string) => h('button', {
         type: 'button', class: `act-${s}`, disabled: fl.status === s,
-        onclick: async (e: Event) => {
+        onclick: (e: Event) => {
           const btn = e.currentTarget as HTMLButtonElement;
-          btn.disabled = true;
-          replace(msg, h('p', { class: 'muted' }, 'Saving…'));
-          try {
-            const f2 = await ctx.client.review(fl.transaction_id, s, note.value);
-            drawFlag(f2);
-            if (current) highlight(current);
-            reviewBox.querySelector('[aria-live]')!.append(h('p', { class: 'ok' }, `Marked ${s}.`));
-          } catch (err) {
-            btn.disabled = false;
-            replace(msg, errorBox(err, 'Review'));
+          if (s !== 'open' && !note.value.trim()) {
+            replace(msg, h('p', { class: 'error' }, `Say why: a note is required to ${s === 'cleared' ? 'clear' : 'confirm'} a flag.`));
+            note.focus();
+            return;
           }
+          void send(btn, () => ctx.client.review(fl.transaction_id, s, note.value),
+            (f2) => (s === 'cleared' && f2.status !== 'cleared' ? 'Approved: a second reviewer must now clear it.' : `Marked ${s}.`));
         },
       }, label);
+      const comment = h('textarea', { id: 'comment', rows: 2, maxlength: 4000, placeholder: 'A comment for the file; the status stays' });
+      const assignee = h('input', { id: 'assignee', value: fl.assignee ?? '', maxlength: 200, placeholder: 'reviewer’s name' });
+      const names = (x: string) => model.nodes.get(x)?.name ?? x;
       replace(reviewBox, h('h2', { id: 'h-review' }, 'Review'),
-        h('label', { for: 'note' }, 'Note'), note,
-        h('div', { class: 'row' }, act('confirmed', 'Confirm'), act('cleared', 'Clear'), act('open', 'Reopen')),
+        reviewerField(ctx.client),
+        pending
+          ? h('p', { class: 'pending', 'data-testid': 'pending-clear' }, badge('awaiting second reviewer', 'medium'),
+            ` Clearing approved by ${pending.by} on ${dateTime(pending.at)}: “${pending.note}”. Another reviewer must clear it (four eyes).`)
+          : fourEyes && fl.status !== 'cleared'
+            ? h('p', { class: 'muted small' }, 'A critical flag is cleared by two reviewers: the first approves, a second with another name clears.')
+            : null,
+        h('label', { for: 'note' }, 'Reason'), note,
+        h('div', { class: 'row' }, act('confirmed', 'Confirm'), act('cleared', clearLabel), act('open', 'Reopen')),
         msg,
+        h('div', { class: 'row' },
+          h('label', { for: 'assignee' }, 'Assigned to'), assignee,
+          h('button', {
+            type: 'button', onclick: (e: Event) => void send(e.currentTarget as HTMLButtonElement,
+              () => ctx.client.assign(fl.transaction_id, assignee.value), (f2) => (f2.assignee ? `Assigned to ${f2.assignee}.` : 'Unassigned.')),
+          }, 'Assign')),
+        h('label', { for: 'comment' }, 'Comment'), comment,
+        h('div', { class: 'row' }, h('button', {
+          type: 'button', onclick: (e: Event) => {
+            if (!comment.value.trim()) {
+              replace(msg, h('p', { class: 'error' }, 'Write the comment first.'));
+              return;
+            }
+            void send(e.currentTarget as HTMLButtonElement, () => ctx.client.comment(fl.transaction_id, comment.value), () => 'Comment added.');
+          },
+        }, 'Add comment')),
+        h('p', { class: 'muted small' }, fl.evaluated_at ? `Evidence as of ${dateTime(fl.evaluated_at)}` : '',
+          fl.evidence_upload ? [' · last changed by upload ', h('code', { 'data-testid': 'evidence-upload' }, fl.evidence_upload)] : null),
         h('h3', null, 'History'),
         fl.history?.length
-          ? h('ol', { class: 'history' }, [...fl.history].reverse().map((e) => h('li', null,
-            badge(e.status, e.status), ` ${dateTime(e.at)} by ${e.by || '—'}`, e.note ? h('div', { class: 'small' }, e.note) : null)))
+          ? h('ol', { class: 'history', 'data-testid': 'history' }, [...fl.history].reverse().map((e) => h('li', { class: `h-${e.action ?? 'review'}` },
+            badge(e.status, e.status), ` ${dateTime(e.at)} · ${historyLine(e)}`,
+            e.note ? h('div', { class: 'small' }, e.note) : null,
+            e.changes?.length
+              ? h('ul', { class: 'changes', 'data-testid': 'changes' }, e.changes.map((c) => h('li', { class: 'small' },
+                h('span', { class: 'change' }, changeText(c, names)),
+                c.source ? h('span', { class: 'muted' }, ` — ${uploadText(c.source)}`) : null)))
+              : null)))
           : h('p', { class: 'muted small' }, 'Not reviewed yet.'));
     }
 
@@ -145,8 +200,9 @@ export const flagPage = {
 
     void (async () => {
       try {
-        const [{ transaction, flag: fl }, mod] = await Promise.all([ctx.client.transaction(id), import('../graphview')]);
+        const [{ transaction, flag: fl, four_eyes: fe }, mod] = await Promise.all([ctx.client.transaction(id), import('../graphview')]);
         if (!alive) return;
+        fourEyesPolicy = fe !== false;
         drawTx(transaction);
         if (!fl) {
           replace(header, h('h1', null, `Transaction ${id}`), h('p', null, 'This transaction is not flagged.'));

@@ -2,7 +2,18 @@ import type { PageContext } from '../page';
 import { badge, debounce, errorBox, h, link, replace } from '../dom';
 import { hopsOf, sortFlags, type SortKey } from '../flagstats';
 import { percent } from '../format';
-import type { Flag } from '../types';
+import type { Flag, Status } from '../types';
+import type { BulkResult } from '../api';
+import { reviewerField, reviewerKnown } from '../reviewer';
+
+/** bulkSummary says what a bulk review did, naming each flag it refused and why. */
+export function bulkSummary(rs: BulkResult[]): HTMLElement {
+  const done = rs.filter((r) => r.flag);
+  const refused = rs.filter((r) => r.error);
+  return h('div', null,
+    h('p', { class: done.length ? 'ok' : 'muted' }, `${done.length} reviewed${refused.length ? `, ${refused.length} refused` : ''}.`),
+    refused.length ? h('ul', null, refused.map((r) => h('li', null, h('strong', null, r.transaction_id), `: ${r.error!.message}`))) : null);
+}
 
 const PAGE = 100;
 
@@ -12,7 +23,7 @@ export const flags = {
     const q = ctx.query;
     const f = {
       status: q.get('status') ?? 'open', severity: q.get('severity') ?? '', country: q.get('country') ?? '',
-      q: q.get('q') ?? '', offset: Number(q.get('offset')) || 0,
+      q: q.get('q') ?? '', assignee: q.get('assignee') ?? '', offset: Number(q.get('offset')) || 0,
     };
     let sort: SortKey = (q.get('sort') as SortKey) || 'severity';
     let desc = q.get('dir') !== 'asc';
@@ -27,19 +38,65 @@ export const flags = {
     const [svL, sv] = sel('f-severity', 'Severity', f.severity, [['', 'any'], ['critical', 'critical'], ['high', 'high'], ['medium', 'medium']]);
     const country = h('input', { id: 'f-country', value: f.country, size: 6, placeholder: 'BY' });
     const text = h('input', { id: 'f-q', type: 'search', value: f.q, placeholder: 'transaction id or buyer' });
+    const assignee = h('input', { id: 'f-assignee', value: f.assignee, size: 10, placeholder: 'anyone' });
+    // The flags selected for a bulk review, by transaction id; kept across pages and sorting.
+    const selected = new Set<string>();
+    const bulkStatus = h('select', { id: 'bulk-status' }, [['confirmed', 'Confirm'], ['cleared', 'Clear'], ['open', 'Reopen']].map(([v, t]) => h('option', { value: v }, t)));
+    const bulkNote = h('input', { id: 'bulk-note', size: 40, maxlength: 4000, placeholder: 'Reason, recorded on every flag selected' });
+    const bulkMsg = h('div', { class: 'small', 'aria-live': 'polite', 'data-testid': 'bulk-msg' });
+    const bulkCount = h('span', { class: 'muted small' }, 'none selected');
+    const bulkBtn = h('button', { type: 'button', id: 'bulk-apply', disabled: true }, 'Apply to selected');
+    const drawBulk = () => {
+      bulkCount.textContent = selected.size ? `${selected.size} selected` : 'none selected';
+      bulkBtn.disabled = selected.size === 0;
+    };
+    bulkBtn.addEventListener('click', async () => {
+      if (!reviewerKnown(ctx.client, main)) {
+        replace(bulkMsg, h('p', { class: 'error' }, 'Enter your name first: every decision is recorded with it.'));
+        return;
+      }
+      const s = bulkStatus.value as Status;
+      if (s !== 'open' && !bulkNote.value.trim()) {
+        replace(bulkMsg, h('p', { class: 'error' }, 'Say why: a reason is required to confirm or clear.'));
+        bulkNote.focus();
+        return;
+      }
+      bulkBtn.disabled = true;
+      replace(bulkMsg, 'Saving…');
+      try {
+        const r = await ctx.client.bulkReview([...selected], s, bulkNote.value);
+        replace(bulkMsg, bulkSummary(r.results));
+        for (const x of r.results) if (x.flag) selected.delete(x.transaction_id);
+        await load();
+      } catch (err) {
+        replace(bulkMsg, errorBox(err, 'Bulk review'));
+      } finally {
+        drawBulk();
+      }
+    });
     const status = h('p', { class: 'muted small', 'aria-live': 'polite' }, 'Loading…');
     const body = h('tbody');
     const pager = h('div', { class: 'row pager' });
+    const all = h('input', { type: 'checkbox', id: 'select-all', 'aria-label': 'Select every flag on this page' });
+    all.addEventListener('change', () => {
+      for (const fl of page) {
+        if (all.checked) selected.add(fl.transaction_id);
+        else selected.delete(fl.transaction_id);
+      }
+      draw();
+      drawBulk();
+    });
     const cols: [SortKey, string][] = [['severity', 'Severity'], ['transaction', 'Transaction'], ['date', 'Date'], ['buyer', 'Buyer'], ['country', 'Country'], ['hops', 'Hops'], ['status', 'Status']];
     const head = h('tr');
-    const drawHead = () => replace(head, cols.map(([k, t]) => h('th', { 'aria-sort': sort === k ? (desc ? 'descending' : 'ascending') : 'none', scope: 'col' },
+    const drawHead = () => replace(head, h('th', { scope: 'col' }, all), cols.map(([k, t]) => h('th', { 'aria-sort': sort === k ? (desc ? 'descending' : 'ascending') : 'none', scope: 'col' },
       h('button', { type: 'button', class: 'sort', onclick: () => { desc = sort === k ? !desc : k === 'severity'; sort = k; sync(); draw(); } },
         t, sort === k ? (desc ? ' ▾' : ' ▴') : '')),
-    ), h('th', { scope: 'col' }, 'Effective ownership'), h('th', { scope: 'col' }, 'Verdict'));
+    ), h('th', { scope: 'col' }, 'Effective ownership'), h('th', { scope: 'col' }, 'Verdict'), h('th', { scope: 'col' }, 'Assigned to'));
 
     main.append(h('h1', null, 'Flags'),
       h('form', { class: 'row filters-row', onsubmit: (e: Event) => { e.preventDefault(); f.offset = 0; load(); } },
         stL, st, svL, sv, h('label', { for: 'f-country' }, 'Buyer country'), country, h('label', { for: 'f-q' }, 'Search'), text,
+        h('label', { for: 'f-assignee' }, 'Assigned to'), assignee,
         h('a', {
           href: '/api/v1/flags.xlsx', class: 'button', id: 'export',
           onclick: (e: Event) => {
@@ -47,12 +104,25 @@ export const flags = {
             const href = (e.currentTarget as HTMLAnchorElement).getAttribute('href') ?? '/api/v1/flags.xlsx';
             ctx.client.download(href, 'hopcheck-flags.xlsx').catch((err: Error) => { status.textContent = err.message; });
           },
-        }, 'Export XLSX')),
+        }, 'Export XLSX'),
+        h('a', {
+          href: '/api/v1/flags.csv', class: 'button', id: 'export-csv',
+          onclick: (e: Event) => {
+            e.preventDefault();
+            const href = (e.currentTarget as HTMLAnchorElement).getAttribute('href') ?? '/api/v1/flags.csv';
+            ctx.client.download(href, 'hopcheck-flags.csv').catch((err: Error) => { status.textContent = err.message; });
+          },
+        }, 'Export CSV')),
+      h('section', { class: 'card bulk', 'aria-label': 'Bulk review' },
+        reviewerField(ctx.client),
+        h('div', { class: 'row' }, h('label', { for: 'bulk-status' }, 'Selected flags'), bulkStatus,
+          h('label', { for: 'bulk-note' }, 'Reason'), bulkNote, bulkBtn, bulkCount),
+        bulkMsg),
       status,
       h('div', { class: 'table-wrap' }, h('table', { class: 'flags' }, h('thead', null, head), body)),
       pager);
 
-    const params = () => ({ status: st.value, severity: sv.value, country: country.value.trim(), q: text.value.trim() });
+    const params = () => ({ status: st.value, severity: sv.value, country: country.value.trim(), q: text.value.trim(), assignee: assignee.value.trim() });
     const sync = () => {
       const p = new URLSearchParams({ ...params(), offset: String(f.offset), sort, dir: desc ? 'desc' : 'asc' });
       for (const [k, v] of [...p]) if (!v || (k === 'offset' && v === '0')) p.delete(k);
@@ -60,12 +130,22 @@ export const flags = {
       const x = new URLSearchParams(params());
       for (const [k, v] of [...x]) if (!v) x.delete(k);
       (main.querySelector('#export') as HTMLAnchorElement).href = `/api/v1/flags.xlsx?${x}`;
+      (main.querySelector('#export-csv') as HTMLAnchorElement).href = `/api/v1/flags.csv?${x}`;
     };
 
     function draw(): void {
       drawHead();
       const rows = sortFlags(page, sort, desc);
+      all.checked = rows.length > 0 && rows.every((fl) => selected.has(fl.transaction_id));
       replace(body, rows.map((fl) => h('tr', { class: fl.status },
+        h('td', null, h('input', {
+          type: 'checkbox', class: 'pick', checked: selected.has(fl.transaction_id), 'aria-label': `Select ${fl.transaction_id}`, 'data-id': fl.transaction_id,
+          onchange: (e: Event) => {
+            if ((e.target as HTMLInputElement).checked) selected.add(fl.transaction_id);
+            else selected.delete(fl.transaction_id);
+            drawBulk();
+          },
+        })),
         h('td', null, badge(fl.severity, fl.severity)),
         h('td', null, link(`/flags/${encodeURIComponent(fl.transaction_id)}`, fl.transaction_id)),
         h('td', null, fl.date),
@@ -74,8 +154,9 @@ export const flags = {
         h('td', { class: 'num' }, Number.isFinite(hopsOf(fl)) ? String(hopsOf(fl)) : '—'),
         h('td', null, badge(fl.status, fl.status)),
         h('td', { class: 'num' }, percent(fl.effective_ownership) || '—'),
-        h('td', null, fl.verdict))));
-      if (!rows.length) body.append(h('tr', null, h('td', { colspan: 9, class: 'muted' }, 'No flag matches these filters.')));
+        h('td', null, fl.verdict, fl.pending_clear ? [' ', badge('1 of 2 clears', 'medium')] : null),
+        h('td', null, fl.assignee ?? ''))));
+      if (!rows.length) body.append(h('tr', null, h('td', { colspan: 11, class: 'muted' }, 'No flag matches these filters.')));
       const from = total ? f.offset + 1 : 0;
       status.textContent = `${from}–${f.offset + page.length} of ${total} flag${total === 1 ? '' : 's'}; sorting applies to this page`;
       replace(pager,
@@ -105,7 +186,7 @@ export const flags = {
     }
     const later = debounce(() => { f.offset = 0; load(); }, 250);
     for (const el of [st, sv]) el.addEventListener('change', () => { f.offset = 0; load(); });
-    for (const el of [country, text]) el.addEventListener('input', later);
+    for (const el of [country, text, assignee]) el.addEventListener('input', later);
     drawHead();
     load();
   },

@@ -1,6 +1,7 @@
 import type { PageContext } from '../page';
 import { badge, errorBox, h, link, replace } from '../dom';
 import { kindName } from '../format';
+import { reviewerField } from '../reviewer';
 import { exactPairs, keyAction, pairKey, Queue, type ReviewAction } from '../review';
 import type { EntityDetail, Identity, XrefJob } from '../types';
 
@@ -40,7 +41,7 @@ export const review = {
       h('p', { class: 'muted' }, 'Pairs of records that cross-referencing found may be one party. Merge them (SAME_AS), say they are not the same (never proposed again), or skip. ',
         h('span', { class: 'small' }, 'Keys: ', h('kbd', null, 'm'), ' merge · ', h('kbd', null, 'n'), ' not the same · ', h('kbd', null, 's'), ' skip · ',
           h('kbd', null, 'j'), ' next · ', h('kbd', null, 'k'), ' previous.')),
-      run, status, bulk, message, pairEl,
+      run, status, reviewerField(ctx.client), bulk, message, pairEl,
     );
 
     function say(...children: (Node | string)[]): void {
