@@ -28,7 +28,7 @@ func (s stuckStore) Apply(ctx context.Context, u graph.Upload, progress func(don
 
 func (s *testServer) waitState(id string, want graph.JobState) graph.Job {
 	s.t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(time.Minute)
 	for {
 		var j graph.Job
 		s.mustJSON("GET", "/api/v1/uploads/"+id, nil, 200, &j)
