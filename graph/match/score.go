@@ -145,7 +145,7 @@ func ScoreParsed(q Query, qn Parsed, e graph.Entity, names []Parsed, stats Stats
 		best.Features = append(best.Features, Feature{Name: "kind", Score: 0, Effect: "lowers",
 			Detail: detail(q, "the query is a %s, the entity a %s", q.Kind, e.Kind)})
 	}
-	if qi, ei := identifier(q.Identifier), identifier(e.RegistrationID); qi != "" && ei != "" {
+	if qi, ei := Identifier(q.Identifier), Identifier(e.RegistrationID); qi != "" && ei != "" {
 		if qi == ei {
 			best.Score = math.Max(best.Score, sameID)
 			best.Features = append(best.Features, Feature{Name: "identifier", Score: 1, Effect: "raises", Detail: detail(q, "same identifier %s", e.RegistrationID)})
@@ -183,8 +183,9 @@ func parseAll(names []string) []Name {
 	return out
 }
 
-// identifier normalises an identifier: letters and digits, upper case.
-func identifier(s string) string {
+// Identifier normalises an identifier (a registration id) as the matcher
+// compares it: letters and digits, upper case.
+func Identifier(s string) string {
 	var b strings.Builder
 	for _, r := range s {
 		if unicode.IsLetter(r) || unicode.IsDigit(r) {

@@ -63,7 +63,7 @@ func (r *run) pair(ctx context.Context, i, j int32) (Candidate, error) {
 		}
 		c.Features = append(c.Features, f)
 	}
-	if ia := identifier(a.RegistrationID); ia != "" && ia == identifier(b.RegistrationID) {
+	if ia := match.Identifier(a.RegistrationID); ia != "" && ia == match.Identifier(b.RegistrationID) {
 		c.ExactIdentifier = true
 	}
 	if !c.ExactIdentifier {

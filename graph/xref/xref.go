@@ -22,8 +22,6 @@ import (
 	"math"
 	"slices"
 	"sort"
-	"strings"
-	"unicode"
 
 	"github.com/hopcheck/hopcheck/graph"
 	"github.com/hopcheck/hopcheck/graph/match"
@@ -268,7 +266,7 @@ func (r *run) read(ctx context.Context) error {
 		for _, k := range match.Keys(append([]string{e.Name}, e.Aliases...)) {
 			r.post = append(r.post, posting{hashKey(keyType(k), k), n})
 		}
-		if id := identifier(e.RegistrationID); len(id) >= 3 {
+		if id := match.Identifier(e.RegistrationID); len(id) >= 3 {
 			r.post = append(r.post, posting{hashKey(keyIdentifier, id), n})
 		}
 		if n%10000 == 0 {
@@ -475,18 +473,6 @@ func (r *run) onePerClusters(cs []Candidate) []Candidate {
 		out = append(out, c)
 	}
 	return out
-}
-
-// identifier normalises a registration id as the matcher does: letters
-// and digits, upper case.
-func identifier(s string) string {
-	var b strings.Builder
-	for _, r := range s {
-		if unicode.IsLetter(r) || unicode.IsDigit(r) {
-			b.WriteRune(unicode.ToUpper(r))
-		}
-	}
-	return b.String()
 }
 
 func describe(e *graph.Entity) string {
