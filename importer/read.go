@@ -54,6 +54,7 @@ type reader struct {
 	listings    []*listingRow
 	decisions   []*identityRow
 	stored      *[]graph.Decision     // the store's decisions, once read
+	clusters    *graph.Clusters       // their SAME_AS clusters, once made
 	upload      *graph.Upload         // being assembled
 	lists       map[string]graph.List // by id, in the order of listOrder
 	listOrder   []string

@@ -197,13 +197,17 @@ func allIn(cs *graph.Clusters, ids []string, c string) bool {
 	return true
 }
 
-// storedClusters returns the SAME_AS clusters of the stored decisions.
+// storedClusters returns the SAME_AS clusters of the stored decisions,
+// made once.
 func (r *reader) storedClusters() (*graph.Clusters, error) {
-	ds, err := r.storedDecisions()
-	if err != nil {
-		return nil, err
+	if r.clusters == nil {
+		ds, err := r.storedDecisions()
+		if err != nil {
+			return nil, err
+		}
+		r.clusters = graph.NewClusters(ds)
 	}
-	return graph.NewClusters(ds), nil
+	return r.clusters, nil
 }
 
 // parentLoops reports each loop of parent references in the upload, such
