@@ -27,7 +27,11 @@ func NewIndex() *Index {
 }
 
 // Add indexes an entity's names; an entity added again is re-indexed.
-func (x *Index) Add(id string, names []string) {
+func (x *Index) Add(id string, names []string) { x.AddKeys(id, Keys(names)) }
+
+// AddKeys indexes an entity under keys made by Keys: a store computes
+// them before it takes its lock, so that writers hold it briefly.
+func (x *Index) AddKeys(id string, keys []string) {
 	if _, ok := x.doc[id]; ok {
 		x.Remove(id, nil)
 	}
@@ -35,7 +39,7 @@ func (x *Index) Add(id string, names []string) {
 	x.ids = append(x.ids, id)
 	x.doc[id] = n
 	x.docCount++
-	for _, k := range Keys(names) {
+	for _, k := range keys {
 		if len(x.keys[k]) == 0 && fuzzyKey(k) {
 			for _, d := range deletions(k) {
 				x.deletes[d] = append(x.deletes[d], k)
@@ -49,6 +53,26 @@ func (x *Index) Add(id string, names []string) {
 // indexed with; nil when not known (the keys are then found by scanning,
 // which only re-adding does).
 func (x *Index) Remove(id string, names []string) {
+	if names != nil {
+		x.RemoveKeys(id, Keys(names))
+		return
+	}
+	n, ok := x.doc[id]
+	if !ok {
+		return
+	}
+	var keys []string
+	for k, ds := range x.keys {
+		if _, found := slices.BinarySearch(ds, n); found {
+			keys = append(keys, k)
+		}
+	}
+	x.RemoveKeys(id, keys)
+}
+
+// RemoveKeys takes an entity indexed under keys (made by Keys) out of the
+// index.
+func (x *Index) RemoveKeys(id string, keys []string) {
 	n, ok := x.doc[id]
 	if !ok {
 		return
@@ -56,17 +80,12 @@ func (x *Index) Remove(id string, names []string) {
 	delete(x.doc, id)
 	x.ids[n] = ""
 	x.docCount--
-	keys := Keys(names)
-	if names == nil {
-		for k, ds := range x.keys {
-			if slices.Contains(ds, n) {
-				keys = append(keys, k)
-			}
-		}
-	}
 	for _, k := range keys {
+		// Document numbers are appended in increasing order, so every
+		// key's list is sorted: a word shared by half the store is
+		// found without reading it whole.
 		ds := x.keys[k]
-		if i := slices.Index(ds, n); i >= 0 {
+		if i, found := slices.BinarySearch(ds, n); found {
 			ds = slices.Delete(ds, i, i+1)
 		}
 		if len(ds) == 0 {

@@ -414,7 +414,7 @@ func load(db *bolt.DB, path string, g *state) (err error) {
 	go func() {
 		defer close(done)
 		for r := range chunks {
-			g.put(r)
+			g.put(r, nil)
 		}
 	}()
 	defer func() { <-done }()

@@ -128,8 +128,9 @@ func (s *Store) commit(ctx context.Context, rec *record) error {
 			return graph.Wrap(code, err, "writing to data directory %s", s.dir)
 		}
 	}
+	prep := s.g.prepare(rec) // the caller holds writeMu: only it changes s.g
 	s.mu.Lock()
-	s.g.put(rec)
+	s.g.put(rec, prep)
 	s.mu.Unlock()
 	return nil
 }

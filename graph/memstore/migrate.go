@@ -37,7 +37,7 @@ func migrate(dir string) error {
 		return finishMigration(dir, dbPath, logPath, info.Size())
 	}
 	g := newState()
-	if err := replay(logPath, g.put); err != nil {
+	if err := replay(logPath, func(r *record) { g.put(r, nil) }); err != nil {
 		return fmt.Errorf("migrating data directory %s to format %d: %w", dir, formatVersion, err)
 	}
 	tmp := dbPath + ".migrating"

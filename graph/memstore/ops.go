@@ -76,7 +76,7 @@ func (g *state) checkIndexes() []string {
 		}
 	}
 	for id, e := range g.entities {
-		for _, k := range nameKeys(e) {
+		for _, k := range indexOf(e).names {
 			found := false
 			for _, v := range g.names[k] {
 				found = found || v == id

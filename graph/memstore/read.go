@@ -245,19 +245,20 @@ func (s *Store) Transactions(ctx context.Context, ids []string) ([]graph.Transac
 // Reach implements graph.Store with the exposure package's search.
 func (s *Store) Reach(ctx context.Context, qs []graph.ReachQuery, p graph.Policy) ([]graph.Reach, error) {
 	out := make([]graph.Reach, len(qs))
-	s.read(func(g *state) {
-		// The searches only read the graph: one worker per CPU.
-		var next atomic.Int64
-		var wg sync.WaitGroup
-		for range min(runtime.GOMAXPROCS(0), len(qs)) {
-			wg.Go(func() {
-				for i := int(next.Add(1) - 1); i < len(qs) && ctx.Err() == nil; i = int(next.Add(1) - 1) {
-					out[i] = exposure.Reach(g, qs[i], p)
-				}
-			})
-		}
-		wg.Wait()
-	})
+	// The searches only read the graph: one worker per CPU. Each search
+	// takes the read lock for itself, not the batch: flagging every
+	// transaction holds it for seconds, and a writer waiting for it (a
+	// job's progress, a flag saved) would make every screening wait too.
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(qs)) {
+		wg.Go(func() {
+			for i := int(next.Add(1) - 1); i < len(qs) && ctx.Err() == nil; i = int(next.Add(1) - 1) {
+				s.read(func(g *state) { out[i] = exposure.Reach(g, qs[i], p) })
+			}
+		})
+	}
+	wg.Wait()
 	return out, ctx.Err()
 }
 

@@ -48,20 +48,63 @@ func newState() *state {
 	}
 }
 
+// nameIndex is what an entity is indexed under: the NameKeys of its names
+// and its retrieval keys.
+type nameIndex struct{ names, search []string }
+
+func indexOf(e *graph.Entity) nameIndex {
+	names := append([]string{e.Name}, e.Aliases...)
+	return nameIndex{names: nameKeys(names), search: match.Keys(names)}
+}
+
+// reindex is how an entity of a record changes the name indexes.
+type reindex struct {
+	same     bool // the names are those stored: nothing to change
+	old, new nameIndex
+}
+
+// prepare computes, before the lock is taken, how the record's entities
+// change the name indexes: reading names, transliterating them and making
+// their keys is most of the time a large upload would hold the lock.
+// Only the writer changes the state, so it may read it unlocked.
+func (g *state) prepare(r *record) []reindex {
+	out := make([]reindex, len(r.Entities))
+	for i := range r.Entities {
+		e := &r.Entities[i]
+		if old, ok := g.entities[e.ID]; ok {
+			if old.Name == e.Name && slices.Equal(old.Aliases, e.Aliases) {
+				out[i].same = true
+				continue
+			}
+			out[i].old = indexOf(old)
+		}
+		out[i].new = indexOf(e)
+	}
+	return out
+}
+
 // put stores the record's values as they are, keeping the indexes right.
-func (g *state) put(r *record) {
+// prep is the record's prepare, or nil to compute it here (the open).
+func (g *state) put(r *record, prep []reindex) {
 	g.horizons = nil
 	for i := range r.Countries {
 		c := r.Countries[i]
 		g.countries[c.Code] = &c
 	}
+	if prep == nil {
+		prep = g.prepare(r)
+	}
 	for i := range r.Entities {
 		e := r.Entities[i]
-		if old, ok := g.entities[e.ID]; ok {
-			g.unindexNames(old)
-		}
+		_, stored := g.entities[e.ID]
 		g.entities[e.ID] = &e
-		g.indexNames(&e)
+		if prep[i].same {
+			continue
+		}
+		if stored {
+			g.unindexNames(e.ID, prep[i].old)
+		}
+		g.indexNames(e.ID, prep[i].new)
 	}
 	for i := range r.Links {
 		l := r.Links[i]
@@ -135,10 +178,10 @@ func parties(t graph.Transaction) []string {
 	return ids
 }
 
-func nameKeys(e *graph.Entity) []string {
+func nameKeys(names []string) []string {
 	seen := map[string]bool{}
 	var keys []string
-	for _, n := range append([]string{e.Name}, e.Aliases...) {
+	for _, n := range names {
 		if k := graph.NameKey(n); k != "" && !seen[k] {
 			seen[k] = true
 			keys = append(keys, k)
@@ -147,18 +190,18 @@ func nameKeys(e *graph.Entity) []string {
 	return keys
 }
 
-func (g *state) indexNames(e *graph.Entity) {
-	for _, k := range nameKeys(e) {
-		g.names[k] = append(g.names[k], e.ID)
+func (g *state) indexNames(id string, x nameIndex) {
+	for _, k := range x.names {
+		g.names[k] = append(g.names[k], id)
 	}
-	g.search.Add(e.ID, append([]string{e.Name}, e.Aliases...))
+	g.search.AddKeys(id, x.search)
 }
 
-func (g *state) unindexNames(e *graph.Entity) {
-	for _, k := range nameKeys(e) {
-		g.names[k] = remove(g.names[k], e.ID)
+func (g *state) unindexNames(id string, x nameIndex) {
+	for _, k := range x.names {
+		g.names[k] = remove(g.names[k], id)
 	}
-	g.search.Remove(e.ID, append([]string{e.Name}, e.Aliases...))
+	g.search.RemoveKeys(id, x.search)
 }
 
 func remove(ids []string, id string) []string {
