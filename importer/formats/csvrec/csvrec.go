@@ -217,3 +217,38 @@ func ListedDates(rec Record, fromCol, toCol string, format importer.DateFormat, 
 	}
 	return from, to
 }
+
+// Layout is a format of one CSV file told by the columns of its header
+// (OpenSanctions' source files, the Surveillance Industry Index), not by
+// its name.
+type Layout struct {
+	Name   string
+	Header []string // the columns that tell it
+	Read   func(ctx context.Context, upload string, files []importer.File) (importer.FormatRows, error)
+}
+
+// Layouts returns the formats of the layouts, in the order given: the
+// order they are tried.
+func Layouts(ls ...Layout) []importer.Format {
+	out := make([]importer.Format, len(ls))
+	for i, l := range ls {
+		out[i] = layoutFormat{l}
+	}
+	return out
+}
+
+type layoutFormat struct{ l Layout }
+
+// Name implements importer.Format.
+func (f layoutFormat) Name() string { return f.l.Name }
+
+// Detect implements importer.Format: the header has the layout's columns.
+func (f layoutFormat) Detect(file importer.File) bool {
+	h, err := ReadHeader(file.Data, 0)
+	return err == nil && NewHeader(h).Has(f.l.Header...)
+}
+
+// Read implements importer.Format.
+func (f layoutFormat) Read(ctx context.Context, upload string, files []importer.File) (importer.FormatRows, error) {
+	return f.l.Read(ctx, upload, files)
+}

@@ -40,33 +40,20 @@ var layouts = []*layout{
 		header: []string{"schema", "name", "aliases", "topics", "program", "authority", "start-date", "end-date"}, row: specialLeg},
 }
 
-// Format reads one of the layouts.
-type Format struct{ l *layout }
-
 // Formats are the readers of every layout, in the order they are tried.
 func Formats() []importer.Format {
-	out := make([]importer.Format, len(layouts))
+	ls := make([]csvrec.Layout, len(layouts))
 	for i, l := range layouts {
-		out[i] = Format{l}
+		ls[i] = csvrec.Layout{Name: l.name, Header: l.header, Read: l.read}
 	}
-	return out
+	return csvrec.Layouts(ls...)
 }
 
-// Name implements importer.Format.
-func (f Format) Name() string { return f.l.name }
-
-// Detect implements importer.Format: the header has the layout's columns.
-func (f Format) Detect(file importer.File) bool {
-	h, err := csvrec.ReadHeader(file.Data, 0)
-	return err == nil && csvrec.NewHeader(h).Has(f.l.header...)
-}
-
-// Read implements importer.Format.
-func (f Format) Read(ctx context.Context, upload string, files []importer.File) (importer.FormatRows, error) {
+func (l *layout) read(ctx context.Context, upload string, files []importer.File) (importer.FormatRows, error) {
 	links, parents := map[string]bool{}, &[]parent{}
 	rows, err := csvrec.Rows(ctx, files, csvrec.Options{Header: true}, func(rec csvrec.Record, rows *importer.FormatRows) {
 		rows.Records[rec.File]++
-		f.l.row(lister{upload: upload, list: f.l.list, rows: rows, links: links, parents: parents}, rec)
+		l.row(lister{upload: upload, list: l.list, rows: rows, links: links, parents: parents}, rec)
 	})
 	if err != nil {
 		return rows, err
@@ -77,13 +64,13 @@ func (f Format) Read(ctx context.Context, upload string, files []importer.File) 
 	for _, e := range rows.Entities {
 		ids[e.ID] = true
 	}
-	l := lister{rows: &rows, links: links}
+	w := lister{rows: &rows, links: links}
 	for _, p := range *parents {
-		p.link.From = f.l.list + "-" + importer.ListID(p.name)
-		if alt := f.l.list + "-" + importer.ListID(withoutAcronym(p.name)); !ids[p.link.From] && ids[alt] {
+		p.link.From = l.list + "-" + importer.ListID(p.name)
+		if alt := l.list + "-" + importer.ListID(withoutAcronym(p.name)); !ids[p.link.From] && ids[alt] {
 			p.link.From = alt
 		}
-		l.link(p.link)
+		w.link(p.link)
 	}
 	return rows, nil
 }

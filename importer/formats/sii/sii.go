@@ -47,34 +47,21 @@ var layouts = []*layout{
 		header: []string{"unique_id", "supplier_company", "supplier_company_hq", "recipient_country", "enduser", "order_year"}},
 }
 
-// Format reads one of the layouts.
-type Format struct{ l *layout }
-
 // Formats are the readers of every layout.
 func Formats() []importer.Format {
-	out := make([]importer.Format, len(layouts))
+	ls := make([]csvrec.Layout, len(layouts))
 	for i, l := range layouts {
-		out[i] = Format{l}
+		ls[i] = csvrec.Layout{Name: l.name, Header: l.header, Read: l.readFiles}
 	}
-	return out
+	return csvrec.Layouts(ls...)
 }
 
-// Name implements importer.Format.
-func (f Format) Name() string { return f.l.name }
-
-// Detect implements importer.Format: the header has the layout's columns.
-func (f Format) Detect(file importer.File) bool {
-	h, err := csvrec.ReadHeader(file.Data, 0)
-	return err == nil && csvrec.NewHeader(h).Has(f.l.header...)
-}
-
-// Read implements importer.Format.
-func (f Format) Read(ctx context.Context, upload string, files []importer.File) (importer.FormatRows, error) {
+func (l *layout) readFiles(ctx context.Context, upload string, files []importer.File) (importer.FormatRows, error) {
 	r := &rower{upload: upload, links: map[string]int{}, byName: map[string]string{}}
 	rows, err := csvrec.Rows(ctx, files, csvrec.Options{Header: true}, func(rec csvrec.Record, rows *importer.FormatRows) {
 		rows.Records[rec.File]++
 		r.rows = rows
-		f.l.read(r, rec)
+		l.read(r, rec)
 	})
 	if err != nil {
 		return rows, err
