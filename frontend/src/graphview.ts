@@ -87,6 +87,8 @@ const style: StylesheetJson = [
     selector: 'node.chain',
     style: { 'font-size': CHAIN.nodeFont, 'text-margin-y': CHAIN.labelGap, 'text-max-width': `${CHAIN.maxLabel}px`, 'min-zoomed-font-size': 0 },
   },
+  // Off the chain, a link's label would cross the chain's: the line stays, faded.
+  { selector: 'edge.offchain', style: { label: '' } },
   { selector: 'edge.chain', style: { 'text-rotation': 'none', 'font-size': CHAIN.edgeFont, 'min-zoomed-font-size': 0, 'curve-style': 'straight' } },
   { selector: ':selected', style: { 'border-color': '#f5b400', 'border-width': 5 } },
   { selector: 'edge:selected', style: { 'line-color': '#f5b400', 'target-arrow-color': '#f5b400', width: 5 } },
@@ -172,7 +174,7 @@ export class GraphView {
 
   runLayout(name: LayoutName = this.layout): Promise<void> {
     this.layout = name;
-    this.cy.elements().removeClass('chain');
+    this.cy.elements().removeClass('chain offchain');
     const els = this.cy.elements().not('.hidden');
     return new Promise((resolve) => {
       const l = els.layout(layoutOptions(name, els.length));
@@ -219,8 +221,9 @@ export class GraphView {
       rest, width: cy.width(), measure,
     });
     cy.batch(() => {
-      cy.elements().removeClass('chain');
-      for (const id of on) cy.getElementById(id).addClass('chain');
+      cy.elements().removeClass('chain offchain');
+      cy.edges().addClass('offchain');
+      for (const id of on) cy.getElementById(id).removeClass('offchain').addClass('chain');
     });
     const pos = Object.fromEntries(lay.positions);
     return new Promise((resolve) => {
@@ -242,7 +245,7 @@ export class GraphView {
   labelBoxes(sel = ''): { id: string; text: string; px: number; box: Box }[] {
     const cy = this.cy;
     const z = cy.zoom();
-    return cy.elements(sel).not('.hidden').filter((el) => !!el.data('label') && el.style('display') !== 'none').map((el) => {
+    return cy.elements(sel).not('.hidden').filter((el) => !!el.style('label') && el.style('display') !== 'none').map((el) => {
       const b = el.renderedBoundingBox({ includeLabels: true, includeNodes: false, includeEdges: false, includeOverlays: false, includeUnderlays: false } as never);
       return { id: el.id(), text: String(el.data('label')), px: parseFloat(el.style('font-size')) * z, box: { x1: b.x1, y1: b.y1, x2: b.x2, y2: b.y2 } };
     });

@@ -249,7 +249,15 @@ export const flagPage = {
         // A flag without a path (ship-to country only) draws its parties
         // and the country instead of an empty box.
         const first = worstFirst(fl.exposures)[0] ?? fl.ownership_paths?.[0];
-        const shipment = first ? null : addShipment(model, transaction, { [fl.buyer.id]: fl.buyer.name });
+        let shipment = null;
+        if (!first) {
+          const parties: Record<string, string> = { [fl.buyer.id]: fl.buyer.name };
+          await Promise.all([transaction.seller, transaction.end_user].map(async (p) => {
+            if (p && !parties[p]) parties[p] = (await ctx.client.entity(p).catch(() => null))?.entity.name ?? p;
+          }));
+          if (!alive) return;
+          shipment = addShipment(model, transaction, parties);
+        }
         view = new mod.GraphView(canvas, 'dagre', {
           edge: (eid) => {
             const e = model.edges.get(eid);
