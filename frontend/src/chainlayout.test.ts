@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { CHAIN, chainLayout, estimate, overlaps } from './chainlayout';
+import { CHAIN, chainLayout, estimate, overlaps, wrapLines } from './chainlayout';
 import { addShipment, dateBound, edgeView, ended, GraphModel, hideInvalid, linkValidOn, visible } from './graphmodel';
 import type { Link } from './types';
 
@@ -7,7 +7,7 @@ const names = ['⚠ Ministry of Internal Order of the Republic', 'Alpha Holdings
   'Delta Systems', 'Epsilon Surveillance Solutions Ltd', 'Zeta', 'Eta Security Research Institute', 'Theta', 'Iota Capital Partners LLP', 'Kappa'];
 
 function chain(n: number, width: number, rest = 0) {
-  const ids = Array.from({ length: n }, (_, i) => ({ id: `N${i}`, label: names[i % names.length] }));
+  const ids = Array.from({ length: n }, (_, i) => ({ id: `N${i}`, label: names[i % names.length], bold: i === 0 }));
   const links = ids.slice(1).map((_, i) => (i % 2 ? 'CONTROLS' : `OWNS ${10 + i}.5%`));
   const others = Array.from({ length: rest }, (_, i) => ({ id: `R${i}`, label: `Other party number ${i}` }));
   return { inp: { chain: ids, links, rest: others, width }, lay: chainLayout({ chain: ids, links, rest: others, width }) };
@@ -69,6 +69,24 @@ describe('chainLayout', () => {
   test('overlaps finds overlapping boxes and not touching ones', () => {
     const b = (id: string, x1: number, y1: number, x2: number, y2: number) => ({ id, box: { x1, y1, x2, y2 } });
     expect(overlaps([b('a', 0, 0, 10, 10), b('b', 10, 0, 20, 10), b('c', 5, 5, 15, 15)])).toEqual([['a', 'c'], ['b', 'c']]);
+  });
+
+  test('wrapLines breaks at spaces within the width, a long word on its own line', () => {
+    const m = (t: string) => t.length * 10;
+    expect(wrapLines('Ministry of Internal Order', 120, m)).toEqual(['Ministry of', 'Internal', 'Order']);
+    expect(wrapLines('Supercalifragilistic x', 100, m)).toEqual(['Supercalifragilistic', 'x']);
+    expect(wrapLines('', 100, m)).toEqual(['']);
+  });
+
+  test('a long name wraps onto more lines and its row grows to hold it', () => {
+    const long = { id: 'L', label: 'The Very Long Name of a Ministry of Internal Order and Public Security of the Republic', bold: true };
+    const lay = chainLayout({ chain: [{ id: 'A', label: 'A' }, long, { id: 'B', label: 'B' }], links: ['OWNS 50%', 'CONTROLS'], rest: [], width: 2000 });
+    const box = lay.labels.find((l) => l.id === 'L')!.box;
+    expect(box.x2 - box.x1).toBeLessThanOrEqual(CHAIN.maxLabel + 4);
+    expect(box.y2 - box.y1).toBeGreaterThan(3 * CHAIN.nodeFont);
+    const one = chainLayout({ chain: [{ id: 'A', label: 'A' }, { id: 'B', label: 'B' }], links: ['X'], rest: [], width: 2000 });
+    expect(lay.height).toBeGreaterThan(one.height);
+    expect(overlaps(lay.labels)).toEqual([]);
   });
 
   test('estimate grows with the text and the font', () => {

@@ -10,7 +10,7 @@ export const CHAIN = {
   /** a node label's font size and how far below the node it starts. */
   nodeFont: 12,
   labelGap: 5,
-  /** the widest a node label is drawn; longer ones end in an ellipsis. */
+  /** the widest a node label is drawn; longer ones wrap at spaces onto more lines. */
   maxLabel: 220,
   edgeFont: 11,
   /** the least free space between two labels. */
@@ -28,6 +28,8 @@ export interface Box {
 export interface ChainNode {
   id: string;
   label: string;
+  /** drawn in bold (a restrictive end-user). */
+  bold?: boolean;
 }
 
 export interface ChainInput {
@@ -39,8 +41,8 @@ export interface ChainInput {
   rest: ChainNode[];
   /** the width to fill, in model units (pixels at zoom 1). */
   width: number;
-  /** measure returns a text's width in pixels at a font size; an estimate by default. */
-  measure?: (text: string, px: number) => number;
+  /** measure returns a text's width in pixels at a font size; an estimate by default. Link labels are bold. */
+  measure?: (text: string, px: number, bold: boolean) => number;
 }
 
 export interface ChainLayout {
@@ -54,9 +56,28 @@ export interface ChainLayout {
 }
 
 /** estimate is a text's width in a sans-serif font, a little generous. */
-export const estimate = (text: string, px: number) => text.length * px * 0.62;
+export const estimate = (text: string, px: number, bold = false) => text.length * px * (bold ? 0.68 : 0.62);
 
 const lineHeight = (px: number) => Math.ceil(px * 1.35);
+
+/**
+ * wrapLines breaks a label at spaces into lines no wider than max, as the
+ * graph draws it (Cytoscape's text-wrap: wrap); a word wider than max
+ * stands on its own line.
+ */
+export function wrapLines(text: string, max: number, measure: (t: string) => number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    const next = line ? `${line} ${word}` : word;
+    if (line && measure(next) > max) {
+      lines.push(line);
+      line = word;
+    } else line = next;
+  }
+  if (line || !lines.length) lines.push(line);
+  return lines;
+}
 
 /**
  * chainLayout places the chain left to right, starting a new row when the
@@ -67,32 +88,38 @@ const lineHeight = (px: number) => Math.ceil(px * 1.35);
 export function chainLayout(inp: ChainInput): ChainLayout {
   const measure = inp.measure ?? estimate;
   const C = CHAIN;
-  const labelW = (s: string) => Math.min(C.maxLabel, measure(s, C.nodeFont)) + 4;
-  const edgeW = (s: string) => (s ? measure(s, C.edgeFont) + 6 : 0);
-  const nodeH = lineHeight(C.nodeFont) + 2;
+  const lines = (n: ChainNode) => wrapLines(n.label, C.maxLabel, (t) => measure(t, C.nodeFont, !!n.bold));
+  const labelW = (n: ChainNode) => Math.max(...lines(n).map((t) => measure(t, C.nodeFont, !!n.bold))) + 4;
+  const labelH = (n: ChainNode) => lines(n).length * lineHeight(C.nodeFont) + 2;
+  const edgeW = (s: string) => (s ? measure(s, C.edgeFont, true) + 6 : 0);
+  // Rows are as tall as the tallest label of the chain needs.
+  const nodeH = Math.max(lineHeight(C.nodeFont) + 2, ...inp.chain.map(labelH));
   const edgeH = lineHeight(C.edgeFont) + 2;
   // A row: the node, its label, and room below for the label of a link
   // that runs to the next row, then the gap.
-  const rowH = C.node + C.labelGap + nodeH + C.gap + edgeH + C.gap;
+  // That label sits at the link's midpoint, half a row down: a row is at
+  // least twice what reaches from a node's centre to below its label.
+  const rowH = Math.max(C.node + C.labelGap + nodeH + C.gap + edgeH + C.gap,
+    2 * (C.node / 2 + C.labelGap + nodeH + C.gap / 2) + edgeH);
   const width = Math.max(inp.width, C.maxLabel + 2 * C.margin);
 
   const positions = new Map<string, { x: number; y: number }>();
   const labels: { id: string; box: Box }[] = [];
   const row: number[] = [];
-  const nodeBox = (id: string, label: string, x: number, y: number) => {
-    const w = labelW(label);
-    labels.push({ id, box: { x1: x - w / 2, x2: x + w / 2, y1: y + C.node / 2 + C.labelGap, y2: y + C.node / 2 + C.labelGap + nodeH } });
+  const nodeBox = (n: ChainNode, x: number, y: number) => {
+    const w = labelW(n);
+    labels.push({ id: n.id, box: { x1: x - w / 2, x2: x + w / 2, y1: y + C.node / 2 + C.labelGap, y2: y + C.node / 2 + C.labelGap + labelH(n) } });
   };
 
   let r = 0;
   let x = 0;
   let right = 0;
   inp.chain.forEach((n, i) => {
-    const w = Math.max(C.node, labelW(n.label));
+    const w = Math.max(C.node, labelW(n));
     if (i === 0) x = C.margin + w / 2;
     else {
       const prev = inp.chain[i - 1];
-      const pw = Math.max(C.node, labelW(prev.label));
+      const pw = Math.max(C.node, labelW(prev));
       const step = Math.max(pw / 2 + w / 2 + C.gap, C.node + edgeW(inp.links[i - 1] ?? '') + 2 * C.gap);
       if (x + step + w / 2 > width - C.margin) {
         r++;
@@ -103,7 +130,7 @@ export function chainLayout(inp: ChainInput): ChainLayout {
     positions.set(n.id, { x, y });
     row.push(r);
     right = Math.max(right, x + w / 2);
-    nodeBox(n.id, n.label, x, y);
+    nodeBox(n, x, y);
   });
   // The links' labels: on the line between two entities of a row, or, for
   // a link to the next row, half way down between the rows.
@@ -120,16 +147,16 @@ export function chainLayout(inp: ChainInput): ChainLayout {
   // The rest: a grid below the chain, each cell as wide as the widest label.
   let top = inp.chain.length ? C.margin + (r + 1) * rowH : C.margin;
   if (inp.rest.length) {
-    const cell = Math.max(C.node, ...inp.rest.map((n) => labelW(n.label))) + C.gap;
+    const cell = Math.max(C.node, ...inp.rest.map(labelW)) + C.gap;
     const perRow = Math.max(1, Math.floor((width - 2 * C.margin) / cell));
-    const restH = C.node + C.labelGap + nodeH + C.gap;
+    const restH = C.node + C.labelGap + Math.max(...inp.rest.map(labelH)) + C.gap;
     top += C.gap;
     inp.rest.forEach((n, i) => {
       const x2 = C.margin + cell / 2 + (i % perRow) * cell;
       const y2 = top + C.node / 2 + Math.floor(i / perRow) * restH;
       positions.set(n.id, { x: x2, y: y2 });
       right = Math.max(right, x2 + cell / 2);
-      nodeBox(n.id, n.label, x2, y2);
+      nodeBox(n, x2, y2);
     });
     top += Math.ceil(inp.rest.length / perRow) * restH;
   }

@@ -6,7 +6,7 @@ import dagre from 'cytoscape-dagre';
 import fcose from 'cytoscape-fcose';
 import svg from 'cytoscape-svg';
 import { edgeView, nodeLabel, type GraphModel } from './graphmodel';
-import { CHAIN, chainLayout, type Box } from './chainlayout';
+import { CHAIN, chainLayout, estimate, type Box } from './chainlayout';
 
 cytoscape.use(dagre);
 cytoscape.use(fcose);
@@ -84,8 +84,8 @@ const style: StylesheetJson = [
   {
     // A path laid out as a chain: labels upright and at full size, so
     // that every one reads at zoom 1 (chainlayout.ts measures them so).
-    selector: 'node.chain',
-    style: { 'font-size': CHAIN.nodeFont, 'text-margin-y': CHAIN.labelGap, 'text-max-width': `${CHAIN.maxLabel}px`, 'min-zoomed-font-size': 0 },
+    selector: 'node.chain, node.chainrest',
+    style: { 'font-size': CHAIN.nodeFont, 'text-margin-y': CHAIN.labelGap, 'text-wrap': 'wrap', 'text-max-width': `${CHAIN.maxLabel}px`, 'min-zoomed-font-size': 0 },
   },
   // Off the chain, a link's label would cross the chain's: the line stays, faded.
   { selector: 'edge.offchain', style: { label: '' } },
@@ -174,7 +174,7 @@ export class GraphView {
 
   runLayout(name: LayoutName = this.layout): Promise<void> {
     this.layout = name;
-    this.cy.elements().removeClass('chain offchain');
+    this.cy.elements().removeClass('chain chainrest offchain');
     const els = this.cy.elements().not('.hidden');
     return new Promise((resolve) => {
       const l = els.layout(layoutOptions(name, els.length));
@@ -206,23 +206,27 @@ export class GraphView {
   chain(ids: string[], edges: string[]): Promise<{ width: number; height: number }> {
     const cy = this.cy;
     const ctx = document.createElement('canvas').getContext('2d');
-    const measure = (text: string, px: number) => {
-      if (!ctx) return text.length * px * 0.62;
-      ctx.font = `bold ${px}px ${FONT}`; // bold: the widest a label is drawn
+    // Measured in the font the label is drawn with, so that the layout
+    // wraps the lines where Cytoscape does.
+    const measure = (text: string, px: number, bold: boolean) => {
+      if (!ctx) return estimate(text, px, bold);
+      ctx.font = `${bold ? 'bold ' : ''}${px}px ${FONT}`;
       return ctx.measureText(text).width;
     };
     const on = new Set([...ids, ...edges]);
     const node = (id: string) => cy.getElementById(id);
-    const label = (id: string) => String(node(id).data('label') ?? '');
-    const rest = cy.nodes().not('.hidden').filter((n) => !on.has(n.id())).map((n) => ({ id: n.id(), label: label(n.id()) }));
+    const label = (id: string) => ({ id, label: String(node(id).data('label') ?? ''), bold: node(id).style('font-weight') === 'bold' || !!node(id).data('restrictive') || node(id).data('kind') === 'country' });
+    const restNodes = cy.nodes().not('.hidden').filter((n) => !on.has(n.id()));
+    const rest = restNodes.map((n) => label(n.id()));
     const lay = chainLayout({
-      chain: ids.map((id) => ({ id, label: label(id) })),
+      chain: ids.map(label),
       links: edges.map((id) => String(cy.getElementById(id).data('label') ?? '')),
       rest, width: cy.width(), measure,
     });
     cy.batch(() => {
-      cy.elements().removeClass('chain offchain');
+      cy.elements().removeClass('chain chainrest offchain');
       cy.edges().addClass('offchain');
+      restNodes.addClass('chainrest');
       for (const id of on) cy.getElementById(id).removeClass('offchain').addClass('chain');
     });
     const pos = Object.fromEntries(lay.positions);
