@@ -201,7 +201,14 @@ describe('graph', () => {
     await page.waitForFunction(() => window.__hopcheck?.chain?.length === 6);
     assertReadable(await labels('.chain'), 11);
     assert.deepEqual(overlapping((await labels('')).boxes), []);
+    assert.equal(await page.evaluate(() => window.__hopcheck.view.cy.getElementById('GOV-1').data('restrictive')), true,
+      'the ministry found by the path is drawn as a restrictive end-user');
     await shot('explorer-path');
+
+    // A node click in the explorer opens the entity's panel.
+    await clickNode('ORG-D');
+    await page.locator('[data-testid=entity-panel] h2', { hasText: 'Delta Systems Integration Ltd' }).waitFor();
+    assert.match(await page.locator('[data-testid=entity-panel]').innerText(), /Transactions|In no transaction/);
 
     // Image export of the view.
     const [svg] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'SVG' }).click()]);

@@ -152,10 +152,15 @@ export const explorer = {
         replace(pathMsg, h('p', null, `No chain of at most ${c.max_hops} links joins ${names(from)} and ${c.date ? `${to} on ${c.date}` : to}.`));
         return;
       }
-      for (const r of c.entities) {
-        model.addRef(r);
+      // The path's entities in full, so that restrictive ones are drawn so.
+      await Promise.all(c.entities.map(async (r) => {
         roots.add(r.id);
-      }
+        if (model.nodes.get(r.id)?.entity) return;
+        const d = await ctx.client.entity(r.id).catch(() => null);
+        if (d) model.addEntity(d.entity);
+        else model.addRef(r);
+      }));
+      if (!alive) return;
       for (const l of c.links) model.addLink(l);
       await learnCountries(ctx.client, model);
       await redraw(false);
