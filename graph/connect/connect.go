@@ -17,8 +17,8 @@ const (
 	MaxHops     = 10
 	// MaxVisited bounds the entities a search reads the links of, so a
 	// search between two far ends of a large graph stops with an error
-	// instead of reading the whole store.
-	MaxVisited = 20000
+	// instead of reading the whole store (on Neo4j each is a round trip).
+	MaxVisited = 5000
 )
 
 // Query says what to connect.
@@ -31,6 +31,8 @@ type Query struct {
 	Types []graph.LinkType
 	// MaxHops bounds the path length; 0 means DefaultHops.
 	MaxHops int
+	// MaxVisited bounds the entities whose links are read; 0 means MaxVisited.
+	MaxVisited int
 }
 
 // Path is a chain of entities and the link between each pair, in the
@@ -79,6 +81,10 @@ func Shortest(ctx context.Context, s graph.Store, q Query) (p Path, found bool, 
 	seen := [2]map[string]via{{q.From: {}}, {q.To: {}}}
 	frontier := [2][]string{{q.From}, {q.To}}
 	depth := [2]int{}
+	budget := q.MaxVisited
+	if budget <= 0 || budget > MaxVisited {
+		budget = MaxVisited
+	}
 	visited := 0
 	meet := ""
 	for meet == "" && depth[0]+depth[1] < hops && len(frontier[0]) > 0 && len(frontier[1]) > 0 {
@@ -92,9 +98,9 @@ func Shortest(ctx context.Context, s graph.Store, q Query) (p Path, found bool, 
 				return Path{}, false, err
 			}
 			visited++
-			if visited > MaxVisited {
+			if visited > budget {
 				return Path{}, false, graph.Errorf(graph.EINVALID,
-					"the search read the links of %d entities without joining %s and %s: narrow it with fewer hops or link types", MaxVisited, q.From, q.To)
+					"the search read the links of %d entities without joining %s and %s: narrow it with fewer hops or link types", budget, q.From, q.To)
 			}
 			ls, err := s.Links(ctx, id)
 			if err != nil {

@@ -62,6 +62,8 @@ func TestShortest(t *testing.T) {
 		{"missing end", connect.Query{From: "A"}, "", 0, "invalid"},
 		{"hops out of range", connect.Query{From: "A", To: "F", MaxHops: 99}, "", 0, "invalid"},
 		{"unknown type", connect.Query{From: "A", To: "F", Types: []graph.LinkType{"LOVES"}}, "", 0, "invalid"},
+		{"the search stops at its budget", connect.Query{From: "A", To: "F", Day: "2024-06-01", MaxVisited: 3}, "", 0, "invalid"},
+		{"a budget large enough", connect.Query{From: "A", To: "F", Day: "2024-06-01", MaxVisited: 6}, "A>B>C>D>E>F", 5, ""},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
