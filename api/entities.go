@@ -2,12 +2,14 @@ package api
 
 import (
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/gin-gonic/gin"
 
 	"github.com/hopcheck/hopcheck/graph"
+	"github.com/hopcheck/hopcheck/graph/connect"
 	"github.com/hopcheck/hopcheck/importer"
 )
 
@@ -35,6 +37,22 @@ func countryParam(c *gin.Context, name string) (string, error) {
 		return "", invalid("%s: %v", name, err)
 	}
 	return code, nil
+}
+
+// typesParam reads the types query parameter: link types separated by
+// commas, in any case; nil when absent.
+func typesParam(c *gin.Context) ([]graph.LinkType, error) {
+	var types []graph.LinkType
+	if s := c.Query("types"); s != "" {
+		for _, t := range strings.Split(s, ",") {
+			lt := graph.LinkType(strings.ToUpper(strings.TrimSpace(t)))
+			if !lt.Valid() {
+				return nil, invalid("types: unknown link type %q (known: owns, controls, supplies, part_of, officer_of, related_to, agent_of)", t)
+			}
+			types = append(types, lt)
+		}
+	}
+	return types, nil
 }
 
 // handleSearch finds entities by name or alias, best first.
@@ -154,16 +172,10 @@ func handleNeighborhood(deps Deps) gin.HandlerFunc {
 			respondErr(c, err)
 			return
 		}
-		var types []graph.LinkType
-		if s := c.Query("types"); s != "" {
-			for _, t := range strings.Split(s, ",") {
-				lt := graph.LinkType(strings.ToUpper(strings.TrimSpace(t)))
-				if !lt.Valid() {
-					respondErr(c, invalid("types: unknown link type %q (known: owns, controls, supplies, part_of, officer_of, related_to, agent_of)", t))
-					return
-				}
-				types = append(types, lt)
-			}
+		types, err := typesParam(c)
+		if err != nil {
+			respondErr(c, err)
+			return
 		}
 		ctx := c.Request.Context()
 		id := c.Param("id")
@@ -259,5 +271,89 @@ func handleHistory(deps Deps) gin.HandlerFunc {
 			rs = []graph.Revision{}
 		}
 		respond(c, http.StatusOK, gin.H{"revisions": rs})
+	}
+}
+
+// entityTransaction is a transaction an entity takes part in, the parts
+// it takes (buyer, seller, end_user) and the transaction's flag, if any.
+type entityTransaction struct {
+	Transaction graph.Transaction `json:"transaction"`
+	Roles       []string          `json:"roles"`
+	Flag        *graph.Flag       `json:"flag"`
+}
+
+// handleEntityTransactions lists the transactions an entity buys, sells
+// or is the declared end-user of, each with its flag, newest first.
+func handleEntityTransactions(deps Deps) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		limit, err := intParam(c, "limit", 100, 1, 1000)
+		if err != nil {
+			respondErr(c, err)
+			return
+		}
+		ctx := c.Request.Context()
+		id := c.Param("id")
+		if _, err := deps.Store.Entity(ctx, id); err != nil {
+			respondErr(c, err)
+			return
+		}
+		ts, err := deps.Store.Transactions(ctx, []string{id})
+		if err != nil {
+			respondErr(c, err)
+			return
+		}
+		slices.SortStableFunc(ts, func(a, b graph.Transaction) int { return strings.Compare(b.Date, a.Date) })
+		out := []entityTransaction{}
+		for _, t := range ts[:min(limit, len(ts))] {
+			x := entityTransaction{Transaction: t, Roles: []string{}}
+			for _, r := range []struct{ name, id string }{{"buyer", t.Buyer}, {"seller", t.Seller}, {"end_user", t.EndUser}} {
+				if r.id == id {
+					x.Roles = append(x.Roles, r.name)
+				}
+			}
+			f, err := deps.Store.Flag(ctx, t.ID)
+			switch {
+			case err == nil:
+				x.Flag = &f
+			case graph.ErrorCode(err) != graph.ENOTFOUND:
+				respondErr(c, err)
+				return
+			}
+			out = append(out, x)
+		}
+		respond(c, http.StatusOK, gin.H{"transactions": out, "total": len(ts)})
+	}
+}
+
+// handleConnection finds the shortest chain of links between two
+// entities (graph/connect), on a day when one is given.
+func handleConnection(deps Deps) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		day, err := parseDay(c.Query("date"))
+		if err != nil {
+			respondErr(c, err)
+			return
+		}
+		hops, err := intParam(c, "max_hops", connect.DefaultHops, 1, connect.MaxHops)
+		if err != nil {
+			respondErr(c, err)
+			return
+		}
+		types, err := typesParam(c)
+		if err != nil {
+			respondErr(c, err)
+			return
+		}
+		q := connect.Query{From: strings.TrimSpace(c.Query("from")), To: strings.TrimSpace(c.Query("to")), Day: day, Types: types, MaxHops: hops}
+		p, found, err := connect.Shortest(c.Request.Context(), deps.Store, q)
+		if err != nil {
+			respondErr(c, err)
+			return
+		}
+		if !found {
+			respond(c, http.StatusOK, gin.H{"found": false, "entities": []graph.Ref{}, "links": []graph.Link{}, "max_hops": hops, "date": day})
+			return
+		}
+		respond(c, http.StatusOK, gin.H{"found": true, "entities": p.Entities, "links": p.Links, "max_hops": hops, "date": day})
 	}
 }

@@ -33,6 +33,8 @@ func addRoutes(r *gin.Engine, deps Deps, m *metrics, rl *rateLimits) {
 	v1.GET("/entities/:id/neighborhood", readers, handleNeighborhood(deps))
 	v1.GET("/entities/:id/exposure", readers, handleExposure(deps))
 	v1.GET("/entities/:id/history", readers, handleHistory(deps))
+	v1.GET("/entities/:id/transactions", readers, handleEntityTransactions(deps))
+	v1.GET("/connection", readers, handleConnection(deps))
 	v1.GET("/entities/:id/cluster", readers, handleCluster(resolver))
 	v1.GET("/transactions/:id", readers, handleTransaction(deps))
 

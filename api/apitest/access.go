@@ -29,6 +29,8 @@ var Access = map[string][]api.Role{
 	"GET /api/v1/flags.xlsx":                {api.Viewer, api.Investigator, api.Admin},
 	"GET /api/v1/flags.csv":                 {api.Viewer, api.Investigator, api.Admin},
 	"GET /api/v1/entities/:id/history":      {api.Viewer, api.Investigator, api.Admin},
+	"GET /api/v1/entities/:id/transactions": {api.Viewer, api.Investigator, api.Admin},
+	"GET /api/v1/connection":                {api.Viewer, api.Investigator, api.Admin},
 	"POST /api/v1/flags/review":             {api.Investigator, api.Admin},
 	"POST /api/v1/flags/:id/comments":       {api.Investigator, api.Admin},
 	"PUT /api/v1/flags/:id/assignee":        {api.Investigator, api.Admin},

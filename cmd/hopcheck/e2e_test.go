@@ -125,6 +125,8 @@ func exerciseAPI(t *testing.T, url string, keys map[api.Role]string, embedded bo
 		"POST /api/v1/identity/decisions":       {"/api/v1/identity/decisions", map[string]string{"a": "ORG-CYP", "b": "ORG-NOR", "decision": "same", "note": "e2e"}, 201},
 		"DELETE /api/v1/identity/decisions":     {"/api/v1/identity/decisions?a=ORG-HAN&b=ORG-LUM", nil, 200}, // decided before each call
 		"GET /api/v1/transactions/:id":          {"/api/v1/transactions/T-1003", nil, 200},
+		"GET /api/v1/entities/:id/transactions": {"/api/v1/entities/ORG-CYP/transactions", nil, 200},
+		"GET /api/v1/connection":                {"/api/v1/connection?from=ORG-CYP&to=ORG-NOR&date=2024-06-01", nil, 200},
 		"GET /api/v1/flags":                     {"/api/v1/flags?severity=critical&limit=3", nil, 200},
 		"GET /api/v1/flags.xlsx":                {"/api/v1/flags.xlsx", nil, 200},
 		"GET /api/v1/flags/:id":                 {"/api/v1/flags/T-1003", nil, 200},

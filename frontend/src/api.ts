@@ -2,7 +2,7 @@
 // failures into messages an investigator can act on.
 import type {
   CandidatePage, XrefJob, EntityDetail, Flag, FlagPage, Job, LinkType, Match, Preview, Assessment, Screening, ScreenRequest,
-  Stats, Status, Subgraph, Transaction, Ref, Revision, Cluster, Decision, Identity,
+  Connection, EntityTransaction, Stats, Status, Subgraph, Transaction, Ref, Revision, Cluster, Decision, Identity,
 } from './types';
 
 const KEY = 'hopcheck.apiKey';
@@ -168,6 +168,10 @@ export class Client {
     this.request<Flag>('POST', `/api/v1/flags/${enc(id)}/comments`, { body: { note }, action: 'review' });
   assign = (id: string, assignee: string) =>
     this.request<Flag>('PUT', `/api/v1/flags/${enc(id)}/assignee`, { body: { assignee }, action: 'review' });
+  entityTransactions = (id: string, limit = 100) =>
+    this.request<{ transactions: EntityTransaction[]; total: number }>('GET', `/api/v1/entities/${enc(id)}/transactions?${qs({ limit })}`);
+  connection = (from: string, to: string, opts: { date?: string; maxHops?: number } = {}) =>
+    this.request<Connection>('GET', `/api/v1/connection?${qs({ from, to, date: opts.date || undefined, max_hops: opts.maxHops })}`);
   history = (id: string) => this.request<{ revisions: Revision[] }>('GET', `/api/v1/entities/${enc(id)}/history`);
   uploads = (limit = 10) => this.request<{ uploads: Job[] }>('GET', `/api/v1/uploads?${qs({ limit })}`);
   upload = (id: string) => this.request<Job>('GET', `/api/v1/uploads/${enc(id)}`);

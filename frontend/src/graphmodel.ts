@@ -6,7 +6,8 @@ import type { Entity, Exposure, Kind, Link, LinkType, Ref, Subgraph } from './ty
 export interface NodeData {
   id: string;
   name: string;
-  kind: Kind;
+  /** country: the ship-to country of a transaction drawn without a path. */
+  kind: Kind | 'country';
   country?: string;
   entity?: Entity;
   /** true: a restrictive end-user; false: not; undefined: not known yet (its country is not assessed yet). */
@@ -21,7 +22,8 @@ export interface EdgeData {
   id: string;
   source: string;
   target: string;
-  type: LinkType | 'MORE';
+  /** MORE: to a "more…" node; SELLS_TO, SHIPS_TO: a transaction's parties, not links. */
+  type: LinkType | 'MORE' | 'SELLS_TO' | 'SHIPS_TO';
   label: string;
   link?: Link;
 }
@@ -176,7 +178,7 @@ export function visible(m: GraphModel, types: ReadonlySet<LinkType>, roots: Read
   for (const e of m.edges.values()) {
     linked.add(e.source);
     linked.add(e.target);
-    if (e.type === 'MORE' || types.has(e.type)) {
+    if (!e.link || types.has(e.link.type)) {
       edges.add(e.id);
       touched.add(e.source);
       touched.add(e.target);
@@ -226,4 +228,135 @@ export function pathShare(x: Pick<Exposure, 'steps'>): number | null {
     f *= s.percent / 100;
   }
   return f * 100;
+}
+
+/**
+ * dateBound reads a validity bound that may be partial (SPEC §2: `YYYY`
+ * or `YYYY-MM`): as a start, the first day of the year or month; as an
+ * end, the last day.
+ */
+export function dateBound(s: string | undefined, end: boolean): string {
+  if (!s) return '';
+  if (/^\d{4}$/.test(s)) return end ? `${s}-12-31` : `${s}-01-01`;
+  const m = /^(\d{4})-(\d{2})$/.exec(s);
+  if (m) {
+    if (!end) return `${s}-01`;
+    const last = new Date(Date.UTC(Number(m[1]), Number(m[2]), 0)).getUTCDate();
+    return `${s}-${String(last).padStart(2, '0')}`;
+  }
+  return s;
+}
+
+/** linkValidOn tells whether a link holds on day (YYYY-MM-DD); both bounds are inclusive, an empty one open. */
+export function linkValidOn(l: Pick<Link, 'valid_from' | 'valid_to'>, day: string): boolean {
+  const from = dateBound(l.valid_from, false);
+  const to = dateBound(l.valid_to, true);
+  return (!from || from <= day) && (!to || day <= to);
+}
+
+/** ended tells whether a link stopped holding before today. */
+export function ended(l: Pick<Link, 'valid_to'> | undefined, today: string): boolean {
+  const to = dateBound(l?.valid_to, true);
+  return !!to && to < today;
+}
+
+/**
+ * edgeView is how an edge is drawn: its label, and whether it is drawn as
+ * ended (dashed, labelled with its end). With an as-of date the links not
+ * valid then are hidden (visible), so none is drawn as ended.
+ */
+export function edgeView(e: EdgeData, asOf: string, today: string): { label: string; ended: boolean } {
+  if (!asOf && e.link && ended(e.link, today)) return { label: `${e.label} · ended ${e.link.valid_to}`, ended: true };
+  return { label: e.label, ended: false };
+}
+
+/**
+ * hideInvalid removes from a visible set the links not valid on asOf, and
+ * the nodes it leaves without a link, but the roots, the entities that have
+ * no links at all and the "more…" nodes of those kept.
+ */
+export function hideInvalid(m: GraphModel, shown: { nodes: Set<string>; edges: Set<string> }, asOf: string, roots: ReadonlySet<string>): { nodes: Set<string>; edges: Set<string> } {
+  if (!asOf) return shown;
+  const edges = new Set<string>();
+  const touched = new Set<string>();
+  for (const id of shown.edges) {
+    const e = m.edges.get(id)!;
+    if (!e.link || !linkValidOn(e.link, asOf)) continue;
+    edges.add(id);
+    touched.add(e.source);
+    touched.add(e.target);
+  }
+  const nodes = new Set<string>();
+  for (const id of shown.nodes) {
+    const n = m.nodes.get(id)!;
+    if (n.moreOf) continue;
+    if (roots.has(id) || touched.has(id) || !m.linksOf(id).length) nodes.add(id);
+  }
+  for (const id of shown.nodes) {
+    const n = m.nodes.get(id)!;
+    if (n.moreOf && nodes.has(n.moreOf)) nodes.add(id);
+  }
+  for (const id of shown.edges) {
+    const e = m.edges.get(id)!;
+    if (!e.link && nodes.has(e.source) && nodes.has(e.target)) edges.add(id);
+  }
+  return { nodes, edges };
+}
+
+/** chainOf is a path's entities in order and the link label between each pair, as the chain layout takes them. */
+export function chainOf(m: GraphModel, ids: string[], links: (EdgeData | undefined)[]): { chain: { id: string; label: string }[]; links: string[] } {
+  return {
+    chain: ids.map((id) => ({ id, label: nodeLabel(m.nodes.get(id)) })),
+    links: links.map((e) => e?.label ?? ''),
+  };
+}
+
+/** nodeLabel is the label a node is drawn with. */
+export function nodeLabel(n: NodeData | undefined): string {
+  if (!n) return '';
+  return n.moreOf ? 'more…' : n.restrictive ? `⚠ ${n.name}` : n.name;
+}
+
+/** pathEdges finds, for each step of a path, the edge drawn for it. */
+export function pathEdges(m: GraphModel, steps: Pick<Link, 'from' | 'to' | 'type'>[]): (EdgeData | undefined)[] {
+  return steps.map((s) => [...m.edges.values()].find((e) => e.source === s.from && e.target === s.to && e.type === s.type));
+}
+
+export const countryId = (code: string) => `country:${code}`;
+
+/**
+ * addShipment draws a flag that has no path (flagged for its ship-to
+ * country only): the seller, the buyer, the declared end-user and the
+ * country the goods ship to, linked as the transaction states them.
+ * Returns the chain to lay out, seller first.
+ */
+export function addShipment(m: GraphModel, t: { seller?: string; buyer: string; end_user?: string; ship_to?: string }, names: Record<string, string>): { ids: string[]; edges: EdgeData[] } {
+  const ref = (id: string) => m.addRef({ id, name: names[id] ?? id });
+  const ids: string[] = [];
+  const edges: EdgeData[] = [];
+  const add = (e: EdgeData) => {
+    m.edges.set(e.id, e);
+    edges.push(e);
+  };
+  if (t.seller) {
+    ref(t.seller);
+    ids.push(t.seller);
+  }
+  ref(t.buyer);
+  if (t.seller) add({ id: `tx:${t.seller}>${t.buyer}`, source: t.seller, target: t.buyer, type: 'SELLS_TO', label: 'sells to' });
+  ids.push(t.buyer);
+  let last = t.buyer;
+  if (t.end_user && t.end_user !== t.buyer) {
+    ref(t.end_user);
+    add({ id: `tx:${t.buyer}>${t.end_user}`, source: t.buyer, target: t.end_user, type: 'SELLS_TO', label: 'for end-user' });
+    ids.push(t.end_user);
+    last = t.end_user;
+  }
+  if (t.ship_to) {
+    const c = countryId(t.ship_to);
+    m.nodes.set(c, { id: c, name: `Ships to ${t.ship_to}`, kind: 'country', expanded: 0, restrictive: true });
+    add({ id: `tx:${last}>${c}`, source: last, target: c, type: 'SHIPS_TO', label: 'ships to' });
+    ids.push(c);
+  }
+  return { ids, edges };
 }

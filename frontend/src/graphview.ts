@@ -4,10 +4,16 @@ import cytoscape from 'cytoscape';
 import type { Core, ElementDefinition, LayoutOptions, StylesheetJson } from 'cytoscape';
 import dagre from 'cytoscape-dagre';
 import fcose from 'cytoscape-fcose';
-import type { GraphModel } from './graphmodel';
+import svg from 'cytoscape-svg';
+import { edgeView, nodeLabel, type GraphModel } from './graphmodel';
+import { CHAIN, chainLayout, estimate, type Box } from './chainlayout';
 
 cytoscape.use(dagre);
 cytoscape.use(fcose);
+cytoscape.use(svg);
+
+/** The labels' font: the chain layout measures its text in it. */
+export const FONT = 'Helvetica, Arial, sans-serif';
 
 export type LayoutName = 'dagre' | 'fcose' | 'cose' | 'concentric';
 
@@ -22,7 +28,7 @@ const style: StylesheetJson = [
   {
     selector: 'node',
     style: {
-      label: 'data(label)', 'font-size': 11, 'text-valign': 'bottom', 'text-margin-y': 4,
+      label: 'data(label)', 'font-size': 11, 'font-family': FONT, 'text-valign': 'bottom', 'text-margin-y': 4,
       'text-wrap': 'ellipsis', 'text-max-width': '200px', 'min-zoomed-font-size': 7,
       color: '#1d2433', width: 30, height: 30, 'border-width': 1.5, 'border-color': '#fff',
       'text-background-color': '#fff', 'text-background-opacity': 0.75, 'text-background-padding': '1px',
@@ -52,7 +58,7 @@ const style: StylesheetJson = [
     selector: 'edge',
     style: {
       width: 1.6, 'line-color': '#9aa3b5', 'target-arrow-color': '#9aa3b5', 'target-arrow-shape': 'triangle',
-      'curve-style': 'bezier', label: 'data(label)', 'font-size': 9, 'text-rotation': 'autorotate',
+      'curve-style': 'bezier', label: 'data(label)', 'font-size': 9, 'font-family': FONT, 'text-rotation': 'autorotate',
       'min-zoomed-font-size': 8, color: '#374151', 'text-background-color': '#fff', 'text-background-opacity': 0.85,
       'text-background-padding': '1px',
     },
@@ -60,6 +66,14 @@ const style: StylesheetJson = [
   { selector: 'edge[type = "OWNS"]', style: { 'line-color': '#5b6fa8', 'target-arrow-color': '#5b6fa8' } },
   { selector: 'edge[type = "SUPPLIES"]', style: { 'line-color': '#c07a1a', 'target-arrow-color': '#c07a1a', 'line-style': 'dashed' } },
   { selector: 'edge[type = "MORE"]', style: { 'line-style': 'dotted', 'target-arrow-shape': 'none', label: '' } },
+  {
+    // A link that ended before today (shown when no as-of date is set):
+    // dashed and grey, its label saying when it ended.
+    selector: 'edge[?ended]',
+    style: { 'line-style': 'dashed', 'line-dash-pattern': [7, 5], 'line-color': '#a0a6b3', 'target-arrow-color': '#a0a6b3', color: '#6b7280', 'font-style': 'italic' },
+  },
+  { selector: 'node[kind = "country"]', style: { shape: 'tag', 'background-color': '#d32f2f', 'border-color': '#111', 'border-width': 3, width: 40, height: 30, 'font-weight': 'bold', color: '#9b1111' } },
+  { selector: 'edge[type = "SELLS_TO"], edge[type = "SHIPS_TO"]', style: { 'line-color': '#6b7280', 'target-arrow-color': '#6b7280', 'line-style': 'solid' } },
   { selector: '.hidden', style: { display: 'none' } },
   { selector: '.faded', style: { opacity: 0.22 } },
   {
@@ -67,6 +81,15 @@ const style: StylesheetJson = [
     style: { width: 5, 'line-color': '#e8590c', 'target-arrow-color': '#e8590c', 'z-index': 10, color: '#7a2b00', 'font-weight': 'bold', 'font-size': 11 },
   },
   { selector: 'node.path', style: { 'overlay-color': '#e8590c', 'overlay-opacity': 0.18, 'overlay-padding': 6, 'z-index': 10 } },
+  {
+    // A path laid out as a chain: labels upright and at full size, so
+    // that every one reads at zoom 1 (chainlayout.ts measures them so).
+    selector: 'node.chain, node.chainrest',
+    style: { 'font-size': CHAIN.nodeFont, 'text-margin-y': CHAIN.labelGap, 'text-wrap': 'wrap', 'text-max-width': `${CHAIN.maxLabel}px`, 'min-zoomed-font-size': 0 },
+  },
+  // Off the chain, a link's label would cross the chain's: the line stays, faded.
+  { selector: 'edge.offchain', style: { label: '' } },
+  { selector: 'edge.chain', style: { 'text-rotation': 'none', 'font-size': CHAIN.edgeFont, 'min-zoomed-font-size': 0, 'curve-style': 'straight' } },
   { selector: ':selected', style: { 'border-color': '#f5b400', 'border-width': 5 } },
   { selector: 'edge:selected', style: { 'line-color': '#f5b400', 'target-arrow-color': '#f5b400', width: 5 } },
 ];
@@ -114,7 +137,8 @@ export class GraphView {
    * and lays out the graph again when elements were added. Resolves when
    * the layout has stopped.
    */
-  sync(m: GraphModel, shown: { nodes: Set<string>; edges: Set<string> }, roots: ReadonlySet<string>, relayout = true): Promise<void> {
+  sync(m: GraphModel, shown: { nodes: Set<string>; edges: Set<string> }, roots: ReadonlySet<string>, relayout = true,
+    dates: { asOf: string; today: string } = { asOf: '', today: new Date().toISOString().slice(0, 10) }): Promise<void> {
     const cy = this.cy;
     const add: ElementDefinition[] = [];
     cy.batch(() => {
@@ -123,15 +147,17 @@ export class GraphView {
         if (el.isNode() ? !m.nodes.has(id) : !m.edges.has(id)) el.remove();
       });
       for (const n of m.nodes.values()) {
-        const label = n.moreOf ? 'more…' : n.restrictive ? `⚠ ${n.name}` : n.name;
+        const label = nodeLabel(n);
         const data = { id: n.id, label, kind: n.kind, restrictive: n.restrictive === true, country: n.country ?? '' };
         const el = cy.getElementById(n.id);
         if (el.nonempty()) el.data(data);
         else add.push({ group: 'nodes', data, classes: n.moreOf ? 'more' : '' });
       }
       for (const e of m.edges.values()) {
-        if (cy.getElementById(e.id).nonempty()) continue;
-        add.push({ group: 'edges', data: { id: e.id, source: e.source, target: e.target, type: e.type, label: e.label } });
+        const v = edgeView(e, dates.asOf, dates.today);
+        const el = cy.getElementById(e.id);
+        if (el.nonempty()) el.data({ label: v.label, ended: v.ended });
+        else add.push({ group: 'edges', data: { id: e.id, source: e.source, target: e.target, type: e.type, label: v.label, ended: v.ended } });
       }
     });
     const added = cy.add(add);
@@ -148,6 +174,7 @@ export class GraphView {
 
   runLayout(name: LayoutName = this.layout): Promise<void> {
     this.layout = name;
+    this.cy.elements().removeClass('chain chainrest offchain');
     const els = this.cy.elements().not('.hidden');
     return new Promise((resolve) => {
       const l = els.layout(layoutOptions(name, els.length));
@@ -167,6 +194,72 @@ export class GraphView {
       on.addClass('path');
       cy.elements().difference(on).addClass('faded');
     });
+  }
+
+  /**
+   * chain lays a path out left to right (chainlayout.ts), the other shown
+   * entities faded below it, at zoom 1 so that every label reads; the view
+   * scrolls (pans) rather than shrinking. ids: the path's entities in
+   * order; edges: the edge drawn between each pair. Returns the height the
+   * drawing needs, for a container that grows to show it whole.
+   */
+  chain(ids: string[], edges: string[]): Promise<{ width: number; height: number }> {
+    const cy = this.cy;
+    const ctx = document.createElement('canvas').getContext('2d');
+    // Measured in the font the label is drawn with, so that the layout
+    // wraps the lines where Cytoscape does.
+    const measure = (text: string, px: number, bold: boolean) => {
+      if (!ctx) return estimate(text, px, bold);
+      ctx.font = `${bold ? 'bold ' : ''}${px}px ${FONT}`;
+      return ctx.measureText(text).width;
+    };
+    const on = new Set([...ids, ...edges]);
+    const node = (id: string) => cy.getElementById(id);
+    const label = (id: string) => ({ id, label: String(node(id).data('label') ?? ''), bold: node(id).style('font-weight') === 'bold' || !!node(id).data('restrictive') || node(id).data('kind') === 'country' });
+    const restNodes = cy.nodes().not('.hidden').filter((n) => !on.has(n.id()));
+    const rest = restNodes.map((n) => label(n.id()));
+    const lay = chainLayout({
+      chain: ids.map(label),
+      links: edges.map((id) => String(cy.getElementById(id).data('label') ?? '')),
+      rest, width: cy.width(), measure,
+    });
+    cy.batch(() => {
+      cy.elements().removeClass('chain chainrest offchain');
+      cy.edges().addClass('offchain');
+      restNodes.addClass('chainrest');
+      for (const id of on) cy.getElementById(id).removeClass('offchain').addClass('chain');
+    });
+    const pos = Object.fromEntries(lay.positions);
+    return new Promise((resolve) => {
+      const l = cy.elements().not('.hidden').layout({ name: 'preset', positions: (n: { id(): string }) => pos[n.id()] ?? { x: 0, y: lay.height }, fit: false, animate: false } as LayoutOptions);
+      l.one('layoutstop', () => {
+        cy.zoom(1);
+        cy.pan({ x: 0, y: 0 });
+        resolve({ width: lay.width, height: lay.height });
+      });
+      l.run();
+    });
+  }
+
+  /**
+   * labelBoxes are the drawn labels of the shown elements in screen
+   * pixels relative to the canvas, with their font size on screen: what a
+   * reader sees. Tests check them for overlaps and size.
+   */
+  labelBoxes(sel = ''): { id: string; text: string; px: number; box: Box }[] {
+    const cy = this.cy;
+    const z = cy.zoom();
+    return cy.elements(sel).not('.hidden').filter((el) => !!el.style('label') && el.style('display') !== 'none').map((el) => {
+      const b = el.renderedBoundingBox({ includeLabels: true, includeNodes: false, includeEdges: false, includeOverlays: false, includeUnderlays: false } as never);
+      return { id: el.id(), text: String(el.data('label')), px: parseFloat(el.style('font-size')) * z, box: { x1: b.x1, y1: b.y1, x2: b.x2, y2: b.y2 } };
+    });
+  }
+
+  /** image draws the whole graph as an SVG text or a PNG blob, on white. */
+  image(kind: 'svg' | 'png'): Blob {
+    const cy = this.cy as Core & { svg(o: object): string };
+    if (kind === 'svg') return new Blob([cy.svg({ full: true, bg: '#ffffff', scale: 1 })], { type: 'image/svg+xml' });
+    return cy.png({ full: true, bg: '#ffffff', scale: 2, output: 'blob' }) as unknown as Blob;
   }
 
   select(id: string | null): void {

@@ -3,7 +3,7 @@
 import type { Client } from './api';
 import { badge, errorBox, h, link, replace } from './dom';
 import { kindName, linkKeyText, linkLabel, linkSentence, sourceText, uploadText, validity } from './format';
-import type { Entity, Link, List, Listing, Ref, Revision, Source } from './types';
+import type { Entity, EntityTransaction, Link, List, Listing, Ref, Revision, Source } from './types';
 import { identitySection } from './identitypanel';
 
 export function provenance(s: Source | undefined): HTMLElement {
@@ -72,7 +72,8 @@ export interface EntityPanelActions {
 export async function entityPanel(el: HTMLElement, client: Client, id: string, act: EntityPanelActions): Promise<void> {
   replace(el, h('p', { class: 'muted' }, 'Loading…'));
   try {
-    const [d, hist] = await Promise.all([client.entity(id), client.history(id).catch(() => null)]);
+    const [d, hist, txs] = await Promise.all([client.entity(id), client.history(id).catch(() => null),
+      client.entityTransactions(id).catch(() => null)]);
     const e = d.entity;
     const r = act.restrictive?.(id) ?? e.restrictive;
     const name = (x: string) => (x === e.id ? e.name : d.related[x]?.name ?? x);
@@ -89,6 +90,7 @@ export async function entityPanel(el: HTMLElement, client: Client, id: string, a
         ? [h('h3', null, `Listings (${d.listings.length})`),
           h('ul', { class: 'links' }, d.listings.map((l) => listingItem(l, d.lists?.[l.list])))]
         : null,
+      transactionsList(txs),
       identitySection(client, e.id),
       h('h3', null, `Links (${d.links.length})`),
       d.links.length
@@ -106,6 +108,22 @@ export async function entityPanel(el: HTMLElement, client: Client, id: string, a
   } catch (err) {
     replace(el, errorBox(err, `Entity ${id}`));
   }
+}
+
+const roleName = { buyer: 'buyer', seller: 'seller', end_user: 'declared end-user' } as const;
+
+/** transactionsList shows the transactions an entity takes part in, newest first, each with its flag. */
+export function transactionsList(r: { transactions: EntityTransaction[]; total: number } | null): HTMLElement[] {
+  if (r === null) return [h('h3', null, 'Transactions'), h('p', { class: 'muted small' }, 'The transactions could not be read.')];
+  if (!r.total) return [h('h3', null, 'Transactions'), h('p', { class: 'muted small' }, 'In no transaction.')];
+  const flagged = r.transactions.filter((x) => x.flag && x.flag.verdict !== 'clear').length;
+  return [h('h3', null, `Transactions (${r.total})`, flagged ? [' ', badge(`${flagged} flagged`, 'critical')] : null),
+    h('ul', { class: 'links', 'data-testid': 'entity-transactions' }, r.transactions.map((x) => h('li', null,
+      h('div', null, link(`/flags/${encodeURIComponent(x.transaction.id)}`, x.transaction.id), ` · ${x.transaction.date} · as `,
+        x.roles.map((ro) => roleName[ro]).join(', '),
+        x.flag && x.flag.verdict !== 'clear' ? [' ', badge(x.flag.severity, x.flag.severity), ' ', badge(x.flag.status, x.flag.status)] : null),
+      h('div', { class: 'muted small' }, [x.transaction.product, x.transaction.ship_to ? `ships to ${x.transaction.ship_to}` : ''].filter(Boolean).join(' · '))))),
+    r.total > r.transactions.length ? h('p', { class: 'muted small' }, `The newest ${r.transactions.length} of ${r.total}.`) : null].filter(Boolean) as HTMLElement[];
 }
 
 /** revisionsList shows an entity's and its links' earlier values, newest first, with the rows that stated and changed them. */

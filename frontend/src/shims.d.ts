@@ -4,3 +4,8 @@ declare module 'cytoscape-fcose' {
   export default fcose;
 }
 declare module '*.css';
+declare module 'cytoscape-svg' {
+  import type { Ext } from 'cytoscape';
+  const svg: Ext;
+  export default svg;
+}

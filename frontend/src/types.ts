@@ -87,6 +87,22 @@ export interface EntityDetail {
   lists?: Record<string, List>;
 }
 
+/** A transaction an entity takes part in, with the parts it takes and its flag. */
+export interface EntityTransaction {
+  transaction: Transaction;
+  roles: ('buyer' | 'seller' | 'end_user')[];
+  flag: Flag | null;
+}
+
+/** The shortest chain of links between two entities; links[i] joins entities[i] and entities[i+1], either way. */
+export interface Connection {
+  found: boolean;
+  entities: Ref[];
+  links: Link[];
+  max_hops: number;
+  date: string;
+}
+
 export interface PathStep extends Link {
   step: string;
 }

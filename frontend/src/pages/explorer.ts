@@ -1,10 +1,10 @@
 import type { PageContext } from '../page';
 import { debounce, errorBox, h, navigate, replace } from '../dom';
-import { GraphModel, moreId, visible } from '../graphmodel';
+import { edgeId, GraphModel, hideInvalid, moreId, visible } from '../graphmodel';
 import type { GraphView, LayoutName } from '../graphview';
 import { entityPanel, linkDetails } from '../panel';
-import { LINK_TYPES, type LinkType } from '../types';
-import { plural } from '../format';
+import { LINK_TYPES, type Connection, type LinkType } from '../types';
+import { linkSentence, plural, sourceText } from '../format';
 import type { Client } from '../api';
 
 /** How many neighbours one expansion shows before "more…". */
@@ -17,6 +17,23 @@ export function legend(): HTMLElement {
   return h('ul', { class: 'legend', 'aria-label': 'Legend' },
     item('organization', 'Organization'), item('person', 'Person'), item('government_body', 'Government body'),
     item('restrictive', '⚠ Restrictive end-user'), item('pathline', 'Exposure path'));
+}
+
+/** exportButtons download the drawing as an SVG or PNG image. */
+export function exportButtons(view: () => GraphView | null, name: string): HTMLElement {
+  const save = (kind: 'svg' | 'png') => {
+    const v = view();
+    if (!v) return;
+    const url = URL.createObjectURL(v.image(kind));
+    const a = h('a', { href: url, download: `${name}.${kind}` });
+    document.body.append(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  };
+  return h('span', { class: 'row export' },
+    h('button', { type: 'button', onclick: () => save('svg'), title: 'Download the graph as an SVG image' }, 'SVG'),
+    h('button', { type: 'button', onclick: () => save('png'), title: 'Download the graph as a PNG image' }, 'PNG'));
 }
 
 /** learnCountries asks, for each country not assessed yet, whether its government bodies are restrictive. */
@@ -69,14 +86,38 @@ export const explorer = {
     const zoomBtns = h('div', { class: 'row' },
       h('button', { type: 'button', onclick: () => view?.fit(), title: 'Fit the graph in view' }, 'Fit'),
       h('button', { type: 'button', onclick: () => view?.zoom(1.25), 'aria-label': 'Zoom in' }, '+'),
-      h('button', { type: 'button', onclick: () => view?.zoom(0.8), 'aria-label': 'Zoom out' }, '−'));
+      h('button', { type: 'button', onclick: () => view?.zoom(0.8), 'aria-label': 'Zoom out' }, '−'),
+      exportButtons(() => view, `hopcheck-${start}`));
+
+    // As of: only the links valid on that day are drawn; without one,
+    // links that ended are drawn dashed with their end.
+    let asOf = /^\d{4}-\d{2}-\d{2}$/.test(ctx.query.get('as_of') ?? '') ? ctx.query.get('as_of')! : '';
+    const asOfInput = h('input', { type: 'date', id: 'asof', value: asOf, 'aria-describedby': 'asof-help' }) as HTMLInputElement;
+    asOfInput.addEventListener('change', () => {
+      asOf = /^\d{4}-\d{2}-\d{2}$/.test(asOfInput.value) ? asOfInput.value : '';
+      void redraw(false);
+    });
+    const asOfBox = h('div', { class: 'asof' },
+      h('label', { for: 'asof' }, 'As of'), asOfInput,
+      h('button', { type: 'button', class: 'linkish small', onclick: () => { asOfInput.value = ''; asOf = ''; void redraw(false); } }, 'any date'),
+      h('p', { id: 'asof-help', class: 'muted small' }, 'With a date, only the links valid then are drawn. Without, ended links are dashed.'));
+
+    // The shortest path from the selected entity to one picked here.
+    let selected = start;
+    const fromName = h('strong', null, start);
+    const pathMsg = h('div', { class: 'small', 'aria-live': 'polite', 'data-testid': 'path-msg' });
+    const pathBox = h('div', { class: 'pathfind' },
+      h('h2', { class: 'h-small' }, 'Shortest path'),
+      h('p', { class: 'small' }, 'From ', fromName, ' to:'),
+      entityPicker(ctx, (id) => void findPath(selected, id), { id: 'path-to', label: 'Entity to find a path to' }),
+      pathMsg);
 
     main.append(h('div', { class: 'explorer' },
       h('div', { class: 'toolbar' },
         h('h1', { class: 'h-small' }, 'Explorer'),
         startBox(ctx),
         h('label', { for: 'layout' }, 'Layout'), layoutSel,
-        zoomBtns, filters, legend(), status),
+        zoomBtns, asOfBox, filters, pathBox, legend(), status),
       canvas, panel));
 
     const names = (id: string) => model.nodes.get(id)?.name ?? id;
@@ -90,10 +131,50 @@ export const explorer = {
     async function redraw(relayout = true): Promise<void> {
       if (!view) return;
       const t0 = performance.now();
-      await view.sync(model, visible(model, types, roots), roots, relayout);
+      const today = new Date().toISOString().slice(0, 10);
+      await view.sync(model, hideInvalid(model, visible(model, types, roots), asOf, roots), roots, relayout, { asOf, today });
       const ms = performance.now() - t0;
       describe(relayout ? ms : undefined);
       (window as unknown as { __hopcheck: object }).__hopcheck = { view, model, lastRender: { ms, elements: view.cy.elements().length } };
+    }
+
+    async function findPath(from: string, to: string): Promise<void> {
+      replace(pathMsg, h('p', { class: 'muted' }, `Looking for a path from ${names(from)}…`));
+      let c: Connection;
+      try {
+        c = await ctx.client.connection(from, to, { date: asOf });
+      } catch (err) {
+        replace(pathMsg, errorBox(err, 'Shortest path'));
+        return;
+      }
+      if (!alive || !view) return;
+      if (!c.found) {
+        replace(pathMsg, h('p', null, `No chain of at most ${c.max_hops} links joins ${names(from)} and ${c.date ? `${to} on ${c.date}` : to}.`));
+        return;
+      }
+      // The path's entities in full, so that restrictive ones are drawn so.
+      await Promise.all(c.entities.map(async (r) => {
+        roots.add(r.id);
+        if (model.nodes.get(r.id)?.entity) return;
+        const d = await ctx.client.entity(r.id).catch(() => null);
+        if (d) model.addEntity(d.entity);
+        else model.addRef(r);
+      }));
+      if (!alive) return;
+      for (const l of c.links) model.addLink(l);
+      await learnCountries(ctx.client, model);
+      await redraw(false);
+      const ids = c.entities.map((r) => r.id);
+      const edges = c.links.map((l) => edgeId(l));
+      view.highlight({ nodes: ids, edges });
+      await view.chain(ids, edges);
+      (window as unknown as { __hopcheck: object }).__hopcheck = { view, model, chain: ids };
+      replace(pathMsg,
+        h('p', null, `${plural(c.links.length, 'link')} from ${c.entities[0].name} to ${c.entities[c.entities.length - 1].name}${c.date ? ` on ${c.date}` : ''}:`),
+        h('ol', { class: 'steps', 'data-testid': 'path-steps' }, c.links.map((l) => h('li', null,
+          linkSentence(l, names(l.from), names(l.to)), h('span', { class: 'muted small' }, ` · ${sourceText(l.source)}`), ' ',
+          h('button', { type: 'button', class: 'linkish small', onclick: () => replace(panel, linkDetails(l, names)) }, 'Provenance')))),
+        h('button', { type: 'button', onclick: () => { view?.highlight({ nodes: [], edges: [] }); void view?.runLayout(); replace(pathMsg); } }, 'Clear the path'));
     }
 
     async function expand(id: string, limit = EXPAND_LIMIT, d = 1): Promise<void> {
@@ -119,6 +200,8 @@ export const explorer = {
         return;
       }
       view?.select(id);
+      selected = id;
+      fromName.textContent = n.name;
       void entityPanel(panel, ctx.client, id, {
         showLink: (l) => {
           replace(panel, linkDetails(l, names));
@@ -156,6 +239,7 @@ export const explorer = {
       if (!alive) return;
       if (!model.nodes.has(start)) return;
       view.select(start);
+      fromName.textContent = names(start);
       void entityPanel(panel, ctx.client, start, {
         showLink: (l) => replace(panel, linkDetails(l, names)),
         goTo: (other) => select(other),
@@ -175,7 +259,12 @@ export const explorer = {
 
 /** startBox is a small as-you-type search that opens the explorer at the entity picked. */
 export function startBox(ctx: PageContext): HTMLElement {
-  const input = h('input', { type: 'search', id: 'start', placeholder: 'Find an entity…', autocomplete: 'off', 'aria-label': 'Find an entity to explore' });
+  return entityPicker(ctx, (id) => navigate(`/explore/${encodeURIComponent(id)}`), { id: 'start', label: 'Find an entity to explore' });
+}
+
+/** entityPicker is a small as-you-type search that calls pick with the entity picked. */
+export function entityPicker(ctx: PageContext, pick: (id: string) => void, opts: { id: string; label: string }): HTMLElement {
+  const input = h('input', { type: 'search', id: opts.id, placeholder: 'Find an entity…', autocomplete: 'off', 'aria-label': opts.label }) as HTMLInputElement;
   const list = h('ul', { class: 'suggest', role: 'listbox' });
   const run = debounce(async () => {
     const q = input.value.trim();
@@ -184,7 +273,11 @@ export function startBox(ctx: PageContext): HTMLElement {
       const { matches } = await ctx.client.search(q, { limit: 8 });
       replace(list, matches.map((m) => h('li', null, h('button', {
         type: 'button', class: 'linkish',
-        onclick: () => navigate(`/explore/${encodeURIComponent(m.entity.id)}`),
+        onclick: () => {
+          replace(list);
+          input.value = m.entity.name;
+          pick(m.entity.id);
+        },
       }, m.entity.name, h('span', { class: 'muted small' }, ` ${m.entity.country ?? ''} ${m.entity.id}`)))));
     } catch (err) {
       replace(list, h('li', null, errorBox(err)));

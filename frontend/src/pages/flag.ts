@@ -1,12 +1,12 @@
 import type { PageContext } from '../page';
-import { badge, errorBox, h, link, replace } from '../dom';
-import { GraphModel, pathSelection, pathShare, worstFirst } from '../graphmodel';
+import { badge, errorBox, h, link, navigate, replace } from '../dom';
+import { addShipment, GraphModel, pathEdges, pathSelection, pathShare, worstFirst } from '../graphmodel';
 import type { GraphView } from '../graphview';
-import { linkDetails } from '../panel';
+import { entityPanel, linkDetails } from '../panel';
 import { changeText, dateTime, historyLine, linkSentence, percent, plural, sourceText, uploadText } from '../format';
 import { reviewerField, reviewerKnown } from '../reviewer';
 import type { Exposure, Flag, Status, Transaction } from '../types';
-import { legend } from './explorer';
+import { exportButtons, legend } from './explorer';
 
 export function reasons(rs: string[]): HTMLElement {
   return h('ul', { class: 'reasons' }, rs.map((r) => h('li', null, r)));
@@ -32,20 +32,24 @@ export const flagPage = {
     const pathsBox = h('section', { class: 'card', 'aria-labelledby': 'h-paths' }, h('h2', { id: 'h-paths' }, 'Exposure paths'));
     const ownBox = h('section', { class: 'card', 'aria-labelledby': 'h-own' }, h('h2', { id: 'h-own' }, 'Effective ownership'));
     const reviewBox = h('section', { class: 'card', 'aria-labelledby': 'h-review' }, h('h2', { id: 'h-review' }, 'Review'));
-    const canvas = h('div', { class: 'canvas flag-canvas', role: 'img', 'aria-label': 'The exposure paths; the selected one is highlighted. The steps are listed beside it.' });
-    const panel = h('aside', { class: 'panel', 'aria-label': 'Provenance', tabindex: '-1' }, h('p', { class: 'muted' }, 'Click a link in the graph, or “Provenance” on a step, to see which row stated it.'));
+    const canvas = h('div', { class: 'canvas flag-canvas', role: 'img', 'aria-label': 'The exposure paths; the selected one is drawn left to right, the others faded. The steps are listed beside it.' });
+    const panel = h('aside', { class: 'panel', 'aria-label': 'Provenance', tabindex: '-1' }, h('p', { class: 'muted' }, 'Click an entity or a link in the graph, or “Provenance” on a step, to see which row stated it.'));
+    const graphBox = h('div', { class: 'flag-graph' });
 
     main.append(header, txBox,
       h('div', { class: 'flag-layout' },
         h('div', { class: 'flag-left' }, reasonsBox, pathsBox, ownBox, reviewBox),
-        h('div', { class: 'flag-graph' },
-          h('div', { class: 'row' },
-            h('button', { type: 'button', onclick: () => view?.fit() }, 'Fit'),
-            h('button', { type: 'button', onclick: () => view?.zoom(1.25), 'aria-label': 'Zoom in' }, '+'),
-            h('button', { type: 'button', onclick: () => view?.zoom(0.8), 'aria-label': 'Zoom out' }, '−'),
-            legend()),
-          canvas),
+        graphBox,
         panel));
+    graphBox.append(
+      h('div', { class: 'row' },
+        h('button', { type: 'button', onclick: () => (current ? highlight(current) : view?.fit()), title: 'Lay the selected path out again, at a readable size' }, 'Reset'),
+        h('button', { type: 'button', onclick: () => view?.fit() }, 'Fit'),
+        h('button', { type: 'button', onclick: () => view?.zoom(1.25), 'aria-label': 'Zoom in' }, '+'),
+        h('button', { type: 'button', onclick: () => view?.zoom(0.8), 'aria-label': 'Zoom out' }, '−'),
+        exportButtons(() => view, `flag-${id}`),
+        legend()),
+      canvas);
 
     const names = (x: string) => model.nodes.get(x)?.name ?? x;
     const showLink = (l: Parameters<typeof linkDetails>[0]) => {
@@ -61,9 +65,38 @@ export const flagPage = {
       if (!view) return;
       const sel = pathSelection(model, x);
       view.highlight(sel);
-      view.fit(sel.nodes);
-      (window as unknown as { __hopcheck: object }).__hopcheck = { view, model, highlighted: sel };
+      const edges = pathEdges(model, x.steps).map((e) => e?.id ?? '');
+      void drawChain(x.path.map((r) => r.id).filter((p) => model.nodes.has(p)), edges, sel);
     };
+    /** drawChain lays the path out left to right; a chain taller than the canvas makes it grow (the page scrolls). */
+    const drawChain = async (ids: string[], edges: string[], sel: { nodes: string[]; edges: string[] }) => {
+      if (!view) return;
+      canvas.style.height = '';
+      view.cy.resize();
+      const size = await view.chain(ids, edges.filter(Boolean));
+      if (size.height > canvas.clientHeight) {
+        canvas.style.height = `${Math.ceil(size.height)}px`;
+        graphBox.classList.add('tall');
+        view.cy.resize();
+      } else graphBox.classList.remove('tall');
+      (window as unknown as { __hopcheck: object }).__hopcheck = { view, model, highlighted: sel, chain: ids };
+    };
+    const showEntity = (nid: string) => {
+      view?.select(nid);
+      const n = model.nodes.get(nid);
+      if (n?.kind === 'country') {
+        replace(panel, h('section', { class: 'panel-section', 'data-testid': 'country-panel' }, h('h2', null, n.name),
+          h('p', null, 'The transaction ships to this country; the flag names it in its reasons.')));
+        return;
+      }
+      void entityPanel(panel, ctx.client, nid, {
+        showLink,
+        goTo: (other) => (model.nodes.has(other) ? showEntity(other) : navigate(`/explore/${encodeURIComponent(other)}`)),
+        restrictive: (x) => model.nodes.get(x)?.restrictive,
+      });
+      panel.focus({ preventScroll: true });
+    };
+
     const kindOf = (x: Exposure) => ((flag?.ownership_paths ?? []).includes(x) ? 'own' : 'exp');
 
     const stepsTable = (x: Exposure) => x.steps.length
@@ -89,7 +122,7 @@ export const flagPage = {
           h('button', { type: 'button', class: 'pathbtn', 'aria-pressed': 'false', 'data-end': x.end_user.id, 'data-kind': 'exp', onclick: () => highlight(x) },
             h('strong', null, `⚠ ${x.end_user.name}`), ` · ${plural(x.hops, 'step')}`, h('div', { class: 'muted small' }, pathText(x))),
           stepsTable(x))))
-          : h('p', { class: 'muted' }, 'No path: flagged for the ship-to country only.'));
+          : h('p', { class: 'muted', 'data-testid': 'ship-to-only' }, 'No path: flagged for the ship-to country only. The graph shows the parties and where the goods ship to.'));
       const own = fl.ownership_paths ?? [];
       replace(ownBox, h('h2', { id: 'h-own' }, 'Effective ownership ', h('span', { class: 'big' }, fl.effective_ownership === null ? '—' : percent(fl.effective_ownership))),
         own.length ? h('table', null,
@@ -213,17 +246,33 @@ export const flagPage = {
         for (const n of model.nodes.values()) {
           if (n.restrictive === undefined) n.restrictive = false;
         }
+        // A flag without a path (ship-to country only) draws its parties
+        // and the country instead of an empty box.
+        const first = worstFirst(fl.exposures)[0] ?? fl.ownership_paths?.[0];
+        let shipment = null;
+        if (!first) {
+          const parties: Record<string, string> = { [fl.buyer.id]: fl.buyer.name };
+          await Promise.all([transaction.seller, transaction.end_user].map(async (p) => {
+            if (p && !parties[p]) parties[p] = (await ctx.client.entity(p).catch(() => null))?.entity.name ?? p;
+          }));
+          if (!alive) return;
+          shipment = addShipment(model, transaction, parties);
+        }
         view = new mod.GraphView(canvas, 'dagre', {
           edge: (eid) => {
             const e = model.edges.get(eid);
             if (e?.link) showLink(e.link);
           },
-          node: (nid) => view?.select(nid),
+          node: showEntity,
         });
         const roots = new Set([fl.buyer.id]);
-        await view.sync(model, { nodes: new Set(model.nodes.keys()), edges: new Set(model.edges.keys()) }, roots);
-        const first = worstFirst(fl.exposures)[0] ?? fl.ownership_paths?.[0];
+        await view.sync(model, { nodes: new Set(model.nodes.keys()), edges: new Set(model.edges.keys()) }, roots, !shipment);
         if (first) highlight(first);
+        else if (shipment) {
+          const sel = { nodes: shipment.ids, edges: shipment.edges.map((e) => e.id) };
+          view.highlight(sel);
+          await drawChain(shipment.ids, sel.edges, sel);
+        }
       } catch (err) {
         replace(header, h('h1', null, `Flag ${id}`), errorBox(err, 'Flag'));
         replace(txBox);
