@@ -358,9 +358,6 @@ func handleTemplate() gin.HandlerFunc {
 	}
 }
 
-// maxReports bounds the case reports of one ZIP.
-const maxReports = 500
-
 // handleReport sends a flag's case report: a printable HTML page, or a
 // PDF with format=pdf.
 func handleReport(deps Deps) gin.HandlerFunc {
@@ -395,8 +392,8 @@ func handleReport(deps Deps) gin.HandlerFunc {
 }
 
 // handleReports sends the case reports of the flags that match the
-// filter of GET /flags as a ZIP, at most maxReports of them: a filter
-// matching more is refused rather than cut.
+// filter of GET /flags as a ZIP, at most Deps.MaxReports of them: a
+// filter matching more is refused rather than cut.
 func handleReports(deps Deps) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		format, err := reportFormat(c)
@@ -404,7 +401,7 @@ func handleReports(deps Deps) gin.HandlerFunc {
 			respondErr(c, err)
 			return
 		}
-		f, err := flagFilter(c, maxReports, maxReports)
+		f, err := flagFilter(c, deps.MaxReports, deps.MaxReports)
 		if err != nil {
 			respondErr(c, err)
 			return
@@ -416,7 +413,7 @@ func handleReports(deps Deps) gin.HandlerFunc {
 			return
 		}
 		if c.Query("limit") == "" && total-f.Offset > len(fs) {
-			respondErr(c, graph.Errorf(graph.ETOOLARGE, "%d flags match; a ZIP of case reports holds at most %d: narrow the filter (status, severity, country, q, assignee) or page with offset and limit", total-f.Offset, maxReports))
+			respondErr(c, graph.Errorf(graph.ETOOLARGE, "%d flags match; a ZIP of case reports holds at most %d: narrow the filter (status, severity, country, q, assignee) or page with offset and limit", total-f.Offset, deps.MaxReports))
 			return
 		}
 		ids := make([]string, len(fs))
