@@ -51,7 +51,7 @@ type Case struct {
 
 // Party is an entity in a role of the transaction.
 type Party struct {
-	Role   string // seller, buyer, end-user
+	Role   string // Seller, Buyer, Declared end-user
 	ID     string
 	Entity *graph.Entity // nil when the store does not hold it
 }
@@ -169,7 +169,7 @@ func (g *gatherer) gather(ctx context.Context, id string) (Case, error) {
 	}
 	c := Case{Flag: f, Transaction: tx, Entities: map[string]graph.Entity{}}
 	named := map[string]bool{}
-	for _, p := range []Party{{Role: "seller", ID: tx.Seller}, {Role: "buyer", ID: tx.Buyer}, {Role: "end-user", ID: tx.EndUser}} {
+	for _, p := range []Party{{Role: "Seller", ID: tx.Seller}, {Role: "Buyer", ID: tx.Buyer}, {Role: "Declared end-user", ID: tx.EndUser}} {
 		if p.ID == "" {
 			continue
 		}

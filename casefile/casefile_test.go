@@ -110,7 +110,7 @@ func TestGather(t *testing.T) {
 	for _, p := range c.Parties {
 		roles = append(roles, p.Role+"="+p.ID)
 	}
-	if strings.Join(roles, " ") != "seller=ORG-S buyer=ORG-A" {
+	if strings.Join(roles, " ") != "Seller=ORG-S Buyer=ORG-A" {
 		t.Errorf("parties %v", roles)
 	}
 	for _, id := range []string{"GOV-1", "ORG-A", "ORG-B", "ORG-C", "ORG-C2", "ORG-S"} {
@@ -239,7 +239,7 @@ func TestPrintable(t *testing.T) {
 
 func TestLayout(t *testing.T) {
 	ref := func(i int) graph.Ref {
-		return graph.Ref{ID: "E-" + string(rune('A'+i)), Name: strings.Repeat("Very Long Company Name ", 1+i%3), Country: "DE"}
+		return graph.Ref{ID: "org-" + strings.Repeat("x", 5*i) + string(rune('a'+i)), Name: strings.Repeat("Very Long Company Name ", 1+i%3), Country: "DE"}
 	}
 	for _, n := range []int{1, 2, 3, 4, 6, 7, 12} {
 		x := graph.Exposure{Hops: n - 1}
@@ -266,6 +266,9 @@ func TestLayout(t *testing.T) {
 				if a.X < b.X+b.W && b.X < a.X+a.W && a.Y < b.Y+b.H && b.Y < a.Y+a.H {
 					t.Errorf("%d nodes: nodes %d and %d overlap", n, i, i+1+j)
 				}
+			}
+			if w := len([]rune(a.Sub)); w > 24 || !strings.HasSuffix(a.Sub, " · DE") {
+				t.Errorf("%d nodes: node %d's id line %q is %d characters", n, i, a.Sub, w)
 			}
 			if len(a.Lines) == 0 || len(a.Lines) > 3 {
 				t.Errorf("%d nodes: node %d has %d lines", n, i, len(a.Lines))

@@ -19,9 +19,10 @@ const (
 	gapW      = 110.0
 	rowGap    = 56.0
 	margin    = 8.0
-	nodeChars = 24 // characters of a name line in a box (an East Asian character counts two)
+	nodeChars = 21 // characters of a name line in a box (an East Asian character counts two)
 	nodeLines = 3
 	edgeChars = 17
+	subChars  = 24 // of the id and country line, in a smaller font
 )
 
 // Diagram is a path laid out for drawing, in points (HTML: CSS pixels).
@@ -61,9 +62,9 @@ func Layout(x graph.Exposure) Diagram {
 		Height: 2*margin + float64(rows)*nodeH + float64(max(rows-1, 0))*rowGap}
 	for i, r := range x.Path {
 		nd := Node{X: margin + float64(i%perRow)*(nodeW+gapW), Y: margin + float64(i/perRow)*(nodeH+rowGap), W: nodeW, H: nodeH,
-			Title: r.Name, Lines: wrap(nameOf(r), nodeChars, nodeLines), Sub: r.ID}
+			Title: r.Name, Lines: wrap(nameOf(r), nodeChars, nodeLines), Sub: clip(r.ID, subChars)}
 		if r.Country != "" {
-			nd.Sub += " · " + r.Country
+			nd.Sub = clip(r.ID, subChars-3-textWidth(r.Country)) + " · " + r.Country
 		}
 		switch {
 		case i == n-1 && n > 1:
