@@ -44,6 +44,7 @@ func reportText(t *testing.T, data []byte) string {
 }
 
 func TestCaseReport(t *testing.T) {
+	reports := map[string]string{} // by store
 	for name, newStore := range caseStores(t) {
 		t.Run(name, func(t *testing.T) {
 			s := caseServer(t, newStore(t), graph.DefaultPolicy())
@@ -78,6 +79,7 @@ func TestCaseReport(t *testing.T) {
 				t.Fatalf("report: %d %s\n%s", w.Code, w.Header().Get("Content-Type"), w.Body)
 			}
 			html := w.Body.String()
+			reports[name] = html
 			for _, want := range append(wants, "<svg", "@media print") {
 				if !strings.Contains(html, want) {
 					t.Errorf("HTML report lacks %q", want)
@@ -101,6 +103,10 @@ func TestCaseReport(t *testing.T) {
 			s.mustError("GET", "/api/v1/flags/NOPE/report", nil, 404, graph.ENOTFOUND)
 			s.mustError("GET", "/api/v1/flags/T-C/report?format=docx", nil, 400, graph.EINVALID)
 		})
+	}
+	// Built above the stores, the report reads the same on both.
+	if n, e := reports["neo4j"], reports["embedded"]; n != "" && n != e {
+		t.Errorf("the report differs between the stores:\nembedded:\n%s\nneo4j:\n%s", e, n)
 	}
 }
 
