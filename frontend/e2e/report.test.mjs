@@ -8,7 +8,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -134,11 +134,53 @@ describe('case report', () => {
     assert.deepEqual(errors, []);
   });
 
+  test('the flags list downloads the reports of the filtered flags as a ZIP', async () => {
+    const { flags: crit } = await (await fetch(`${base}/api/v1/flags?severity=critical&limit=500`)).json();
+    assert.ok(crit.length >= 1);
+    await page.goto(`${base}/flags?severity=critical`);
+    const zipLink = page.locator('#export-reports');
+    await page.waitForFunction(() => document.querySelector('#export-reports')?.getAttribute('href')?.includes('severity=critical'));
+    const [download] = await Promise.all([page.waitForEvent('download'), zipLink.click()]);
+    assert.equal(download.suggestedFilename(), 'hopcheck-case-reports.zip');
+    const zip = readFileSync(await download.path());
+    assert.equal(zip.subarray(0, 2).toString(), 'PK');
+    const names = new Set(zip.toString('latin1').match(/case-[A-Za-z0-9._-]+?\.html/g));
+    assert.deepEqual([...names].sort(), crit.map((f) => `case-${f.transaction_id}.html`).sort());
+  });
+
   test('the PDF of the report is served beside it (its text is checked by the Go tests)', async () => {
     const res = await fetch(`${base}/api/v1/flags/${encodeURIComponent(flag.transaction_id)}/report?format=pdf`);
     assert.equal(res.status, 200);
     assert.equal(res.headers.get('content-type'), 'application/pdf');
     const pdf = Buffer.from(await res.arrayBuffer());
     assert.equal(pdf.subarray(0, 5).toString(), '%PDF-');
+  });
+});
+
+describe('case report on a server with API keys', () => {
+  let url, key;
+  before(async () => {
+    const bin = join(tmp, 'hopcheck');
+    const file = join(tmp, 'keys.yaml');
+    key = execFileSync(bin, ['key', 'add', '--name', 'viewer-1', '--role', 'viewer', '--keys', file], { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
+    url = await startServer(bin, ['--demo', '--data-dir', join(tmp, 'keyed'), '--keys', file], {}, cleanups);
+  });
+
+  test('opens with the key (a plain link would be refused)', async () => {
+    const id = encodeURIComponent(flag.transaction_id);
+    assert.equal((await fetch(`${url}/api/v1/flags/${id}/report`)).status, 401);
+    const p = await ctx.newPage();
+    await p.goto(`${url}/flags/${id}`);
+    await p.fill('#api-key', key);
+    await p.getByRole('button', { name: 'Use key' }).click();
+    await p.goto(`${url}/flags/${id}`);
+    await p.locator('[data-testid=case-report]').waitFor();
+    const [report] = await Promise.all([ctx.waitForEvent('page'), p.locator('[data-testid=case-report]').click()]);
+    await report.waitForURL(/^blob:/);
+    await report.locator('h1', { hasText: `Case report: transaction ${flag.transaction_id}` }).waitFor();
+    const text = (await report.locator('body').innerText()).replace(/\s+/g, ' ');
+    for (const s of sourcesOf(flag)) assert.ok(text.includes(s), `the report lacks "${s}"`);
+    await report.close();
+    await p.close();
   });
 });
