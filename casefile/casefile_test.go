@@ -58,7 +58,7 @@ func caseUpload() graph.Upload {
 }
 
 // mustCase stores the upload, evaluates, reviews T-1 and gathers its case.
-func mustCase(t *testing.T) casefile.Case {
+func mustCase(t testing.TB) casefile.Case {
 	t.Helper()
 	ctx := context.Background()
 	s, err := memstore.Open("")
@@ -336,3 +336,55 @@ func TestBundle(t *testing.T) {
 	}
 }
 
+// TestOddText: whatever the rows say, the report is made and says it.
+func TestOddText(t *testing.T) {
+	long := strings.Repeat("x", 700)
+	for name, text := range map[string]string{
+		"unbroken":      long,
+		"empty":         "",
+		"newlines":      "line one\nline two\r\n\tindented",
+		"control":       "bell\a and nul\x00 inside",
+		"emoji":         "Sp👁️ Systems 🛰",
+		"right to left": "شركة الاتصالات السعودية",
+		"mixed":         "华为 Huawei ООО «Ромашка» Ελλάδα",
+		"markup":        "<script>alert(1)</script> & \"quotes\"",
+	} {
+		t.Run(name, func(t *testing.T) {
+			a, b := graph.Ref{ID: "A", Name: text}, graph.Ref{ID: "B-" + long[:40], Name: text, Country: "CN"}
+			step := graph.PathStep{Step: graph.StepOwner, Type: graph.Owns, From: "B", To: "A", Role: text,
+				Source: graph.Source{Upload: "u-1", File: text + ".csv", Sheet: text, Row: 7, Evidence: text}}
+			c := casefile.Case{
+				Flag: graph.Flag{TransactionID: "T-" + text, Assessment: graph.Assessment{Severity: graph.High, Verdict: graph.Review,
+					Reasons:   []string{text},
+					Exposures: []graph.Exposure{{EndUser: b, Hops: 1, Path: []graph.Ref{a, b}, Steps: []graph.PathStep{step}}}},
+					History: []graph.HistoryEntry{{At: clock(), By: text, Action: graph.ActionComment, Status: graph.Open, Note: text}}},
+				Transaction: graph.Transaction{ID: "T-" + text, Buyer: "A", Product: text},
+				Entities:    map[string]graph.Entity{"A": {ID: "A", Name: text, Aliases: []string{text}}},
+				Policy:      graph.DefaultPolicy(),
+			}
+			c.Paths = []casefile.Path{{Kind: "exposure", Exposure: c.Flag.Exposures[0]}}
+			var h, p bytes.Buffer
+			if err := c.HTML(&h); err != nil {
+				t.Fatal(err)
+			}
+			if strings.Contains(h.String(), "<script>") {
+				t.Error("HTML not escaped")
+			}
+			if err := c.PDF(&p); err != nil {
+				t.Fatal(err)
+			}
+			if got := pdfText(t, p.Bytes()); !strings.Contains(got, "row 7") {
+				t.Errorf("PDF text lacks the step's row: %.300s", got)
+			}
+		})
+	}
+}
+
+func BenchmarkPDF(b *testing.B) {
+	c := mustCase(b)
+	for b.Loop() {
+		if err := c.PDF(io.Discard); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
