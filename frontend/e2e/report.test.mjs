@@ -65,6 +65,10 @@ describe('case report', () => {
     }
     assert.ok(await page.locator('.reasons').first().isVisible(), 'the reasons are printed');
     assert.ok(await page.locator('.pathbtn').first().isVisible(), 'the paths are printed');
+    if (shots) {
+      mkdirSync(shots, { recursive: true });
+      await page.screenshot({ path: join(shots, 'flag-print.png'), fullPage: true });
+    }
     await page.emulateMedia({ media: 'screen' });
     assert.ok(await page.locator('header.top').isVisible());
   });

@@ -33,7 +33,7 @@ export const flagPage = {
     const ownBox = h('section', { class: 'card', 'aria-labelledby': 'h-own' }, h('h2', { id: 'h-own' }, 'Effective ownership'));
     const reviewBox = h('section', { class: 'card', 'aria-labelledby': 'h-review' }, h('h2', { id: 'h-review' }, 'Review'));
     const canvas = h('div', { class: 'canvas flag-canvas', role: 'img', 'aria-label': 'The exposure paths; the selected one is highlighted. The steps are listed beside it.' });
-    const panel = h('aside', { class: 'panel', 'aria-label': 'Provenance', tabindex: '-1' }, h('p', { class: 'muted' }, 'Click a link in the graph, or “Provenance” on a step, to see which row stated it.'));
+    const panel = h('aside', { class: 'panel', 'aria-label': 'Provenance', tabindex: '-1' }, h('p', { class: 'muted hint' }, 'Click a link in the graph, or “Provenance” on a step, to see which row stated it.'));
 
     main.append(header, txBox,
       h('div', { class: 'flag-layout' },
