@@ -350,6 +350,14 @@ func (d *doc) diagram(l Diagram) {
 			dy := -16.0
 			if e.Across {
 				dy = -4
+				// The label sits on the line: a white ground keeps it readable.
+				if pt, _ := Printable(t); pt != "" {
+					if w, err := p.MeasureTextWidth(pt); err == nil {
+						p.SetFillColor(255, 255, 255)
+						p.RectFromUpperLeftWithStyle(ox+e.LX*s-w/2-3, oy+e.LY*s-5.5, w+6, 11, "F")
+						p.SetFillColor(27, 31, 36)
+					}
+				}
 			} else if k == 1 {
 				dy = 4
 			}
