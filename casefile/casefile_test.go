@@ -388,3 +388,35 @@ func BenchmarkPDF(b *testing.B) {
 		}
 	}
 }
+
+func TestPolicyLines(t *testing.T) {
+	below := 35.0
+	custom := graph.DefaultPolicy()
+	custom.RestrictedLists = graph.ListSet{"us_ofac_sdn", "eu_fsf"}
+	custom.CountryRule = graph.CountryRule{RestrictiveBelow: &below}
+	custom.FourEyes = false
+	none := graph.DefaultPolicy()
+	none.RestrictedLists = graph.ListSet{}
+	none.CountryRule = graph.CountryRule{}
+	for _, tc := range []struct {
+		name string
+		p    graph.Policy
+		want map[string]string
+	}{
+		{"default", graph.DefaultPolicy(), map[string]string{"Restricted lists": "all lists", "Ownership threshold": "50%",
+			"Four eyes on clearing critical flags": "yes", "Countries": "restrictive where a row says so, or with a Freedom in the World status NF"}},
+		{"custom", custom, map[string]string{"Restricted lists": "us_ofac_sdn, eu_fsf", "Four eyes on clearing critical flags": "no",
+			"Countries": "restrictive where a row says so, or with a score below 35"}},
+		{"none", none, map[string]string{"Restricted lists": "none", "Countries": "restrictive only where a row says so"}},
+	} {
+		got := map[string]string{}
+		for _, kv := range casefile.PolicyLines(tc.p) {
+			got[kv[0]] = kv[1]
+		}
+		for k, v := range tc.want {
+			if got[k] != v {
+				t.Errorf("%s: %s = %q, want %q", tc.name, k, got[k], v)
+			}
+		}
+	}
+}

@@ -180,6 +180,17 @@ func PolicyLines(p graph.Policy) [][2]string {
 			lists = "none"
 		}
 	}
+	rule := "restrictive only where a row says so"
+	if r := p.CountryRule; len(r.RestrictiveStatus) > 0 || r.RestrictiveBelow != nil {
+		var parts []string
+		if len(r.RestrictiveStatus) > 0 {
+			parts = append(parts, "Freedom in the World status "+strings.Join(r.RestrictiveStatus, " or "))
+		}
+		if r.RestrictiveBelow != nil {
+			parts = append(parts, "score below "+strconv.FormatFloat(*r.RestrictiveBelow, 'f', -1, 64))
+		}
+		rule = "restrictive where a row says so, or with a " + strings.Join(parts, ", or a ")
+	}
 	yes := map[bool]string{true: "yes", false: "no"}
 	return [][2]string{
 		{"Max hops", strconv.Itoa(p.MaxHops)},
@@ -190,6 +201,7 @@ func PolicyLines(p graph.Policy) [][2]string {
 		{"Control is critical", yes[p.ControlIsCritical]},
 		{"Four eyes on clearing critical flags", yes[p.FourEyes]},
 		{"Restricted lists", lists},
+		{"Countries", rule},
 	}
 }
 
