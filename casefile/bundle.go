@@ -5,33 +5,58 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"runtime"
 	"strings"
+	"sync"
 )
 
 // Bundle writes the cases' reports as a ZIP: case-<id>.html for each,
-// and case-<id>.pdf beside it with withPDF.
+// and case-<id>.pdf beside it with withPDF. The reports are made on every
+// core and written in the cases' order.
 func Bundle(w io.Writer, cases []Case, withPDF bool) error {
+	type made struct {
+		html, pdf []byte
+		err       error
+	}
+	out := make([]made, len(cases))
+	work := make(chan int)
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), max(len(cases), 1)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range work {
+				var h, p bytes.Buffer
+				err := cases[i].HTML(&h)
+				if err == nil && withPDF {
+					err = cases[i].PDF(&p)
+				}
+				out[i] = made{h.Bytes(), p.Bytes(), err}
+			}
+		}()
+	}
+	for i := range cases {
+		work <- i
+	}
+	close(work)
+	wg.Wait()
+
 	z := zip.NewWriter(w)
 	used := map[string]bool{}
-	for _, c := range cases {
+	for i, c := range cases {
+		if out[i].err != nil {
+			return fmt.Errorf("case report of %s: %w", c.Flag.TransactionID, out[i].err)
+		}
 		name := FileName(c.Flag.TransactionID)
-		for i := 2; used[name]; i++ { // two ids may read alike once made safe
-			name = fmt.Sprintf("%s-%d", FileName(c.Flag.TransactionID), i)
+		for n := 2; used[name]; n++ { // two ids may read alike once made safe
+			name = fmt.Sprintf("%s-%d", FileName(c.Flag.TransactionID), n)
 		}
 		used[name] = true
-		var buf bytes.Buffer
-		if err := c.HTML(&buf); err != nil {
-			return err
-		}
-		if err := add(z, name+".html", buf.Bytes()); err != nil {
+		if err := add(z, name+".html", out[i].html); err != nil {
 			return err
 		}
 		if withPDF {
-			buf.Reset()
-			if err := c.PDF(&buf); err != nil {
-				return err
-			}
-			if err := add(z, name+".pdf", buf.Bytes()); err != nil {
+			if err := add(z, name+".pdf", out[i].pdf); err != nil {
 				return err
 			}
 		}
