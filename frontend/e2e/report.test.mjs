@@ -74,16 +74,29 @@ describe('case report', () => {
   });
 
   test('the case report opens from the flag page and prints every step’s source', async () => {
+    // Some casework first, as a reviewer would leave it.
+    const id = encodeURIComponent(flag.transaction_id);
+    const headers = { 'Content-Type': 'application/json', 'X-Hopcheck-Client': 'e2e', 'X-Hopcheck-Reviewer': 'Ana Petrova' };
+    for (const [method, path, body] of [['POST', 'comments', { note: 'Asked the distributor for the end-user certificate.' }],
+      ['PUT', 'assignee', { assignee: 'Boris Klein' }]]) {
+      const res = await fetch(`${base}/api/v1/flags/${id}/${path}`, { method, headers, body: JSON.stringify(body) });
+      assert.ok(res.ok, `${method} ${path}: ${res.status} ${await res.text()}`);
+    }
     const link = page.locator('[data-testid=case-report]');
     assert.equal(await link.getAttribute('href'), `/api/v1/flags/${encodeURIComponent(flag.transaction_id)}/report`);
     const [report] = await Promise.all([ctx.waitForEvent('page'), link.click()]);
     await report.waitForLoadState();
+    // As on paper: A4 at 96 dpi, less the report's 14 mm margins.
+    await report.setViewportSize({ width: 688, height: 1016 });
     await report.emulateMedia({ media: 'print' });
     assert.match(await report.title(), new RegExp(`Case report ${flag.transaction_id}`));
     const text = (await report.locator('body').innerText()).replace(/\s+/g, ' ');
     const sources = sourcesOf(flag);
     assert.ok(sources.length >= 2);
     for (const s of sources) assert.ok(text.includes(s), `the printed report lacks "${s}"`);
+    for (const w of ['Asked the distributor for the end-user certificate.', 'Ana Petrova', 'assigned to Boris Klein']) {
+      assert.ok(text.includes(w), `the printed report lacks the review history's "${w}"`);
+    }
     for (const r of flag.reasons) assert.ok(text.includes(r.replace(/\s+/g, ' ')), `the printed report lacks the reason "${r}"`);
     for (const h of ['Transaction', 'Verdict and reasons', 'Paths', 'Listings', 'Identity decisions', 'Review history', 'Policy and data as of']) {
       assert.ok(await report.getByRole('heading', { name: h, exact: true }).isVisible(), `no ${h} section`);
