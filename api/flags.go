@@ -9,6 +9,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/hopcheck/hopcheck/casefile"
 	"github.com/hopcheck/hopcheck/graph"
 	"github.com/hopcheck/hopcheck/importer"
 )
@@ -354,5 +355,94 @@ func handleTemplate() gin.HandlerFunc {
 		}
 		c.Header("Content-Disposition", `attachment; filename="hopcheck-template.xlsx"`)
 		c.Data(http.StatusOK, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", buf.Bytes())
+	}
+}
+
+// handleReport sends a flag's case report: a printable HTML page, or a
+// PDF with format=pdf.
+func handleReport(deps Deps) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		format, err := reportFormat(c)
+		if err != nil {
+			respondErr(c, err)
+			return
+		}
+		ctx := c.Request.Context()
+		cases, err := casefile.Gather(ctx, deps.Store, deps.Evaluator.Policy(), deps.Now(), []string{c.Param("id")})
+		if err != nil {
+			respondErr(c, err)
+			return
+		}
+		var buf bytes.Buffer
+		mime := "text/html; charset=utf-8"
+		if format == "pdf" {
+			err, mime = cases[0].PDF(&buf), "application/pdf"
+			c.Header("Content-Disposition", `inline; filename="`+casefile.FileName(cases[0].Flag.TransactionID)+`.pdf"`)
+		} else {
+			err = cases[0].HTML(&buf)
+		}
+		if err != nil {
+			respondErr(c, err)
+			return
+		}
+		// The page is self-contained: it may load nothing, run nothing.
+		c.Header("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; img-src data:")
+		c.Data(http.StatusOK, mime, buf.Bytes())
+	}
+}
+
+// handleReports sends the case reports of the flags that match the
+// filter of GET /flags as a ZIP, at most Deps.MaxReports of them: a
+// filter matching more is refused rather than cut.
+func handleReports(deps Deps) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		format, err := reportFormat(c)
+		if err != nil {
+			respondErr(c, err)
+			return
+		}
+		f, err := flagFilter(c, deps.MaxReports, deps.MaxReports)
+		if err != nil {
+			respondErr(c, err)
+			return
+		}
+		ctx := c.Request.Context()
+		fs, total, err := deps.Store.Flags(ctx, f)
+		if err != nil {
+			respondErr(c, err)
+			return
+		}
+		if c.Query("limit") == "" && total-f.Offset > len(fs) {
+			respondErr(c, graph.Errorf(graph.ETOOLARGE, "%d flags match; a ZIP of case reports holds at most %d: narrow the filter (status, severity, country, q, assignee) or page with offset and limit", total-f.Offset, deps.MaxReports))
+			return
+		}
+		ids := make([]string, len(fs))
+		for i, fl := range fs {
+			ids[i] = fl.TransactionID
+		}
+		cases, err := casefile.Gather(ctx, deps.Store, deps.Evaluator.Policy(), deps.Now(), ids)
+		if err != nil {
+			respondErr(c, err)
+			return
+		}
+		var buf bytes.Buffer
+		if err := casefile.Bundle(&buf, cases, format == "pdf"); err != nil {
+			respondErr(c, err)
+			return
+		}
+		audit(ctx, deps, graph.AuditEntry{At: deps.Now().UTC(), By: callerOf(c).Name, Action: "export",
+			Target: "flags/reports.zip", Detail: fmt.Sprintf("%d case reports; filter %s", len(cases), c.Request.URL.RawQuery)})
+		c.Header("Content-Disposition", `attachment; filename="hopcheck-case-reports.zip"`)
+		c.Data(http.StatusOK, "application/zip", buf.Bytes())
+	}
+}
+
+// reportFormat reads format: html (the default) or pdf.
+func reportFormat(c *gin.Context) (string, error) {
+	switch f := c.DefaultQuery("format", "html"); f {
+	case "html", "pdf":
+		return f, nil
+	default:
+		return "", invalid("format %q: expected html or pdf", f)
 	}
 }

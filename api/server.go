@@ -66,6 +66,9 @@ type Deps struct {
 	// RateLimits bound requests per address and per key; zero fields take
 	// DefaultRateLimits.
 	RateLimits RateLimits
+	// MaxReports bounds the case reports of one ZIP (default 500): a
+	// filter matching more is refused, not cut.
+	MaxReports int
 	// Batch bounds batch screening; zero fields take DefaultBatchLimits.
 	Batch BatchLimits
 	// BodyTimeout bounds reading a JSON body (default 30 s) and
@@ -104,6 +107,9 @@ func (d Deps) withDefaults() Deps {
 	}
 	if d.Audit == nil && d.Store != nil {
 		d.Audit = NewAuditLog(d.Store, d.Logger)
+	}
+	if d.MaxReports <= 0 {
+		d.MaxReports = 500
 	}
 	d.Batch = d.Batch.withDefaults()
 	return d

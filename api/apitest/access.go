@@ -35,6 +35,8 @@ var Access = map[string][]api.Role{
 	"POST /api/v1/flags/:id/comments":       {api.Investigator, api.Admin},
 	"PUT /api/v1/flags/:id/assignee":        {api.Investigator, api.Admin},
 	"GET /api/v1/flags/:id":                 {api.Viewer, api.Investigator, api.Admin},
+	"GET /api/v1/flags/:id/report":          {api.Viewer, api.Investigator, api.Admin},
+	"GET /api/v1/flags/reports.zip":         {api.Viewer, api.Investigator, api.Admin},
 	"PATCH /api/v1/flags/:id":               {api.Investigator, api.Admin},
 	"GET /api/v1/stats":                     {api.Viewer, api.Investigator, api.Admin},
 	"GET /api/v1/template.xlsx":             {api.Viewer, api.Investigator, api.Admin},

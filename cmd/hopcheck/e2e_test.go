@@ -130,6 +130,8 @@ func exerciseAPI(t *testing.T, url string, keys map[api.Role]string, embedded bo
 		"GET /api/v1/flags":                     {"/api/v1/flags?severity=critical&limit=3", nil, 200},
 		"GET /api/v1/flags.xlsx":                {"/api/v1/flags.xlsx", nil, 200},
 		"GET /api/v1/flags/:id":                 {"/api/v1/flags/T-1003", nil, 200},
+		"GET /api/v1/flags/:id/report":          {"/api/v1/flags/T-1003/report?format=pdf", nil, 200},
+		"GET /api/v1/flags/reports.zip":         {"/api/v1/flags/reports.zip?severity=critical", nil, 200},
 		"PATCH /api/v1/flags/:id":               {"/api/v1/flags/T-1002", map[string]string{"status": "confirmed", "note": "e2e"}, 200},
 		"GET /api/v1/stats":                     {"/api/v1/stats", nil, 200},
 		"GET /api/v1/template.xlsx":             {"/api/v1/template.xlsx", nil, 200},

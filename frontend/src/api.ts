@@ -197,6 +197,36 @@ export class Client {
    * a keyed server answers it 401) and hands it to the browser to save.
    */
   async download(path: string, filename: string): Promise<void> {
+    const url = URL.createObjectURL(await this.file(path));
+    const a = document.createElement('a');
+    a.href = url;
+    a.download = filename;
+    document.body.append(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 60_000);
+  }
+
+  /**
+   * openTab shows a page of the API (a case report) in a new tab, fetched
+   * with the key. The tab opens at once, on the click, so that no pop-up
+   * blocker stops it, and gets the page when it has come.
+   */
+  async openTab(path: string): Promise<void> {
+    const tab = window.open('', '_blank');
+    try {
+      const url = URL.createObjectURL(await this.file(path));
+      if (tab) tab.location.href = url;
+      else window.location.href = url;
+      setTimeout(() => URL.revokeObjectURL(url), 600_000);
+    } catch (err) {
+      tab?.close();
+      throw err;
+    }
+  }
+
+  /** file fetches a file with the key. */
+  private async file(path: string): Promise<Blob> {
     const headers: Record<string, string> = { [CLIENT_HEADER]: 'ui' };
     const key = this.keys.get();
     if (key) headers.Authorization = `Bearer ${key}`;
@@ -215,14 +245,7 @@ export class Client {
       }
       throw toApiError(res.status, data, 'read', !!key);
     }
-    const url = URL.createObjectURL(await res.blob());
-    const a = document.createElement('a');
-    a.href = url;
-    a.download = filename;
-    document.body.append(a);
-    a.click();
-    a.remove();
-    setTimeout(() => URL.revokeObjectURL(url), 60_000);
+    return res.blob();
   }
 }
 

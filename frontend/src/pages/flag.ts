@@ -33,7 +33,7 @@ export const flagPage = {
     const ownBox = h('section', { class: 'card', 'aria-labelledby': 'h-own' }, h('h2', { id: 'h-own' }, 'Effective ownership'));
     const reviewBox = h('section', { class: 'card', 'aria-labelledby': 'h-review' }, h('h2', { id: 'h-review' }, 'Review'));
     const canvas = h('div', { class: 'canvas flag-canvas', role: 'img', 'aria-label': 'The exposure paths; the selected one is drawn left to right, the others faded. The steps are listed beside it.' });
-    const panel = h('aside', { class: 'panel', 'aria-label': 'Provenance', tabindex: '-1' }, h('p', { class: 'muted' }, 'Click an entity or a link in the graph, or “Provenance” on a step, to see which row stated it.'));
+    const panel = h('aside', { class: 'panel', 'aria-label': 'Provenance', tabindex: '-1' }, h('p', { class: 'muted hint' }, 'Click an entity or a link in the graph, or “Provenance” on a step, to see which row stated it.'));
     const graphBox = h('div', { class: 'flag-graph' });
 
     main.append(header, txBox,
@@ -103,8 +103,28 @@ export const flagPage = {
       ? h('ol', { class: 'steps' }, x.steps.map((s) => h('li', null,
         h('span', null, linkSentence(s, names(s.from), names(s.to))),
         h('span', { class: 'muted small' }, ` (${s.step}) · ${sourceText(s.source)}`), ' ',
-        h('button', { type: 'button', class: 'linkish small', onclick: () => { highlight(x); showLink(s); } }, 'Provenance'))))
+        h('button', { type: 'button', class: 'linkish small no-print', onclick: () => { highlight(x); showLink(s); } }, 'Provenance'))))
       : h('p', { class: 'muted small' }, 'The start entity is itself the restrictive end-user.');
+
+    // The case report: a plain link on a server without keys; with a key
+    // the page is fetched with it (a link would send none).
+    const reportLinks = (tid: string) => {
+      const msg = h('span', { class: 'error small', 'aria-live': 'polite' });
+      const open = (format: string, label: string, testid: string) => {
+        const href = `/api/v1/flags/${encodeURIComponent(tid)}/report${format ? `?format=${format}` : ''}`;
+        return h('a', {
+          href, class: 'button', target: '_blank', rel: 'noopener', 'data-testid': testid,
+          onclick: (e: Event) => {
+            if (!ctx.client.keys.get()) return;
+            e.preventDefault();
+            msg.textContent = '';
+            ctx.client.openTab(href).catch((err: Error) => { msg.textContent = err.message; });
+          },
+        }, label);
+      };
+      return h('p', { class: 'row report-links no-print' }, open('', 'Case report', 'case-report'), open('pdf', 'Case report (PDF)', 'case-report-pdf'),
+        h('button', { type: 'button', onclick: () => window.print() }, 'Print this page'), msg);
+    };
 
     let flag: Flag | null = null;
     let fourEyesPolicy = true;
@@ -114,7 +134,8 @@ export const flagPage = {
       replace(header,
         h('h1', null, `Flag ${fl.transaction_id} `, badge(fl.severity, fl.severity), ' ', badge(fl.verdict, fl.verdict === 'block' ? 'critical' : 'medium')),
         h('p', null, 'Status ', badge(fl.status, fl.status), fl.reviewer ? ` · reviewed by ${fl.reviewer}` : '',
-          ' · buyer ', link(`/explore/${encodeURIComponent(fl.buyer.id)}`, fl.buyer.name), ` (${fl.buyer.country ?? '—'}) · ${fl.date}`));
+          ' · buyer ', link(`/explore/${encodeURIComponent(fl.buyer.id)}`, fl.buyer.name), ` (${fl.buyer.country ?? '—'}) · ${fl.date}`),
+        reportLinks(fl.transaction_id));
       replace(reasonsBox, h('h2', { id: 'h-reasons' }, 'Reasons'), reasons(fl.reasons));
       const exps = worstFirst(fl.exposures);
       replace(pathsBox, h('h2', { id: 'h-paths' }, `Exposure paths (${exps.length})`),

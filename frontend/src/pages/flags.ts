@@ -112,7 +112,15 @@ export const flags = {
             const href = (e.currentTarget as HTMLAnchorElement).getAttribute('href') ?? '/api/v1/flags.csv';
             ctx.client.download(href, 'hopcheck-flags.csv').catch((err: Error) => { status.textContent = err.message; });
           },
-        }, 'Export CSV')),
+        }, 'Export CSV'),
+        h('a', {
+          href: '/api/v1/flags/reports.zip', class: 'button', id: 'export-reports', title: 'The case report of every flag that matches the filters (at most 500)',
+          onclick: (e: Event) => {
+            e.preventDefault();
+            const href = (e.currentTarget as HTMLAnchorElement).getAttribute('href') ?? '/api/v1/flags/reports.zip';
+            ctx.client.download(href, 'hopcheck-case-reports.zip').catch((err: Error) => { status.textContent = err.message; });
+          },
+        }, 'Download reports (ZIP)')),
       h('section', { class: 'card bulk', 'aria-label': 'Bulk review' },
         reviewerField(ctx.client),
         h('div', { class: 'row' }, h('label', { for: 'bulk-status' }, 'Selected flags'), bulkStatus,
@@ -131,6 +139,7 @@ export const flags = {
       for (const [k, v] of [...x]) if (!v) x.delete(k);
       (main.querySelector('#export') as HTMLAnchorElement).href = `/api/v1/flags.xlsx?${x}`;
       (main.querySelector('#export-csv') as HTMLAnchorElement).href = `/api/v1/flags.csv?${x}`;
+      (main.querySelector('#export-reports') as HTMLAnchorElement).href = `/api/v1/flags/reports.zip?${x}`;
     };
 
     function draw(): void {
