@@ -29,6 +29,7 @@ func RunTests(t *testing.T, newStore func(t *testing.T) graph.Store) {
 		{"LinksAndNeighborhood", testNeighborhood},
 		{"Transactions", testTransactions},
 		{"Flags", testFlags},
+		{"FlagList", testFlagList},
 		{"Stats", testStats},
 		{"ReachScenario", testReachScenario},
 		{"Jobs", testJobs},
