@@ -391,4 +391,3 @@ func CountryName(code string) string {
 	}
 	return c.String()
 }
-
