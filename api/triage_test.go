@@ -1,0 +1,108 @@
+package api_test
+
+import (
+	"net/url"
+	"reflect"
+	"testing"
+
+	"github.com/hopcheck/hopcheck/graph"
+	"github.com/hopcheck/hopcheck/importer"
+)
+
+// triageFiles are caseFiles with the transactions' other cells: T-C is
+// sold by a seller named in the row, T-H declares the ministry its
+// end-user and has no value.
+func triageFiles() []importer.File {
+	fs := caseFiles()
+	fs[2].Data = append(fs[2].Data, "ORG-Z,Zeta Supply GmbH,DE\n"...)
+	fs[4].Data = []byte("id,date,buyer,seller,end_user,product,capability,value,currency\n" +
+		"T-C,2024-01-01,ORG-A,Zeta Supply,,Face matcher,facial recognition cameras,1000,EUR\n" +
+		"T-H,2024-01-01,ORG-B,,GOV-1,Grabber,IMSI catcher,,\n")
+	return fs
+}
+
+func TestFlagTriage(t *testing.T) {
+	for name, newStore := range caseStores(t) {
+		t.Run(name, func(t *testing.T) {
+			s := caseServer(t, newStore(t), graph.DefaultPolicy())
+			if j := s.mustUpload(triageFiles(), nil); j.State != graph.JobDone {
+				t.Fatalf("upload: %+v", j)
+			}
+			ids := func(query url.Values) []string {
+				t.Helper()
+				var page flagPage
+				s.mustJSON("GET", "/api/v1/flags?"+query.Encode(), nil, 200, &page)
+				var out []string
+				for _, f := range page.Flags {
+					out = append(out, f.TransactionID)
+				}
+				if page.Total != len(out) {
+					t.Errorf("%s: total %d for %d flags", query.Encode(), page.Total, len(out))
+				}
+				return out
+			}
+			q := func(kv ...string) url.Values {
+				v := url.Values{}
+				for i := 0; i < len(kv); i += 2 {
+					v.Set(kv[i], kv[i+1])
+				}
+				return v
+			}
+			for _, tt := range []struct {
+				q    url.Values
+				want []string
+			}{
+				{q(), []string{"T-C", "T-H"}},
+				{q("capability", "biometric identification"), []string{"T-C"}},
+				{q("capability", "Non-cooperative location tracking"), []string{"T-H"}},
+				{q("capability", "data analytics"), nil},
+				{q("q", "zeta"), []string{"T-C"}},
+				{q("q", "ORG-Z"), []string{"T-C"}},
+				{q("q", "beta systems"), []string{"T-H"}},
+				{q("q", "ministry of order"), []string{"T-C", "T-H"}},
+				{q("q", "grabber"), []string{"T-H"}},
+				{q("sort", "transaction", "dir", "desc"), []string{"T-H", "T-C"}},
+				{q("sort", "seller", "dir", "desc"), []string{"T-C", "T-H"}},
+				{q("sort", "value"), []string{"T-C", "T-H"}},
+				{q("sort", "value", "dir", "desc"), []string{"T-C", "T-H"}},
+				{q("sort", "end_user"), []string{"T-H", "T-C"}},
+				{q("sort", "ownership"), []string{"T-H", "T-C"}},
+				{q("pending", "true"), nil},
+			} {
+				if got := ids(tt.q); !reflect.DeepEqual(got, tt.want) {
+					t.Errorf("flags?%s: %v, want %v", tt.q.Encode(), got, tt.want)
+				}
+			}
+
+			var f graph.Flag
+			s.mustJSON("GET", "/api/v1/flags/T-C", nil, 200, &f)
+			if f.Seller == nil || f.Seller.ID != "ORG-Z" || f.Seller.Name != "Zeta Supply GmbH" || f.EndUser != nil ||
+				f.Value == nil || *f.Value != 1000 || f.Currency != "EUR" || f.Product != "Face matcher" ||
+				!reflect.DeepEqual(f.Capabilities, []string{graph.CapBiometric, graph.CapRecordingDevices}) {
+				t.Errorf("T-C as listed: seller %+v, end-user %+v, value %v %s, product %q, capabilities %q",
+					f.Seller, f.EndUser, f.Value, f.Currency, f.Product, f.Capabilities)
+			}
+			f = graph.Flag{}
+			s.mustJSON("GET", "/api/v1/flags/T-H", nil, 200, &f)
+			if f.EndUser == nil || f.EndUser.ID != "GOV-1" || f.EndUser.Name != "Ministry of Order" || f.Seller != nil || f.Value != nil {
+				t.Errorf("T-H as listed: seller %+v, end-user %+v, value %v", f.Seller, f.EndUser, f.Value)
+			}
+
+			// A first clear of the critical flag waits for a second reviewer.
+			s.mustJSON("PATCH", "/api/v1/flags/T-C", map[string]string{"status": "cleared", "note": "stake sold"}, 200, &f)
+			if got := ids(q("pending", "true")); !reflect.DeepEqual(got, []string{"T-C"}) {
+				t.Errorf("pending after one clear: %v", got)
+			}
+			s.reviewer = "ben"
+			s.mustJSON("PATCH", "/api/v1/flags/T-C", map[string]string{"status": "cleared", "note": "confirmed in the register"}, 200, &f)
+			if got := ids(q("pending", "true", "status", "")); got != nil {
+				t.Errorf("pending after two clears: %v", got)
+			}
+
+			for _, bad := range []string{"sort=json", "sort=value&dir=up", "capability=lasers", "pending=maybe"} {
+				s.mustError("GET", "/api/v1/flags?"+bad, nil, 400, graph.EINVALID)
+				s.mustError("GET", "/api/v1/flags.csv?"+bad, nil, 400, graph.EINVALID)
+			}
+		})
+	}
+}
