@@ -157,7 +157,10 @@ export class Client {
   exposure = (id: string, date?: string) =>
     this.request<Assessment & { entity: Ref; date: string }>('GET', `/api/v1/entities/${enc(id)}/exposure?${qs({ date })}`);
   transaction = (id: string) => this.request<{ transaction: Transaction; flag: Flag | null; four_eyes?: boolean }>('GET', `/api/v1/transactions/${enc(id)}`);
-  flags = (f: { status?: string; severity?: string; country?: string; q?: string; assignee?: string; offset?: number; limit?: number }) =>
+  flags = (f: {
+    status?: string; severity?: string; country?: string; capability?: string; q?: string; assignee?: string;
+    pending?: string; sort?: string; dir?: string; offset?: number; limit?: number;
+  }) =>
     this.request<FlagPage>('GET', `/api/v1/flags?${qs(f)}`);
   flag = (id: string) => this.request<Flag>('GET', `/api/v1/flags/${enc(id)}`);
   review = (id: string, status: Status, note: string) =>
