@@ -106,3 +106,28 @@ func TestFlagTriage(t *testing.T) {
 		})
 	}
 }
+
+func TestUploadsOfAnUpload(t *testing.T) {
+	for name, newStore := range caseStores(t) {
+		t.Run(name, func(t *testing.T) {
+			s := caseServer(t, newStore(t), graph.DefaultPolicy())
+			first := s.mustUpload(caseFiles(), nil)
+			second := s.mustUpload(triageFiles()[2:3], nil)
+			var ups struct {
+				Uploads []graph.Job `json:"uploads"`
+			}
+			s.mustJSON("GET", "/api/v1/uploads", nil, 200, &ups)
+			if len(ups.Uploads) != 2 {
+				t.Fatalf("uploads: %+v", ups.Uploads)
+			}
+			s.mustJSON("GET", "/api/v1/uploads?upload="+url.QueryEscape(first.Upload), nil, 200, &ups)
+			if len(ups.Uploads) != 1 || ups.Uploads[0].ID != first.ID || first.Upload == second.Upload {
+				t.Errorf("jobs of upload %s: %+v", first.Upload, ups.Uploads)
+			}
+			s.mustJSON("GET", "/api/v1/uploads?upload=nope", nil, 200, &ups)
+			if len(ups.Uploads) != 0 {
+				t.Errorf("jobs of upload nope: %+v", ups.Uploads)
+			}
+		})
+	}
+}

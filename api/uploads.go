@@ -2,8 +2,6 @@ package api
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -50,7 +48,7 @@ func handleUpload(deps Deps, m *metrics) gin.HandlerFunc {
 		who := callerOf(c)
 		now := deps.Now().UTC()
 		opts.Uploader, opts.Now = who.Name, now
-		job := graph.Job{ID: newJobID(), Upload: importer.UploadID(files, opts), State: graph.JobValidating,
+		job := graph.Job{ID: graph.NewJobID(), Upload: importer.UploadID(files, opts), State: graph.JobValidating,
 			By: who.Name, Created: now, Updated: now}
 		for _, f := range files {
 			job.Files = append(job.Files, f.Name)
@@ -174,12 +172,6 @@ func sortFiles(fs []importer.File) {
 	}
 }
 
-func newJobID() string {
-	b := make([]byte, 8)
-	_, _ = rand.Read(b)
-	return "job-" + hex.EncodeToString(b)
-}
-
 // progressEvery is how often a running job's progress is saved.
 const progressEvery = 500 * time.Millisecond
 
@@ -277,7 +269,7 @@ func runUpload(ctx context.Context, deps Deps, m *metrics, job graph.Job, files 
 
 	var refreshed []byte
 	if err == nil && !rep.Rejected {
-		m.rows.Add(float64(rowsOf(rep)))
+		m.rows.Add(float64(rep.RowsRead()))
 		var res exposure.RefreshResult
 		if res, err = deps.Evaluator.Refresh(ctx, rep.Cause(job.By)); err != nil {
 			err = fmt.Errorf("the upload was written, but re-evaluating the flags failed: %w", err)
@@ -347,15 +339,9 @@ func failure(err error) string {
 	return msg
 }
 
-func rowsOf(rep *importer.Report) int {
-	n := 0
-	for _, s := range rep.Sheets {
-		n += s.Rows
-	}
-	return n
-}
-
-// handleUploads lists upload jobs, newest first.
+// handleUploads lists upload jobs, newest first: every upload, the API's
+// and the command line's (hopcheck import, serve --demo); with upload,
+// only the jobs of that upload id.
 func handleUploads(deps Deps) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		limit, err := intParam(c, "limit", 50, 1, 1000)
@@ -363,13 +349,20 @@ func handleUploads(deps Deps) gin.HandlerFunc {
 			respondErr(c, err)
 			return
 		}
-		// Cross-referencing keeps its two jobs beside the uploads'.
-		js, err := deps.Store.Jobs(c.Request.Context(), limit+2)
+		// Cross-referencing keeps its two jobs beside the uploads'; the jobs
+		// of one upload (the upload id of a link's source) are looked for
+		// among all.
+		upload := strings.TrimSpace(c.Query("upload"))
+		n := limit + 2
+		if upload != "" {
+			n = 0
+		}
+		js, err := deps.Store.Jobs(c.Request.Context(), n)
 		if err != nil {
 			respondErr(c, err)
 			return
 		}
-		js = slices.DeleteFunc(js, func(j graph.Job) bool { return xref.IsJob(j.ID) })
+		js = slices.DeleteFunc(js, func(j graph.Job) bool { return xref.IsJob(j.ID) || (upload != "" && j.Upload != upload) })
 		js = js[:min(len(js), limit)]
 		// The list is for overview; each job's report is at its own URL.
 		for i := range js {

@@ -2,6 +2,8 @@ package graph
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"encoding/json"
 	"time"
 )
@@ -93,4 +95,11 @@ func CheckJob(j Job) error {
 		return Errorf(EINVALID, "upload job %q: the flags summary is not valid JSON", j.ID)
 	}
 	return nil
+}
+
+// NewJobID returns a fresh, random job id: "job-" and 16 hex digits.
+func NewJobID() string {
+	b := make([]byte, 8)
+	_, _ = rand.Read(b)
+	return "job-" + hex.EncodeToString(b)
 }

@@ -116,6 +116,17 @@ describe('investigator UI', () => {
     await shot('dashboard');
   });
 
+  test('lists every upload, its upload id a link to its report', async () => {
+    await page.goto(`${base}/upload`);
+    const row = page.locator('table.uploads tbody tr', { hasText: 'demo.xlsx' });
+    await row.waitFor();
+    const id = (await row.locator('td').nth(2).innerText()).trim();
+    assert.ok(id.length > 8, `upload id ${id}`);
+    await row.getByRole('link', { name: id }).click();
+    await page.waitForURL(`**/upload?upload=${id}`);
+    await page.locator('[data-testid=job-result][data-state=done]').waitFor();
+  });
+
   let worst;
   test('opens the worst flag and sees its paths highlighted', async () => {
     await page.goto(`${base}/flags`);

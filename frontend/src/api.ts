@@ -172,7 +172,7 @@ export class Client {
   assign = (id: string, assignee: string) =>
     this.request<Flag>('PUT', `/api/v1/flags/${enc(id)}/assignee`, { body: { assignee }, action: 'review' });
   history = (id: string) => this.request<{ revisions: Revision[] }>('GET', `/api/v1/entities/${enc(id)}/history`);
-  uploads = (limit = 10) => this.request<{ uploads: Job[] }>('GET', `/api/v1/uploads?${qs({ limit })}`);
+  uploads = (limit = 10, upload?: string) => this.request<{ uploads: Job[] }>('GET', `/api/v1/uploads?${qs({ limit, upload })}`);
   upload = (id: string) => this.request<Job>('GET', `/api/v1/uploads/${enc(id)}`);
   preview = (form: FormData) => this.request<Preview>('POST', '/api/v1/uploads?preview=true', { form, action: 'upload' });
   startUpload = (form: FormData) => this.request<Job>('POST', '/api/v1/uploads', { form, action: 'upload' });

@@ -4,6 +4,7 @@ import { buildMapping, guessColumn, sheetKey, TABLE_COLUMNS, TABLES, type SheetC
 import { plural } from '../format';
 import type { Changes, Issue, Job, Preview, SheetPreview } from '../types';
 import { jobState } from './dashboard';
+import { uploadsList } from '../uploadslist';
 
 const DATE_FORMATS = ['', 'DD/MM/YYYY', 'MM/DD/YYYY', 'DD.MM.YYYY', 'DD-MM-YYYY', 'YYYY/MM/DD'];
 
@@ -112,7 +113,7 @@ export const upload = {
         },
       }, 'Download the template'), '.'),
       h('div', { class: 'row' }, drop, input, h('label', { for: 'date-format' }, 'Numeric dates'), dateFmt),
-      step, progress);
+      step, progress, uploadsList(ctx.client));
 
     ['dragenter', 'dragover'].forEach((t) => drop.addEventListener(t, (e) => {
       e.preventDefault();
@@ -303,6 +304,14 @@ export const upload = {
 
     const jobId = ctx.query.get('job');
     if (jobId) poll(jobId).catch((err) => replace(progress, errorBox(err, `Upload ${jobId}`)));
+    // An upload id (a source's upload) shows the report of its latest job.
+    const uploadId = ctx.query.get('upload');
+    if (!jobId && uploadId) {
+      ctx.client.uploads(1, uploadId).then(({ uploads }) => {
+        if (!uploads.length) replace(progress, h('p', { class: 'error', role: 'alert' }, `No upload ${uploadId} is listed here.`));
+        else return poll(uploads[0].id);
+      }).catch((err) => replace(progress, errorBox(err, `Upload ${uploadId}`)));
+    }
     return () => {
       alive = false;
       clearTimeout(timer);
