@@ -14,7 +14,15 @@ import (
 )
 
 func cmdFlags(ctx context.Context, e *env, args []string) error {
+	if ok, err := cmdFlagsCase(ctx, e, args); ok {
+		return err
+	}
 	fs := e.flags("flags", "")
+	fs.Usage = func() {
+		e.usageShown = true
+		fmt.Fprint(e.stderr, flagsUsage, "\nFlags:\n")
+		fs.PrintDefaults()
+	}
 	asJSON := fs.Bool("json", false, "print a JSON array of flag objects (SPEC §4)")
 	severity := fs.String("severity", "", "only this severity: critical, high or medium")
 	status := fs.String("status", "", "only this review status: open, confirmed or cleared")

@@ -1,0 +1,68 @@
+package main
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/hopcheck/hopcheck/graph"
+)
+
+// TestFlagsCasework reviews, comments on and assigns flags from the
+// command line under the API's rules: a named reviewer, a reason, and
+// four eyes on a critical flag.
+func TestFlagsCasework(t *testing.T) {
+	store := t.TempDir()
+	mustHop(t, "demo", "--data-dir", store)
+	var fs []graph.Flag
+	if err := json.Unmarshal([]byte(mustHop(t, "flags", "--data-dir", store, "--severity", "critical", "--json")), &fs); err != nil || len(fs) == 0 {
+		t.Fatalf("critical demo flags: %v %d", err, len(fs))
+	}
+	crit := fs[0].TransactionID
+
+	for _, tt := range []struct {
+		env  map[string]string
+		args []string
+		want string
+	}{
+		{nil, []string{"review", crit, "--status", "confirmed", "--note", "x"}, "name the reviewer with --by"},
+		{nil, []string{"review", crit, "--status", "confirmed", "--by", "ana"}, "a note is required"},
+		{nil, []string{"review", crit, "--status", "done", "--note", "x", "--by", "ana"}, `--status "done"`},
+		{nil, []string{"review", "--status", "confirmed", "--note", "x", "--by", "ana"}, "name the transaction id"},
+		{nil, []string{"comment", crit, "--by", "ana"}, "a comment needs a note"},
+		{nil, []string{"review", "T-NONE", "--status", "confirmed", "--note", "x", "--by", "ana"}, "T-NONE"},
+	} {
+		code, out, errOut := hopWith(t, tt.env, append(append([]string{"flags"}, tt.args...), "--data-dir", store)...)
+		if code == 0 || !strings.Contains(out+errOut, tt.want) {
+			t.Errorf("flags %s: exit %d, %q; want an error saying %q", strings.Join(tt.args, " "), code, out+errOut, tt.want)
+		}
+	}
+
+	// Four eyes: ana's clear is an approval; ana cannot complete it; bob does.
+	out := mustHop(t, "flags", "review", crit, "--status", "cleared", "--note", "stake sold in 2023", "--by", "ana", "--data-dir", store)
+	if !strings.Contains(out, "approved by ana, awaiting a second reviewer") {
+		t.Errorf("first clear: %q", out)
+	}
+	if code, _, errOut := hop(t, "flags", "review", crit, "--status", "cleared", "--note", "again", "--by", "ana", "--data-dir", store); code == 0 || !strings.Contains(errOut, "second reviewer") {
+		t.Errorf("the same reviewer's second clear: exit %d, %q", code, errOut)
+	}
+	out = mustHopWith(t, map[string]string{"HOPCHECK_USER": "bob"}, "flags", "review", crit, "--status", "cleared", "--note", "sale confirmed in the register", "--data-dir", store)
+	if !strings.HasPrefix(out, crit+": cleared") {
+		t.Errorf("second clear: %q", out)
+	}
+
+	mustHopWith(t, map[string]string{"USER": "carla"}, "flags", "comment", crit, "--note", "filed with the export office", "--data-dir", store)
+	mustHop(t, "flags", "assign", crit, "dan", "--by", "carla", "--data-dir", store)
+	if err := json.Unmarshal([]byte(mustHop(t, "flags", "--data-dir", store, "--assignee", "dan", "--json")), &fs); err != nil || len(fs) != 1 {
+		t.Fatalf("flags assigned to dan: %v %+v", err, fs)
+	}
+	f := fs[0]
+	var got []string
+	for _, h := range f.History {
+		got = append(got, h.By+" "+h.Action+" "+string(h.Status))
+	}
+	want := "ana approve open|bob review cleared|carla comment cleared|carla assign cleared"
+	if f.Status != graph.Cleared || f.Reviewer != "bob" || strings.Join(got, "|") != want {
+		t.Errorf("history of %s: %s (status %s by %s), want %s", crit, strings.Join(got, "|"), f.Status, f.Reviewer, want)
+	}
+}
