@@ -30,6 +30,7 @@ func RunTests(t *testing.T, newStore func(t *testing.T) graph.Store) {
 		{"Transactions", testTransactions},
 		{"Flags", testFlags},
 		{"FlagList", testFlagList},
+		{"Mappings", testMappings},
 		{"Stats", testStats},
 		{"ReachScenario", testReachScenario},
 		{"Jobs", testJobs},
