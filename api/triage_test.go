@@ -1,8 +1,10 @@
 package api_test
 
 import (
+	"context"
 	"net/url"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/hopcheck/hopcheck/graph"
@@ -128,6 +130,51 @@ func TestUploadsOfAnUpload(t *testing.T) {
 			if len(ups.Uploads) != 0 {
 				t.Errorf("jobs of upload nope: %+v", ups.Uploads)
 			}
+		})
+	}
+}
+
+func TestSavedMappings(t *testing.T) {
+	for name, newStore := range caseStores(t) {
+		t.Run(name, func(t *testing.T) {
+			store := newStore(t)
+			s := caseServer(t, store, graph.DefaultPolicy())
+			var m graph.SavedMapping
+			s.mustJSON("PUT", "/api/v1/mappings/Partner%20Zeta", map[string]any{"mapping": map[string]any{
+				"headers": map[string]string{"Firma": "name", "Land": "country"}}}, 200, &m)
+			if m.Name != "Partner Zeta" || m.By == "" || m.Saved.IsZero() {
+				t.Errorf("saved: %+v", m)
+			}
+			var list struct {
+				Mappings []graph.SavedMapping `json:"mappings"`
+			}
+			s.mustJSON("GET", "/api/v1/mappings", nil, 200, &list)
+			if len(list.Mappings) != 1 || list.Mappings[0].Name != "Partner Zeta" {
+				t.Errorf("mappings: %+v", list.Mappings)
+			}
+
+			// The next file of the partner is read with it.
+			file := []importer.File{{Name: "partner list.csv", Data: []byte("Firma,Land\nZeta Supply GmbH,Germany\n")}}
+			j := s.mustUpload(file, map[string]string{"mapping_name": "Partner Zeta"})
+			if j.State != graph.JobDone {
+				t.Fatalf("upload with the saved mapping: %+v", j)
+			}
+			ms, err := store.Search(context.Background(), graph.SearchQuery{Text: "Zeta Supply", Limit: 1})
+			if err != nil || len(ms) != 1 || ms[0].Entity.Country != "DE" {
+				t.Errorf("the partner as uploaded: %+v (%v)", ms, err)
+			}
+
+			for _, bad := range []map[string]string{
+				{"mapping_name": "Partner Ypsilon"},
+				{"mapping_name": "Partner Zeta", "mapping": "headers: {Firma: name}"},
+			} {
+				if w := s.upload("/api/v1/uploads", file, bad); w.Code != 400 || !strings.Contains(w.Body.String(), "mapping") {
+					t.Errorf("upload with %v: %d %s", bad, w.Code, w.Body)
+				}
+			}
+			s.mustError("PUT", "/api/v1/mappings/x", map[string]any{"mapping": map[string]any{"headers": map[string]string{"Firma": "nonsense"}}}, 400, graph.EINVALID)
+			s.mustError("PUT", "/api/v1/mappings/x", map[string]any{}, 400, graph.EINVALID)
+			s.mustError("PUT", "/api/v1/mappings/"+strings.Repeat("x", 101), map[string]any{"mapping": map[string]any{}}, 400, graph.EINVALID)
 		})
 	}
 }

@@ -35,7 +35,7 @@ const maxFiles = 20
 // first rows, writing nothing; otherwise it starts a job and answers 202.
 func handleUpload(deps Deps, m *metrics) gin.HandlerFunc {
 	return func(c *gin.Context) {
-		files, opts, err := readUpload(c)
+		files, opts, err := readUpload(c, deps)
 		if err != nil {
 			respondErr(c, err)
 			return
@@ -72,9 +72,10 @@ func handleUpload(deps Deps, m *metrics) gin.HandlerFunc {
 
 // readUpload reads the multipart form: files under any field name, and the
 // optional kind, mapping (YAML, as a field or a file), date_format and
-// references (JSON: a reference's text → the entity id it means) and
-// decimal_comma (true: numbers written 96.000,00).
-func readUpload(c *gin.Context) ([]importer.File, importer.Options, error) {
+// references (JSON: a reference's text → the entity id it means),
+// decimal_comma (true: numbers written 96.000,00) and mapping_name (a
+// saved mapping, instead of mapping).
+func readUpload(c *gin.Context, deps Deps) ([]importer.File, importer.Options, error) {
 	opts := importer.Options{Formats: formats.All()}
 	form, err := c.MultipartForm()
 	if err != nil {
@@ -119,7 +120,15 @@ func readUpload(c *gin.Context) ([]importer.File, importer.Options, error) {
 			files = append(files, importer.File{Name: filepath.Base(fh.Filename), Data: data})
 		}
 	}
-	if len(mapping) > 0 {
+	name := strings.TrimSpace(first(form.Value["mapping_name"]))
+	switch {
+	case name != "" && len(mapping) > 0:
+		return nil, opts, invalid("mapping and mapping_name: send one of them")
+	case name != "":
+		if opts.Mapping, err = savedMapping(c, deps, name); err != nil {
+			return nil, opts, err
+		}
+	case len(mapping) > 0:
 		if opts.Mapping, err = importer.ParseMapping(mapping); err != nil {
 			return nil, opts, invalid("mapping: %v", err)
 		}
