@@ -28,8 +28,8 @@ type state struct {
 	clusters  *graph.Clusters            // of the decisions
 	jobs      map[string]*graph.Job
 	mappings  map[string]graph.SavedMapping // by name
-	history   map[string][]graph.Revision // by Revision.HistoryKey, oldest first
-	audit     []graph.AuditEntry          // in the order written
+	history   map[string][]graph.Revision   // by Revision.HistoryKey, oldest first
+	audit     []graph.AuditEntry            // in the order written
 
 	// horizons are the path search's horizons by policy, made on first
 	// use after a write (readers share the state, hence the lock).
