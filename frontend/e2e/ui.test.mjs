@@ -345,6 +345,10 @@ describe('investigator UI', () => {
     await col('Internal remark').selectOption('ignore');
     await page.waitForFunction(() => document.querySelector('select[data-header="Internal remark"]')?.value === 'ignore' && !document.querySelector('#step .issues'));
     await shot('upload-mapping');
+    // Saved under a name for the partner's next file.
+    await page.fill('#mapping-name', 'Lieferanten');
+    await page.click('#save-mapping');
+    await page.locator('[data-testid=mapping-msg]', { hasText: 'Saved as “Lieferanten”' }).waitFor();
     await page.click('#start-upload');
     const result = page.locator('[data-testid=job-result]');
     await result.waitFor({ timeout: 60_000 });
@@ -352,6 +356,25 @@ describe('investigator UI', () => {
     assert.match(await page.locator('table.changes').innerText(), /Entities\s+2\s+0\s+0/);
     const r = await (await fetch(`${base}/api/v1/entities?q=Zweite+Probe`)).json();
     assert.equal(r.matches[0]?.entity.country, 'CH');
+  });
+
+  test("reuses the saved mapping on the partner's next file", async () => {
+    const csv = join(tmp, 'partner list 2024-06.csv');
+    writeFileSync(csv, 'Legal Designation,Seat,Internal remark\nDritte Probe KG,AT,z\n');
+    await page.goto(`${base}/upload`);
+    await page.setInputFiles('#file', csv);
+    await page.getByRole('heading', { name: 'Check the sheets and map the columns' }).waitFor();
+    await page.locator('#saved-mapping option', { hasText: 'Lieferanten' }).waitFor({ state: 'attached' });
+    await page.selectOption('#saved-mapping', 'Lieferanten');
+    // Read with the saved mapping: the headers are recognised, nothing is left to map.
+    await page.waitForFunction(() => !document.querySelector('select[data-header="Legal Designation"]') && !document.querySelector('select[data-header="Seat"]')
+      && !/required column name is missing/.test(document.querySelector('#step').innerText) && document.querySelector('#saved-mapping')?.value === 'Lieferanten');
+    await page.click('#start-upload');
+    const result = page.locator('[data-testid=job-result]');
+    await result.waitFor({ timeout: 60_000 });
+    assert.equal(await result.getAttribute('data-state'), 'done', await result.innerText());
+    const r = await (await fetch(`${base}/api/v1/entities?q=Dritte+Probe`)).json();
+    assert.equal(r.matches[0]?.entity.country, 'AT');
   });
 
   test('shows every error of a rejected upload where it is', async () => {

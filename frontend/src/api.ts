@@ -4,6 +4,7 @@ import type {
   CandidatePage, XrefJob, EntityDetail, Flag, FlagPage, Job, LinkType, Match, Preview, Assessment, Screening, ScreenRequest,
   Stats, Status, Subgraph, Transaction, Ref, Revision, Cluster, Decision, Identity,
 } from './types';
+import type { SavedMapping } from './mapping';
 
 const KEY = 'hopcheck.apiKey';
 const REVIEWER = 'hopcheck.reviewer';
@@ -176,6 +177,9 @@ export class Client {
   upload = (id: string) => this.request<Job>('GET', `/api/v1/uploads/${enc(id)}`);
   preview = (form: FormData) => this.request<Preview>('POST', '/api/v1/uploads?preview=true', { form, action: 'upload' });
   startUpload = (form: FormData) => this.request<Job>('POST', '/api/v1/uploads', { form, action: 'upload' });
+  mappings = () => this.request<{ mappings: SavedMapping[] }>('GET', '/api/v1/mappings');
+  saveMapping = (name: string, mapping: Record<string, unknown>) =>
+    this.request<SavedMapping>('PUT', `/api/v1/mappings/${enc(name)}`, { body: { mapping }, action: 'upload' });
   candidates = (q: { limit?: number; offset?: number; min_score?: number; exact?: boolean } = {}) =>
     this.request<CandidatePage>('GET', `/api/v1/identity/candidates?${qs({ ...q, exact: q.exact ? 'true' : undefined })}`);
   xrefJob = () => this.request<XrefJob>('GET', '/api/v1/identity/xref');
