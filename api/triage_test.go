@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"context"
+	"encoding/csv"
 	"net/url"
 	"reflect"
 	"strings"
@@ -176,5 +177,29 @@ func TestSavedMappings(t *testing.T) {
 			s.mustError("PUT", "/api/v1/mappings/x", map[string]any{}, 400, graph.EINVALID)
 			s.mustError("PUT", "/api/v1/mappings/"+strings.Repeat("x", 101), map[string]any{"mapping": map[string]any{}}, 400, graph.EINVALID)
 		})
+	}
+}
+
+func TestFlagExportHasTheTransaction(t *testing.T) {
+	s := caseServer(t, caseStores(t)["embedded"](t), graph.DefaultPolicy())
+	if j := s.mustUpload(triageFiles(), nil); j.State != graph.JobDone {
+		t.Fatalf("upload: %+v", j)
+	}
+	body := s.do("GET", "/api/v1/flags.csv?capability=biometric+identification", nil).Body.String()
+	rows, err := csv.NewReader(strings.NewReader(body)).ReadAll()
+	if err != nil || len(rows) != 2 {
+		t.Fatalf("CSV export (%v):\n%s", err, body)
+	}
+	got := map[string]string{}
+	for i, h := range rows[0] {
+		got[h] = rows[1][i]
+	}
+	want := map[string]string{"transaction": "T-C", "seller id": "ORG-Z", "seller": "Zeta Supply GmbH", "declared end-user": "",
+		"product": "Face matcher", "capability": "facial recognition cameras",
+		"capability categories": "biometric identification; recording devices", "value": "1000", "currency": "EUR"}
+	for k, v := range want {
+		if got[k] != v {
+			t.Errorf("CSV export %s: %q, want %q", k, got[k], v)
+		}
 	}
 }

@@ -66,3 +66,45 @@ func TestFlagsCasework(t *testing.T) {
 		t.Errorf("history of %s: %s (status %s by %s), want %s", crit, strings.Join(got, "|"), f.Status, f.Reviewer, want)
 	}
 }
+
+func TestFlagsListFilters(t *testing.T) {
+	store := t.TempDir()
+	mustHop(t, "demo", "--data-dir", store)
+	list := func(args ...string) []string {
+		t.Helper()
+		var fs []graph.Flag
+		if err := json.Unmarshal([]byte(mustHop(t, append([]string{"flags", "--data-dir", store, "--json"}, args...)...)), &fs); err != nil {
+			t.Fatal(err)
+		}
+		var ids []string
+		for _, f := range fs {
+			ids = append(ids, f.TransactionID)
+			if len(args) > 1 && args[0] == "--capability" && !strings.Contains(strings.Join(f.Capabilities, ","), args[1]) {
+				t.Errorf("%s has capabilities %q, not %s", f.TransactionID, f.Capabilities, args[1])
+			}
+		}
+		return ids
+	}
+	all := list()
+	analytics := list("--capability", "data analytics")
+	if len(analytics) == 0 || len(analytics) >= len(all) {
+		t.Errorf("data analytics flags %v of %v", analytics, all)
+	}
+	var byValue []graph.Flag
+	if err := json.Unmarshal([]byte(mustHop(t, "flags", "--data-dir", store, "--json", "--sort", "value", "--desc")), &byValue); err != nil || len(byValue) != len(all) {
+		t.Fatalf("sorted by value: %v %d", err, len(byValue))
+	}
+	for i := 1; i < len(byValue); i++ {
+		if *byValue[i].Value > *byValue[i-1].Value {
+			t.Errorf("sorted by value, largest first: %s %v after %s %v", byValue[i].TransactionID, *byValue[i].Value, byValue[i-1].TransactionID, *byValue[i-1].Value)
+		}
+	}
+	if got := list("--q", "Luminar"); len(got) != len(all) {
+		t.Errorf("every demo sale is by Luminar Vision: %v of %v", got, all)
+	}
+	for _, bad := range [][]string{{"--sort", "json"}, {"--capability", "lasers"}} {
+		if code, _, _ := hop(t, append([]string{"flags", "--data-dir", store}, bad...)...); code == 0 {
+			t.Errorf("flags %v: exit 0", bad)
+		}
+	}
+}
