@@ -150,7 +150,9 @@ CALL () {
 }
 RETURN total, page`
 
-// flagFilter is graph.FlagFilter.Matches in Cypher.
+// flagFilter is graph.FlagFilter.Matches in Cypher. A flag saved before
+// flags kept their search text (id_lower and buyer_lower then) is
+// searched by its id and buyer until it is saved again.
 const flagFilter = `($all OR f.verdict <> 'clear')
   AND ($status IS NULL OR f.status = $status)
   AND ($severity IS NULL OR f.severity = $severity)
@@ -158,4 +160,4 @@ const flagFilter = `($all OR f.verdict <> 'clear')
   AND ($assignee IS NULL OR f.assignee = $assignee)
   AND ($capability IS NULL OR $capability IN coalesce(f.capabilities, []))
   AND (NOT $pending OR f.pending)
-  AND ($text IS NULL OR f.search CONTAINS $text)`
+  AND ($text IS NULL OR coalesce(f.search, f.id_lower + '\n' + coalesce(f.buyer_lower, '')) CONTAINS $text)`
