@@ -22,7 +22,8 @@ export function party(r: Ref | undefined): Node | string {
 /** capabilityCell shows the capability as written, with the guidance's categories it points to. */
 function capabilityCell(fl: Flag): Node | string {
   if (!fl.capability) return '—';
-  const cats = fl.capabilities ?? [];
+  // The categories, unless the text names just them.
+  const cats = (fl.capabilities ?? []).join(', ').toLowerCase() === fl.capability.trim().toLowerCase() ? [] : fl.capabilities ?? [];
   return h('span', null, fl.capability,
     cats.length ? h('span', { class: 'muted small' }, ` (${cats.join(', ')})`) : null);
 }
