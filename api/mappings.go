@@ -68,27 +68,3 @@ func handleSaveMapping(deps Deps) gin.HandlerFunc {
 		respond(c, http.StatusOK, m)
 	}
 }
-
-// savedMapping returns the mapping saved under name, or an EINVALID error
-// naming the saved ones.
-func savedMapping(c *gin.Context, deps Deps, name string) (*importer.Mapping, error) {
-	ms, err := deps.Store.Mappings(c.Request.Context())
-	if err != nil {
-		return nil, err
-	}
-	var names []string
-	for _, m := range ms {
-		if m.Name == name {
-			mp, err := importer.ParseMapping(m.Mapping)
-			if err != nil {
-				return nil, invalid("saved mapping %q: %v", name, err)
-			}
-			return mp, nil
-		}
-		names = append(names, m.Name)
-	}
-	if len(names) == 0 {
-		return nil, invalid("mapping_name %q: no mapping is saved (PUT /api/v1/mappings/{name} saves one)", name)
-	}
-	return nil, invalid("mapping_name %q: no mapping is saved under that name (saved: %s)", name, strings.Join(names, ", "))
-}

@@ -125,7 +125,7 @@ func readUpload(c *gin.Context, deps Deps) ([]importer.File, importer.Options, e
 	case name != "" && len(mapping) > 0:
 		return nil, opts, invalid("mapping and mapping_name: send one of them")
 	case name != "":
-		if opts.Mapping, err = savedMapping(c, deps, name); err != nil {
+		if opts.Mapping, err = importer.SavedMapping(c.Request.Context(), deps.Store, name); err != nil {
 			return nil, opts, err
 		}
 	case len(mapping) > 0:

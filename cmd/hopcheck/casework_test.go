@@ -1,11 +1,15 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/hopcheck/hopcheck/graph"
+	"github.com/hopcheck/hopcheck/graph/memstore"
 )
 
 // TestFlagsCasework reviews, comments on and assigns flags from the
@@ -106,5 +110,35 @@ func TestFlagsListFilters(t *testing.T) {
 		if code, _, _ := hop(t, append([]string{"flags", "--data-dir", store}, bad...)...); code == 0 {
 			t.Errorf("flags %v: exit 0", bad)
 		}
+	}
+}
+
+// TestImportWithASavedMapping: hopcheck import --mapping-name reads a file
+// with a mapping saved in the store (by the web UI, say).
+func TestImportWithASavedMapping(t *testing.T) {
+	store := t.TempDir()
+	s, err := memstore.Open(store)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = s.SaveMapping(context.Background(), graph.SavedMapping{Name: "Partner Zeta", Mapping: []byte(`{"headers":{"Firma":"name","Land":"country"}}`), By: "ana"})
+	s.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(t.TempDir(), "partner list.csv")
+	if err := os.WriteFile(file, []byte("Firma,Land\nZeta Supply GmbH,Germany\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, out, errOut := hop(t, "import", "--data-dir", store, file); code == 0 {
+		t.Fatalf("without the mapping the file has no name column, yet it imported:\n%s%s", out, errOut)
+	}
+	mustHop(t, "import", "--data-dir", store, "--mapping-name", "Partner Zeta", file)
+	if code, _, errOut := hop(t, "import", "--data-dir", store, "--mapping-name", "Partner Ypsilon", file); code == 0 || !strings.Contains(errOut, "saved: Partner Zeta") {
+		t.Errorf("an unknown saved mapping: exit %d, %q", code, errOut)
+	}
+	out := mustHop(t, "screen", "--data-dir", store, "--name", "Zeta Supply", "--json")
+	if !strings.Contains(out, `"country": "DE"`) {
+		t.Errorf("the partner as imported:\n%s", out)
 	}
 }

@@ -26,6 +26,7 @@ func cmdImport(ctx context.Context, e *env, args []string) error {
 	var opts importer.Options
 	fs.StringVar(&opts.Kind, "kind", "", "kind of every sheet or file: organizations, persons, government_bodies, countries, links, transactions, listings or identity")
 	mapping := fs.String("mapping", "", "mapping file (YAML) for sheets and headers hopcheck does not recognise")
+	mappingName := fs.String("mapping-name", "", "a mapping saved in the store under this name (the web UI's upload page or PUT /api/v1/mappings/{name}), instead of --mapping")
 	dateFormat := fs.String("date-format", "", "format of ambiguous dates, e.g. DD/MM/YYYY or MM/DD/YYYY")
 	asJSON := fs.Bool("json", false, "print the report as JSON")
 	crossRef := fs.Bool("xref", true, "cross-reference the entities the upload touched against the store, for the review queue (hopcheck xref lists the proposals)")
@@ -42,6 +43,18 @@ func cmdImport(ctx context.Context, e *env, args []string) error {
 	if fs.NArg() == 0 {
 		fs.Usage()
 		return fmt.Errorf("no files given: %w", errUsage)
+	}
+	if *mapping != "" && *mappingName != "" {
+		return fmt.Errorf("--mapping and --mapping-name: give one: %w", errUsage)
+	}
+	if *mappingName != "" {
+		s, _, err := e.evaluator(ctx)
+		if err != nil {
+			return err
+		}
+		if opts.Mapping, err = importer.SavedMapping(ctx, s, *mappingName); err != nil {
+			return err
+		}
 	}
 	if *mapping != "" {
 		data, err := os.ReadFile(*mapping)
