@@ -16,7 +16,8 @@ import (
 const maxExport = 100000
 
 var flagColumns = []string{"transaction", "date", "severity", "verdict", "status", "buyer id", "buyer", "country",
-	"end-users", "effective ownership %", "reasons", "reviewer", "note", "assignee", "pending clear", "evaluated at", "evidence upload", "history"}
+	"seller id", "seller", "declared end-user id", "declared end-user", "product", "capability", "capability categories",
+	"value", "currency", "end-users", "effective ownership %", "reasons", "reviewer", "note", "assignee", "pending clear", "evaluated at", "evidence upload", "history"}
 
 // flagsWorkbook writes flags as one sheet, a flag a row. Every text cell
 // is neutralised: names come from uploads and must not become formulas.
@@ -67,12 +68,24 @@ func flagRow(fl graph.Flag) []any {
 	for _, x := range fl.Exposures {
 		ends = append(ends, x.EndUser.Name+" ("+x.EndUser.ID+", "+strconv.Itoa(x.Hops)+")")
 	}
-	var owned any = ""
+	var owned, value any = "", ""
 	if fl.EffectiveOwnership != nil {
 		owned = *fl.EffectiveOwnership
 	}
+	if fl.Value != nil {
+		value = *fl.Value
+	}
+	party := func(r *graph.Ref) (string, string) {
+		if r == nil {
+			return "", ""
+		}
+		return r.ID, r.Name
+	}
+	sellerID, seller := party(fl.Seller)
+	endUserID, endUser := party(fl.EndUser)
 	return []any{fl.TransactionID, fl.Date, string(fl.Severity), string(fl.Verdict), string(fl.Status),
-		fl.Buyer.ID, fl.Buyer.Name, fl.Country, strings.Join(ends, "; "), owned,
+		fl.Buyer.ID, fl.Buyer.Name, fl.Country, sellerID, seller, endUserID, endUser, fl.Product, fl.Capability,
+		strings.Join(fl.Capabilities, "; "), value, fl.Currency, strings.Join(ends, "; "), owned,
 		strings.Join(fl.Reasons, " "), fl.Reviewer, fl.Note, fl.Assignee, pendingText(fl.PendingClear),
 		evaluatedText(fl), fl.EvidenceUpload, historyText(fl.History)}
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -23,17 +24,30 @@ type flagsResponse struct {
 }
 
 // flagFilter reads the flag filter of a request: status, severity,
-// country, q, assignee, and paging up to maxLimit.
+// country, capability, q, assignee, pending, the order (sort, dir) and
+// paging up to maxLimit.
 func flagFilter(c *gin.Context, defLimit, maxLimit int) (graph.FlagFilter, error) {
 	f := graph.FlagFilter{Status: graph.Status(c.Query("status")), Severity: graph.Severity(c.Query("severity")),
-		Text: strings.TrimSpace(c.Query("q")), Assignee: strings.TrimSpace(c.Query("assignee"))}
+		Capability: strings.ToLower(strings.TrimSpace(c.Query("capability"))),
+		Text:       strings.TrimSpace(c.Query("q")), Assignee: strings.TrimSpace(c.Query("assignee"))}
 	if f.Status != "" && !f.Status.Valid() {
 		return f, invalid("status %q: expected open, confirmed or cleared", f.Status)
 	}
 	if f.Severity != "" && f.Severity.Rank() == 0 {
 		return f, invalid("severity %q: expected critical, high or medium", f.Severity)
 	}
+	if f.Capability != "" && !slices.Contains(graph.CapabilityCategories, f.Capability) {
+		return f, invalid("capability %q: expected one of the guidance's categories: %s", f.Capability, strings.Join(graph.CapabilityCategories, ", "))
+	}
 	var err error
+	if f.Sort, err = flagSort(c); err != nil {
+		return f, err
+	}
+	if p := c.Query("pending"); p != "" {
+		if f.Pending, err = strconv.ParseBool(p); err != nil {
+			return f, invalid("pending %q: expected true or false", p)
+		}
+	}
 	if f.Country, err = countryParam(c, "country"); err != nil {
 		return f, err
 	}
@@ -44,7 +58,34 @@ func flagFilter(c *gin.Context, defLimit, maxLimit int) (graph.FlagFilter, error
 	return f, err
 }
 
-// handleFlags lists flags, most severe first, a page at a time.
+// flagSort reads the order of a flag list: sort names a column
+// (severity when empty), dir is asc or desc (desc for severity, asc for
+// the others when empty).
+func flagSort(c *gin.Context) (graph.FlagSort, error) {
+	s := graph.FlagSort{Column: graph.FlagColumn(c.Query("sort"))}
+	if s.Column == "" {
+		s.Column = graph.ColSeverity
+	}
+	if !s.Column.Valid() {
+		cols := make([]string, len(graph.FlagColumns))
+		for i, col := range graph.FlagColumns {
+			cols[i] = string(col)
+		}
+		return s, invalid("sort %q: expected one of %s", s.Column, strings.Join(cols, ", "))
+	}
+	switch d := c.Query("dir"); d {
+	case "":
+		s.Desc = s.Column == graph.ColSeverity
+	case "asc", "desc":
+		s.Desc = d == "desc"
+	default:
+		return s, invalid("dir %q: expected asc or desc", d)
+	}
+	return s, nil
+}
+
+// handleFlags lists flags, a page at a time, most severe first unless
+// sort says otherwise.
 func handleFlags(deps Deps) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		f, err := flagFilter(c, 50, 500)

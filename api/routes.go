@@ -60,6 +60,8 @@ func addRoutes(r *gin.Engine, deps Deps, m *metrics, rl *rateLimits) {
 	v1.POST("/uploads", reviewers, upload, handleUpload(deps, m))
 	v1.GET("/uploads", readers, handleUploads(deps))
 	v1.GET("/uploads/:id", readers, handleUploadJob(deps))
+	v1.GET("/mappings", readers, handleMappings(deps))
+	v1.PUT("/mappings/:name", reviewers, body, handleSaveMapping(deps))
 
 	v1.GET("/identity/candidates", readers, handleCandidates(deps))
 	v1.POST("/identity/xref", reviewers, handleXrefRun(deps))

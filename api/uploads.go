@@ -2,8 +2,6 @@ package api
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -37,7 +35,7 @@ const maxFiles = 20
 // first rows, writing nothing; otherwise it starts a job and answers 202.
 func handleUpload(deps Deps, m *metrics) gin.HandlerFunc {
 	return func(c *gin.Context) {
-		files, opts, err := readUpload(c)
+		files, opts, err := readUpload(c, deps)
 		if err != nil {
 			respondErr(c, err)
 			return
@@ -50,7 +48,7 @@ func handleUpload(deps Deps, m *metrics) gin.HandlerFunc {
 		who := callerOf(c)
 		now := deps.Now().UTC()
 		opts.Uploader, opts.Now = who.Name, now
-		job := graph.Job{ID: newJobID(), Upload: importer.UploadID(files, opts), State: graph.JobValidating,
+		job := graph.Job{ID: graph.NewJobID(), Upload: importer.UploadID(files, opts), State: graph.JobValidating,
 			By: who.Name, Created: now, Updated: now}
 		for _, f := range files {
 			job.Files = append(job.Files, f.Name)
@@ -74,9 +72,10 @@ func handleUpload(deps Deps, m *metrics) gin.HandlerFunc {
 
 // readUpload reads the multipart form: files under any field name, and the
 // optional kind, mapping (YAML, as a field or a file), date_format and
-// references (JSON: a reference's text → the entity id it means) and
-// decimal_comma (true: numbers written 96.000,00).
-func readUpload(c *gin.Context) ([]importer.File, importer.Options, error) {
+// references (JSON: a reference's text → the entity id it means),
+// decimal_comma (true: numbers written 96.000,00) and mapping_name (a
+// saved mapping, instead of mapping).
+func readUpload(c *gin.Context, deps Deps) ([]importer.File, importer.Options, error) {
 	opts := importer.Options{Formats: formats.All()}
 	form, err := c.MultipartForm()
 	if err != nil {
@@ -121,7 +120,15 @@ func readUpload(c *gin.Context) ([]importer.File, importer.Options, error) {
 			files = append(files, importer.File{Name: filepath.Base(fh.Filename), Data: data})
 		}
 	}
-	if len(mapping) > 0 {
+	name := strings.TrimSpace(first(form.Value["mapping_name"]))
+	switch {
+	case name != "" && len(mapping) > 0:
+		return nil, opts, invalid("mapping and mapping_name: send one of them")
+	case name != "":
+		if opts.Mapping, err = importer.SavedMapping(c.Request.Context(), deps.Store, name); err != nil {
+			return nil, opts, err
+		}
+	case len(mapping) > 0:
 		if opts.Mapping, err = importer.ParseMapping(mapping); err != nil {
 			return nil, opts, invalid("mapping: %v", err)
 		}
@@ -172,12 +179,6 @@ func sortFiles(fs []importer.File) {
 			fs[j], fs[j-1] = fs[j-1], fs[j]
 		}
 	}
-}
-
-func newJobID() string {
-	b := make([]byte, 8)
-	_, _ = rand.Read(b)
-	return "job-" + hex.EncodeToString(b)
 }
 
 // progressEvery is how often a running job's progress is saved.
@@ -277,7 +278,7 @@ func runUpload(ctx context.Context, deps Deps, m *metrics, job graph.Job, files 
 
 	var refreshed []byte
 	if err == nil && !rep.Rejected {
-		m.rows.Add(float64(rowsOf(rep)))
+		m.rows.Add(float64(rep.RowsRead()))
 		var res exposure.RefreshResult
 		if res, err = deps.Evaluator.Refresh(ctx, rep.Cause(job.By)); err != nil {
 			err = fmt.Errorf("the upload was written, but re-evaluating the flags failed: %w", err)
@@ -347,15 +348,9 @@ func failure(err error) string {
 	return msg
 }
 
-func rowsOf(rep *importer.Report) int {
-	n := 0
-	for _, s := range rep.Sheets {
-		n += s.Rows
-	}
-	return n
-}
-
-// handleUploads lists upload jobs, newest first.
+// handleUploads lists upload jobs, newest first: every upload, the API's
+// and the command line's (hopcheck import, serve --demo); with upload,
+// only the jobs of that upload id.
 func handleUploads(deps Deps) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		limit, err := intParam(c, "limit", 50, 1, 1000)
@@ -363,13 +358,20 @@ func handleUploads(deps Deps) gin.HandlerFunc {
 			respondErr(c, err)
 			return
 		}
-		// Cross-referencing keeps its two jobs beside the uploads'.
-		js, err := deps.Store.Jobs(c.Request.Context(), limit+2)
+		// Cross-referencing keeps its two jobs beside the uploads'; the jobs
+		// of one upload (the upload id of a link's source) are looked for
+		// among all.
+		upload := strings.TrimSpace(c.Query("upload"))
+		n := limit + 2
+		if upload != "" {
+			n = 0
+		}
+		js, err := deps.Store.Jobs(c.Request.Context(), n)
 		if err != nil {
 			respondErr(c, err)
 			return
 		}
-		js = slices.DeleteFunc(js, func(j graph.Job) bool { return xref.IsJob(j.ID) })
+		js = slices.DeleteFunc(js, func(j graph.Job) bool { return xref.IsJob(j.ID) || (upload != "" && j.Upload != upload) })
 		js = js[:min(len(js), limit)]
 		// The list is for overview; each job's report is at its own URL.
 		for i := range js {

@@ -1,8 +1,6 @@
 package graph
 
 import (
-	"sort"
-	"strings"
 	"time"
 )
 
@@ -223,6 +221,17 @@ type Flag struct {
 	Buyer   Ref    `json:"buyer"`
 	Date    string `json:"date"`
 	Country string `json:"country,omitempty"` // the buyer's country
+	// Seller and EndUser are the transaction's other parties as the store
+	// knows them (nil when the row names none); Product, Capability, Value
+	// and Currency are its own cells; Capabilities are the guidance's
+	// categories its capability text points to (see Capabilities).
+	Seller       *Ref     `json:"seller,omitempty"`
+	EndUser      *Ref     `json:"end_user,omitempty"`
+	Product      string   `json:"product,omitempty"`
+	Capability   string   `json:"capability,omitempty"`
+	Capabilities []string `json:"capabilities,omitempty"`
+	Value        *float64 `json:"value,omitempty"`
+	Currency     string   `json:"currency,omitempty"`
 	// Evidence fingerprints the assessment: when it changes, a reviewed
 	// flag reopens.
 	Evidence string `json:"evidence"`
@@ -231,48 +240,4 @@ type Flag struct {
 	// (the source of a step it walks now), "" when not known.
 	EvaluatedAt    time.Time `json:"evaluated_at"`
 	EvidenceUpload string    `json:"evidence_upload,omitempty"`
-}
-
-// FlagFilter selects flags. Zero values match everything; flags whose
-// verdict is clear are only returned when All is set.
-type FlagFilter struct {
-	Status   Status
-	Severity Severity
-	Country  string
-	Text     string // matched against transaction id and buyer name
-	Assignee string // only the flags given to this reviewer
-	All      bool
-	Offset   int
-	Limit    int // 0: no limit
-}
-
-// Matches reports whether flag f passes the filter; text is the filter's
-// Text in lower case. Stores that filter in memory share it.
-func (ff FlagFilter) Matches(f Flag, text string) bool {
-	switch {
-	case !ff.All && f.Verdict == Clear:
-		return false
-	case ff.Status != "" && f.Status != ff.Status:
-		return false
-	case ff.Severity != "" && f.Severity != ff.Severity:
-		return false
-	case ff.Country != "" && f.Country != ff.Country:
-		return false
-	case ff.Assignee != "" && f.Assignee != ff.Assignee:
-		return false
-	case text != "" && !strings.Contains(strings.ToLower(f.TransactionID), text) &&
-		!strings.Contains(strings.ToLower(f.Buyer.Name), text):
-		return false
-	}
-	return true
-}
-
-// SortFlags orders flags most severe first, then by transaction id.
-func SortFlags(fs []Flag) {
-	sort.Slice(fs, func(i, j int) bool {
-		if a, b := fs[i].Severity.Rank(), fs[j].Severity.Rank(); a != b {
-			return a > b
-		}
-		return fs[i].TransactionID < fs[j].TransactionID
-	})
 }

@@ -2,6 +2,8 @@ package graph
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"encoding/json"
 	"time"
 )
@@ -78,6 +80,11 @@ type JobStore interface {
 	// Audit returns up to limit entries (all when limit is 0), the last
 	// appended first, whatever their At.
 	Audit(ctx context.Context, limit int) ([]AuditEntry, error)
+	// SaveMapping keeps a column mapping under its name, replacing the
+	// one of the same name; one that fails CheckMapping is EINVALID.
+	SaveMapping(ctx context.Context, m SavedMapping) error
+	// Mappings returns every saved mapping, sorted by name.
+	Mappings(ctx context.Context) ([]SavedMapping, error)
 }
 
 // CheckJob returns an EINVALID error when a store cannot keep j: it has no
@@ -93,4 +100,11 @@ func CheckJob(j Job) error {
 		return Errorf(EINVALID, "upload job %q: the flags summary is not valid JSON", j.ID)
 	}
 	return nil
+}
+
+// NewJobID returns a fresh, random job id: "job-" and 16 hex digits.
+func NewJobID() string {
+	b := make([]byte, 8)
+	_, _ = rand.Read(b)
+	return "job-" + hex.EncodeToString(b)
 }

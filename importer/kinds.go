@@ -113,7 +113,8 @@ func init() {
 		}
 	}
 	add(SheetKind{Table: Organizations}, "organizations", "organisations", "organization", "organisation",
-		"companies", "company", "entities", "orgs", "firms")
+		"companies", "company", "entities", "orgs", "firms", "partners", "partner", "partner list", "counterparties",
+		"counterparty", "business partners")
 	for _, role := range []string{"distributor", "reseller", "manufacturer", "integrator"} {
 		add(SheetKind{Table: Organizations, Role: role}, role, role+"s")
 	}
@@ -205,7 +206,7 @@ func init() {
 	add(g, "aliases", "aliases", "alias", "aka", "a.k.a.", "also known as", "other names", "alternative names",
 		"alternate names", "trading names", "trading name", "former names")
 	add(g, "country", "country", "country code", "jurisdiction", "country of incorporation",
-		"country of registration", "iso country", "nationality", "country (iso)")
+		"country of registration", "iso country", "nationality", "country (iso)", "nation")
 	add(g, "restrictive", "restrictive", "restricted", "is restrictive", "restrictive end user", "restrictive end-user")
 	add(g, "basis", "basis", "reason", "rationale", "justification", "grounds")
 	add(g, "percent", "percent", "percentage", "%", "share", "share %", "share%", "shares %", "shareholding",
@@ -218,14 +219,16 @@ func init() {
 	add(g, "to", "to", "to id", "to entity", "target", "object")
 	add(g, "date", "date", "order date", "transaction date", "invoice date", "sale date", "deal date")
 	add(g, "buyer", "buyer", "customer", "purchaser", "client", "sold to", "bill to")
-	add(g, "seller", "seller", "vendor", "sold by", "exporter")
+	add(g, "seller", "seller", "vendor", "sold by", "exporter", "supplier", "supplier name", "seller name", "vendor name")
 	add(g, "end_user", "end user", "enduser", "end-user", "ultimate end user", "final user", "ultimate consignee")
 	add(g, "ship_to", "ship to", "ship-to", "ship to country", "destination", "destination country",
 		"country of destination", "delivery country")
 	add(g, "product", "product", "item", "product name", "model", "description", "goods")
-	add(g, "capability", "capability", "capabilities", "technology", "surveillance capability")
+	add(g, "capability", "capability", "capabilities", "technology", "surveillance capability", "tech category",
+		"technology category", "capability category", "product category")
 	add(g, "quantity", "quantity", "qty", "units", "count", "number of units")
-	add(g, "value", "value", "amount", "total", "total value", "net value", "contract value", "price")
+	add(g, "value", "value", "amount", "total", "total value", "net value", "contract value", "price", "net amount",
+		"gross amount", "total amount", "invoice amount", "order value", "deal value", "sale value")
 	add(g, "currency", "currency", "ccy", "cur", "currency code")
 	add(g, "registration_id", "registration id", "registration number", "registration no", "reg no", "reg number",
 		"company number", "company no", "company registration number", "registry number")
@@ -276,8 +279,9 @@ func init() {
 	add(t(Identity), "decided_by", "decided by", "by", "reviewer", "reviewed by", "investigator", "analyst", "who")
 	add(t(Identity), "decided_at", "decided at", "decided on", "date", "decision date", "when", "reviewed at", "reviewed on", "time", "timestamp")
 	add(t(Transactions), "id", "transaction id", "order id", "order no", "order number", "invoice", "invoice no",
-		"invoice number", "deal id", "reference", "transaction")
-	add(t(Transactions), "ship_to", "country", "country of destination")
+		"invoice number", "deal id", "reference", "transaction", "deal #", "deal no", "deal number", "deal ref",
+		"transaction #", "transaction no", "transaction number", "order #")
+	add(t(Transactions), "ship_to", "country", "country of destination", "nation")
 
 	p := func(lt graph.LinkType) map[string]string {
 		if presetSynonyms[lt] == nil {

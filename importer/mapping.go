@@ -2,6 +2,7 @@ package importer
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -160,4 +161,34 @@ func (m *Mapping) column(sm SheetMapping, header string) string {
 		}
 	}
 	return ""
+}
+
+// MappingStore keeps saved mappings; every graph.Store is one.
+type MappingStore interface {
+	Mappings(ctx context.Context) ([]graph.SavedMapping, error)
+}
+
+// SavedMapping returns the mapping saved under name, checked as a mapping
+// file is; when none is saved under it, an EINVALID error names those that
+// are.
+func SavedMapping(ctx context.Context, s MappingStore, name string) (*Mapping, error) {
+	ms, err := s.Mappings(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var names []string
+	for _, m := range ms {
+		if m.Name == name {
+			mp, err := ParseMapping(m.Mapping)
+			if err != nil {
+				return nil, graph.Errorf(graph.EINVALID, "saved mapping %q: %s", name, graph.ErrorMessage(err))
+			}
+			return mp, nil
+		}
+		names = append(names, m.Name)
+	}
+	if len(names) == 0 {
+		return nil, graph.Errorf(graph.EINVALID, "no mapping is saved under the name %q: none is saved yet", name)
+	}
+	return nil, graph.Errorf(graph.EINVALID, "no mapping is saved under the name %q (saved: %s)", name, strings.Join(names, ", "))
 }

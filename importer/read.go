@@ -224,7 +224,14 @@ func (r *reader) kindOf(name string) (SheetKind, bool, error) {
 		}
 		return sk, true, nil
 	}
-	sk, ok := KindOf(name)
+	sk, ok, ambiguous := NameKind(name)
+	if len(ambiguous) > 1 {
+		kinds := make([]string, len(ambiguous))
+		for i, k := range ambiguous {
+			kinds[i] = k.String()
+		}
+		return sk, false, fmt.Errorf("its name %q could mean %s: give its kind at upload (or in a mapping) or rename it", name, strings.Join(kinds, " or "))
+	}
 	return sk, ok, nil
 }
 

@@ -219,3 +219,12 @@ func (r *Report) Cause(by string) string {
 	}
 	return s
 }
+
+// RowsRead counts the data rows the upload read, in every sheet.
+func (r *Report) RowsRead() int {
+	n := 0
+	for _, s := range r.Sheets {
+		n += s.Rows
+	}
+	return n
+}

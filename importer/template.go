@@ -46,7 +46,7 @@ func Template(w io.Writer) error {
 		return err
 	}
 	lists := map[string][]string{
-		"role": Roles, "kind": BodyKinds, "type": LinkNames, "restrictive": yesNoNames, "capability": CapabilityCategories,
+		"role": Roles, "kind": BodyKinds, "type": LinkNames, "restrictive": yesNoNames, "capability": graph.CapabilityCategories,
 		"decision": {string(graph.Same), string(graph.NotSame)},
 	}
 	for i, t := range Tables {

@@ -68,8 +68,8 @@ func FuzzCapabilities(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		caps := importer.Capabilities(s)
-		if len(caps) > len(importer.CapabilityCategories) {
+		caps := graph.Capabilities(s)
+		if len(caps) > len(graph.CapabilityCategories) {
 			t.Fatalf("Capabilities(%q) = %q", s, caps)
 		}
 	})

@@ -43,6 +43,8 @@ var Access = map[string][]api.Role{
 	"POST /api/v1/uploads":                  {api.Investigator, api.Admin},
 	"GET /api/v1/uploads":                   {api.Viewer, api.Investigator, api.Admin},
 	"GET /api/v1/uploads/:id":               {api.Viewer, api.Investigator, api.Admin},
+	"GET /api/v1/mappings":                  {api.Viewer, api.Investigator, api.Admin},
+	"PUT /api/v1/mappings/:name":            {api.Investigator, api.Admin},
 	"GET /api/v1/identity/candidates":       {api.Viewer, api.Investigator, api.Admin},
 	"POST /api/v1/identity/xref":            {api.Investigator, api.Admin},
 	"GET /api/v1/identity/xref":             {api.Viewer, api.Investigator, api.Admin},

@@ -138,6 +138,8 @@ func exerciseAPI(t *testing.T, url string, keys map[api.Role]string, embedded bo
 		"POST /api/v1/uploads":                  {"/api/v1/uploads", multipartFiles{"demo.xlsx": xlsx}, 202},
 		"GET /api/v1/uploads":                   {"/api/v1/uploads", nil, 200},
 		"GET /api/v1/uploads/:id":               {"/api/v1/uploads/", nil, 200}, // id filled in below
+		"GET /api/v1/mappings":                  {"/api/v1/mappings", nil, 200},
+		"PUT /api/v1/mappings/:name":            {"/api/v1/mappings/Partner%20Zeta", map[string]any{"mapping": map[string]any{"headers": map[string]string{"Firma": "name"}}}, 200},
 		"GET /api/v1/identity/candidates":       {"/api/v1/identity/candidates?limit=5", nil, 200},
 		"POST /api/v1/identity/xref":            {"/api/v1/identity/xref", nil, 202},
 		"GET /api/v1/identity/xref":             {"/api/v1/identity/xref", nil, 200}, // after the uploads' runs

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"text/tabwriter"
 
@@ -14,13 +15,38 @@ import (
 )
 
 func cmdFlags(ctx context.Context, e *env, args []string) error {
+	if ok, err := cmdFlagsCase(ctx, e, args); ok {
+		return err
+	}
 	fs := e.flags("flags", "")
+	fs.Usage = func() {
+		e.usageShown = true
+		fmt.Fprint(e.stderr, flagsUsage, "\nFlags:\n")
+		fs.PrintDefaults()
+	}
 	asJSON := fs.Bool("json", false, "print a JSON array of flag objects (SPEC §4)")
 	severity := fs.String("severity", "", "only this severity: critical, high or medium")
 	status := fs.String("status", "", "only this review status: open, confirmed or cleared")
 	assignee := fs.String("assignee", "", "only the flags assigned to this reviewer")
+	capability := fs.String("capability", "", "only this category of the guidance: "+strings.Join(graph.CapabilityCategories, ", "))
+	text := fs.String("q", "", "text matched against the transaction id, the parties' ids and names, the product and the capability")
+	pending := fs.Bool("pending", false, "only the critical flags whose clearing awaits a second reviewer")
+	sortBy := fs.String("sort", "", "order by this column (severity when empty, most severe first)")
+	desc := fs.Bool("desc", false, "with --sort: largest first")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	ff := graph.FlagFilter{Severity: graph.Severity(*severity), Status: graph.Status(*status), Assignee: *assignee,
+		Capability: *capability, Text: *text, Pending: *pending, Sort: graph.FlagSort{Column: graph.FlagColumn(*sortBy), Desc: *desc}}
+	if ff.Capability != "" && !slices.Contains(graph.CapabilityCategories, ff.Capability) {
+		return fmt.Errorf("--capability %q: expected one of %s: %w", ff.Capability, strings.Join(graph.CapabilityCategories, ", "), errUsage)
+	}
+	if ff.Sort.Column != "" && !ff.Sort.Column.Valid() {
+		cols := make([]string, len(graph.FlagColumns))
+		for i, c := range graph.FlagColumns {
+			cols[i] = string(c)
+		}
+		return fmt.Errorf("--sort %q: expected one of %s: %w", *sortBy, strings.Join(cols, ", "), errUsage)
 	}
 	if *severity != "" && graph.Severity(*severity).Rank() == 0 {
 		return fmt.Errorf("--severity %q: expected critical, high or medium: %w", *severity, errUsage)
@@ -36,7 +62,7 @@ func cmdFlags(ctx context.Context, e *env, args []string) error {
 	if _, err := ev.Refresh(ctx, ""); err != nil {
 		return err
 	}
-	return e.printFlags(ctx, graph.FlagFilter{Severity: graph.Severity(*severity), Status: graph.Status(*status), Assignee: *assignee}, *asJSON)
+	return e.printFlags(ctx, ff, *asJSON)
 }
 
 // printFlags prints the stored flags that pass the filter.

@@ -2,11 +2,14 @@ package main
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"golang.org/x/term"
 
@@ -23,6 +26,7 @@ func cmdImport(ctx context.Context, e *env, args []string) error {
 	var opts importer.Options
 	fs.StringVar(&opts.Kind, "kind", "", "kind of every sheet or file: organizations, persons, government_bodies, countries, links, transactions, listings or identity")
 	mapping := fs.String("mapping", "", "mapping file (YAML) for sheets and headers hopcheck does not recognise")
+	mappingName := fs.String("mapping-name", "", "a mapping saved in the store under this name (the web UI's upload page or PUT /api/v1/mappings/{name}), instead of --mapping")
 	dateFormat := fs.String("date-format", "", "format of ambiguous dates, e.g. DD/MM/YYYY or MM/DD/YYYY")
 	asJSON := fs.Bool("json", false, "print the report as JSON")
 	crossRef := fs.Bool("xref", true, "cross-reference the entities the upload touched against the store, for the review queue (hopcheck xref lists the proposals)")
@@ -39,6 +43,18 @@ func cmdImport(ctx context.Context, e *env, args []string) error {
 	if fs.NArg() == 0 {
 		fs.Usage()
 		return fmt.Errorf("no files given: %w", errUsage)
+	}
+	if *mapping != "" && *mappingName != "" {
+		return fmt.Errorf("--mapping and --mapping-name: give one: %w", errUsage)
+	}
+	if *mappingName != "" {
+		s, _, err := e.evaluator(ctx)
+		if err != nil {
+			return err
+		}
+		if opts.Mapping, err = importer.SavedMapping(ctx, s, *mappingName); err != nil {
+			return err
+		}
 	}
 	if *mapping != "" {
 		data, err := os.ReadFile(*mapping)
@@ -69,7 +85,7 @@ func cmdImport(ctx context.Context, e *env, args []string) error {
 // upload imports files as one upload, re-evaluates the flags, with
 // crossRef cross-references what it touched, and prints the report on w;
 // a rejected upload is errRejected.
-func (e *env) upload(ctx context.Context, files []importer.File, opts importer.Options, asJSON, crossRef bool, w io.Writer) error {
+func (e *env) upload(ctx context.Context, files []importer.File, opts importer.Options, asJSON, crossRef bool, w io.Writer) (err error) {
 	s, ev, err := e.evaluator(ctx)
 	if err != nil {
 		return err
@@ -78,11 +94,21 @@ func (e *env) upload(ctx context.Context, files []importer.File, opts importer.O
 	opts.Formats = formats.All()
 	rule := ev.Policy().CountryRule
 	opts.CountryRule = &rule
-	u, rep, err := importer.Read(ctx, s, files, opts)
+	var (
+		rep       *importer.Report
+		refreshed *exposure.RefreshResult
+		u         graph.Upload
+	)
+	// The upload is listed with the API's (GET /api/v1/uploads), whatever becomes of it.
+	job := graph.Job{ID: graph.NewJobID(), Upload: importer.UploadID(files, opts), By: or(opts.Uploader, e.user()), Created: time.Now().UTC()}
+	for _, f := range files {
+		job.Files = append(job.Files, f.Name)
+	}
+	defer func() { e.recordUpload(ctx, s, job, rep, refreshed, err) }()
+	u, rep, err = importer.Read(ctx, s, files, opts)
 	if err != nil {
 		return err
 	}
-	var refreshed *exposure.RefreshResult
 	var crossed *xref.Summary
 	if !rep.Rejected {
 		res, err := s.Apply(ctx, u, func(done, total int) {
@@ -94,7 +120,7 @@ func (e *env) upload(ctx context.Context, files []importer.File, opts importer.O
 			return err
 		}
 		rep.Written = &res
-		r, err := ev.Refresh(ctx, rep.Cause(or(opts.Uploader, e.user())))
+		r, err := ev.Refresh(ctx, rep.Cause(job.By))
 		if err != nil {
 			return fmt.Errorf("upload written, but re-evaluating the flags failed: %w", err)
 		}
@@ -131,6 +157,39 @@ func (e *env) upload(ctx context.Context, files []importer.File, opts importer.O
 		return errRejected
 	}
 	return nil
+}
+
+// recordUpload keeps an upload of the command line as a finished job in
+// the store, with its report and what re-evaluating the flags did, and
+// audits it, so that the uploads list (the web UI's and the API's) shows
+// every upload, the demo's too. A store that cannot keep it is reported
+// on stderr: the upload itself stands.
+func (e *env) recordUpload(ctx context.Context, s graph.Store, job graph.Job, rep *importer.Report, refreshed *exposure.RefreshResult, err error) {
+	ctx = context.WithoutCancel(ctx)
+	job.Updated = time.Now().UTC()
+	switch {
+	case err != nil && !errors.Is(err, errRejected):
+		job.State, job.Error = graph.JobFailed, err.Error()
+	case rep == nil || rep.Rejected:
+		job.State = graph.JobRejected
+	default:
+		job.State = graph.JobDone
+	}
+	if rep != nil {
+		job.Report, _ = json.Marshal(rep)
+		job.Progress = graph.JobProgress{Phase: string(importer.Writing), Done: rep.RowsRead(), Total: rep.RowsRead()}
+	}
+	if refreshed != nil {
+		job.Flags, _ = json.Marshal(refreshed)
+	}
+	if err := s.SaveJob(ctx, job); err != nil {
+		fmt.Fprintf(e.stderr, "the upload is not listed among the uploads: %v\n", err)
+		return
+	}
+	if err := s.AppendAudit(ctx, graph.AuditEntry{At: job.Updated, By: job.By, Action: "upload", Target: job.ID,
+		Detail: strings.Join(job.Files, ", ") + " (command line)"}); err != nil {
+		fmt.Fprintf(e.stderr, "the upload is not in the audit log: %v\n", err)
+	}
 }
 
 // progressBar reports import progress on w when it is a terminal.

@@ -43,7 +43,7 @@ Commands:
   demo       load the built-in demo data and print its flags (-o DIR writes the demo files instead)
   import     import spreadsheets (one XLSX or several CSV files: one upload)
   key        manage API keys in a keys file: add (the default), list, revoke
-  flags      re-evaluate every transaction and list the flags
+  flags      re-evaluate every transaction and list the flags; review, comment, assign: casework (flags -h)
   resolve    identity decisions: same A B, not-same A B, undo A B, list, show ID
   gen        write a synthetic data set (CSV) for benchmarks
   screen     screen a counterparty by name, country or id

@@ -106,6 +106,9 @@ func TestResolve(t *testing.T) {
 	}
 	var got []string
 	for _, e := range es {
+		if e.Action == "upload" {
+			continue // the demo's uploads, from the command line
+		}
 		got = append(got, e.By+" "+e.Action+" "+e.Target)
 	}
 	want := "carol identity_decision_removed ORG-HAN|ORG-NOR\n" + "cli identity_decision ORG-HAN|ORG-NOR\n" +

@@ -199,16 +199,18 @@ func TestServeEndToEnd(t *testing.T) {
 		t.Errorf("flag after restart: %v %+v", err, f)
 	}
 	// Newest first: the upload, the review, the screening (who, what,
-	// verdict), and the request without a key.
+	// verdict), the request without a key, and the demo's two uploads
+	// from the command line (serve --demo).
 	a, _ := s.Audit(ctx, 0)
-	if len(a) != 4 {
+	if len(a) != 6 {
 		t.Fatalf("audit after restart: %+v", a)
 	}
 	var got []string
 	for _, e := range a {
 		got = append(got, e.Action+" by "+e.By+": "+e.Target)
 	}
-	want := []string{"upload by ops: " + a[0].Target, "review by ops: T-1002", "screen by kiosk: block", "auth_failure by : GET /api/v1/stats"}
+	want := []string{"upload by ops: " + a[0].Target, "review by ops: T-1002", "screen by kiosk: block", "auth_failure by : GET /api/v1/stats",
+		"upload by cli: " + a[4].Target, "upload by cli: " + a[5].Target}
 	if !slices.Equal(got, want) || !strings.Contains(a[2].Detail, "ORG-BSI") {
 		t.Errorf("audit after restart: %q, want %q", got, want)
 	}
@@ -317,12 +319,31 @@ func TestServeDemoKeepsAmendments(t *testing.T) {
 	if code := call(t, "GET", url+"/api/v1/entities/ORG-CYP", "", "", nil, &ent); code != 200 {
 		t.Fatalf("entity: %d", code)
 	}
+	// The demo's two uploads (spreadsheets, public formats) are listed with the amendment.
+	var ups struct {
+		Uploads []graph.Job `json:"uploads"`
+	}
+	if code := call(t, "GET", url+"/api/v1/uploads", "", "", nil, &ups); code != 200 || len(ups.Uploads) != 3 || ups.Uploads[0].ID != job.ID {
+		t.Fatalf("uploads: %d %+v", code, ups)
+	}
+	demoUploads := map[string]bool{}
+	for _, u := range ups.Uploads[1:] {
+		var full graph.Job
+		if code := call(t, "GET", url+"/api/v1/uploads/"+u.ID, "", "", nil, &full); code != 200 || full.State != graph.JobDone ||
+			full.Upload == "" || full.By == "" || !strings.Contains(string(full.Report), `"sheets"`) || len(full.Flags) == 0 {
+			t.Errorf("the demo's upload %s: %d %+v", u.ID, code, full)
+		}
+		demoUploads[u.Upload] = true
+	}
 	code, stderr := stop()
 	if code != 0 {
 		t.Fatalf("serve exit %d:\n%s", code, stderr)
 	}
 	found := false
 	for _, l := range ent.Links {
+		if l.Source.Upload != job.Upload && !demoUploads[l.Source.Upload] {
+			t.Errorf("link %s cites upload %q, which the uploads list does not show", l.Key(), l.Source.Upload)
+		}
 		if l.Type == graph.Owns && l.From == "GOV-BY-BSH" {
 			found = true
 			if l.Percent == nil || *l.Percent != 35 || l.Source.Upload != job.Upload {

@@ -95,6 +95,15 @@ describe('casework', () => {
     await page.getByRole('button', { name: 'Clear (second reviewer)' }).click();
     await page.locator('[role=alert]', { hasText: 'needs a second reviewer' }).waitFor();
     await shot('flag-four-eyes');
+    // The flags list finds the clears awaiting a second reviewer.
+    await page.goto(`${base}/flags`);
+    await page.locator('table.flags tbody tr[data-id]').first().waitFor();
+    await page.check('#f-pending');
+    await page.waitForURL(/pending=true/);
+    await page.waitForFunction(() => [...document.querySelectorAll('table.flags tbody tr[data-id]')].map((r) => r.dataset.id).join() === 'T-C');
+    assert.match(await page.locator('table.flags tbody tr[data-id=T-C]').innerText(), /1 of 2 clears/);
+    await page.goto(`${base}/flags/T-C`);
+    await page.locator('[data-testid=pending-clear]').waitFor();
     await page.fill('#note', 'Sale confirmed in the register extract.');
     await clickAs('Ben Okafor', 'Clear (second reviewer)');
     await page.locator('.flag-head .badge.cleared').waitFor();

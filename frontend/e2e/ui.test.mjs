@@ -116,6 +116,17 @@ describe('investigator UI', () => {
     await shot('dashboard');
   });
 
+  test('lists every upload, its upload id a link to its report', async () => {
+    await page.goto(`${base}/upload`);
+    const row = page.locator('table.uploads tbody tr', { hasText: 'demo.xlsx' });
+    await row.waitFor();
+    const id = (await row.locator('td').nth(2).innerText()).trim();
+    assert.ok(id.length > 8, `upload id ${id}`);
+    await row.getByRole('link', { name: id }).click();
+    await page.waitForURL(`**/upload?upload=${id}`);
+    await page.locator('[data-testid=job-result][data-state=done]').waitFor();
+  });
+
   let worst;
   test('opens the worst flag and sees its paths highlighted', async () => {
     await page.goto(`${base}/flags`);
@@ -172,6 +183,39 @@ describe('investigator UI', () => {
     assert.match(hist, /Ana Petrova set it confirmed/);
     await page.goto(`${base}/flags?status=confirmed`);
     await page.locator('table.flags tbody tr', { hasText: worst }).waitFor();
+  });
+
+  test('filters flags by capability and sorts every column on the server', async () => {
+    await page.goto(`${base}/flags?status=`);
+    await page.locator('table.flags tbody tr td[data-col=seller]').first().waitFor();
+    // Sellers and buyers read as names, with their ids.
+    const seller = await page.locator('table.flags tbody tr td[data-col=seller]').first().innerText();
+    assert.match(seller, /Luminar Vision GmbH ORG-LUM/, `seller cell ${seller}`);
+    await page.selectOption('#f-capability', 'data analytics');
+    await page.waitForURL(/capability=data\+analytics/);
+    const want = await (await fetch(`${base}/api/v1/flags?capability=data+analytics`)).json();
+    assert.ok(want.total > 0, 'the demo has data analytics flags');
+    await page.waitForFunction((n) => document.querySelectorAll('table.flags tbody tr[data-id]').length === n, want.total);
+    const caps = await page.locator('table.flags tbody td[data-col=capability]').allInnerTexts();
+    assert.ok(caps.every((c) => c.includes('data analytics')), `capabilities ${caps}`);
+    await page.selectOption('#f-capability', '');
+    await page.waitForURL((u) => !u.search.includes('capability='));
+    // Sorting asks the server: the first page is the same as the API's.
+    const values = async () => (await page.locator('table.flags tbody td[data-col=value]').allInnerTexts()).map((v) => Number(v.replace(/[^0-9.]/g, '')));
+    // A new column sorts ascending (severity: descending); a second click turns it round.
+    for (const [col, dir] of [['value', 'asc'], ['value', 'desc'], ['seller', 'asc'], ['end_user', 'asc'], ['capability', 'asc'], ['product', 'asc'], ['product', 'desc']]) {
+      await page.locator(`button.sort[data-sort=${col}]`).click();
+      await page.waitForURL(new RegExp(`sort=${col}&dir=${dir}`));
+      const api = await (await fetch(`${base}/api/v1/flags?sort=${col}&dir=${dir}&limit=100`)).json();
+      await page.waitForFunction((ids) => [...document.querySelectorAll('table.flags tbody tr[data-id]')].map((r) => r.dataset.id).join() === ids.join(),
+        api.flags.map((f) => f.transaction_id));
+      if (col === 'value') {
+        const v = await values();
+        const sorted = [...v].sort((a, b) => (dir === 'asc' ? a - b : b - a));
+        assert.deepEqual(v, sorted, `values sorted ${dir}`);
+      }
+    }
+    await shot('flags-sorted');
   });
 
   test('explores the graph: expand on click, filter, layout', async () => {
@@ -301,6 +345,10 @@ describe('investigator UI', () => {
     await col('Internal remark').selectOption('ignore');
     await page.waitForFunction(() => document.querySelector('select[data-header="Internal remark"]')?.value === 'ignore' && !document.querySelector('#step .issues'));
     await shot('upload-mapping');
+    // Saved under a name for the partner's next file.
+    await page.fill('#mapping-name', 'Lieferanten');
+    await page.click('#save-mapping');
+    await page.locator('[data-testid=mapping-msg]', { hasText: 'Saved as “Lieferanten”' }).waitFor();
     await page.click('#start-upload');
     const result = page.locator('[data-testid=job-result]');
     await result.waitFor({ timeout: 60_000 });
@@ -308,6 +356,25 @@ describe('investigator UI', () => {
     assert.match(await page.locator('table.changes').innerText(), /Entities\s+2\s+0\s+0/);
     const r = await (await fetch(`${base}/api/v1/entities?q=Zweite+Probe`)).json();
     assert.equal(r.matches[0]?.entity.country, 'CH');
+  });
+
+  test("reuses the saved mapping on the partner's next file", async () => {
+    const csv = join(tmp, 'partner list 2024-06.csv');
+    writeFileSync(csv, 'Legal Designation,Seat,Internal remark\nDritte Probe KG,AT,z\n');
+    await page.goto(`${base}/upload`);
+    await page.setInputFiles('#file', csv);
+    await page.getByRole('heading', { name: 'Check the sheets and map the columns' }).waitFor();
+    await page.locator('#saved-mapping option', { hasText: 'Lieferanten' }).waitFor({ state: 'attached' });
+    await page.selectOption('#saved-mapping', 'Lieferanten');
+    // Read with the saved mapping: the headers are recognised, nothing is left to map.
+    await page.waitForFunction(() => !document.querySelector('select[data-header="Legal Designation"]') && !document.querySelector('select[data-header="Seat"]')
+      && !/required column name is missing/.test(document.querySelector('#step').innerText) && document.querySelector('#saved-mapping')?.value === 'Lieferanten');
+    await page.click('#start-upload');
+    const result = page.locator('[data-testid=job-result]');
+    await result.waitFor({ timeout: 60_000 });
+    assert.equal(await result.getAttribute('data-state'), 'done', await result.innerText());
+    const r = await (await fetch(`${base}/api/v1/entities?q=Dritte+Probe`)).json();
+    assert.equal(r.matches[0]?.entity.country, 'AT');
   });
 
   test('shows every error of a rejected upload where it is', async () => {

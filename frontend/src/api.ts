@@ -4,6 +4,7 @@ import type {
   CandidatePage, XrefJob, EntityDetail, Flag, FlagPage, Job, LinkType, Match, Preview, Assessment, Screening, ScreenRequest,
   Connection, EntityTransaction, Stats, Status, Subgraph, Transaction, Ref, Revision, Cluster, Decision, Identity,
 } from './types';
+import type { SavedMapping } from './mapping';
 
 const KEY = 'hopcheck.apiKey';
 const REVIEWER = 'hopcheck.reviewer';
@@ -157,7 +158,10 @@ export class Client {
   exposure = (id: string, date?: string) =>
     this.request<Assessment & { entity: Ref; date: string }>('GET', `/api/v1/entities/${enc(id)}/exposure?${qs({ date })}`);
   transaction = (id: string) => this.request<{ transaction: Transaction; flag: Flag | null; four_eyes?: boolean }>('GET', `/api/v1/transactions/${enc(id)}`);
-  flags = (f: { status?: string; severity?: string; country?: string; q?: string; assignee?: string; offset?: number; limit?: number }) =>
+  flags = (f: {
+    status?: string; severity?: string; country?: string; capability?: string; q?: string; assignee?: string;
+    pending?: string; sort?: string; dir?: string; offset?: number; limit?: number;
+  }) =>
     this.request<FlagPage>('GET', `/api/v1/flags?${qs(f)}`);
   flag = (id: string) => this.request<Flag>('GET', `/api/v1/flags/${enc(id)}`);
   review = (id: string, status: Status, note: string) =>
@@ -173,10 +177,13 @@ export class Client {
   connection = (from: string, to: string, opts: { date?: string; maxHops?: number } = {}) =>
     this.request<Connection>('GET', `/api/v1/connection?${qs({ from, to, date: opts.date || undefined, max_hops: opts.maxHops })}`);
   history = (id: string) => this.request<{ revisions: Revision[] }>('GET', `/api/v1/entities/${enc(id)}/history`);
-  uploads = (limit = 10) => this.request<{ uploads: Job[] }>('GET', `/api/v1/uploads?${qs({ limit })}`);
+  uploads = (limit = 10, upload?: string) => this.request<{ uploads: Job[] }>('GET', `/api/v1/uploads?${qs({ limit, upload })}`);
   upload = (id: string) => this.request<Job>('GET', `/api/v1/uploads/${enc(id)}`);
   preview = (form: FormData) => this.request<Preview>('POST', '/api/v1/uploads?preview=true', { form, action: 'upload' });
   startUpload = (form: FormData) => this.request<Job>('POST', '/api/v1/uploads', { form, action: 'upload' });
+  mappings = () => this.request<{ mappings: SavedMapping[] }>('GET', '/api/v1/mappings');
+  saveMapping = (name: string, mapping: Record<string, unknown>) =>
+    this.request<SavedMapping>('PUT', `/api/v1/mappings/${enc(name)}`, { body: { mapping }, action: 'upload' });
   candidates = (q: { limit?: number; offset?: number; min_score?: number; exact?: boolean } = {}) =>
     this.request<CandidatePage>('GET', `/api/v1/identity/candidates?${qs({ ...q, exact: q.exact ? 'true' : undefined })}`);
   xrefJob = () => this.request<XrefJob>('GET', '/api/v1/identity/xref');

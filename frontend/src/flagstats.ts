@@ -1,5 +1,4 @@
 // Counting and ordering flags for the dashboard and the flags list.
-import { rankOf } from './format';
 import type { Flag } from './types';
 
 export interface Tally {
@@ -26,25 +25,11 @@ export function tally(flags: Pick<Flag, 'severity' | 'country'>[]): Tally {
   return { bySeverity, byCountry };
 }
 
-export type SortKey = 'severity' | 'transaction' | 'date' | 'buyer' | 'country' | 'status' | 'hops';
+/** SortKey is a column the server orders a flag list by (graph.FlagColumns). */
+export type SortKey = 'severity' | 'transaction' | 'date' | 'buyer' | 'seller' | 'end_user' | 'country' | 'capability'
+  | 'product' | 'value' | 'hops' | 'ownership' | 'status' | 'verdict' | 'assignee';
 
-function hopsOf(f: Flag): number {
+/** hopsOf is the shortest exposure path of a flag, Infinity when it has none. */
+export function hopsOf(f: Flag): number {
   return f.exposures.length ? Math.min(...f.exposures.map((x) => x.hops)) : Number.POSITIVE_INFINITY;
 }
-
-/** sortFlags orders flags by a column; ties keep the most severe, then the transaction id, first. */
-export function sortFlags(flags: Flag[], key: SortKey, desc: boolean): Flag[] {
-  const cmp: Record<SortKey, (a: Flag, b: Flag) => number> = {
-    severity: (a, b) => rankOf(a.severity) - rankOf(b.severity),
-    transaction: (a, b) => a.transaction_id.localeCompare(b.transaction_id, 'en', { numeric: true }),
-    date: (a, b) => a.date.localeCompare(b.date),
-    buyer: (a, b) => a.buyer.name.localeCompare(b.buyer.name),
-    country: (a, b) => (a.country ?? '').localeCompare(b.country ?? ''),
-    status: (a, b) => a.status.localeCompare(b.status),
-    hops: (a, b) => hopsOf(a) - hopsOf(b),
-  };
-  const tie = (a: Flag, b: Flag) => rankOf(b.severity) - rankOf(a.severity) || a.transaction_id.localeCompare(b.transaction_id, 'en', { numeric: true });
-  return [...flags].sort((a, b) => (desc ? -1 : 1) * cmp[key](a, b) || tie(a, b));
-}
-
-export { hopsOf };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dateTime, kindOfLabel, linkLabel, linkSentence, percent, plural, sourceText, validity } from './format';
+import { dateTime, kindOfLabel, linkLabel, linkSentence, money, ownershipText, percent, plural, sourceText, validity } from './format';
 
 describe('linkLabel', () => {
   it.each([
@@ -43,5 +43,23 @@ describe('words', () => {
     expect(kindOfLabel('Person')).toBe('person');
     expect(kindOfLabel(undefined)).toBe('organization');
     expect(dateTime('not a date')).toBe('not a date');
+  });
+});
+
+describe('ownership and value in the flags list', () => {
+  const step = (percent: number | null) => ({ type: 'OWNS' as const, from: 'a', to: 'b', percent, step: 'owner', source: {} as never });
+  it('shows unknown stakes as unknown, never 0%', () => {
+    expect(ownershipText({ effective_ownership: null })).toBe('—');
+    expect(ownershipText({ effective_ownership: 60, ownership_paths: [{ end_user: { id: 'g', name: 'G' }, hops: 1, path: [], steps: [step(60)] }] })).toBe('60%');
+    expect(ownershipText({ effective_ownership: 0, ownership_paths: [{ end_user: { id: 'g', name: 'G' }, hops: 1, path: [], steps: [step(null)] }] })).toBe('unknown');
+    expect(ownershipText({
+      effective_ownership: 30,
+      ownership_paths: [{ end_user: { id: 'g', name: 'G' }, hops: 1, path: [], steps: [step(30)] }, { end_user: { id: 'g', name: 'G' }, hops: 2, path: [], steps: [step(null), step(50)] }],
+    })).toBe('at least 30% (some stakes unknown)');
+  });
+  it('formats a value with its currency', () => {
+    expect(money(12500.5, 'EUR')).toBe('12,500.5 EUR');
+    expect(money(undefined, 'EUR')).toBe('');
+    expect(money(0)).toBe('0');
   });
 });

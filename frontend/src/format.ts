@@ -1,5 +1,5 @@
 // Words and numbers as the UI shows them.
-import type { EvidenceChange, HistoryEntry, Kind, Link, Severity, Source } from './types';
+import type { Assessment, EvidenceChange, HistoryEntry, Kind, Link, Severity, Source } from './types';
 
 /** percent formats a share: 60 → "60%", 12.345 → "12.35%", null → "". */
 export function percent(p: number | null | undefined): string {
@@ -123,4 +123,23 @@ export function historyLine(e: HistoryEntry): string {
   if (act === 'review') return `${who} set it ${e.status}`;
   if (act === 'assign') return e.assignee ? `${who} assigned it to ${e.assignee}` : `${who} took it back from its assignee`;
   return `${who} ${actionWords[act] ?? act}`;
+}
+
+/**
+ * ownershipText says how much of a start restrictive end-users hold: "—" when no restrictive
+ * owner chain exists, "unknown" when the chains' stakes are all unknown (never "0%"), and
+ * "at least 30% (some stakes unknown)" when only some are.
+ */
+export function ownershipText(a: Pick<Assessment, 'effective_ownership' | 'ownership_paths'>): string {
+  const p = a.effective_ownership;
+  if (p === null || p === undefined) return '—';
+  const unknown = (a.ownership_paths ?? []).some((x) => x.steps.some((s) => s.percent === null || s.percent === undefined));
+  if (!unknown) return percent(p);
+  return p > 0 ? `at least ${percent(p)} (some stakes unknown)` : 'unknown';
+}
+
+/** money formats a value with its currency: 12500.5, "EUR" → "12,500.5 EUR"; none → "". */
+export function money(v: number | null | undefined, currency?: string): string {
+  if (v === null || v === undefined || Number.isNaN(v)) return '';
+  return `${v.toLocaleString('en', { maximumFractionDigits: 2 })}${currency ? ` ${currency}` : ''}`;
 }

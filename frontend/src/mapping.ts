@@ -61,3 +61,41 @@ export function guessColumn(header: string, table: string): string {
   for (const [re, col] of hints) if (re.test(n) && cols.includes(col)) return col;
   return '';
 }
+
+/** A mapping saved under a name (GET /api/v1/mappings). */
+export interface SavedMapping {
+  name: string;
+  mapping: Record<string, unknown>;
+  by?: string;
+  saved?: string;
+}
+
+/**
+ * reusableMapping is the mapping to save for the next file of the same partner: the columns chosen
+ * for any sheet become headers for every sheet (the next file's name differs), and each sheet keeps
+ * its kind and header row under its name. Null when nothing was chosen.
+ */
+export function reusableMapping(choices: ReadonlyMap<string, SheetChoice>, dateFormat = ''): Record<string, unknown> | null {
+  const headers: Record<string, string> = {};
+  for (const [, c] of [...choices].sort(([a], [b]) => a.localeCompare(b))) {
+    for (const [hdr, col] of Object.entries(c.columns)) if (col) headers[hdr] = col;
+  }
+  const sheets = JSON.parse(buildMapping(new Map([...choices].map(([k, c]) => [k, { ...c, columns: {} }]))) ?? '{"sheets":{}}').sheets;
+  const out: Record<string, unknown> = {};
+  if (Object.keys(headers).length) out.headers = headers;
+  if (Object.keys(sheets).length) out.sheets = sheets;
+  if (dateFormat) out.date_format = dateFormat;
+  return Object.keys(out).length ? out : null;
+}
+
+/** mergeMappings lays the choices' mapping (JSON, as buildMapping writes it) over a saved one: the choices win. */
+export function mergeMappings(saved: Record<string, unknown>, own: string): string {
+  const o = JSON.parse(own) as { sheets?: Record<string, unknown>; headers?: Record<string, string> };
+  const s = saved as { sheets?: Record<string, unknown>; headers?: Record<string, string> };
+  const out: Record<string, unknown> = { ...saved };
+  const headers = { ...(s.headers ?? {}), ...(o.headers ?? {}) };
+  const sheets = { ...(s.sheets ?? {}), ...(o.sheets ?? {}) };
+  if (Object.keys(headers).length) out.headers = headers;
+  if (Object.keys(sheets).length) out.sheets = sheets;
+  return JSON.stringify(out);
+}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { buildMapping, guessColumn, sheetKey, TABLE_COLUMNS, type SheetChoice } from './mapping';
-import { sortFlags, tally } from './flagstats';
+import { buildMapping, guessColumn, mergeMappings, reusableMapping, sheetKey, TABLE_COLUMNS, type SheetChoice } from './mapping';
+import { tally } from './flagstats';
 import { referenceText } from './pages/upload';
 import type { Flag } from './types';
 
@@ -43,12 +43,6 @@ describe('flags', () => {
     expect(t.bySeverity).toEqual({ critical: 2, high: 1, medium: 1 });
     expect(t.byCountry.map((r) => [r.country, r.total])).toEqual([['BY', 2], ['CY', 2]]);
   });
-  it('sorts by any column, ties most severe first', () => {
-    expect(sortFlags(fs, 'severity', true).map((f) => f.transaction_id)).toEqual(['T-3', 'T-10', 'T-2', 'T-1']);
-    expect(sortFlags(fs, 'transaction', false).map((f) => f.transaction_id)).toEqual(['T-1', 'T-2', 'T-3', 'T-10']);
-    expect(sortFlags(fs, 'hops', false).map((f) => f.transaction_id)).toEqual(['T-10', 'T-2', 'T-1', 'T-3']);
-    expect(sortFlags(fs, 'date', false)[0].transaction_id).toBe('T-1');
-  });
 });
 
 describe('did you mean', () => {
@@ -56,5 +50,25 @@ describe('did you mean', () => {
     expect(referenceText({ message: '"Stored Holdngs" names no entity: no id or name matches it; did you mean Stored Holdings Ltd (org-stored, score 0.93)?' })).toBe('Stored Holdngs');
     expect(referenceText({ message: '"Say \\"hi\\" Ltd" names no entity: …' })).toBe('Say "hi" Ltd');
     expect(referenceText({ message: '"Twin Trading" is ambiguous: it names 2 entities' })).toBeNull();
+  });
+});
+
+describe('saved mappings', () => {
+  it('saves the chosen columns as headers for any file of the partner, kinds by sheet', () => {
+    const choices = new Map<string, SheetChoice>([
+      ['partner list 2024-05', { kind: 'organizations', columns: { Firma: 'name', Land: 'country', Notes: '' } }],
+    ]);
+    expect(reusableMapping(choices, 'DD/MM/YYYY')).toEqual({
+      headers: { Firma: 'name', Land: 'country' },
+      sheets: { 'partner list 2024-05': { kind: 'organizations' } },
+      date_format: 'DD/MM/YYYY',
+    });
+    expect(reusableMapping(new Map())).toBeNull();
+  });
+  it('lays the choices over a saved mapping', () => {
+    const saved = { headers: { Firma: 'name', Land: 'country' }, date_format: 'DD/MM/YYYY' };
+    expect(JSON.parse(mergeMappings(saved, JSON.stringify({ sheets: { x: { columns: { Land: 'ignore' } } } })))).toEqual({
+      headers: { Firma: 'name', Land: 'country' }, date_format: 'DD/MM/YYYY', sheets: { x: { columns: { Land: 'ignore' } } },
+    });
   });
 });

@@ -5,11 +5,12 @@ import { badge, errorBox, h, link, replace } from './dom';
 import { kindName, linkKeyText, linkLabel, linkSentence, sourceText, uploadText, validity } from './format';
 import type { Entity, EntityTransaction, Link, List, Listing, Ref, Revision, Source } from './types';
 import { identitySection } from './identitypanel';
+import { uploadLink } from './uploadslist';
 
 export function provenance(s: Source | undefined): HTMLElement {
   if (!s || !s.file) return h('p', { class: 'muted' }, 'No source recorded.');
   return h('dl', { class: 'kv provenance' },
-    h('dt', null, 'Upload'), h('dd', null, h('code', null, s.upload || '—')),
+    h('dt', null, 'Upload'), h('dd', null, uploadLink(s.upload)),
     h('dt', null, 'File'), h('dd', null, s.file),
     h('dt', null, 'Sheet'), h('dd', null, s.sheet || '— (CSV file)'),
     h('dt', null, 'Row'), h('dd', null, String(s.row || '—')),

@@ -174,6 +174,13 @@ export interface Flag extends Assessment {
   buyer: Ref;
   date: string;
   country?: string;
+  seller?: Ref;
+  end_user?: Ref;
+  product?: string;
+  capability?: string;
+  capabilities?: string[];
+  value?: number;
+  currency?: string;
 }
 
 export interface FlagPage {

@@ -46,10 +46,12 @@ func (e *Evaluator) Assess(ctx context.Context, txs []graph.Transaction) ([]grap
 	return out, err
 }
 
-// assessed is an assessment with the buyer as the store knows it.
+// assessed is an assessment with the buyer and the declared end-user as
+// the store knows them.
 type assessed struct {
 	graph.Assessment
-	buyer graph.Ref
+	buyer   graph.Ref
+	endUser *graph.Ref
 }
 
 func (e *Evaluator) assess(ctx context.Context, txs []graph.Transaction) ([]assessed, error) {
@@ -75,15 +77,19 @@ func (e *Evaluator) assess(ctx context.Context, txs []graph.Transaction) ([]asse
 		for _, t := range chunk {
 			starts := []Start{{Role: "buyer", Reach: rs[i]}}
 			i++
+			var endUser *graph.Ref
 			if t.EndUser != "" && t.EndUser != t.Buyer {
 				starts = append(starts, Start{Role: "declared end-user", Reach: rs[i]})
+				endUser = &rs[i].Start
 				i++
+			} else if t.EndUser != "" {
+				endUser = &starts[0].Reach.Start
 			}
 			var ship *graph.Country
 			if c, ok := countries[t.ShipTo]; ok {
 				ship = &c
 			}
-			out = append(out, assessed{Assess(starts, ship, t.Date, e.policy), starts[0].Reach.Start})
+			out = append(out, assessed{Assess(starts, ship, t.Date, e.policy), starts[0].Reach.Start, endUser})
 		}
 	}
 	return out, nil
@@ -162,6 +168,7 @@ func (e *Evaluator) Refresh(ctx context.Context, cause string) (RefreshResult, e
 		old[f.TransactionID] = f
 	}
 	now := e.now().UTC()
+	sellers := map[string]*graph.Ref{}
 	var save []graph.Flag
 	for i, t := range txs {
 		a := as[i]
@@ -176,9 +183,12 @@ func (e *Evaluator) Refresh(ctx context.Context, cause string) (RefreshResult, e
 		f := graph.Flag{TransactionID: t.ID, Assessment: a.Assessment, Status: graph.Open, Date: t.Date,
 			Buyer: a.buyer, Country: a.buyer.Country, Evidence: Fingerprint(a.Assessment), EvaluatedAt: now,
 			EvidenceUpload: uploadOf(graph.Assessment{}, a.Assessment)}
+		if err := e.describe(ctx, &f, t, a.endUser, sellers); err != nil {
+			return res, err
+		}
 		if exists {
 			same := reflect.DeepEqual(prev.Assessment, f.Assessment)
-			if prev.Evidence == f.Evidence && prev.Buyer == f.Buyer && prev.Date == f.Date && same {
+			if prev.Evidence == f.Evidence && prev.Buyer == f.Buyer && prev.Date == f.Date && same && sameListing(prev, f) {
 				continue
 			}
 			f.Status, f.Reviewer, f.Note, f.History = prev.Status, prev.Reviewer, prev.Note, prev.History
@@ -205,6 +215,41 @@ func (e *Evaluator) Refresh(ctx context.Context, cause string) (RefreshResult, e
 		save = append(save, f)
 	}
 	return res, e.store.SaveFlags(ctx, save)
+}
+
+// describe copies onto a flag what a flag list shows of its transaction:
+// the seller and declared end-user as the store knows them, the product,
+// the capability and its categories, and the value. sellers caches the
+// sellers looked up during one refresh.
+func (e *Evaluator) describe(ctx context.Context, f *graph.Flag, t graph.Transaction, endUser *graph.Ref, sellers map[string]*graph.Ref) error {
+	f.EndUser, f.Product, f.Capability, f.Value, f.Currency = endUser, t.Product, t.Capability, t.Value, t.Currency
+	f.Capabilities = graph.Capabilities(t.Capability)
+	if t.Seller == "" {
+		return nil
+	}
+	r, ok := sellers[t.Seller]
+	if !ok {
+		ent, err := e.store.Entity(ctx, t.Seller)
+		switch {
+		case err == nil:
+			ref := ent.Ref()
+			r = &ref
+		case graph.ErrorCode(err) == graph.ENOTFOUND:
+			r = &graph.Ref{ID: t.Seller}
+		default:
+			return err
+		}
+		sellers[t.Seller] = r
+	}
+	f.Seller = r
+	return nil
+}
+
+// sameListing reports whether two flags describe their transaction alike.
+func sameListing(a, b graph.Flag) bool {
+	return reflect.DeepEqual(a.Seller, b.Seller) && reflect.DeepEqual(a.EndUser, b.EndUser) && a.Product == b.Product &&
+		a.Capability == b.Capability && reflect.DeepEqual(a.Capabilities, b.Capabilities) &&
+		reflect.DeepEqual(a.Value, b.Value) && a.Currency == b.Currency
 }
 
 // reopenEntry is the history entry of a flag reopened by new evidence:

@@ -29,6 +29,8 @@ func RunTests(t *testing.T, newStore func(t *testing.T) graph.Store) {
 		{"LinksAndNeighborhood", testNeighborhood},
 		{"Transactions", testTransactions},
 		{"Flags", testFlags},
+		{"FlagList", testFlagList},
+		{"Mappings", testMappings},
 		{"Stats", testStats},
 		{"ReachScenario", testReachScenario},
 		{"Jobs", testJobs},

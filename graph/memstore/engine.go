@@ -46,12 +46,14 @@ var (
 	// bHistory holds the revisions of entities and links (graph.Revision)
 	// keyed by a sequence number, so that they load oldest first.
 	bHistory = []byte("history")
+	// bMappings holds the saved column mappings by name.
+	bMappings = []byte("mappings")
 
 	// recordBuckets are read at open in this order.
-	recordBuckets = [][]byte{bCountries, bEntities, bLinks, bTransactions, bLists, bListings, bFlags, bJobs, bAudit, bDecisions, bHistory}
+	recordBuckets = [][]byte{bCountries, bEntities, bLinks, bTransactions, bLists, bListings, bFlags, bJobs, bAudit, bDecisions, bHistory, bMappings}
 	// optionalBuckets came after version 2's first release: a file
 	// without one has none of its records, and gets it on its first write.
-	optionalBuckets = map[string]bool{string(bDecisions): true, string(bHistory): true}
+	optionalBuckets = map[string]bool{string(bDecisions): true, string(bHistory): true, string(bMappings): true}
 
 	keyFormat = []byte("format")
 )
@@ -209,6 +211,16 @@ func putRecord(tx *bolt.Tx, r *record) error {
 	}
 	if len(r.History) > 0 {
 		if _, err := tx.CreateBucketIfNotExists(bHistory); err != nil {
+			return err
+		}
+	}
+	if len(r.Mappings) > 0 {
+		if _, err := tx.CreateBucketIfNotExists(bMappings); err != nil {
+			return err
+		}
+	}
+	for i := range r.Mappings {
+		if err := put(bMappings, r.Mappings[i].Name, &r.Mappings[i]); err != nil {
 			return err
 		}
 	}
@@ -524,6 +536,8 @@ func loadBucket(b *bolt.Bucket, name []byte, out chan<- *record, fail func(k, v 
 			err = decodeInto(name, k, v, &rec.Decisions)
 		case string(bHistory):
 			err = decodeInto(name, k, v, &rec.History)
+		case string(bMappings):
+			err = decodeInto(name, k, v, &rec.Mappings)
 		}
 		if err != nil {
 			return n, fail(k, v, err)

@@ -79,3 +79,26 @@ func (s *Store) Audit(ctx context.Context, limit int) ([]graph.AuditEntry, error
 	})
 	return out, nil
 }
+
+// SaveMapping implements graph.Store.
+func (s *Store) SaveMapping(ctx context.Context, m graph.SavedMapping) error {
+	if err := graph.CheckMapping(m); err != nil {
+		return err
+	}
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	return s.commit(ctx, &record{Mappings: []graph.SavedMapping{m}})
+}
+
+// Mappings implements graph.Store.
+func (s *Store) Mappings(ctx context.Context) ([]graph.SavedMapping, error) {
+	var out []graph.SavedMapping
+	s.read(func(g *state) {
+		for _, m := range g.mappings {
+			m.Mapping = slices.Clone(m.Mapping)
+			out = append(out, m)
+		}
+	})
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out, nil
+}

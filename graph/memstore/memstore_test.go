@@ -154,3 +154,25 @@ func TestHistoryDurable(t *testing.T) {
 		t.Errorf("history after reopen\n got %+v (%v)\nwant %+v", after, err, before)
 	}
 }
+
+// TestMappingsSurviveReopen: a saved mapping is in the file, not only in memory.
+func TestMappingsSurviveReopen(t *testing.T) {
+	dir := t.TempDir()
+	s, err := memstore.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := graph.SavedMapping{Name: "Partner Zeta", Mapping: []byte(`{"headers":{"Firma":"name"}}`), By: "ana"}
+	if err := s.SaveMapping(context.Background(), m); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	if s, err = memstore.Open(dir); err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	ms, err := s.Mappings(context.Background())
+	if err != nil || len(ms) != 1 || ms[0].Name != m.Name || string(ms[0].Mapping) != string(m.Mapping) {
+		t.Errorf("after reopening: %+v (%v)", ms, err)
+	}
+}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"runtime"
 	"sort"
-	"strings"
 	"sync"
 	"sync/atomic"
 
@@ -284,8 +283,11 @@ func (s *Store) Flag(ctx context.Context, transactionID string) (graph.Flag, err
 
 // Flags implements graph.Store.
 func (s *Store) Flags(ctx context.Context, f graph.FlagFilter) ([]graph.Flag, int, error) {
+	if c := f.Sort.Of().Column; !c.Valid() {
+		return nil, 0, graph.Errorf(graph.EINVALID, "unknown flag column %q", c)
+	}
 	var fs []graph.Flag
-	text := strings.ToLower(f.Text)
+	text := graph.FoldText(f.Text)
 	s.read(func(g *state) {
 		for _, fl := range g.flags {
 			if f.Matches(*fl, text) {
@@ -293,7 +295,7 @@ func (s *Store) Flags(ctx context.Context, f graph.FlagFilter) ([]graph.Flag, in
 			}
 		}
 	})
-	graph.SortFlags(fs)
+	graph.SortFlags(fs, f.Sort)
 	n := len(fs)
 	fs = fs[min(f.Offset, n):]
 	if f.Limit > 0 && len(fs) > f.Limit {

@@ -27,8 +27,9 @@ type state struct {
 	decisions map[string]*graph.Decision // by Decision.Key
 	clusters  *graph.Clusters            // of the decisions
 	jobs      map[string]*graph.Job
-	history   map[string][]graph.Revision // by Revision.HistoryKey, oldest first
-	audit     []graph.AuditEntry          // in the order written
+	mappings  map[string]graph.SavedMapping // by name
+	history   map[string][]graph.Revision   // by Revision.HistoryKey, oldest first
+	audit     []graph.AuditEntry            // in the order written
 
 	// horizons are the path search's horizons by policy, made on first
 	// use after a write (readers share the state, hence the lock).
@@ -44,7 +45,7 @@ func newState() *state {
 		lists: map[string]*graph.List{}, listings: map[string]*graph.Listing{}, listed: map[string][]*graph.Listing{},
 		txs: map[string]*graph.Transaction{}, txsOf: map[string][]string{}, flags: map[string]*graph.Flag{},
 		decisions: map[string]*graph.Decision{}, clusters: graph.NewClusters(nil),
-		jobs: map[string]*graph.Job{}, history: map[string][]graph.Revision{},
+		jobs: map[string]*graph.Job{}, mappings: map[string]graph.SavedMapping{}, history: map[string][]graph.Revision{},
 	}
 }
 
@@ -159,6 +160,9 @@ func (g *state) put(r *record, prep []reindex) {
 	for i := range r.Jobs {
 		j := r.Jobs[i]
 		g.jobs[j.ID] = &j
+	}
+	for _, m := range r.Mappings {
+		g.mappings[m.Name] = m
 	}
 	for _, h := range r.History {
 		k := h.HistoryKey()

@@ -33,6 +33,8 @@ type record struct {
 	Undecided []string         `json:"ud,omitempty"`
 	// History holds revisions (version 2 only).
 	History []graph.Revision `json:"h,omitempty"`
+	// Mappings are saved column mappings (version 2 only).
+	Mappings []graph.SavedMapping `json:"m,omitempty"`
 }
 
 // A version 1 data directory (hopcheck.log) framed each record as: 4-byte

@@ -3,7 +3,6 @@ package neo4jstore
 import (
 	"context"
 	"encoding/json"
-	"strings"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
@@ -27,13 +26,18 @@ func (s *Store) SaveFlags(ctx context.Context, fs []graph.Flag) error {
 		if err != nil {
 			return graph.Wrap(graph.EINTERNAL, err, "flag of transaction %s", f.TransactionID)
 		}
-		rows[i] = map[string]any{"id": f.TransactionID, "props": map[string]any{
+		props := map[string]any{
 			"transaction_id": f.TransactionID, "severity": string(f.Severity), "severity_rank": int64(f.Severity.Rank()),
 			"verdict": string(f.Verdict), "status": string(f.Status), "country": strValue(f.Country),
 			"buyer_id": strValue(f.Buyer.ID), "buyer_name": strValue(f.Buyer.Name), "date": dateValue(f.Date),
 			"evidence": strValue(f.Evidence), "evaluated_at": f.EvaluatedAt, "assignee": strValue(f.Assignee),
-			"id_lower": strings.ToLower(f.TransactionID), "buyer_lower": strings.ToLower(f.Buyer.Name), "json": string(data),
-		}}
+			"search": f.SearchText(), "capabilities": listValue(f.Capabilities), "pending": f.PendingClear != nil,
+			"json": string(data),
+		}
+		for _, c := range graph.FlagColumns {
+			props[sortProperty(c)] = f.SortKey(c)
+		}
+		rows[i] = map[string]any{"id": f.TransactionID, "props": props}
 	}
 	if err := s.reachable(ctx, "saving flags"); err != nil {
 		return err
@@ -84,28 +88,36 @@ func decodeFlag(v any) (graph.Flag, error) {
 	return f, nil
 }
 
-// Flags implements graph.Store: filtered, sorted and paged in Neo4j.
+// sortProperty names the property holding a flag's graph.Flag.SortKey
+// for a column.
+func sortProperty(c graph.FlagColumn) string { return "sort_" + string(c) }
+
+// listValue is a list property, nil (no property) when empty.
+func listValue(xs []string) any {
+	if len(xs) == 0 {
+		return nil
+	}
+	return xs
+}
+
+// Flags implements graph.Store: filtered, sorted and paged in Neo4j on
+// the values graph computes for each flag (SearchText, SortKey).
 func (s *Store) Flags(ctx context.Context, ff graph.FlagFilter) ([]graph.Flag, int, error) {
+	sort := ff.Sort.Of()
+	if !sort.Column.Valid() {
+		return nil, 0, graph.Errorf(graph.EINVALID, "unknown flag column %q", sort.Column)
+	}
 	params := map[string]any{
 		"all": ff.All, "status": strValue(string(ff.Status)), "severity": strValue(string(ff.Severity)),
-		"country": strValue(ff.Country), "text": strValue(strings.ToLower(ff.Text)), "assignee": strValue(ff.Assignee),
+		"country": strValue(ff.Country), "text": strValue(graph.FoldText(ff.Text)), "assignee": strValue(ff.Assignee),
+		"capability": strValue(ff.Capability), "pending": ff.Pending,
+		"sort": sortProperty(sort.Column), "desc": sort.Desc,
 		"offset": int64(max(ff.Offset, 0)), "limit": nil,
 	}
 	if ff.Limit > 0 {
 		params["limit"] = int64(ff.Limit)
 	}
-	recs, err := s.read(ctx, "listing flags", `
-		CALL () {
-		  MATCH (f:Flag) WHERE `+flagFilter+`
-		  RETURN count(f) AS total
-		}
-		CALL () {
-		  MATCH (f:Flag) WHERE `+flagFilter+`
-		  WITH f ORDER BY f.severity_rank DESC, f.transaction_id
-		  SKIP $offset LIMIT coalesce($limit, 9223372036854775807)
-		  RETURN collect(f.json) AS page
-		}
-		RETURN total, page`, params)
+	recs, err := s.read(ctx, "listing flags", listFlags, params)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -120,10 +132,32 @@ func (s *Store) Flags(ctx context.Context, ff graph.FlagFilter) ([]graph.Flag, i
 	return fs, int(recs[0].Values[0].(int64)), nil
 }
 
-// flagFilter is graph.FlagFilter.Matches in Cypher.
+// listFlags is graph.FlagFilter.Matches and graph.CompareFlags in
+// Cypher: flags without a value in the sort column last either way, then
+// the most severe, then the lowest transaction id.
+const listFlags = `
+CALL () {
+  MATCH (f:Flag) WHERE ` + flagFilter + `
+  RETURN count(f) AS total
+}
+CALL () {
+  MATCH (f:Flag) WHERE ` + flagFilter + `
+  WITH f, f[$sort] AS k
+  ORDER BY k IS NULL, CASE WHEN $desc THEN NULL ELSE k END, CASE WHEN $desc THEN k END DESC,
+    f.severity_rank DESC, f.transaction_id
+  SKIP $offset LIMIT coalesce($limit, 9223372036854775807)
+  RETURN collect(f.json) AS page
+}
+RETURN total, page`
+
+// flagFilter is graph.FlagFilter.Matches in Cypher. A flag saved before
+// flags kept their search text (id_lower and buyer_lower then) is
+// searched by its id and buyer until it is saved again.
 const flagFilter = `($all OR f.verdict <> 'clear')
   AND ($status IS NULL OR f.status = $status)
   AND ($severity IS NULL OR f.severity = $severity)
   AND ($country IS NULL OR f.country = $country)
   AND ($assignee IS NULL OR f.assignee = $assignee)
-  AND ($text IS NULL OR f.id_lower CONTAINS $text OR f.buyer_lower CONTAINS $text)`
+  AND ($capability IS NULL OR $capability IN coalesce(f.capabilities, []))
+  AND (NOT $pending OR f.pending)
+  AND ($text IS NULL OR coalesce(f.search, f.id_lower + '\n' + coalesce(f.buyer_lower, '')) CONTAINS $text)`

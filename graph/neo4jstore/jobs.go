@@ -135,3 +135,37 @@ func (s *Store) write(ctx context.Context, what, query string, params map[string
 	})
 	return s.fail(err, what)
 }
+
+// A saved column mapping is a (:SavedMapping) node keyed by name, the whole
+// graph.SavedMapping its json property.
+
+// SaveMapping implements graph.Store.
+func (s *Store) SaveMapping(ctx context.Context, m graph.SavedMapping) error {
+	if err := graph.CheckMapping(m); err != nil {
+		return err
+	}
+	data, err := json.Marshal(m)
+	if err != nil {
+		return graph.Wrap(graph.EINTERNAL, err, "mapping %q", m.Name)
+	}
+	return s.write(ctx, "saving mapping "+m.Name, "MERGE (m:SavedMapping {name: $name}) SET m.json = $json, m.by = $by, m.saved = $saved",
+		map[string]any{"name": m.Name, "json": string(data), "by": strValue(m.By), "saved": m.Saved.UTC()})
+}
+
+// Mappings implements graph.Store.
+func (s *Store) Mappings(ctx context.Context) ([]graph.SavedMapping, error) {
+	recs, err := s.read(ctx, "listing mappings", "MATCH (m:SavedMapping) RETURN m.json ORDER BY m.name", nil)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]graph.SavedMapping, 0, len(recs))
+	for _, r := range recs {
+		var m graph.SavedMapping
+		data, _ := r.Values[0].(string)
+		if err := json.Unmarshal([]byte(data), &m); err != nil {
+			return nil, graph.Wrap(graph.EINTERNAL, err, "a stored mapping is not valid JSON")
+		}
+		out = append(out, m)
+	}
+	return out, nil
+}

@@ -3,7 +3,7 @@ import { badge, errorBox, h, link, navigate, replace } from '../dom';
 import { addShipment, GraphModel, pathEdges, pathSelection, pathShare, worstFirst } from '../graphmodel';
 import type { GraphView } from '../graphview';
 import { entityPanel, linkDetails } from '../panel';
-import { changeText, dateTime, historyLine, linkSentence, percent, plural, sourceText, uploadText } from '../format';
+import { changeText, dateTime, historyLine, linkSentence, ownershipText, percent, plural, sourceText, uploadText } from '../format';
 import { reviewerField, reviewerKnown } from '../reviewer';
 import type { Exposure, Flag, Status, Transaction } from '../types';
 import { exportButtons, legend } from './explorer';
@@ -145,7 +145,7 @@ export const flagPage = {
           stepsTable(x))))
           : h('p', { class: 'muted', 'data-testid': 'ship-to-only' }, 'No path: flagged for the ship-to country only. The graph shows the parties and where the goods ship to.'));
       const own = fl.ownership_paths ?? [];
-      replace(ownBox, h('h2', { id: 'h-own' }, 'Effective ownership ', h('span', { class: 'big' }, fl.effective_ownership === null ? '—' : percent(fl.effective_ownership))),
+      replace(ownBox, h('h2', { id: 'h-own' }, 'Effective ownership ', h('span', { class: 'big' }, ownershipText(fl))),
         own.length ? h('table', null,
           h('thead', null, h('tr', null, h('th', null, 'Owner chain'), h('th', { class: 'num' }, 'Share'))),
           h('tbody', null, own.map((x) => {

@@ -1,7 +1,7 @@
 import type { PageContext } from '../page';
-import { badge, debounce, errorBox, h, link, replace } from '../dom';
-import { hopsOf, sortFlags, type SortKey } from '../flagstats';
-import { percent } from '../format';
+import { debounce, errorBox, h, replace } from '../dom';
+import type { SortKey } from '../flagstats';
+import { CAPABILITIES, flagColumns } from '../flagcolumns';
 import type { Flag, Status } from '../types';
 import type { BulkResult } from '../api';
 import { reviewerField, reviewerKnown } from '../reviewer';
@@ -23,10 +23,11 @@ export const flags = {
     const q = ctx.query;
     const f = {
       status: q.get('status') ?? 'open', severity: q.get('severity') ?? '', country: q.get('country') ?? '',
-      q: q.get('q') ?? '', assignee: q.get('assignee') ?? '', offset: Number(q.get('offset')) || 0,
+      capability: q.get('capability') ?? '', q: q.get('q') ?? '', assignee: q.get('assignee') ?? '',
+      pending: q.get('pending') === 'true', offset: Number(q.get('offset')) || 0,
     };
     let sort: SortKey = (q.get('sort') as SortKey) || 'severity';
-    let desc = q.get('dir') !== 'asc';
+    let desc = q.get('dir') ? q.get('dir') === 'desc' : sort === 'severity';
     let page: Flag[] = [];
     let total = 0;
 
@@ -36,8 +37,10 @@ export const flags = {
     };
     const [stL, st] = sel('f-status', 'Status', f.status, [['', 'any'], ['open', 'open'], ['confirmed', 'confirmed'], ['cleared', 'cleared']]);
     const [svL, sv] = sel('f-severity', 'Severity', f.severity, [['', 'any'], ['critical', 'critical'], ['high', 'high'], ['medium', 'medium']]);
+    const [cpL, cp] = sel('f-capability', 'Capability', f.capability, [['', 'any'], ...CAPABILITIES.map((c): [string, string] => [c, c])]);
+    const pending = h('input', { id: 'f-pending', type: 'checkbox', checked: f.pending });
     const country = h('input', { id: 'f-country', value: f.country, size: 6, placeholder: 'BY' });
-    const text = h('input', { id: 'f-q', type: 'search', value: f.q, placeholder: 'transaction id or buyer' });
+    const text = h('input', { id: 'f-q', type: 'search', value: f.q, placeholder: 'id, buyer, seller, end-user, product' });
     const assignee = h('input', { id: 'f-assignee', value: f.assignee, size: 10, placeholder: 'anyone' });
     // The flags selected for a bulk review, by transaction id; kept across pages and sorting.
     const selected = new Set<string>();
@@ -86,17 +89,17 @@ export const flags = {
       draw();
       drawBulk();
     });
-    const cols: [SortKey, string][] = [['severity', 'Severity'], ['transaction', 'Transaction'], ['date', 'Date'], ['buyer', 'Buyer'], ['country', 'Country'], ['hops', 'Hops'], ['status', 'Status']];
     const head = h('tr');
-    const drawHead = () => replace(head, h('th', { scope: 'col' }, all), cols.map(([k, t]) => h('th', { 'aria-sort': sort === k ? (desc ? 'descending' : 'ascending') : 'none', scope: 'col' },
-      h('button', { type: 'button', class: 'sort', onclick: () => { desc = sort === k ? !desc : k === 'severity'; sort = k; sync(); draw(); } },
+    const drawHead = () => replace(head, h('th', { scope: 'col' }, all), flagColumns.map(({ key: k, title: t }) => h('th', { 'aria-sort': sort === k ? (desc ? 'descending' : 'ascending') : 'none', scope: 'col' },
+      h('button', { type: 'button', class: 'sort', 'data-sort': k, onclick: () => { desc = sort === k ? !desc : k === 'severity'; sort = k; f.offset = 0; load(); } },
         t, sort === k ? (desc ? ' ▾' : ' ▴') : '')),
-    ), h('th', { scope: 'col' }, 'Effective ownership'), h('th', { scope: 'col' }, 'Verdict'), h('th', { scope: 'col' }, 'Assigned to'));
+    ));
 
     main.append(h('h1', null, 'Flags'),
       h('form', { class: 'row filters-row', onsubmit: (e: Event) => { e.preventDefault(); f.offset = 0; load(); } },
-        stL, st, svL, sv, h('label', { for: 'f-country' }, 'Buyer country'), country, h('label', { for: 'f-q' }, 'Search'), text,
+        stL, st, svL, sv, cpL, cp, h('label', { for: 'f-country' }, 'Buyer country'), country, h('label', { for: 'f-q' }, 'Search'), text,
         h('label', { for: 'f-assignee' }, 'Assigned to'), assignee,
+        h('label', { for: 'f-pending', title: 'Critical flags cleared once, awaiting a second reviewer (four eyes)' }, pending, ' Awaiting a second reviewer'),
         h('a', {
           href: '/api/v1/flags.xlsx', class: 'button', id: 'export',
           onclick: (e: Event) => {
@@ -130,9 +133,12 @@ export const flags = {
       h('div', { class: 'table-wrap' }, h('table', { class: 'flags' }, h('thead', null, head), body)),
       pager);
 
-    const params = () => ({ status: st.value, severity: sv.value, country: country.value.trim(), q: text.value.trim(), assignee: assignee.value.trim() });
+    const params = () => ({
+      status: st.value, severity: sv.value, capability: cp.value, country: country.value.trim(), q: text.value.trim(),
+      assignee: assignee.value.trim(), pending: pending.checked ? 'true' : '', sort, dir: desc ? 'desc' : 'asc',
+    });
     const sync = () => {
-      const p = new URLSearchParams({ ...params(), offset: String(f.offset), sort, dir: desc ? 'desc' : 'asc' });
+      const p = new URLSearchParams({ ...params(), offset: String(f.offset) });
       for (const [k, v] of [...p]) if (!v || (k === 'offset' && v === '0')) p.delete(k);
       history.replaceState(null, '', `/flags?${p}`);
       const x = new URLSearchParams(params());
@@ -144,9 +150,9 @@ export const flags = {
 
     function draw(): void {
       drawHead();
-      const rows = sortFlags(page, sort, desc);
+      const rows = page;
       all.checked = rows.length > 0 && rows.every((fl) => selected.has(fl.transaction_id));
-      replace(body, rows.map((fl) => h('tr', { class: fl.status },
+      replace(body, rows.map((fl) => h('tr', { class: fl.status, 'data-id': fl.transaction_id },
         h('td', null, h('input', {
           type: 'checkbox', class: 'pick', checked: selected.has(fl.transaction_id), 'aria-label': `Select ${fl.transaction_id}`, 'data-id': fl.transaction_id,
           onchange: (e: Event) => {
@@ -155,19 +161,10 @@ export const flags = {
             drawBulk();
           },
         })),
-        h('td', null, badge(fl.severity, fl.severity)),
-        h('td', null, link(`/flags/${encodeURIComponent(fl.transaction_id)}`, fl.transaction_id)),
-        h('td', null, fl.date),
-        h('td', null, link(`/explore/${encodeURIComponent(fl.buyer.id)}`, fl.buyer.name)),
-        h('td', null, fl.country ?? ''),
-        h('td', { class: 'num' }, Number.isFinite(hopsOf(fl)) ? String(hopsOf(fl)) : '—'),
-        h('td', null, badge(fl.status, fl.status)),
-        h('td', { class: 'num' }, percent(fl.effective_ownership) || '—'),
-        h('td', null, fl.verdict, fl.pending_clear ? [' ', badge('1 of 2 clears', 'medium')] : null),
-        h('td', null, fl.assignee ?? ''))));
-      if (!rows.length) body.append(h('tr', null, h('td', { colspan: 11, class: 'muted' }, 'No flag matches these filters.')));
+        flagColumns.map((c) => h('td', { class: c.num ? 'num' : null, 'data-col': c.key }, c.cell(fl))))));
+      if (!rows.length) body.append(h('tr', null, h('td', { colspan: flagColumns.length + 1, class: 'muted' }, 'No flag matches these filters.')));
       const from = total ? f.offset + 1 : 0;
-      status.textContent = `${from}–${f.offset + page.length} of ${total} flag${total === 1 ? '' : 's'}; sorting applies to this page`;
+      status.textContent = `${from}–${f.offset + page.length} of ${total} flag${total === 1 ? '' : 's'}`;
       replace(pager,
         h('button', { type: 'button', disabled: f.offset === 0, onclick: () => { f.offset = Math.max(0, f.offset - PAGE); load(); } }, '← Previous'),
         h('button', { type: 'button', disabled: f.offset + PAGE >= total, onclick: () => { f.offset += PAGE; load(); } }, 'Next →'));
@@ -194,7 +191,7 @@ export const flags = {
       }
     }
     const later = debounce(() => { f.offset = 0; load(); }, 250);
-    for (const el of [st, sv]) el.addEventListener('change', () => { f.offset = 0; load(); });
+    for (const el of [st, sv, cp, pending]) el.addEventListener('change', () => { f.offset = 0; load(); });
     for (const el of [country, text, assignee]) el.addEventListener('input', later);
     drawHead();
     load();

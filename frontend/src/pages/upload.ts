@@ -1,9 +1,10 @@
 import type { PageContext } from '../page';
 import { badge, errorBox, h, link, replace } from '../dom';
-import { buildMapping, guessColumn, sheetKey, TABLE_COLUMNS, TABLES, type SheetChoice } from '../mapping';
+import { buildMapping, guessColumn, mergeMappings, reusableMapping, sheetKey, TABLE_COLUMNS, TABLES, type SavedMapping, type SheetChoice } from '../mapping';
 import { plural } from '../format';
 import type { Changes, Issue, Job, Preview, SheetPreview } from '../types';
 import { jobState } from './dashboard';
+import { uploadsList } from '../uploadslist';
 
 const DATE_FORMATS = ['', 'DD/MM/YYYY', 'MM/DD/YYYY', 'DD.MM.YYYY', 'DD-MM-YYYY', 'YYYY/MM/DD'];
 
@@ -112,7 +113,7 @@ export const upload = {
         },
       }, 'Download the template'), '.'),
       h('div', { class: 'row' }, drop, input, h('label', { for: 'date-format' }, 'Numeric dates'), dateFmt),
-      step, progress);
+      step, progress, uploadsList(ctx.client));
 
     ['dragenter', 'dragover'].forEach((t) => drop.addEventListener(t, (e) => {
       e.preventDefault();
@@ -127,11 +128,18 @@ export const upload = {
     dateFmt.addEventListener('change', () => files.length && void preview());
 
     let references: Record<string, string> = {};
+    // A saved mapping picked for these files: sent by name, or under the choices made since.
+    let saved: SavedMapping | undefined;
+    let savedList: SavedMapping[] = [];
+    const loadSaved = () => ctx.client.mappings().then((r) => { savedList = r.mappings; }).catch(() => { savedList = []; });
+    void loadSaved();
     function form(): FormData {
       const f = new FormData();
       for (const x of files) f.append('file', x, x.name);
       const m = buildMapping(choices);
-      if (m) f.append('mapping', m);
+      if (saved && !m) f.append('mapping_name', saved.name);
+      else if (saved && m) f.append('mapping', mergeMappings(saved.mapping, m));
+      else if (m) f.append('mapping', m);
       if (dateFmt.value) f.append('date_format', dateFmt.value);
       if (Object.keys(references).length) f.append('references', JSON.stringify(references));
       return f;
@@ -243,12 +251,42 @@ export const upload = {
             }))) : null);
       });
       const go = h('button', { type: 'button', class: 'primary', id: 'start-upload', onclick: () => void start() }, `Import ${files.map((f) => f.name).join(', ')}`);
+      const savedSel = h('select', { id: 'saved-mapping' }, h('option', { value: '' }, 'none'),
+        savedList.map((m) => h('option', { value: m.name, selected: saved?.name === m.name }, m.name)));
+      savedSel.addEventListener('change', () => {
+        saved = savedList.find((m) => m.name === savedSel.value);
+        choices.clear();
+        void preview();
+      });
+      const saveName = h('input', { id: 'mapping-name', size: 24, maxlength: 100, placeholder: 'e.g. Partner Zeta ledger', value: saved?.name ?? '' });
+      const saveMsg = h('span', { class: 'small', 'aria-live': 'polite', 'data-testid': 'mapping-msg' });
+      const saveBtn = h('button', { type: 'button', id: 'save-mapping', onclick: async () => {
+        const own = reusableMapping(choices, dateFmt.value);
+        const mapping = saved ? JSON.parse(own ? mergeMappings(saved.mapping, JSON.stringify(own)) : JSON.stringify(saved.mapping)) : own;
+        if (!saveName.value.trim()) { replace(saveMsg, h('span', { class: 'error' }, 'Name the mapping first.')); return; }
+        if (!mapping) { replace(saveMsg, h('span', { class: 'error' }, 'Nothing to save: no column or kind was chosen.')); return; }
+        try {
+          const m = await ctx.client.saveMapping(saveName.value.trim(), mapping);
+          await loadSaved();
+          saved = savedList.find((x) => x.name === m.name);
+          choices.clear();
+          replace(saveMsg, h('span', { class: 'ok' }, `Saved as “${m.name}”: pick it for the partner's next file.`));
+          savedSel.append(...(savedSel.querySelector(`option[value="${CSS.escape(m.name)}"]`) ? [] : [h('option', { value: m.name, selected: true }, m.name)]));
+          savedSel.value = m.name;
+        } catch (err) {
+          replace(saveMsg, errorBox(err, 'Saving the mapping'));
+        }
+      } }, 'Save mapping');
+      const mappingRow = h('div', { class: 'row saved-mappings' },
+        h('label', { for: 'saved-mapping' }, 'Saved mapping'), savedSel,
+        h('label', { for: 'mapping-name' }, 'Save these choices as'), saveName, saveBtn, saveMsg);
       replace(step,
         h('h2', null, needsMapping ? 'Check the sheets and map the columns' : 'Detected sheets'),
         needsMapping ? h('p', null, 'Some sheets or headers were not recognised. Pick what they hold; the preview updates as you choose.') : null,
         p.errors.length ? issuesTable(p.errors, 'Errors found while reading') : null,
         p.warnings.length ? issuesTable(p.warnings, 'Warnings') : null,
         sheets,
+        mappingRow,
         h('div', { class: 'row' }, go, h('span', { class: 'muted small' }, 'The whole upload is checked before anything is written.')));
       // Apply guessed columns so that what is shown is what is sent.
       for (const sel of step.querySelectorAll<HTMLSelectElement>('select[data-header]')) {
@@ -303,6 +341,14 @@ export const upload = {
 
     const jobId = ctx.query.get('job');
     if (jobId) poll(jobId).catch((err) => replace(progress, errorBox(err, `Upload ${jobId}`)));
+    // An upload id (a source's upload) shows the report of its latest job.
+    const uploadId = ctx.query.get('upload');
+    if (!jobId && uploadId) {
+      ctx.client.uploads(1, uploadId).then(({ uploads }) => {
+        if (!uploads.length) replace(progress, h('p', { class: 'error', role: 'alert' }, `No upload ${uploadId} is listed here.`));
+        else return poll(uploads[0].id);
+      }).catch((err) => replace(progress, errorBox(err, `Upload ${uploadId}`)));
+    }
     return () => {
       alive = false;
       clearTimeout(timer);
