@@ -2,6 +2,7 @@ package api
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"net/http"
 	"slices"
@@ -309,23 +310,33 @@ func handleComment(deps Deps) gin.HandlerFunc {
 			respondErr(c, invalid("note is longer than %d bytes", maxNote))
 			return
 		}
-		who, err := reviewerOf(deps, c)
-		if err != nil {
-			respondErr(c, err)
-			return
-		}
-		ctx := c.Request.Context()
-		f, err := deps.Evaluator.Comment(ctx, c.Param("id"), who, req.Note)
-		if err != nil {
-			respondErr(c, err)
-			return
-		}
-		if err := mustAudit(ctx, deps, graph.AuditEntry{At: deps.Now().UTC(), By: who, Action: "comment", Target: f.TransactionID, Detail: req.Note}); err != nil {
-			respondErr(c, err)
-			return
-		}
-		respond(c, http.StatusCreated, f)
+		changeFlag(c, deps, http.StatusCreated, func(ctx context.Context, who string) (graph.Flag, string, error) {
+			f, err := deps.Evaluator.Comment(ctx, c.Param("id"), who, req.Note)
+			return f, req.Note, err
+		}, "comment")
 	}
+}
+
+// changeFlag makes one reviewer's change to a flag: the reviewer named,
+// the change made, an audit entry of action with the detail change gives,
+// the flag answered with code.
+func changeFlag(c *gin.Context, deps Deps, code int, change func(ctx context.Context, who string) (graph.Flag, string, error), action string) {
+	who, err := reviewerOf(deps, c)
+	if err != nil {
+		respondErr(c, err)
+		return
+	}
+	ctx := c.Request.Context()
+	f, detail, err := change(ctx, who)
+	if err != nil {
+		respondErr(c, err)
+		return
+	}
+	if err := mustAudit(ctx, deps, graph.AuditEntry{At: deps.Now().UTC(), By: who, Action: action, Target: f.TransactionID, Detail: detail}); err != nil {
+		respondErr(c, err)
+		return
+	}
+	respond(c, code, f)
 }
 
 // assignRequest is the body of PUT /flags/{id}/assignee.
@@ -346,23 +357,10 @@ func handleAssign(deps Deps) gin.HandlerFunc {
 			respondErr(c, invalid("assignee: a name of at most %d bytes on one line; note: at most %d bytes", maxReviewer, maxNote))
 			return
 		}
-		who, err := reviewerOf(deps, c)
-		if err != nil {
-			respondErr(c, err)
-			return
-		}
-		ctx := c.Request.Context()
-		f, err := deps.Evaluator.Assign(ctx, c.Param("id"), who, req.Assignee, req.Note)
-		if err != nil {
-			respondErr(c, err)
-			return
-		}
-		if err := mustAudit(ctx, deps, graph.AuditEntry{At: deps.Now().UTC(), By: who, Action: "assign", Target: f.TransactionID,
-			Detail: "to " + strconv.Quote(f.Assignee)}); err != nil {
-			respondErr(c, err)
-			return
-		}
-		respond(c, http.StatusOK, f)
+		changeFlag(c, deps, http.StatusOK, func(ctx context.Context, who string) (graph.Flag, string, error) {
+			f, err := deps.Evaluator.Assign(ctx, c.Param("id"), who, req.Assignee, req.Note)
+			return f, "to " + strconv.Quote(f.Assignee), err
+		}, "assign")
 	}
 }
 
