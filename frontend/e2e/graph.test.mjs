@@ -56,10 +56,12 @@ const files = {
     'ORG-A,Alpha Holdings International GmbH,DE\nORG-B,Beta Industrial Participations AG,DE\n' +
     'ORG-C,Gamma Trading and Logistics FZE,AE\nORG-D,Delta Systems Integration Ltd,CY\n' +
     'ORG-E,Epsilon Surveillance Solutions Ltd,GB\nORG-X,Xenon Former Partner SARL,FR\n' +
-    'ORG-S,Sigma Buyer GmbH,DE\nORG-V,Vendor Optics SA,FR\n',
+    'ORG-S,Sigma Buyer GmbH,DE\nORG-V,Vendor Optics SA,FR\n' +
+    'HUB,Hub Distribution Group,NL\n' + Array.from({ length: 24 }, (_, i) => `H${i},Hub Subsidiary ${i} BV,NL\n`).join(''),
   'links.csv': 'from,to,type,percent,valid_from,valid_to\n' +
     'GOV-1,ORG-A,owns,90,,\nORG-A,ORG-B,owns,85.5,,\nORG-B,ORG-C,owns,80,,\nORG-C,ORG-D,owns,75,,\nORG-D,ORG-E,owns,70,,\n' +
-    'ORG-E,ORG-X,related_to,,2018,2022\n',
+    'ORG-E,ORG-X,related_to,,2018,2022\n' +
+    Array.from({ length: 24 }, (_, i) => `HUB,H${i},owns,${50 + i},,\n`).join(''),
   'transactions.csv': 'id,date,buyer,seller,ship_to\nT-5,2024-03-01,ORG-E,ORG-V,GB\nT-SHIP,2024-03-01,ORG-S,ORG-V,IR\n',
 };
 
@@ -220,6 +222,34 @@ describe('graph', () => {
     const bytes = readFileSync(await png.path());
     assert.deepEqual([...bytes.subarray(0, 4)], [0x89, 0x50, 0x4e, 0x47]);
     assert.ok(bytes.length > 5000, `${bytes.length} bytes`);
+  });
+
+  test('explorer: around a crowded hub no label covers another; a hidden link label shows when its link is selected', async () => {
+    await page.goto(`${base}/explore/HUB`);
+    await page.waitForFunction(() => window.__hopcheck?.lastRender && window.__hopcheck.view.cy.edges().length >= 24);
+    const r = await page.evaluate(() => {
+      const v = window.__hopcheck.view;
+      v.cy.zoom({ level: 1, renderedPosition: { x: v.cy.width() / 2, y: v.cy.height() / 2 } });
+      const quiet = v.cy.edges('.quiet').map((e) => e.id());
+      return { boxes: v.labelBoxes(''), quiet };
+    });
+    const overlaps = [];
+    for (let i = 0; i < r.boxes.length; i++) {
+      for (let j = i + 1; j < r.boxes.length; j++) {
+        const [a, b] = [r.boxes[i], r.boxes[j]];
+        const edge = a.id.includes('|') || b.id.includes('|');
+        if (edge && a.box.x1 < b.box.x2 && b.box.x1 < a.box.x2 && a.box.y1 < b.box.y2 && b.box.y1 < a.box.y2) overlaps.push(`${a.text} / ${b.text}`);
+      }
+    }
+    assert.deepEqual(overlaps, [], 'no link label covers another label');
+    assert.ok(r.quiet.length > 0, 'with 24 links around one entity some link labels must give way');
+    assert.ok(r.boxes.some((b) => b.id.includes('|')), 'the links that fit keep their labels');
+    const shown = await page.evaluate((id) => {
+      const e = window.__hopcheck.view.cy.getElementById(id);
+      e.select();
+      return e.style('label');
+    }, r.quiet[0]);
+    assert.match(shown, /^OWNS/, 'a selected link shows its label');
   });
 
   test('no page threw', () => {

@@ -163,14 +163,17 @@ export function chainLayout(inp: ChainInput): ChainLayout {
   return { positions, row, labels, width: right + C.margin, height: top + C.margin };
 }
 
-/** overlaps lists the pairs of boxes that overlap (touching is not overlapping). */
+/** intersect reports whether two boxes overlap (touching is not overlapping). */
+export function intersect(a: Box, b: Box): boolean {
+  return a.x1 < b.x2 && b.x1 < a.x2 && a.y1 < b.y2 && b.y1 < a.y2;
+}
+
+/** overlaps lists the pairs of boxes that overlap. */
 export function overlaps(boxes: { id: string; box: Box }[]): [string, string][] {
   const out: [string, string][] = [];
   for (let i = 0; i < boxes.length; i++) {
     for (let j = i + 1; j < boxes.length; j++) {
-      const a = boxes[i].box;
-      const b = boxes[j].box;
-      if (a.x1 < b.x2 && b.x1 < a.x2 && a.y1 < b.y2 && b.y1 < a.y2) out.push([boxes[i].id, boxes[j].id]);
+      if (intersect(boxes[i].box, boxes[j].box)) out.push([boxes[i].id, boxes[j].id]);
     }
   }
   return out;

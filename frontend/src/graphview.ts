@@ -6,7 +6,7 @@ import dagre from 'cytoscape-dagre';
 import fcose from 'cytoscape-fcose';
 import svg from 'cytoscape-svg';
 import { edgeView, nodeLabel, type GraphModel } from './graphmodel';
-import { CHAIN, chainLayout, estimate, type Box } from './chainlayout';
+import { CHAIN, chainLayout, estimate, intersect, type Box } from './chainlayout';
 
 cytoscape.use(dagre);
 cytoscape.use(fcose);
@@ -89,6 +89,10 @@ const style: StylesheetJson = [
   },
   // Off the chain, a link's label would cross the chain's: the line stays, faded.
   { selector: 'edge.offchain', style: { label: '' } },
+  // A link label that would cover an entity's or another link's (declutter):
+  // shown again while the link is selected.
+  { selector: 'edge.quiet', style: { label: '' } },
+  { selector: 'edge.quiet:selected', style: { label: 'data(label)', 'z-index': 20 } },
   { selector: 'edge.chain', style: { 'text-rotation': 'none', 'font-size': CHAIN.edgeFont, 'min-zoomed-font-size': 0, 'curve-style': 'straight' } },
   { selector: ':selected', style: { 'border-color': '#f5b400', 'border-width': 5 } },
   { selector: 'edge:selected', style: { 'line-color': '#f5b400', 'target-arrow-color': '#f5b400', width: 5 } },
@@ -169,6 +173,7 @@ export class GraphView {
       });
     });
     if (relayout && added.nonempty()) return this.runLayout();
+    if (this.cy.$('.chain').empty()) this.declutter();
     return Promise.resolve();
   }
 
@@ -178,8 +183,37 @@ export class GraphView {
     const els = this.cy.elements().not('.hidden');
     return new Promise((resolve) => {
       const l = els.layout(layoutOptions(name, els.length));
-      l.one('layoutstop', () => resolve());
+      l.one('layoutstop', () => {
+        this.declutter();
+        resolve();
+      });
       l.run();
+    });
+  }
+
+  /**
+   * declutter hides the label of every link that would cover an entity's
+   * label or a link label already drawn, so that no two labels overlap
+   * whatever the layout: the entities' names are what a reader looks for.
+   * The links of a highlighted path keep theirs first. A hidden label shows
+   * while its link is selected (click it); the provenance panel says it all.
+   */
+  declutter(): void {
+    const cy = this.cy;
+    const only = { includeLabels: true, includeNodes: false, includeEdges: false, includeOverlays: false, includeUnderlays: false } as never;
+    const kept: Box[] = [];
+    cy.batch(() => {
+      cy.edges().removeClass('quiet');
+      cy.nodes().not('.hidden').forEach((n) => {
+        if (n.style('label')) kept.push(n.boundingBox(only));
+      });
+      const edges = cy.edges().not('.hidden').filter((e) => !!e.style('label') && e.style('display') !== 'none')
+        .sort((a, b) => Number(b.hasClass('path')) - Number(a.hasClass('path')) || (a.id() < b.id() ? -1 : 1));
+      edges.forEach((e) => {
+        const b = e.boundingBox(only);
+        if (kept.some((k) => intersect(k, b))) e.addClass('quiet');
+        else kept.push(b);
+      });
     });
   }
 
@@ -194,6 +228,8 @@ export class GraphView {
       on.addClass('path');
       cy.elements().difference(on).addClass('faded');
     });
+    // A path's labels are drawn larger, and keep theirs first.
+    if (cy.$('.chain').empty()) this.declutter();
   }
 
   /**
@@ -224,7 +260,7 @@ export class GraphView {
       rest, width: cy.width(), measure,
     });
     cy.batch(() => {
-      cy.elements().removeClass('chain chainrest offchain');
+      cy.elements().removeClass('chain chainrest offchain quiet');
       cy.edges().addClass('offchain');
       restNodes.addClass('chainrest');
       for (const id of on) cy.getElementById(id).removeClass('offchain').addClass('chain');
