@@ -56,3 +56,11 @@ func (s *Store) ForgetClusters(ctx context.Context) error {
 		neo4j.ExecuteQueryWithDatabase(s.cfg.Database))
 	return err
 }
+
+// ForgetFlagSearch removes the flags' search text, as flags stored before
+// it was kept have none, for the upgrade test.
+func (s *Store) ForgetFlagSearch(ctx context.Context) error {
+	_, err := neo4j.ExecuteQuery(ctx, s.driver, "MATCH (f:Flag) REMOVE f.search", nil, neo4j.EagerResultTransformer,
+		neo4j.ExecuteQueryWithDatabase(s.cfg.Database))
+	return err
+}

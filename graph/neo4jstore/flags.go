@@ -161,3 +161,33 @@ const flagFilter = `($all OR f.verdict <> 'clear')
   AND ($capability IS NULL OR $capability IN coalesce(f.capabilities, []))
   AND (NOT $pending OR f.pending)
   AND ($text IS NULL OR coalesce(f.search, f.id_lower + '\n' + coalesce(f.buyer_lower, '')) CONTAINS $text)`
+
+// flagsWithoutSearch are flags stored before flags kept their search text
+// and sort keys (which SaveFlags now writes), a page at a time.
+const flagsWithoutSearch = `
+MATCH (f:Flag) WHERE f.search IS NULL
+RETURN f.json AS json
+LIMIT $limit`
+
+// upgradeFlags saves again, from their JSON, the flags stored without
+// their search text and sort keys, so that the list filters and sorts
+// them as it does the others. It runs at open; each page is one write.
+func (s *Store) upgradeFlags(ctx context.Context) error {
+	for {
+		recs, err := s.read(ctx, "upgrading the flags", flagsWithoutSearch, map[string]any{"limit": int64(s.cfg.BatchRows)})
+		if err != nil || len(recs) == 0 {
+			return err
+		}
+		fs := make([]graph.Flag, len(recs))
+		for i, r := range recs {
+			data, _ := r.Get("json")
+			text, _ := data.(string)
+			if err := json.Unmarshal([]byte(text), &fs[i]); err != nil {
+				return graph.Wrap(graph.EINTERNAL, err, "a stored flag cannot be read (its json property); nothing was changed")
+			}
+		}
+		if err := s.SaveFlags(ctx, fs); err != nil {
+			return err
+		}
+	}
+}

@@ -155,6 +155,9 @@ func (s *Store) createSchema(ctx context.Context) error {
 	if err := s.autocommit(ctx, addClusters); err != nil {
 		return s.fail(err, "giving entities their clusters")
 	}
+	if err := s.upgradeFlags(ctx); err != nil {
+		return err
+	}
 	if _, err := neo4j.ExecuteQuery(ctx, s.driver, "CALL db.awaitIndexes(300)", nil, neo4j.EagerResultTransformer,
 		neo4j.ExecuteQueryWithDatabase(s.cfg.Database)); err != nil {
 		return s.fail(err, "waiting for the indexes")

@@ -66,3 +66,33 @@ func TestGivesClustersAtOpen(t *testing.T) {
 		t.Fatalf("reach after the upgrade: %+v, %v; want X's exposure to G", rs, err)
 	}
 }
+
+// TestGivesFlagsTheirSearchAtOpen: flags stored before flags kept their
+// search text are found by a seller's name once the store opens again.
+func TestGivesFlagsTheirSearchAtOpen(t *testing.T) {
+	cfg := config(t)
+	ctx := context.Background()
+	s := mustOpen(t, cfg)
+	f := graph.Flag{TransactionID: "T-OLD", Status: graph.Open, Date: "2024-03-01",
+		Buyer: graph.Ref{ID: "B", Name: "Buyer Co"}, Seller: &graph.Ref{ID: "S", Name: "Vendor Optics SA"},
+		Assessment: graph.Assessment{Severity: graph.High, Verdict: graph.Block}}
+	if err := s.SaveFlags(ctx, []graph.Flag{f}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.ForgetFlagSearch(ctx); err != nil {
+		t.Fatal(err)
+	}
+	bySeller := graph.FlagFilter{Text: "vendor optics"}
+	if fs, _, err := s.Flags(ctx, bySeller); err != nil || len(fs) != 0 {
+		t.Fatalf("before the upgrade the seller's name finds %d flags (%v): the test would prove nothing", len(fs), err)
+	}
+	again, err := neo4jstore.Open(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer again.Close()
+	fs, _, err := again.Flags(ctx, bySeller)
+	if err != nil || len(fs) != 1 || fs[0].TransactionID != "T-OLD" {
+		t.Errorf("after opening again the seller's name finds %+v (%v); want T-OLD", fs, err)
+	}
+}
