@@ -150,9 +150,8 @@ CALL () {
 }
 RETURN total, page`
 
-// flagFilter is graph.FlagFilter.Matches in Cypher. A flag saved before
-// flags kept their search text (id_lower and buyer_lower then) is
-// searched by its id and buyer until it is saved again.
+// flagFilter is graph.FlagFilter.Matches in Cypher. Every flag has its
+// search text: those saved before it was kept get it at open (upgradeFlags).
 const flagFilter = `($all OR f.verdict <> 'clear')
   AND ($status IS NULL OR f.status = $status)
   AND ($severity IS NULL OR f.severity = $severity)
@@ -160,7 +159,7 @@ const flagFilter = `($all OR f.verdict <> 'clear')
   AND ($assignee IS NULL OR f.assignee = $assignee)
   AND ($capability IS NULL OR $capability IN coalesce(f.capabilities, []))
   AND (NOT $pending OR f.pending)
-  AND ($text IS NULL OR coalesce(f.search, f.id_lower + '\n' + coalesce(f.buyer_lower, '')) CONTAINS $text)`
+  AND ($text IS NULL OR f.search CONTAINS $text)`
 
 // flagsWithoutSearch are flags stored before flags kept their search text
 // and sort keys (which SaveFlags now writes), a page at a time.
