@@ -1,7 +1,7 @@
 // The drawing of a GraphModel with Cytoscape.js. Loaded only by the pages
 // that draw graphs, so the rest of the UI stays small.
 import cytoscape from 'cytoscape';
-import type { Core, ElementDefinition, LayoutOptions, StylesheetJson } from 'cytoscape';
+import type { Core, EdgeSingular, ElementDefinition, LayoutOptions, NodeSingular, StylesheetJson } from 'cytoscape';
 import dagre from 'cytoscape-dagre';
 import fcose from 'cytoscape-fcose';
 import svg from 'cytoscape-svg';
@@ -89,10 +89,10 @@ const style: StylesheetJson = [
   },
   // Off the chain, a link's label would cross the chain's: the line stays, faded.
   { selector: 'edge.offchain', style: { label: '' } },
-  // A link label that would cover an entity's or another link's (declutter):
+  // A label that would cover another (declutter):
   // shown again while the link is selected.
-  { selector: 'edge.quiet', style: { label: '' } },
-  { selector: 'edge.quiet:selected', style: { label: 'data(label)', 'z-index': 20 } },
+  { selector: '.quiet', style: { label: '' } },
+  { selector: '.quiet:selected', style: { label: 'data(label)', 'z-index': 20 } },
   { selector: 'edge.chain', style: { 'text-rotation': 'none', 'font-size': CHAIN.edgeFont, 'min-zoomed-font-size': 0, 'curve-style': 'straight' } },
   { selector: ':selected', style: { 'border-color': '#f5b400', 'border-width': 5 } },
   { selector: 'edge:selected', style: { 'line-color': '#f5b400', 'target-arrow-color': '#f5b400', width: 5 } },
@@ -192,28 +192,32 @@ export class GraphView {
   }
 
   /**
-   * declutter hides the label of every link that would cover an entity's
-   * label or a link label already drawn, so that no two labels overlap
-   * whatever the layout: the entities' names are what a reader looks for.
-   * The links of a highlighted path keep theirs first. A hidden label shows
-   * while its link is selected (click it); the provenance panel says it all.
+   * declutter hides the labels that would cover a label already drawn, so
+   * that no two labels overlap whatever the layout. Entities' names come
+   * first (a highlighted path's, then the roots', the restrictive ones',
+   * then by how many links an entity has), then links' labels (a path's
+   * first). A hidden label shows while its element is selected (click it),
+   * and the panel says it all.
    */
   declutter(): void {
     const cy = this.cy;
     const only = { includeLabels: true, includeNodes: false, includeEdges: false, includeOverlays: false, includeUnderlays: false } as never;
+    const rank = (n: NodeSingular) => (n.hasClass('path') ? 4 : 0) + (n.hasClass('root') ? 2 : 0) + (n.data('restrictive') ? 1 : 0);
     const kept: Box[] = [];
+    const place = (el: NodeSingular | EdgeSingular) => {
+      const b = el.boundingBox(only);
+      if (kept.some((k) => intersect(k, b))) el.addClass('quiet');
+      else kept.push(b);
+    };
     cy.batch(() => {
-      cy.edges().removeClass('quiet');
-      cy.nodes().not('.hidden').forEach((n) => {
-        if (n.style('label')) kept.push(n.boundingBox(only));
-      });
-      const edges = cy.edges().not('.hidden').filter((e) => !!e.style('label') && e.style('display') !== 'none')
-        .sort((a, b) => Number(b.hasClass('path')) - Number(a.hasClass('path')) || (a.id() < b.id() ? -1 : 1));
-      edges.forEach((e) => {
-        const b = e.boundingBox(only);
-        if (kept.some((k) => intersect(k, b))) e.addClass('quiet');
-        else kept.push(b);
-      });
+      cy.elements().removeClass('quiet');
+      const labelled = (el: NodeSingular | EdgeSingular) => !!el.style('label') && el.style('display') !== 'none';
+      (cy.nodes().not('.hidden').toArray() as NodeSingular[]).filter(labelled)
+        .sort((a, b) => rank(b) - rank(a) || b.degree(false) - a.degree(false) || (a.id() < b.id() ? -1 : 1))
+        .forEach(place);
+      (cy.edges().not('.hidden').toArray() as EdgeSingular[]).filter(labelled)
+        .sort((a, b) => Number(b.hasClass('path')) - Number(a.hasClass('path')) || (a.id() < b.id() ? -1 : 1))
+        .forEach(place);
     });
   }
 

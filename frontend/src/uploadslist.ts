@@ -1,9 +1,14 @@
 // Every upload, the API's and the command line's (serve --demo included), each linked to its report.
 import type { Client } from './api';
-import { errorBox, h, link, replace } from './dom';
+import { badge, errorBox, h, link, replace } from './dom';
 import { dateTime, plural } from './format';
-import { jobState } from './pages/dashboard';
 import type { Job } from './types';
+
+/** jobState is a job's state as a badge. */
+export function jobState(j: Job): HTMLElement {
+  const cls = j.state === 'done' ? 'ok' : j.state === 'rejected' || j.state === 'failed' ? 'bad' : j.state === 'interrupted' ? 'warn' : 'info';
+  return badge(j.state, cls);
+}
 
 /** uploadHref is the page of an upload's report, by its upload id (a source's upload). */
 export function uploadHref(upload: string): string {

@@ -2,8 +2,9 @@ import type { PageContext } from '../page';
 import { badge, errorBox, h, link, replace } from '../dom';
 import { dateTime, plural, SEVERITIES } from '../format';
 import { tally } from '../flagstats';
-import type { Flag, Job } from '../types';
+import type { Flag } from '../types';
 import { identityStats } from '../identity';
+import { jobState, uploadLink } from '../uploadslist';
 
 /** openFlags reads every open flag, a page of 500 at a time, up to max. */
 async function openFlags(ctx: PageContext, max = 5000): Promise<{ flags: Flag[]; total: number }> {
@@ -20,11 +21,6 @@ async function openFlags(ctx: PageContext, max = 5000): Promise<{ flags: Flag[];
 
 function card(title: string, body: HTMLElement, id: string): HTMLElement {
   return h('section', { class: 'card', 'aria-labelledby': id }, h('h2', { id }, title), body);
-}
-
-export function jobState(j: Job): HTMLElement {
-  const cls = j.state === 'done' ? 'ok' : j.state === 'rejected' || j.state === 'failed' ? 'bad' : j.state === 'interrupted' ? 'warn' : 'info';
-  return badge(j.state, cls);
 }
 
 export const dashboard = {
@@ -96,7 +92,7 @@ export const dashboard = {
         return;
       }
       replace(uploads, h('ul', { class: 'plain' }, js.map((j) => h('li', null,
-        jobState(j), ' ', link(`/upload?job=${encodeURIComponent(j.id)}`, j.files.join(', ')),
+        jobState(j), ' ', link(`/upload?job=${encodeURIComponent(j.id)}`, j.files.join(', ')), j.upload ? ' ' : '', j.upload ? uploadLink(j.upload) : '',
         h('div', { class: 'muted small' }, `${dateTime(j.created)}${j.by ? ` by ${j.by}` : ''}${j.error ? ` — ${j.error}` : ''}`)))));
       uploads.append(h('p', { class: 'small' }, plural(js.length, 'recent upload'), ' · ', link('/upload', 'new upload')));
     }).catch((e) => replace(uploads, errorBox(e, 'Uploads')));

@@ -3,8 +3,7 @@ import { badge, errorBox, h, link, replace } from '../dom';
 import { buildMapping, guessColumn, mergeMappings, reusableMapping, sheetKey, TABLE_COLUMNS, TABLES, type SavedMapping, type SheetChoice } from '../mapping';
 import { plural } from '../format';
 import type { Changes, Issue, Job, Preview, SheetPreview } from '../types';
-import { jobState } from './dashboard';
-import { uploadsList } from '../uploadslist';
+import { jobState, uploadsList } from '../uploadslist';
 
 const DATE_FORMATS = ['', 'DD/MM/YYYY', 'MM/DD/YYYY', 'DD.MM.YYYY', 'DD-MM-YYYY', 'YYYY/MM/DD'];
 
