@@ -51,6 +51,9 @@ func (s *Store) Apply(ctx context.Context, u graph.Upload, progress func(done, t
 				if err != nil {
 					return graph.WriteResult{}, err
 				}
+				if s.planned != nil {
+					s.planned()
+				}
 				for i, b := range p.batches {
 					if err := b.run(ctx, tx); err != nil {
 						return graph.WriteResult{}, err
@@ -77,6 +80,9 @@ func (s *Store) Apply(ctx context.Context, u graph.Upload, progress func(done, t
 	p, err := neo4j.ExecuteRead(ctx, sess, func(tx neo4j.ManagedTransaction) (*plan, error) { return s.plan(ctx, tx, u, true) })
 	if err != nil {
 		return graph.WriteResult{}, s.applyErr(err)
+	}
+	if s.planned != nil {
+		s.planned()
 	}
 	if err := s.writeStages(ctx, p, func(rows int) { report(total * rows / max(p.rows, 1)) }); err != nil {
 		return graph.WriteResult{}, s.applyErr(err)

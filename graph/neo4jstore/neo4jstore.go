@@ -54,6 +54,9 @@ type Store struct {
 	// linkKeys: every link type has its unique constraint on key, so
 	// Apply may CREATE the links it found missing (apply.go).
 	linkKeys bool
+	// planned, when set (by tests), is called after an upload's plan is
+	// made and before it is written.
+	planned func()
 }
 
 var _ graph.Store = (*Store)(nil)
