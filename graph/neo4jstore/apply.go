@@ -328,9 +328,16 @@ func (s *Store) plan(ctx context.Context, tx neo4j.ManagedTransaction, u graph.U
 	for _, d := range u.Decisions {
 		named = append(named, d.A, d.B)
 	}
-	stored, err := s.storedEntities(ctx, tx, named)
+	// On a first import nothing is stored: the lookups are skipped.
+	someEntity, err := exists(ctx, tx, "MATCH (e:Entity) RETURN count(e) > 0")
 	if err != nil {
 		return nil, err
+	}
+	stored := map[string]graph.Entity{}
+	if someEntity {
+		if stored, err = s.storedEntities(ctx, tx, named); err != nil {
+			return nil, err
+		}
 	}
 	for _, id := range entityKeys {
 		if old, ok := stored[id]; ok && old.Kind != entities[id].Kind {
@@ -530,9 +537,15 @@ func (s *Store) plan(ctx context.Context, tx neo4j.ManagedTransaction, u graph.U
 
 	// Transactions.
 	txKeys, txs := fold(u.Transactions, func(t graph.Transaction) string { return t.ID }, graph.MergeTransaction)
-	storedTxs, err := s.storedTransactions(ctx, tx, txKeys)
+	someTx, err := exists(ctx, tx, "MATCH (t:Transaction) RETURN count(t) > 0")
 	if err != nil {
 		return nil, err
+	}
+	storedTxs := map[string]graph.Transaction{}
+	if someTx {
+		if storedTxs, err = s.storedTransactions(ctx, tx, txKeys); err != nil {
+			return nil, err
+		}
 	}
 	rows = nil
 	var newTxs []map[string]any
@@ -583,6 +596,15 @@ func chunks(ids []string, fn func([]string) error) error {
 		}
 	}
 	return nil
+}
+
+// exists runs a query that returns one boolean.
+func exists(ctx context.Context, tx neo4j.ManagedTransaction, query string) (bool, error) {
+	recs, err := collect(ctx, tx, query, nil)
+	if err != nil {
+		return false, err
+	}
+	return len(recs) == 1 && recs[0].Values[0] == true, nil
 }
 
 func collect(ctx context.Context, tx neo4j.ManagedTransaction, query string, params map[string]any) ([]*neo4j.Record, error) {
