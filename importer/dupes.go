@@ -1,6 +1,7 @@
 package importer
 
 import (
+	"context"
 	"fmt"
 	"sort"
 	"strings"
@@ -111,6 +112,15 @@ func (r *reader) duplicates(entities []graph.Entity) error {
 	if r.lookup == nil || len(items) == 0 {
 		return nil
 	}
+	if el, ok := r.lookup.(entityHolder); ok {
+		has, err := el.HasEntities(r.ctx)
+		if err != nil {
+			return fmt.Errorf("looking for stored entities: %w", err)
+		}
+		if !has {
+			return nil // an empty store holds no duplicate
+		}
+	}
 	// The store: same key, other id, always; near-identical names for as
 	// many entities as the time allowed for it takes, since each is a search.
 	stored, err := r.entitiesByName(sortedKeys(byKey))
@@ -198,4 +208,11 @@ func distinctWords(a, b string) (string, string) {
 		rb = append(rb, w)
 	}
 	return strings.Join(ra, " "), strings.Join(rb, " ")
+}
+
+// entityHolder is a lookup that tells cheaply whether it holds any entity
+// (neo4jstore, where each near-duplicate search is a query): an upload
+// into an empty store skips the searches of the store.
+type entityHolder interface {
+	HasEntities(ctx context.Context) (bool, error)
 }

@@ -6,8 +6,10 @@ import (
 	"reflect"
 	"slices"
 	"sort"
+	"sync"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/hopcheck/hopcheck/graph"
 )
@@ -43,19 +45,31 @@ func (s *Store) Apply(ctx context.Context, u graph.Upload, progress func(done, t
 	defer sess.Close(context.Background())
 
 	if total <= s.cfg.TxRows {
-		res, err := neo4j.ExecuteWrite(ctx, sess, func(tx neo4j.ManagedTransaction) (graph.WriteResult, error) {
-			p, err := s.plan(ctx, tx, u)
-			if err != nil {
-				return graph.WriteResult{}, err
-			}
-			for i, b := range p.batches {
-				if err := b.run(ctx, tx); err != nil {
+		once := func(create bool) (graph.WriteResult, error) {
+			return neo4j.ExecuteWrite(ctx, sess, func(tx neo4j.ManagedTransaction) (graph.WriteResult, error) {
+				p, err := s.plan(ctx, tx, u, create)
+				if err != nil {
 					return graph.WriteResult{}, err
 				}
-				report(p.done(i, total))
-			}
-			return p.res, nil
-		})
+				if s.planned != nil {
+					s.planned()
+				}
+				for i, b := range p.batches {
+					if err := b.run(ctx, tx); err != nil {
+						return graph.WriteResult{}, err
+					}
+					report(p.done(i, total))
+				}
+				return p.res, nil
+			})
+		}
+		res, err := once(true)
+		if collided(err) {
+			// Another upload stored a row this one was creating, after
+			// the plan read it: the transaction is rolled back, so plan
+			// again against what is stored now.
+			res, err = once(false)
+		}
 		if err != nil {
 			return graph.WriteResult{}, s.applyErr(err)
 		}
@@ -63,20 +77,98 @@ func (s *Store) Apply(ctx context.Context, u graph.Upload, progress func(done, t
 		return res, nil
 	}
 
-	p, err := neo4j.ExecuteRead(ctx, sess, func(tx neo4j.ManagedTransaction) (*plan, error) { return s.plan(ctx, tx, u) })
+	p, err := neo4j.ExecuteRead(ctx, sess, func(tx neo4j.ManagedTransaction) (*plan, error) { return s.plan(ctx, tx, u, true) })
 	if err != nil {
 		return graph.WriteResult{}, s.applyErr(err)
 	}
-	for i, b := range p.batches {
-		if _, err := neo4j.ExecuteWrite(ctx, sess, func(tx neo4j.ManagedTransaction) (struct{}, error) {
-			return struct{}{}, b.run(ctx, tx)
-		}); err != nil {
-			return graph.WriteResult{}, s.applyErr(err)
-		}
-		report(p.done(i, total))
+	if s.planned != nil {
+		s.planned()
+	}
+	if err := s.writeStages(ctx, p, func(rows int) { report(total * rows / max(p.rows, 1)) }); err != nil {
+		return graph.WriteResult{}, s.applyErr(err)
 	}
 	report(total)
 	return p.res, nil
+}
+
+// writeStages writes the batches of a plan each in its own transaction,
+// stage after stage, the batches of a stage on up to Config.Writers
+// sessions at once. written is called with the rows written so far.
+func (s *Store) writeStages(ctx context.Context, p *plan, written func(rows int)) error {
+	var (
+		mu   sync.Mutex // guards done and the calls of written
+		done int
+	)
+	write := func(ctx context.Context, sess neo4j.SessionWithContext, b batch) error {
+		err := s.writeBatch(ctx, sess, b)
+		if collided(err) {
+			// Another upload stored one of the batch's rows since the plan:
+			// merge the batch's rows instead (its transaction is rolled back).
+			err = s.writeBatch(ctx, sess, b.merging())
+		}
+		if err == nil {
+			mu.Lock()
+			done += len(b.rows)
+			written(done)
+			mu.Unlock()
+		}
+		return err
+	}
+	for lo := 0; lo < len(p.batches); {
+		hi := lo + 1
+		for hi < len(p.batches) && p.batches[hi].stage == p.batches[lo].stage {
+			hi++
+		}
+		stage := p.batches[lo:hi]
+		lo = hi
+		g, gctx := errgroup.WithContext(ctx)
+		next := make(chan batch)
+		for range min(s.cfg.Writers, len(stage)) {
+			g.Go(func() error {
+				sess := s.session(gctx, neo4j.AccessModeWrite)
+				defer sess.Close(context.Background())
+				for b := range next {
+					if err := write(gctx, sess, b); err != nil {
+						return err
+					}
+				}
+				return nil
+			})
+		}
+		g.Go(func() error {
+			defer close(next)
+			for _, b := range stage {
+				select {
+				case next <- b:
+				case <-gctx.Done():
+					return nil
+				}
+			}
+			return nil
+		})
+		if err := g.Wait(); err != nil {
+			return err
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (s *Store) writeBatch(ctx context.Context, sess neo4j.SessionWithContext, b batch) error {
+	_, err := neo4j.ExecuteWrite(ctx, sess, func(tx neo4j.ManagedTransaction) (struct{}, error) {
+		return struct{}{}, b.run(ctx, tx)
+	})
+	return err
+}
+
+// collided tells the refusal of a CREATE by a unique constraint: another
+// upload stored the same entity, transaction or link key after the plan
+// read the graph.
+func collided(err error) bool {
+	var nerr *neo4j.Neo4jError
+	return errors.As(err, &nerr) && nerr.Code == "Neo.ClientError.Schema.ConstraintValidationFailed"
 }
 
 // applyErr keeps the domain errors of the check and maps driver errors.
@@ -153,7 +245,13 @@ type plan struct {
 	res     graph.WriteResult
 	batches []batch
 	rows    int // rows written by all batches
+	stage   int // the stage of the batches added next; see then
 }
+
+// then starts a new stage: the batches added from now on are written after
+// those added before. The batches of one stage write distinct rows, none of
+// which names another's, so a large upload writes them concurrently.
+func (p *plan) then() { p.stage++ }
 
 // done converts the batches written so far into upload rows for progress.
 func (p *plan) done(i, total int) int {
@@ -167,9 +265,15 @@ func (p *plan) done(i, total int) int {
 	return total * n / p.rows
 }
 
+// batch is one write statement and its rows. A batch that CREATEs what the
+// plan found missing has as fallback the statement that MERGEs the same
+// rows, for when another upload wrote one of them after the plan read it
+// (the unique constraints refuse the CREATE; see Apply).
 type batch struct {
-	query string
-	rows  []map[string]any
+	query    string
+	fallback string
+	rows     []map[string]any
+	stage    int
 }
 
 func (b batch) run(ctx context.Context, tx neo4j.ManagedTransaction) error {
@@ -182,15 +286,30 @@ func (b batch) run(ctx context.Context, tx neo4j.ManagedTransaction) error {
 }
 
 func (p *plan) add(query string, rows []map[string]any, size int) {
+	p.addCreate(query, "", rows, size)
+}
+
+// addCreate adds the batches of a statement that creates its rows, with the
+// statement that merges them as fallback ("" for none).
+func (p *plan) addCreate(query, fallback string, rows []map[string]any, size int) {
 	for lo := 0; lo < len(rows); lo += size {
-		p.batches = append(p.batches, batch{query: query, rows: rows[lo:min(lo+size, len(rows))]})
+		p.batches = append(p.batches, batch{query: query, fallback: fallback, rows: rows[lo:min(lo+size, len(rows))], stage: p.stage})
 		p.rows += min(size, len(rows)-lo)
 	}
 }
 
+// merging is the batch with its fallback statement in place of a CREATE.
+func (b batch) merging() batch {
+	if b.fallback == "" {
+		return b
+	}
+	return batch{query: b.fallback, rows: b.rows, stage: b.stage}
+}
+
 // plan reads what the upload touches, checks it against the stored graph
-// and merges it.
-func (s *Store) plan(ctx context.Context, tx neo4j.ManagedTransaction, u graph.Upload) (*plan, error) {
+// and merges it. With create, what is not stored is written with CREATE
+// (nothing to look up), else everything with MERGE.
+func (s *Store) plan(ctx context.Context, tx neo4j.ManagedTransaction, u graph.Upload, create bool) (*plan, error) {
 	p := &plan{}
 	size := s.cfg.BatchRows
 
@@ -209,9 +328,16 @@ func (s *Store) plan(ctx context.Context, tx neo4j.ManagedTransaction, u graph.U
 	for _, d := range u.Decisions {
 		named = append(named, d.A, d.B)
 	}
-	stored, err := s.storedEntities(ctx, tx, named)
+	// On a first import nothing is stored: the lookups are skipped.
+	someEntity, err := exists(ctx, tx, "MATCH (e:Entity) RETURN count(e) > 0")
 	if err != nil {
 		return nil, err
+	}
+	stored := map[string]graph.Entity{}
+	if someEntity {
+		if stored, err = s.storedEntities(ctx, tx, named); err != nil {
+			return nil, err
+		}
 	}
 	for _, id := range entityKeys {
 		if old, ok := stored[id]; ok && old.Kind != entities[id].Kind {
@@ -292,9 +418,11 @@ func (s *Store) plan(ctx context.Context, tx neo4j.ManagedTransaction, u graph.U
 		}
 	}
 	p.add(writeCountries, rows, size)
+	p.then()
 
-	// Entities, by kind: the label comes from the kind's constant.
-	byKind := map[graph.Kind][]map[string]any{}
+	// Entities, by kind: the label comes from the kind's constant. The ones
+	// not stored are CREATEd, the others MERGEd.
+	byKind, newByKind := map[graph.Kind][]map[string]any{}, map[graph.Kind][]map[string]any{}
 	var revs []map[string]any
 	for _, id := range sorted(entityKeys) {
 		old, ok := stored[id]
@@ -303,7 +431,12 @@ func (s *Store) plan(ctx context.Context, tx neo4j.ManagedTransaction, u graph.U
 			e = graph.MergeEntity(old, e)
 		}
 		if change(&p.res.Entities, old, ok, e) {
-			byKind[e.Kind] = append(byKind[e.Kind], map[string]any{"id": id, "props": entityProps(e)})
+			row := map[string]any{"id": id, "props": entityProps(e)}
+			if !ok && create {
+				newByKind[e.Kind] = append(newByKind[e.Kind], row)
+				continue
+			}
+			byKind[e.Kind] = append(byKind[e.Kind], row)
 			if ok {
 				if r, changed := graph.EntityRevision(old, e); changed {
 					revs = append(revs, revisionRow(r))
@@ -314,9 +447,12 @@ func (s *Store) plan(ctx context.Context, tx neo4j.ManagedTransaction, u graph.U
 	// Revisions go before the values they replace: a batch run again
 	// after a failure finds the same revision and MERGEs it.
 	p.add(writeRevisions, revs, size)
+	p.then()
 	for _, k := range graph.Kinds {
+		p.addCreate(createEntities(k), writeEntities(k), newByKind[k], size)
 		p.add(writeEntities(k), byKind[k], size)
 	}
+	p.then()
 
 	// Links, by type. Only a link between two stored entities can be
 	// stored: the others are not looked up (none is on a first import).
@@ -333,7 +469,10 @@ func (s *Store) plan(ctx context.Context, tx neo4j.ManagedTransaction, u graph.U
 	if err != nil {
 		return nil, err
 	}
-	byType := map[graph.LinkType][]map[string]any{}
+	// The links not stored are CREATEd when the link-key constraints
+	// guard them (linkKeys: a second relationship with the same key is
+	// refused), the others MERGEd on their key.
+	byType, newByType := map[graph.LinkType][]map[string]any{}, map[graph.LinkType][]map[string]any{}
 	revs = nil
 	for _, k := range sorted(linkKeys) {
 		old, ok := storedLinks[k]
@@ -342,7 +481,12 @@ func (s *Store) plan(ctx context.Context, tx neo4j.ManagedTransaction, u graph.U
 			l = graph.MergeLink(old, l)
 		}
 		if change(&p.res.Links, old, ok, l) {
-			byType[l.Type] = append(byType[l.Type], map[string]any{"from": l.From, "to": l.To, "key": k, "props": linkProps(l)})
+			row := map[string]any{"from": l.From, "to": l.To, "key": k, "props": linkProps(l)}
+			if !ok && create && s.linkKeys {
+				newByType[l.Type] = append(newByType[l.Type], row)
+				continue
+			}
+			byType[l.Type] = append(byType[l.Type], row)
 			if ok {
 				if r, changed := graph.LinkRevision(old, l); changed {
 					revs = append(revs, revisionRow(r))
@@ -351,9 +495,12 @@ func (s *Store) plan(ctx context.Context, tx neo4j.ManagedTransaction, u graph.U
 		}
 	}
 	p.add(writeRevisions, revs, size)
+	p.then()
 	for _, t := range graph.LinkTypes {
+		p.addCreate(createLinks(t), writeLinks(t), newByType[t], size)
 		p.add(writeLinks(t), byType[t], size)
 	}
+	p.then()
 
 	// Lists, then listings.
 	rows = nil
@@ -368,6 +515,7 @@ func (s *Store) plan(ctx context.Context, tx neo4j.ManagedTransaction, u graph.U
 		}
 	}
 	p.add(writeLists, rows, size)
+	p.then()
 	listingKeys, listings := fold(u.Listings, graph.Listing.Key, graph.MergeListing)
 	storedListings, err := s.storedListings(ctx, tx, listings, listingKeys)
 	if err != nil {
@@ -385,14 +533,22 @@ func (s *Store) plan(ctx context.Context, tx neo4j.ManagedTransaction, u graph.U
 		}
 	}
 	p.add(writeListings, rows, size)
+	p.then()
 
 	// Transactions.
 	txKeys, txs := fold(u.Transactions, func(t graph.Transaction) string { return t.ID }, graph.MergeTransaction)
-	storedTxs, err := s.storedTransactions(ctx, tx, txKeys)
+	someTx, err := exists(ctx, tx, "MATCH (t:Transaction) RETURN count(t) > 0")
 	if err != nil {
 		return nil, err
 	}
+	storedTxs := map[string]graph.Transaction{}
+	if someTx {
+		if storedTxs, err = s.storedTransactions(ctx, tx, txKeys); err != nil {
+			return nil, err
+		}
+	}
 	rows = nil
+	var newTxs []map[string]any
 	for _, id := range sorted(txKeys) {
 		old, ok := storedTxs[id]
 		t := txs[id]
@@ -400,11 +556,18 @@ func (s *Store) plan(ctx context.Context, tx neo4j.ManagedTransaction, u graph.U
 			t = graph.MergeTransaction(old, t)
 		}
 		if change(&p.res.Transactions, old, ok, t) {
-			rows = append(rows, map[string]any{"id": id, "props": transactionProps(t), "src": sourceProps(map[string]any{}, t.Source),
-				"buyer": t.Buyer, "seller": strValue(t.Seller), "end_user": strValue(t.EndUser), "ship_to": strValue(t.ShipTo)})
+			row := map[string]any{"id": id, "props": transactionProps(t), "src": sourceProps(map[string]any{}, t.Source),
+				"buyer": t.Buyer, "seller": strValue(t.Seller), "end_user": strValue(t.EndUser), "ship_to": strValue(t.ShipTo)}
+			if !ok && create {
+				newTxs = append(newTxs, row)
+			} else {
+				rows = append(rows, row)
+			}
 		}
 	}
+	p.addCreate(createTransactions, writeTransactions, newTxs, size)
 	p.add(writeTransactions, rows, size)
+	p.then()
 	if err := s.planDecisions(ctx, tx, p, u.Decisions); err != nil {
 		return nil, err
 	}
@@ -433,6 +596,15 @@ func chunks(ids []string, fn func([]string) error) error {
 		}
 	}
 	return nil
+}
+
+// exists runs a query that returns one boolean.
+func exists(ctx context.Context, tx neo4j.ManagedTransaction, query string) (bool, error) {
+	recs, err := collect(ctx, tx, query, nil)
+	if err != nil {
+		return false, err
+	}
+	return len(recs) == 1 && recs[0].Values[0] == true, nil
 }
 
 func collect(ctx context.Context, tx neo4j.ManagedTransaction, query string, params map[string]any) ([]*neo4j.Record, error) {
@@ -561,6 +733,15 @@ MATCH (t:Transaction {ship_to: c.code})
 MERGE (t)-[s:SHIPS_TO]->(c)
 SET s.upload = t.upload, s.file = t.file, s.sheet = t.sheet, s.row = t.row`
 
+// createEntities creates entities the plan found missing; the entity_id
+// constraint refuses one that another upload stored since.
+func createEntities(k graph.Kind) string {
+	return `
+UNWIND $rows AS row
+CREATE (e:Entity:` + k.Label() + `)
+SET e = row.props, e.cluster = row.id`
+}
+
 func writeEntities(k graph.Kind) string {
 	return `
 UNWIND $rows AS row
@@ -577,6 +758,16 @@ MERGE (a)-[r:` + string(t) + ` {key: row.key}]->(b)
 SET r = row.props`
 }
 
+// createLinks creates links the plan found missing; the link-key
+// constraint of the type refuses one that another upload stored since.
+func createLinks(t graph.LinkType) string {
+	return `
+UNWIND $rows AS row
+MATCH (a:Entity {id: row.from}), (b:Entity {id: row.to})
+CREATE (a)-[r:` + string(t) + `]->(b)
+SET r = row.props`
+}
+
 const writeLists = `
 UNWIND $rows AS row
 MERGE (l:List {id: row.id})
@@ -588,6 +779,9 @@ MATCH (e:Entity {id: row.entity}), (l:List {id: row.list})
 MERGE (e)-[r:LISTED_ON {key: row.key}]->(l)
 SET r = row.props`
 
+// writeTransactions replaces a transaction's parties; createTransactions
+// creates transactions the plan found missing (the transaction_id
+// constraint refuses one that another upload stored since).
 const writeTransactions = `
 UNWIND $rows AS row
 MERGE (t:Transaction {id: row.id})
@@ -596,7 +790,16 @@ WITH t, row
 CALL (t) {
   MATCH (t)-[old:BUYER|SELLER|END_USER|SHIPS_TO]->()
   DELETE old
-}
+}` + writeParties
+
+const createTransactions = `
+UNWIND $rows AS row
+CREATE (t:Transaction)
+SET t = row.props
+WITH t, row` + writeParties
+
+// writeParties links each transaction t of a row to its parties.
+const writeParties = `
 CALL (t, row) {
   MATCH (b:Entity {id: row.buyer})
   CREATE (t)-[r:BUYER]->(b) SET r = row.src

@@ -64,3 +64,7 @@ func (s *Store) ForgetFlagSearch(ctx context.Context) error {
 		neo4j.ExecuteQueryWithDatabase(s.cfg.Database))
 	return err
 }
+
+// AfterPlan has f called after each upload's plan is made, before it is
+// written: a test's way to write between the two.
+func (s *Store) AfterPlan(f func()) { s.planned = f }

@@ -82,6 +82,7 @@ func (s *Store) planDecisions(ctx context.Context, tx neo4j.ManagedTransaction, 
 	for _, i := range []graph.Identity{graph.Same, graph.NotSame} {
 		p.add(writeDecisions(i), byType[i], s.cfg.BatchRows)
 	}
+	p.then()
 	p.add(writeClusters, clusterRows(stored, all), s.cfg.BatchRows)
 	return nil
 }

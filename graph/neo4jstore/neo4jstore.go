@@ -34,6 +34,13 @@ type Config struct {
 	// BatchRows is the number of rows one UNWIND statement writes.
 	// 0 means 2,000.
 	BatchRows int
+	// Writers is the number of sessions that write the batches of a large
+	// upload (more than TxRows rows) at once, where the rows allow it
+	// (Apply). 0 means 2.
+	Writers int
+	// Readers is the number of queries one Reach call with many starts is
+	// split into, run at once (flagging every transaction). 0 means 2.
+	Readers int
 	// RetryTime bounds the driver's retries of a transaction that failed
 	// for a transient reason. 0 means 15 seconds.
 	RetryTime time.Duration
@@ -44,6 +51,12 @@ type Store struct {
 	driver neo4j.DriverWithContext
 	cfg    Config
 	down   atomic.Bool // Neo4j was found unavailable; see reachable
+	// linkKeys: every link type has its unique constraint on key, so
+	// Apply may CREATE the links it found missing (apply.go).
+	linkKeys bool
+	// planned, when set (by tests), is called after an upload's plan is
+	// made and before it is written.
+	planned func()
 }
 
 var _ graph.Store = (*Store)(nil)
@@ -61,6 +74,12 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	}
 	if cfg.BatchRows <= 0 {
 		cfg.BatchRows = 2000
+	}
+	if cfg.Writers <= 0 {
+		cfg.Writers = 2
+	}
+	if cfg.Readers <= 0 {
+		cfg.Readers = 2
 	}
 	if cfg.RetryTime <= 0 {
 		cfg.RetryTime = 15 * time.Second
@@ -124,6 +143,11 @@ var schema = []string{
 	"CREATE INDEX revision_of IF NOT EXISTS FOR (h:Revision) ON (h.of, h.seq)",
 }
 
+// linkKeyConstraint makes the key of links of type t unique.
+func linkKeyConstraint(t graph.LinkType) string {
+	return "CREATE CONSTRAINT link_key_" + strings.ToLower(string(t)) + " IF NOT EXISTS FOR ()-[r:" + string(t) + "]-() REQUIRE r.key IS UNIQUE"
+}
+
 // addClusters gives every entity without one its cluster: itself.
 const addClusters = `
 MATCH (e:Entity) WHERE e.cluster IS NULL
@@ -141,6 +165,23 @@ func (s *Store) createSchema(ctx context.Context) error {
 	for _, stmt := range schema {
 		if _, err := neo4j.ExecuteQuery(ctx, s.driver, stmt, nil, neo4j.EagerResultTransformer,
 			neo4j.ExecuteQueryWithDatabase(s.cfg.Database)); err != nil {
+			return s.fail(err, "creating the schema")
+		}
+	}
+	// The key of a link is unique (it names the type and both ends): the
+	// constraints let Apply CREATE new links instead of MERGEing them, and
+	// refuse a second one with the same key. A database holding a key
+	// twice (written by concurrent uploads before the constraints) cannot
+	// take them: its links are then MERGEd, as before.
+	s.linkKeys = true
+	for _, t := range graph.LinkTypes {
+		if _, err := neo4j.ExecuteQuery(ctx, s.driver, linkKeyConstraint(t), nil, neo4j.EagerResultTransformer,
+			neo4j.ExecuteQueryWithDatabase(s.cfg.Database)); err != nil {
+			var nerr *neo4j.Neo4jError
+			if errors.As(err, &nerr) && strings.Contains(nerr.Code, ".Schema.") {
+				s.linkKeys = false
+				continue
+			}
 			return s.fail(err, "creating the schema")
 		}
 	}

@@ -6,6 +6,8 @@ import (
 	"sort"
 	"strings"
 
+	"golang.org/x/sync/errgroup"
+
 	"github.com/hopcheck/hopcheck/graph"
 	"github.com/hopcheck/hopcheck/graph/exposure"
 )
@@ -14,21 +16,44 @@ import (
 // Neo4j, one query for all the queries of the call. Go only turns the rows
 // into graph.Reach values and sorts them. docs/NEO4J.md explains the query
 // and why it gives the same answer as exposure.Reach.
+//
+// A call with many queries (flagging every transaction) is split into
+// Config.Readers parts searched at once, each one query.
 func (s *Store) Reach(ctx context.Context, qs []graph.ReachQuery, p graph.Policy) ([]graph.Reach, error) {
 	out := make([]graph.Reach, len(qs))
 	if len(qs) == 0 {
 		return out, nil
 	}
+	parts := min(s.cfg.Readers, len(qs)/minReachPart)
+	if parts <= 1 {
+		return out, s.reach(ctx, qs, p, out)
+	}
+	g, gctx := errgroup.WithContext(ctx)
+	for k := range parts {
+		lo, hi := k*len(qs)/parts, (k+1)*len(qs)/parts
+		g.Go(func() error { return s.reach(gctx, qs[lo:hi], p, out[lo:hi]) })
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// minReachPart is the fewest queries of a part of a split Reach call.
+const minReachPart = 50
+
+// reach searches for the queries qs in one Neo4j query and fills out.
+func (s *Store) reach(ctx context.Context, qs []graph.ReachQuery, p graph.Policy, out []graph.Reach) error {
 	query, params, err := reachQuery(p, qs)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	for i, q := range qs {
 		out[i].Start = graph.Ref{ID: q.Start}
 	}
 	recs, err := s.read(ctx, "searching exposure paths", query, params)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	owner := graph.Policy{Steps: []graph.Step{graph.StepOwner}}
 	for _, r := range recs {
@@ -79,7 +104,7 @@ func (s *Store) Reach(ctx context.Context, qs []graph.ReachQuery, p graph.Policy
 			out[i].Clusters[pair[0].(string)] = ms
 		}
 	}
-	return out, nil
+	return nil
 }
 
 // reachQuery writes the query for a policy and its parameters for the

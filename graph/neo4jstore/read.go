@@ -429,3 +429,14 @@ func (s *Store) Lists(ctx context.Context) ([]graph.List, error) {
 	sort.Slice(ls, func(i, j int) bool { return ls[i].ID < ls[j].ID })
 	return ls, nil
 }
+
+// HasEntities tells whether any entity is stored (from Neo4j's count
+// store, without reading nodes): the importer skips its searches for
+// near-duplicates in an empty store.
+func (s *Store) HasEntities(ctx context.Context) (bool, error) {
+	recs, err := s.read(ctx, "counting entities", "MATCH (e:Entity) RETURN count(e) > 0", nil)
+	if err != nil {
+		return false, err
+	}
+	return len(recs) == 1 && recs[0].Values[0] == true, nil
+}
