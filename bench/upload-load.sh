@@ -27,9 +27,9 @@ for round in $(seq 1 "$ROUNDS"); do
 		for _ in $(seq 1 240); do curl -sf "$url/readyz" >/dev/null && break; sleep 0.5; done
 		echo "== round $round, $bin (load average $(cut -d' ' -f1-3 /proc/loadavg))"
 		echo "-- idle"
-		"$WORK/loadtest" -url "$url" -rps "$RPS" -duration "$IDLE" -names "$names"
+		"$WORK/loadtest" -url "$url" -rps "$RPS" -duration "$IDLE" -names "$names" || echo "(loadtest exited $?)"
 		echo "-- during the upload of $upload"
-		"$WORK/loadtest" -url "$url" -rps "$RPS" -duration "$DURING" -names "$names" -upload "$upload"
+		"$WORK/loadtest" -url "$url" -rps "$RPS" -duration "$DURING" -names "$names" -upload "$upload" || echo "(loadtest exited $?)"
 		kill "$pid"; wait "$pid" || true
 	done
 done
