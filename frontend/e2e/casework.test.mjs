@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { launch } from './browser.mjs';
-import { startServer } from './server.mjs';
+import { startServer, uploadFiles } from './server.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = resolve(here, '..', '..');
@@ -28,22 +28,6 @@ async function shot(name) {
   await page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
 }
 
-/** upload sends CSV files as a script would, and waits for the job to finish. */
-async function upload(files, fields = {}) {
-  const form = new FormData();
-  for (const [k, v] of Object.entries(fields)) form.append(k, v);
-  for (const [name, text] of Object.entries(files)) form.append('file', new Blob([text]), name);
-  // Node's fetch says it is a browser (Sec-Fetch-Mode), so it carries the UI's header.
-  const res = await fetch(`${base}/api/v1/uploads`, { method: 'POST', body: form, headers: { 'X-Hopcheck-Client': 'e2e' } });
-  let job = await res.json();
-  assert.equal(res.status, 202, JSON.stringify(job));
-  for (let i = 0; i < 600 && !['done', 'rejected', 'failed', 'interrupted'].includes(job.state); i++) {
-    await new Promise((r) => setTimeout(r, 100));
-    job = await (await fetch(`${base}/api/v1/uploads/${job.id}`)).json();
-  }
-  assert.equal(job.state, 'done', JSON.stringify(job));
-  return job;
-}
 
 const links = 'from,to,type,percent\nGOV-1,ORG-A,owns,60\nGOV-1,ORG-B,owns,30\n';
 
@@ -51,7 +35,7 @@ before(async () => {
   const bin = join(tmp, 'hopcheck');
   execFileSync('go', ['build', '-o', bin, './cmd/hopcheck'], { cwd: repo, stdio: 'inherit' });
   base = await startServer(bin, ['--data-dir', join(tmp, 'data')], {}, cleanups);
-  await upload({
+  await uploadFiles(base, {
     'countries.csv': 'country,restrictive\nBY,yes\n',
     'government_bodies.csv': 'id,name,country\nGOV-1,Ministry of Order,BY\n',
     'organizations.csv': 'id,name,country\nORG-A,Alpha Trading,DE\nORG-B,Beta Systems,DE\n',
@@ -113,7 +97,7 @@ describe('casework', () => {
   });
 
   test('a re-import under another name: the flag cites it as the explorer does', async () => {
-    const job = await upload({ 'Ownership register.csv': links }, { kind: 'links' });
+    const job = await uploadFiles(base, { 'Ownership register.csv': links }, { kind: 'links' });
     await page.goto(`${base}/flags/T-H`);
     const steps = page.locator('ol.steps');
     await steps.waitFor();
@@ -130,7 +114,7 @@ describe('casework', () => {
     await page.fill('#note', 'A 30% state stake: confirmed.');
     await clickAs('Ana Petrova', 'Confirm');
     await page.locator('.flag-head .badge.confirmed').waitFor();
-    const job = await upload({ 'links.csv': 'from,to,type,percent\nGOV-1,ORG-B,owns,35\n' });
+    const job = await uploadFiles(base, { 'links.csv': 'from,to,type,percent\nGOV-1,ORG-B,owns,35\n' });
     await page.reload();
     await page.locator('.flag-head .badge.open').waitFor();
     const changes = page.locator('[data-testid=changes]').first();

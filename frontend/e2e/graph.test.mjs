@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { launch } from './browser.mjs';
-import { startServer } from './server.mjs';
+import { startServer, uploadFiles } from './server.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = resolve(here, '..', '..');
@@ -33,18 +33,6 @@ async function shot(name) {
   await page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
 }
 
-async function upload(files) {
-  const form = new FormData();
-  for (const [name, text] of Object.entries(files)) form.append('file', new Blob([text]), name);
-  const res = await fetch(`${base}/api/v1/uploads`, { method: 'POST', body: form, headers: { 'X-Hopcheck-Client': 'e2e' } });
-  let job = await res.json();
-  assert.equal(res.status, 202, JSON.stringify(job));
-  for (let i = 0; i < 600 && !['done', 'rejected', 'failed', 'interrupted'].includes(job.state); i++) {
-    await new Promise((r) => setTimeout(r, 100));
-    job = await (await fetch(`${base}/api/v1/uploads/${job.id}`)).json();
-  }
-  assert.equal(job.state, 'done', JSON.stringify(job));
-}
 
 // A ministry of a restrictive country owns the buyer ORG-E through five
 // companies with long names; ORG-E was related to ORG-X until 2022; T-SHIP
@@ -69,7 +57,7 @@ before(async () => {
   const bin = join(tmp, 'hopcheck');
   execFileSync('go', ['build', '-o', bin, './cmd/hopcheck'], { cwd: repo, stdio: 'inherit' });
   base = await startServer(bin, ['--data-dir', join(tmp, 'data')], {}, cleanups);
-  await upload(files);
+  await uploadFiles(base, files);
   ctx = await launch();
   page = ctx.pages()[0] ?? (await ctx.newPage());
   page.on('pageerror', (e) => errors.push(e.message));

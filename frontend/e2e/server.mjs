@@ -1,4 +1,5 @@
 // Runs a real `hopcheck serve` for the browser tests.
+import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 
@@ -49,3 +50,22 @@ export async function startServer(bin, args, env = {}, cleanups = []) {
   return api;
 }
 
+/**
+ * uploadFiles sends CSV files to a server as a script would (Node's fetch
+ * says it is a browser, so it carries the UI's header), with form fields,
+ * and waits for the job: it must end done.
+ */
+export async function uploadFiles(base, files, fields = {}) {
+  const form = new FormData();
+  for (const [k, v] of Object.entries(fields)) form.append(k, v);
+  for (const [name, text] of Object.entries(files)) form.append('file', new Blob([text]), name);
+  const res = await fetch(`${base}/api/v1/uploads`, { method: 'POST', body: form, headers: { 'X-Hopcheck-Client': 'e2e' } });
+  let job = await res.json();
+  assert.equal(res.status, 202, JSON.stringify(job));
+  for (let i = 0; i < 600 && !['done', 'rejected', 'failed', 'interrupted'].includes(job.state); i++) {
+    await new Promise((r) => setTimeout(r, 100));
+    job = await (await fetch(`${base}/api/v1/uploads/${job.id}`)).json();
+  }
+  assert.equal(job.state, 'done', JSON.stringify(job));
+  return job;
+}
