@@ -66,13 +66,23 @@ func ParsePercent(s string) (*float64, error) {
 
 // ParseNumber reads a quantity, value or score: "1200", "1,200", "1 200",
 // "1,200.50", "-3", with an optional leading currency sign ($ € £ ¥).
-// Thousands separators must group three digits. A blank cell is nil.
+// Thousands separators must group three digits. A number with both a
+// point and a comma has its decimals after the last of them, so
+// "96.000,00" is 96000 as "96,000.00" is; a comma alone groups thousands
+// ("1,20" is an error: the decimal_comma option reads it as 1.2). A blank
+// cell is nil.
 func ParseNumber(s string) (*float64, error) {
 	t := strings.TrimSpace(s)
 	if t == "" {
 		return nil, nil
 	}
 	bad := fmt.Errorf("%q is not a number", s)
+	if strings.Contains(t, ",") && !strings.Contains(t, ".") {
+		bad = fmt.Errorf("%q is not a number (if its comma is a decimal comma, import with the decimal_comma option)", s)
+	}
+	if c, p := strings.LastIndex(t, ","), strings.LastIndex(t, "."); c > p && p >= 0 {
+		t = strings.NewReplacer(".", ",", ",", ".").Replace(t) // "96.000,00" → "96,000.00"
+	}
 	neg := false
 	if strings.HasPrefix(t, "-") {
 		neg, t = true, strings.TrimSpace(t[1:])
