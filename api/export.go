@@ -69,8 +69,10 @@ func flagRow(fl graph.Flag) []any {
 		ends = append(ends, x.EndUser.Name+" ("+x.EndUser.ID+", "+strconv.Itoa(x.Hops)+")")
 	}
 	var owned, value any = "", ""
-	if fl.EffectiveOwnership != nil {
-		owned = *fl.EffectiveOwnership
+	if t := fl.OwnershipText(); t != "" && !strings.Contains(t, "unknown") {
+		owned = *fl.EffectiveOwnership // a number the spreadsheet can sum
+	} else {
+		owned = t
 	}
 	if fl.Value != nil {
 		value = *fl.Value

@@ -207,8 +207,8 @@ func (d *doc) write(c Case) {
 
 	d.heading("Verdict and reasons")
 	line := fmt.Sprintf("Severity %s, verdict %s", f.Severity, f.Verdict)
-	if f.EffectiveOwnership != nil {
-		line += "; effective ownership by restrictive end-users " + percentText(f.EffectiveOwnership)
+	if t := f.OwnershipText(); t != "" {
+		line += "; effective ownership by restrictive end-users " + t
 	}
 	d.text(line+".", 10, false, 0, 0)
 	for _, r := range f.Reasons {

@@ -1,6 +1,7 @@
 package graph
 
 import (
+	"strconv"
 	"time"
 )
 
@@ -141,6 +142,30 @@ type Assessment struct {
 	Exposures          []Exposure `json:"exposures"`
 	EffectiveOwnership *float64   `json:"effective_ownership"` // percent; nil when no restrictive owner chain exists
 	Ownership          []Exposure `json:"ownership_paths,omitempty"`
+}
+
+// OwnershipText says how much of the start restrictive end-users hold,
+// as every view shows it: "" when no restrictive owner chain exists; the
+// percent when every stake on the chains is known; "unknown" when the
+// known stakes add up to nothing (never "0%"); "at least 30% (some stakes
+// unknown)" when only some are known.
+func (a Assessment) OwnershipText() string {
+	p := a.EffectiveOwnership
+	if p == nil {
+		return ""
+	}
+	pct := strconv.FormatFloat(*p, 'f', -1, 64) + "%"
+	for _, x := range a.Ownership {
+		for _, s := range x.Steps {
+			if s.Percent == nil {
+				if *p > 0 {
+					return "at least " + pct + " (some stakes unknown)"
+				}
+				return "unknown"
+			}
+		}
+	}
+	return pct
 }
 
 // Status of a flag's review.

@@ -101,7 +101,7 @@ func writeFlags(w io.Writer, fl []graph.Flag) {
 	fmt.Fprintln(tw, "TRANSACTION\tSEVERITY\tVERDICT\tSTATUS\tBUYER\tEND-USERS (HOPS)\tOWNED")
 	for _, f := range fl {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", f.TransactionID, f.Severity, f.Verdict, f.Status,
-			f.Buyer.Name, endUsers(f.Exposures), owned(f.EffectiveOwnership))
+			f.Buyer.Name, endUsers(f.Exposures), or(f.OwnershipText(), "-"))
 	}
 	tw.Flush()
 	for _, f := range fl {
@@ -123,12 +123,6 @@ func endUsers(xs []graph.Exposure) string {
 	return strings.Join(parts, ", ")
 }
 
-func owned(p *float64) string {
-	if p == nil {
-		return "-"
-	}
-	return fmt.Sprintf("%.4g%%", *p)
-}
 
 func cmdScreen(ctx context.Context, e *env, args []string) error {
 	fs := e.flags("screen", "")
