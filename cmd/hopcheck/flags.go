@@ -123,7 +123,6 @@ func endUsers(xs []graph.Exposure) string {
 	return strings.Join(parts, ", ")
 }
 
-
 func cmdScreen(ctx context.Context, e *env, args []string) error {
 	fs := e.flags("screen", "")
 	var q exposure.ScreenQuery
