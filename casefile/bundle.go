@@ -8,6 +8,7 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"time"
 )
 
 // Bundle writes the cases' reports as a ZIP: case-<id>.html for each,
@@ -52,11 +53,11 @@ func Bundle(w io.Writer, cases []Case, withPDF bool) error {
 			name = fmt.Sprintf("%s-%d", FileName(c.Flag.TransactionID), n)
 		}
 		used[name] = true
-		if err := add(z, name+".html", out[i].html); err != nil {
+		if err := add(z, name+".html", c.Printed, out[i].html); err != nil {
 			return err
 		}
 		if withPDF {
-			if err := add(z, name+".pdf", out[i].pdf); err != nil {
+			if err := add(z, name+".pdf", c.Printed, out[i].pdf); err != nil {
 				return err
 			}
 		}
@@ -64,8 +65,9 @@ func Bundle(w io.Writer, cases []Case, withPDF bool) error {
 	return z.Close()
 }
 
-func add(z *zip.Writer, name string, data []byte) error {
-	f, err := z.Create(name)
+// add writes a file dated when its report was made.
+func add(z *zip.Writer, name string, made time.Time, data []byte) error {
+	f, err := z.CreateHeader(&zip.FileHeader{Name: name, Method: zip.Deflate, Modified: made})
 	if err != nil {
 		return err
 	}
