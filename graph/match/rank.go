@@ -23,11 +23,12 @@ func Rank(q graph.SearchQuery, cands []graph.Entity, stats Stats) []graph.Match 
 		mq.Country, mq.Kind = "", ""
 	}
 	var out []graph.Match
+	qn := parseQuery(q.Text) // once, not once a candidate
 	for _, e := range cands {
 		if q.Restrict && ((q.Country != "" && e.Country != q.Country) || (q.Kind != "" && e.Kind != q.Kind)) {
 			continue
 		}
-		if r := Score(mq, e, stats); r.Score >= minScore {
+		if r := ScoreParsed(mq, qn, e, entityNames(e), stats); r.Score >= minScore {
 			out = append(out, graph.Match{Entity: e, Score: r.Score, Matched: r.Matched, Features: r.Features})
 		}
 	}

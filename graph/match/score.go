@@ -51,11 +51,19 @@ const (
 // Score compares a query with a candidate entity. stats, when not nil,
 // makes the query's rare words weigh more than its common ones.
 func Score(q Query, e graph.Entity, stats Stats) Result {
-	cands := make([]Parsed, 0, 1+len(e.Aliases))
+	return ScoreParsed(q, parseQuery(q.Name), e, entityNames(e), stats)
+}
+
+// parseQuery takes a query's name apart as Score reads it.
+func parseQuery(name string) Parsed { return Parsed{Stated: name, readings: parseAll([]string{name})} }
+
+// entityNames takes an entity's name and aliases apart as Score reads them.
+func entityNames(e graph.Entity) []Parsed {
+	out := make([]Parsed, 0, 1+len(e.Aliases))
 	for _, stated := range append([]string{e.Name}, e.Aliases...) {
-		cands = append(cands, Parsed{Stated: stated, readings: parseEach(Expand(stated))})
+		out = append(out, Parsed{Stated: stated, readings: parseEach(Expand(stated))})
 	}
-	return ScoreParsed(q, Parsed{Stated: q.Name, readings: parseAll([]string{q.Name})}, e, cands, stats)
+	return out
 }
 
 // Parsed is a stated name taken apart as Score reads it, once, for a
