@@ -150,7 +150,14 @@ func (x *Index) Lookup(name string, prefix bool) []string {
 		}
 	}
 	sort.SliceStable(hits, func(i, j int) bool { return len(x.keys[hits[i].key]) < len(x.keys[hits[j].key]) })
-	score := map[int32]float64{}
+	// Sized once for the postings read below, not grown a rehash at a time.
+	size := 0
+	for i, h := range hits {
+		if n := len(x.keys[h.key]); n <= maxPosting || i == 0 {
+			size += min(n, maxPosting)
+		}
+	}
+	score := make(map[int32]float64, size)
 	for i, h := range hits {
 		ds := x.keys[h.key]
 		if len(ds) > maxPosting && i > 0 {
