@@ -5,6 +5,7 @@ import (
 	"math"
 	"sort"
 	"strings"
+	"sync"
 	"unicode"
 
 	"github.com/antzucaro/matchr"
@@ -61,9 +62,43 @@ func parseQuery(name string) Parsed { return Parsed{Stated: name, readings: pars
 func entityNames(e graph.Entity) []Parsed {
 	out := make([]Parsed, 0, 1+len(e.Aliases))
 	for _, stated := range append([]string{e.Name}, e.Aliases...) {
-		out = append(out, Parsed{Stated: stated, readings: parseEach(Expand(stated))})
+		out = append(out, Parsed{Stated: stated, readings: recent.readings(stated)})
 	}
 	return out
+}
+
+// recent keeps the readings of the names scored lately: screenings meet
+// the same candidates again (those a common word brings), and reading a
+// name (transliteration, phonetic keys) is much of scoring it. The
+// readings are only read once made, so callers share them.
+var recent = &nameCache{max: 20000}
+
+// nameCache is a bounded cache of readings by stated name, in two
+// generations: when the newer is full it becomes the older and the older
+// is dropped, so at most 2×max names are kept and the ones in use stay.
+type nameCache struct {
+	mu       sync.Mutex
+	max      int
+	cur, old map[string][]Name
+}
+
+func (c *nameCache) readings(stated string) []Name {
+	c.mu.Lock()
+	r, ok := c.cur[stated]
+	if !ok {
+		r, ok = c.old[stated]
+	}
+	c.mu.Unlock()
+	if !ok {
+		r = parseEach(Expand(stated))
+	}
+	c.mu.Lock()
+	if len(c.cur) >= c.max || c.cur == nil {
+		c.old, c.cur = c.cur, make(map[string][]Name, c.max)
+	}
+	c.cur[stated] = r
+	c.mu.Unlock()
+	return r
 }
 
 // Parsed is a stated name taken apart as Score reads it, once, for a
