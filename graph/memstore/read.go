@@ -309,9 +309,7 @@ func (s *Store) Stats(ctx context.Context) (graph.Stats, error) {
 		for _, e := range g.entities {
 			st.Entities[e.Kind]++
 		}
-		for _, l := range g.links {
-			st.Links[l.Type]++
-		}
+		g.links.all(func(l *graph.Link) { st.Links[l.Type]++ })
 		st.Countries, st.Transactions = len(g.countries), len(g.txs)
 		st.Lists, st.Listings = len(g.lists), len(g.listings)
 		for _, d := range g.decisions {
@@ -336,7 +334,7 @@ func (s *Store) Export(ctx context.Context) (graph.Upload, error) {
 	s.read(func(g *state) {
 		u.Entities = sortedValues(derefMap(g.entities))
 		u.Countries = sortedValues(derefMap(g.countries))
-		u.Links = sortedValues(derefMap(g.links))
+		u.Links = g.links.sorted()
 		u.Transactions = sortedValues(derefMap(g.txs))
 		u.Lists = sortedValues(derefMap(g.lists))
 		u.Listings = sortedValues(derefMap(g.listings))
