@@ -66,6 +66,7 @@ func Open(dir string) (*Store, error) {
 		return nil, err
 	}
 	s.db = db
+	s.g.headsOnly, s.g.db = true, db
 	// Decoding makes garbage several times the size of what is kept:
 	// collecting it less often during the open spends less CPU on it for
 	// a higher peak (measured in docs/BENCHMARKS.md).

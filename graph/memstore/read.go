@@ -2,11 +2,15 @@ package memstore
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"runtime"
 	"sort"
 	"strings"
 	"sync"
 	"sync/atomic"
+
+	bolt "go.etcd.io/bbolt"
 
 	"github.com/hopcheck/hopcheck/graph"
 	"github.com/hopcheck/hopcheck/graph/exposure"
@@ -274,17 +278,61 @@ func (s *Store) SaveFlags(ctx context.Context, fs []graph.Flag) error {
 
 // Flag implements graph.Store.
 func (s *Store) Flag(ctx context.Context, transactionID string) (graph.Flag, error) {
-	var f *graph.Flag
-	s.read(func(g *state) { f = g.flags[transactionID] })
-	if f == nil {
+	var fs []graph.Flag
+	var err error
+	s.read(func(g *state) {
+		if f := g.flags[transactionID]; f != nil {
+			fs = []graph.Flag{*f}
+			err = flagBodies(g, fs)
+		}
+	})
+	if err != nil {
+		return graph.Flag{}, err
+	}
+	if fs == nil {
 		return graph.Flag{}, graph.Errorf(graph.ENOTFOUND, "no flag for transaction %q", transactionID)
 	}
-	return *f, nil
+	return fs[0], nil
+}
+
+// flagBodies replaces the flag heads in fs with the whole flags from the
+// data file, when the state keeps only heads. The caller holds the read
+// lock: a write commits to the file before it changes the state, so the
+// file has at least what the state shows.
+func flagBodies(g *state, fs []graph.Flag) error {
+	if !g.headsOnly || len(fs) == 0 {
+		return nil
+	}
+	err := g.db.View(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bFlags)
+		if b == nil {
+			return errors.New("no flags bucket")
+		}
+		for i := range fs {
+			k := storeKey(fs[i].TransactionID)
+			v := b.Get(k)
+			if v == nil {
+				return fmt.Errorf("flag %q is in memory but not in the file", fs[i].TransactionID)
+			}
+			var f graph.Flag
+			if err := decode(bFlags, k, v, &f); err != nil {
+				return fmt.Errorf("flag %q: %w", fs[i].TransactionID, err)
+			}
+			fs[i] = f
+		}
+		return nil
+	})
+	if err != nil {
+		return graph.Wrap(graph.EUNAVAILABLE, err, "reading flags from %s", g.db.Path())
+	}
+	return nil
 }
 
 // Flags implements graph.Store.
 func (s *Store) Flags(ctx context.Context, f graph.FlagFilter) ([]graph.Flag, int, error) {
 	var fs []graph.Flag
+	var n int
+	var err error
 	text := strings.ToLower(f.Text)
 	s.read(func(g *state) {
 		for _, fl := range g.flags {
@@ -292,12 +340,16 @@ func (s *Store) Flags(ctx context.Context, f graph.FlagFilter) ([]graph.Flag, in
 				fs = append(fs, *fl)
 			}
 		}
+		graph.SortFlags(fs)
+		n = len(fs)
+		fs = fs[min(f.Offset, n):]
+		if f.Limit > 0 && len(fs) > f.Limit {
+			fs = fs[:f.Limit]
+		}
+		err = flagBodies(g, fs)
 	})
-	graph.SortFlags(fs)
-	n := len(fs)
-	fs = fs[min(f.Offset, n):]
-	if f.Limit > 0 && len(fs) > f.Limit {
-		fs = fs[:f.Limit]
+	if err != nil {
+		return nil, 0, err
 	}
 	return fs, n, nil
 }

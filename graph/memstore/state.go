@@ -5,6 +5,8 @@ import (
 	"sort"
 	"sync"
 
+	bolt "go.etcd.io/bbolt"
+
 	"github.com/hopcheck/hopcheck/graph"
 	"github.com/hopcheck/hopcheck/graph/exposure"
 	"github.com/hopcheck/hopcheck/graph/match"
@@ -23,7 +25,11 @@ type state struct {
 	listed    map[string][]*graph.Listing // entity id → its listings
 	txs       map[string]*graph.Transaction
 	txsOf     map[string][]string // entity id → ids of its transactions
+	// flags are whole, or with headsOnly their heads (flagHead): the
+	// bodies are read from the data file db when asked for.
 	flags     map[string]*graph.Flag
+	headsOnly bool
+	db        *bolt.DB
 	decisions map[string]*graph.Decision // by Decision.Key
 	clusters  *graph.Clusters            // of the decisions
 	jobs      map[string]*graph.Job
@@ -178,6 +184,10 @@ func (g *state) put(r *record, prep []reindex, own bool) {
 		}
 	}
 	for i := range r.Flags {
+		if g.headsOnly {
+			g.flags[r.Flags[i].TransactionID] = flagHead(r.Flags[i])
+			continue
+		}
 		f := elem(r.Flags, i, own)
 		g.flags[f.TransactionID] = f
 	}
@@ -200,6 +210,15 @@ func (g *state) put(r *record, prep []reindex, own bool) {
 		g.history[k] = append(g.history[k], h)
 	}
 	g.audit = append(g.audit, r.Audit...)
+}
+
+// flagHead is what the state keeps of a flag whose body is in the data
+// file: every field but the assessment's reasons and paths and the review
+// history, which are most of a flag's size. It has all that filtering,
+// sorting and counting flags use.
+func flagHead(f graph.Flag) *graph.Flag {
+	f.Reasons, f.Exposures, f.Ownership, f.History = nil, nil, nil, nil
+	return &f
 }
 
 // elem returns the i-th value of s with own, else a pointer to a copy.
