@@ -3,8 +3,11 @@ package memstore
 import (
 	"context"
 	"encoding/json"
+	"strings"
 	"testing"
 	"time"
+
+	bolt "go.etcd.io/bbolt"
 
 	"github.com/hopcheck/hopcheck/graph"
 	"github.com/hopcheck/hopcheck/graph/graphtest"
@@ -85,5 +88,39 @@ func TestFlagBodiesFromFile(t *testing.T) {
 	checkAll(t, s, want)
 	if st, _ := s.Stats(ctx); st.Flags[graph.High] != 1 || st.Flags[graph.Critical] != 1 {
 		t.Errorf("stats count %v", st.Flags)
+	}
+}
+
+// A flag record damaged after the open is an error of the read that
+// needs its body, naming the file, not a flag with parts missing.
+func TestFlagBodyDamagedAfterOpen(t *testing.T) {
+	ctx := context.Background()
+	s, err := Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	graphtest.NewBuilder("u-1").Country("XR", graphtest.Yes).Org("X", "XR").
+		Tx(graph.Transaction{ID: "T-1", Date: "2024-01-01", Buyer: "X"}).MustApply(t, s)
+	f := graph.Flag{TransactionID: "T-1", Status: graph.Open, Assessment: graph.Assessment{Severity: graph.High, Verdict: graph.Block, Reasons: []string{"r"}}}
+	if err := s.SaveFlags(ctx, []graph.Flag{f}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.db.Update(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bFlags)
+		v := append([]byte(nil), b.Get(storeKey("T-1"))...)
+		v[len(v)-1] ^= 0xff
+		return b.Put(storeKey("T-1"), v)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	for name, read := range map[string]func() error{
+		"Flag":  func() error { _, err := s.Flag(ctx, "T-1"); return err },
+		"Flags": func() error { _, _, err := s.Flags(ctx, graph.FlagFilter{}); return err },
+	} {
+		err := read()
+		if graph.ErrorCode(err) != graph.EUNAVAILABLE || !strings.Contains(err.Error(), "hopcheck.db") || !strings.Contains(err.Error(), "checksum mismatch") {
+			t.Errorf("%s of a damaged flag: %v", name, err)
+		}
 	}
 }
