@@ -12,6 +12,7 @@ import (
 	"os"
 	"reflect"
 	"runtime"
+	"runtime/debug"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -419,6 +420,7 @@ func load(db *bolt.DB, path string, g *state) (err error) {
 	var workers sync.WaitGroup
 	for range max(1, runtime.GOMAXPROCS(0)) {
 		workers.Go(func() {
+			defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
 			for b := range jobs {
 				if !stop.Load() {
 					b.decode(fail)
@@ -469,6 +471,11 @@ func load(db *bolt.DB, path string, g *state) (err error) {
 		ordered <- b
 		jobs <- b
 	}
+	// The scan goes on while the workers decode, so it can walk further
+	// into a damaged file than the first bad record: a page number past
+	// the end of the mapping must be a panic (recovered above as damage),
+	// not the end of the process.
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
 	return db.View(func(tx *bolt.Tx) error {
 		defer func() { close(jobs); workers.Wait() }() // the values are the transaction's
 		meta := tx.Bucket(bMeta)
@@ -531,7 +538,7 @@ func scanBucket(b *bolt.Bucket, name []byte, emit func(*batch), stop *atomic.Boo
 	}
 	cur := fresh()
 	c := b.Cursor()
-	for k, v := c.First(); k != nil; k, v = c.Next() {
+	for k, v := c.First(); k != nil && !stop.Load(); k, v = c.Next() {
 		var err error
 		switch {
 		case v == nil:
@@ -557,7 +564,7 @@ func scanBucket(b *bolt.Bucket, name []byte, emit func(*batch), stop *atomic.Boo
 		}
 	}
 	emit(cur)
-	return n, true
+	return n, !stop.Load()
 }
 
 // decode decodes the batch's records into b.rec, and the name keys of
