@@ -75,7 +75,7 @@ func (s *Store) Apply(ctx context.Context, u graph.Upload, progress func(done, t
 		k := l.Key()
 		if prev, ok := links[k]; ok {
 			links[k] = graph.MergeLink(prev, l)
-		} else if old, ok := g.links[k]; ok {
+		} else if old, ok := g.links.get(k); ok {
 			links[k] = graph.MergeLink(*old, l)
 		} else {
 			links[k] = l
@@ -83,7 +83,7 @@ func (s *Store) Apply(ctx context.Context, u graph.Upload, progress func(done, t
 		tick()
 	}
 	for _, l := range sortedValues(links) {
-		old, ok := g.links[l.Key()]
+		old, ok := g.links.get(l.Key())
 		if count(&res.Links, ok, deref1(old), l) {
 			rec.Links = append(rec.Links, l)
 			if ok {

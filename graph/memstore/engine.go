@@ -11,6 +11,10 @@ import (
 	"io"
 	"os"
 	"reflect"
+	"runtime"
+	"runtime/debug"
+	"sync"
+	"sync/atomic"
 	"syscall"
 	"unsafe"
 
@@ -404,8 +408,13 @@ func damaged(path string, off int64, err error) error {
 			"(or re-import the source spreadsheets into a new data directory)", where, err)
 }
 
-// load reads every record of db into g, checking each record's
-// checksum, the order of keys and each bucket's count.
+// load reads every record of db into g (a new state), checking each
+// record's checksum, the order of keys and each bucket's count.
+//
+// One goroutine walks the buckets and cuts them into batches of raw
+// records; a worker per CPU decodes batches (and computes the name keys
+// of entities); one goroutine puts them into g in the order read, so
+// that the first damaged record in the file is the one reported.
 func load(db *bolt.DB, path string, g *state) (err error) {
 	base := db.Info().Data
 	offsetOf := func(b []byte) int64 {
@@ -414,24 +423,73 @@ func load(db *bolt.DB, path string, g *state) (err error) {
 		}
 		return int64(uintptr(unsafe.Pointer(&b[0])) - base)
 	}
+	fail := func(name, k, v []byte, err error) error {
+		return damaged(path, offsetOf(v), fmt.Errorf("%s record %q: %w", name, k, err))
+	}
+	jobs := make(chan *batch, 8)
+	ordered := make(chan *batch, 16)
+	var stop atomic.Bool
+	var workers sync.WaitGroup
+	for range max(1, runtime.GOMAXPROCS(0)) {
+		workers.Go(func() {
+			defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
+			for b := range jobs {
+				if !stop.Load() {
+					b.decode(fail)
+				}
+				close(b.done)
+			}
+		})
+	}
+	putErr := make(chan error, 1)
+	// The put goroutine ends before load returns, after a panic in the
+	// scan too: nothing changes g after that. A damaged record it met
+	// comes before any later trouble of the scan in the file, so its
+	// error wins.
+	defer func() {
+		close(ordered)
+		if first := <-putErr; first != nil {
+			err = first
+		}
+	}()
 	defer func() {
 		if p := recover(); p != nil {
 			err = damaged(path, -1, fmt.Errorf("reading it failed: %v", p))
 		}
 	}()
-	// Decoding (here) and building the maps and indexes (one goroutine
-	// beside it, in the order read) overlap.
-	chunks := make(chan *record, 4)
-	done := make(chan struct{})
 	go func() {
-		defer close(done)
-		for r := range chunks {
-			g.put(r, nil)
+		var first error
+		for b := range ordered {
+			<-b.done
+			if first != nil {
+				continue
+			}
+			if b.err != nil {
+				first = b.err
+				stop.Store(true)
+				continue
+			}
+			g.put(b.rec, b.prep, true)
 		}
+		putErr <- first
 	}()
-	defer func() { <-done }()
-	defer close(chunks)
+	emit := func(b *batch) {
+		if b.err != nil {
+			b.done = make(chan struct{})
+			close(b.done)
+			ordered <- b
+			return
+		}
+		ordered <- b
+		jobs <- b
+	}
+	// The scan goes on while the workers decode, so it can walk further
+	// into a damaged file than the first bad record: a page number past
+	// the end of the mapping must be a panic (recovered above as damage),
+	// not the end of the process.
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
 	return db.View(func(tx *bolt.Tx) error {
+		defer func() { close(jobs); workers.Wait() }() // the values are the transaction's
 		meta := tx.Bucket(bMeta)
 		if meta == nil {
 			return damaged(path, -1, errors.New("no meta bucket"))
@@ -439,26 +497,139 @@ func load(db *bolt.DB, path string, g *state) (err error) {
 		if v := string(meta.Get(keyFormat)); v != fmt.Sprint(formatVersion) {
 			return fmt.Errorf("data file %s: data format version %q, this hopcheck reads version %d", path, v, formatVersion)
 		}
+		g.presize(func(b []byte) int { return int(min(readCount(meta, countKey(b)), 1<<26)) })
 		for _, name := range recordBuckets {
+			if stop.Load() {
+				return nil
+			}
 			b := tx.Bucket(name)
 			if b == nil && optionalBuckets[string(name)] && readCount(meta, countKey(name)) == 0 {
 				continue
 			}
 			if b == nil {
-				return damaged(path, -1, fmt.Errorf("no bucket %q", name))
+				emit(&batch{err: damaged(path, -1, fmt.Errorf("no bucket %q", name))})
+				return nil
 			}
-			n, err := loadBucket(b, name, chunks, func(k, v []byte, err error) error {
-				return damaged(path, offsetOf(v), fmt.Errorf("%s record %q: %w", name, k, err))
-			})
-			if err != nil {
-				return err
+			n, ok := scanBucket(b, name, emit, &stop, fail)
+			if !ok {
+				return nil
 			}
 			if want := readCount(meta, countKey(name)); n != want {
-				return damaged(path, -1, fmt.Errorf("%s: %d records read, the store counts %d", name, n, want))
+				emit(&batch{err: damaged(path, -1, fmt.Errorf("%s: %d records read, the store counts %d", name, n, want))})
+				return nil
 			}
 		}
 		return nil
 	})
+}
+
+// loadBatch is how many records a batch of the open holds.
+const loadBatch = 2048
+
+// batch is a run of one bucket's raw records, decoded by a worker of
+// load; err is set by the worker, or by the scan for a damage it found
+// after the batch's records.
+type batch struct {
+	name []byte
+	keys [][]byte
+	vals [][]byte
+	done chan struct{}
+	rec  *record
+	prep []reindex
+	err  error
+}
+
+// scanBucket cuts a bucket's records into batches for emit, checking
+// the order of keys; it reports the number of records and false when it
+// met damage (emitted as an error batch) or stop was set.
+func scanBucket(b *bolt.Bucket, name []byte, emit func(*batch), stop *atomic.Bool, fail func(name, k, v []byte, err error) error) (uint64, bool) {
+	var n uint64
+	var prev []byte
+	fresh := func() *batch {
+		return &batch{name: name, done: make(chan struct{}), keys: make([][]byte, 0, loadBatch), vals: make([][]byte, 0, loadBatch)}
+	}
+	cur := fresh()
+	c := b.Cursor()
+	for k, v := c.First(); k != nil && !stop.Load(); k, v = c.Next() {
+		var err error
+		switch {
+		case v == nil:
+			err = fail(name, k, v, fmt.Errorf("%w: a nested bucket where a record belongs", errDamaged))
+		case prev != nil && bytes.Compare(prev, k) >= 0:
+			err = fail(name, k, v, fmt.Errorf("%w: keys out of order", errDamaged))
+		}
+		if err != nil {
+			emit(cur)
+			emit(&batch{err: err})
+			return n, false
+		}
+		prev = k
+		cur.keys = append(cur.keys, k)
+		cur.vals = append(cur.vals, v)
+		n++
+		if len(cur.keys) == loadBatch {
+			emit(cur)
+			if stop.Load() {
+				return n, false
+			}
+			cur = fresh()
+		}
+	}
+	emit(cur)
+	return n, !stop.Load()
+}
+
+// decode decodes the batch's records into b.rec, and the name keys of
+// its entities into b.prep (a new state has no entity to replace).
+func (b *batch) decode(fail func(name, k, v []byte, err error) error) {
+	var at int
+	defer func() {
+		if p := recover(); p != nil {
+			b.err = fail(b.name, b.keys[at], b.vals[at], fmt.Errorf("%w: %v", errDamaged, p))
+		}
+	}()
+	rec := &record{}
+	for i, k := range b.keys {
+		at = i
+		v := b.vals[i]
+		var err error
+		switch string(b.name) {
+		case string(bCountries):
+			err = decodeInto(b.name, k, v, &rec.Countries, len(b.keys))
+		case string(bEntities):
+			err = decodeInto(b.name, k, v, &rec.Entities, len(b.keys))
+		case string(bLinks):
+			err = decodeInto(b.name, k, v, &rec.Links, len(b.keys))
+		case string(bTransactions):
+			err = decodeInto(b.name, k, v, &rec.Transactions, len(b.keys))
+		case string(bLists):
+			err = decodeInto(b.name, k, v, &rec.Lists, len(b.keys))
+		case string(bListings):
+			err = decodeInto(b.name, k, v, &rec.Listings, len(b.keys))
+		case string(bFlags):
+			err = decodeInto(b.name, k, v, &rec.Flags, len(b.keys))
+		case string(bJobs):
+			err = decodeInto(b.name, k, v, &rec.Jobs, len(b.keys))
+		case string(bAudit):
+			err = decodeInto(b.name, k, v, &rec.Audit, len(b.keys))
+		case string(bDecisions):
+			err = decodeInto(b.name, k, v, &rec.Decisions, len(b.keys))
+		case string(bHistory):
+			err = decodeInto(b.name, k, v, &rec.History, len(b.keys))
+		case string(bMappings):
+			err = decodeInto(b.name, k, v, &rec.Mappings, len(b.keys))
+		}
+		if err != nil {
+			b.err = fail(b.name, k, v, err)
+			return
+		}
+	}
+	b.prep = make([]reindex, len(rec.Entities))
+	for i := range rec.Entities {
+		b.prep[i].new = indexOf(&rec.Entities[i])
+	}
+	b.keys, b.vals = nil, nil
+	b.rec = rec
 }
 
 // releaseMapping tells the kernel that the file's mapped pages, all read
@@ -493,71 +664,15 @@ func checkPages(db *bolt.DB, path string) error {
 	return nil
 }
 
-// loadBucket decodes a bucket's records and sends them on in chunks.
-func loadBucket(b *bolt.Bucket, name []byte, out chan<- *record, fail func(k, v []byte, err error) error) (uint64, error) {
-	const chunk = 4096
-	rec := &record{}
-	var n uint64
-	var prev []byte
-	flush := func() {
-		out <- rec
-		rec = &record{}
+// decodeInto decodes a record into a new last value of *dst, made with
+// room for n values the first time.
+func decodeInto[T any](bucket, k, v []byte, dst *[]T, n int) error {
+	if *dst == nil {
+		*dst = make([]T, 0, n)
 	}
-	c := b.Cursor()
-	for k, v := c.First(); k != nil; k, v = c.Next() {
-		if v == nil {
-			return n, fail(k, v, fmt.Errorf("%w: a nested bucket where a record belongs", errDamaged))
-		}
-		if prev != nil && bytes.Compare(prev, k) >= 0 {
-			return n, fail(k, v, fmt.Errorf("%w: keys out of order", errDamaged))
-		}
-		prev = k
-		var err error
-		switch string(name) {
-		case string(bCountries):
-			err = decodeInto(name, k, v, &rec.Countries)
-		case string(bEntities):
-			err = decodeInto(name, k, v, &rec.Entities)
-		case string(bLinks):
-			err = decodeInto(name, k, v, &rec.Links)
-		case string(bTransactions):
-			err = decodeInto(name, k, v, &rec.Transactions)
-		case string(bLists):
-			err = decodeInto(name, k, v, &rec.Lists)
-		case string(bListings):
-			err = decodeInto(name, k, v, &rec.Listings)
-		case string(bFlags):
-			err = decodeInto(name, k, v, &rec.Flags)
-		case string(bJobs):
-			err = decodeInto(name, k, v, &rec.Jobs)
-		case string(bAudit):
-			err = decodeInto(name, k, v, &rec.Audit)
-		case string(bDecisions):
-			err = decodeInto(name, k, v, &rec.Decisions)
-		case string(bHistory):
-			err = decodeInto(name, k, v, &rec.History)
-		case string(bMappings):
-			err = decodeInto(name, k, v, &rec.Mappings)
-		}
-		if err != nil {
-			return n, fail(k, v, err)
-		}
-		n++
-		if n%chunk == 0 {
-			flush()
-		}
-	}
-	flush()
-	return n, nil
-}
-
-func decodeInto[T any](bucket, k, v []byte, dst *[]T) error {
-	var x T
-	if err := decode(bucket, k, v, &x); err != nil {
-		return err
-	}
-	*dst = append(*dst, x)
-	return nil
+	var zero T
+	*dst = append(*dst, zero)
+	return decode(bucket, k, v, &(*dst)[len(*dst)-1])
 }
 
 // writeSnapshot writes a consistent copy of db to w, in a read

@@ -23,6 +23,9 @@ import (
 // logName is a version 1 data directory's log, migrated on first open.
 const logName = "hopcheck.log"
 
+// openGCPercent is the garbage collector's GOGC while the open loads.
+const openGCPercent = 400
+
 // Store is the embedded store. Reads take a shared lock; a write commits
 // its record in one engine transaction before taking the exclusive lock
 // only to put the values in memory, so readers wait for memory updates,
@@ -63,7 +66,14 @@ func Open(dir string) (*Store, error) {
 		return nil, err
 	}
 	s.db = db
-	if err := load(db, path, s.g); err != nil {
+	s.g.headsOnly, s.g.db = true, db
+	// Decoding makes garbage several times the size of what is kept:
+	// collecting it less often during the open spends less CPU on it for
+	// a higher peak (measured in docs/BENCHMARKS.md).
+	gc := debug.SetGCPercent(openGCPercent)
+	err = load(db, path, s.g)
+	debug.SetGCPercent(gc)
+	if err != nil {
 		s.Close()
 		return nil, err
 	}
@@ -130,7 +140,7 @@ func (s *Store) commit(ctx context.Context, rec *record) error {
 	}
 	prep := s.g.prepare(rec) // the caller holds writeMu: only it changes s.g
 	s.mu.Lock()
-	s.g.put(rec, prep)
+	s.g.put(rec, prep, false)
 	s.mu.Unlock()
 	return nil
 }

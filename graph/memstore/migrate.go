@@ -37,7 +37,7 @@ func migrate(dir string) error {
 		return finishMigration(dir, dbPath, logPath, info.Size())
 	}
 	g := newState()
-	if err := replay(logPath, func(r *record) { g.put(r, nil) }); err != nil {
+	if err := replay(logPath, func(r *record) { g.put(r, nil, false) }); err != nil {
 		return fmt.Errorf("migrating data directory %s to format %d: %w", dir, formatVersion, err)
 	}
 	tmp := dbPath + ".migrating"
@@ -111,7 +111,7 @@ func (g *state) record() *record {
 	return &record{
 		Countries:    sortedValues(derefMap(g.countries)),
 		Entities:     sortedValues(derefMap(g.entities)),
-		Links:        sortedValues(derefMap(g.links)),
+		Links:        g.links.sorted(),
 		Transactions: sortedValues(derefMap(g.txs)),
 		Lists:        sortedValues(derefMap(g.lists)),
 		Listings:     sortedValues(derefMap(g.listings)),

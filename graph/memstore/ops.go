@@ -46,19 +46,19 @@ func (g *state) checkIndexes() []string {
 			out = append(out, fmt.Sprintf(format, args...))
 		}
 	}
-	for k, l := range g.links {
+	g.links.all(func(l *graph.Link) {
 		for _, id := range []string{l.From, l.To} {
 			if g.entities[id] == nil {
-				add("link %s: no entity %q", k, id)
+				add("link %s: no entity %q", l.Key(), id)
 			}
 		}
-	}
+	})
 	adjacent := 0
 	for _, ls := range g.out {
 		adjacent += len(ls)
 	}
-	if adjacent != len(g.links) {
-		add("adjacency lists hold %d links, the store %d", adjacent, len(g.links))
+	if adjacent != g.links.len() {
+		add("adjacency lists hold %d links, the store %d", adjacent, g.links.len())
 	}
 	for k, l := range g.listings {
 		if g.entities[l.Entity] == nil {

@@ -2,10 +2,14 @@ package memstore
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"runtime"
 	"sort"
 	"sync"
 	"sync/atomic"
+
+	bolt "go.etcd.io/bbolt"
 
 	"github.com/hopcheck/hopcheck/graph"
 	"github.com/hopcheck/hopcheck/graph/exposure"
@@ -273,12 +277,54 @@ func (s *Store) SaveFlags(ctx context.Context, fs []graph.Flag) error {
 
 // Flag implements graph.Store.
 func (s *Store) Flag(ctx context.Context, transactionID string) (graph.Flag, error) {
-	var f *graph.Flag
-	s.read(func(g *state) { f = g.flags[transactionID] })
-	if f == nil {
+	var fs []graph.Flag
+	var err error
+	s.read(func(g *state) {
+		if f := g.flags[transactionID]; f != nil {
+			fs = []graph.Flag{*f}
+			err = flagBodies(g, fs)
+		}
+	})
+	if err != nil {
+		return graph.Flag{}, err
+	}
+	if fs == nil {
 		return graph.Flag{}, graph.Errorf(graph.ENOTFOUND, "no flag for transaction %q", transactionID)
 	}
-	return *f, nil
+	return fs[0], nil
+}
+
+// flagBodies replaces the flag heads in fs with the whole flags from the
+// data file, when the state keeps only heads. The caller holds the read
+// lock: a write commits to the file before it changes the state, so the
+// file has at least what the state shows.
+func flagBodies(g *state, fs []graph.Flag) error {
+	if !g.headsOnly || len(fs) == 0 {
+		return nil
+	}
+	err := g.db.View(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bFlags)
+		if b == nil {
+			return errors.New("no flags bucket")
+		}
+		for i := range fs {
+			k := storeKey(fs[i].TransactionID)
+			v := b.Get(k)
+			if v == nil {
+				return fmt.Errorf("flag %q is in memory but not in the file", fs[i].TransactionID)
+			}
+			var f graph.Flag
+			if err := decode(bFlags, k, v, &f); err != nil {
+				return fmt.Errorf("flag %q: %w", fs[i].TransactionID, err)
+			}
+			fs[i] = f
+		}
+		return nil
+	})
+	if err != nil {
+		return graph.Wrap(graph.EUNAVAILABLE, err, "reading flags from %s", g.db.Path())
+	}
+	return nil
 }
 
 // Flags implements graph.Store.
@@ -287,6 +333,8 @@ func (s *Store) Flags(ctx context.Context, f graph.FlagFilter) ([]graph.Flag, in
 		return nil, 0, graph.Errorf(graph.EINVALID, "unknown flag column %q", c)
 	}
 	var fs []graph.Flag
+	var n int
+	var err error
 	text := graph.FoldText(f.Text)
 	s.read(func(g *state) {
 		for _, fl := range g.flags {
@@ -294,12 +342,16 @@ func (s *Store) Flags(ctx context.Context, f graph.FlagFilter) ([]graph.Flag, in
 				fs = append(fs, *fl)
 			}
 		}
+		graph.SortFlags(fs, f.Sort)
+		n = len(fs)
+		fs = fs[min(f.Offset, n):]
+		if f.Limit > 0 && len(fs) > f.Limit {
+			fs = fs[:f.Limit]
+		}
+		err = flagBodies(g, fs)
 	})
-	graph.SortFlags(fs, f.Sort)
-	n := len(fs)
-	fs = fs[min(f.Offset, n):]
-	if f.Limit > 0 && len(fs) > f.Limit {
-		fs = fs[:f.Limit]
+	if err != nil {
+		return nil, 0, err
 	}
 	return fs, n, nil
 }
@@ -311,9 +363,7 @@ func (s *Store) Stats(ctx context.Context) (graph.Stats, error) {
 		for _, e := range g.entities {
 			st.Entities[e.Kind]++
 		}
-		for _, l := range g.links {
-			st.Links[l.Type]++
-		}
+		g.links.all(func(l *graph.Link) { st.Links[l.Type]++ })
 		st.Countries, st.Transactions = len(g.countries), len(g.txs)
 		st.Lists, st.Listings = len(g.lists), len(g.listings)
 		for _, d := range g.decisions {
@@ -338,7 +388,7 @@ func (s *Store) Export(ctx context.Context) (graph.Upload, error) {
 	s.read(func(g *state) {
 		u.Entities = sortedValues(derefMap(g.entities))
 		u.Countries = sortedValues(derefMap(g.countries))
-		u.Links = sortedValues(derefMap(g.links))
+		u.Links = g.links.sorted()
 		u.Transactions = sortedValues(derefMap(g.txs))
 		u.Lists = sortedValues(derefMap(g.lists))
 		u.Listings = sortedValues(derefMap(g.listings))

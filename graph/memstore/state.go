@@ -5,6 +5,8 @@ import (
 	"sort"
 	"sync"
 
+	bolt "go.etcd.io/bbolt"
+
 	"github.com/hopcheck/hopcheck/graph"
 	"github.com/hopcheck/hopcheck/graph/exposure"
 	"github.com/hopcheck/hopcheck/graph/match"
@@ -14,7 +16,7 @@ import (
 type state struct {
 	entities  map[string]*graph.Entity
 	countries map[string]*graph.Country
-	links     map[string]*graph.Link // by Link.Key
+	links     linkIndex // by Link.Key
 	out, in   map[string][]*graph.Link
 	names     map[string][]string // NameKey of a name or alias → entity ids
 	search    *match.Index        // retrieval keys of names → entities, for search
@@ -23,13 +25,22 @@ type state struct {
 	listed    map[string][]*graph.Listing // entity id → its listings
 	txs       map[string]*graph.Transaction
 	txsOf     map[string][]string // entity id → ids of its transactions
+	// flags are whole, or with headsOnly their heads (flagHead): the
+	// bodies are read from the data file db when asked for.
 	flags     map[string]*graph.Flag
+	headsOnly bool
+	db        *bolt.DB
 	decisions map[string]*graph.Decision // by Decision.Key
 	clusters  *graph.Clusters            // of the decisions
 	jobs      map[string]*graph.Job
 	mappings  map[string]graph.SavedMapping // by name
 	history   map[string][]graph.Revision   // by Revision.HistoryKey, oldest first
 	audit     []graph.AuditEntry            // in the order written
+
+	// strs shares the strings many records repeat (kinds, types, roles,
+	// countries, an upload's id and file names): one copy each instead
+	// of one per record. Only the writer uses it.
+	strs map[string]string
 
 	// horizons are the path search's horizons by policy, made on first
 	// use after a write (readers share the state, hence the lock).
@@ -40,13 +51,29 @@ type state struct {
 func newState() *state {
 	return &state{
 		entities: map[string]*graph.Entity{}, countries: map[string]*graph.Country{},
-		links: map[string]*graph.Link{}, out: map[string][]*graph.Link{}, in: map[string][]*graph.Link{},
+		links: newLinkIndex(0), out: map[string][]*graph.Link{}, in: map[string][]*graph.Link{},
 		names: map[string][]string{}, search: match.NewIndex(),
 		lists: map[string]*graph.List{}, listings: map[string]*graph.Listing{}, listed: map[string][]*graph.Listing{},
 		txs: map[string]*graph.Transaction{}, txsOf: map[string][]string{}, flags: map[string]*graph.Flag{},
 		decisions: map[string]*graph.Decision{}, clusters: graph.NewClusters(nil),
 		jobs: map[string]*graph.Job{}, mappings: map[string]graph.SavedMapping{}, history: map[string][]graph.Revision{},
+		strs: map[string]string{},
 	}
+}
+
+// presize makes a new state's largest maps with room for the number of
+// records count gives for a bucket, which the open is about to load:
+// growing them record by record is much of an open's time.
+func (g *state) presize(count func(bucket []byte) int) {
+	ents, links := count(bEntities), count(bLinks)
+	g.entities = make(map[string]*graph.Entity, ents)
+	g.names = make(map[string][]string, ents)
+	g.links = newLinkIndex(links)
+	g.out = make(map[string][]*graph.Link, min(ents, links))
+	g.in = make(map[string][]*graph.Link, min(ents, links))
+	g.txs = make(map[string]*graph.Transaction, count(bTransactions))
+	g.flags = make(map[string]*graph.Flag, count(bFlags))
+	g.listings = make(map[string]*graph.Listing, count(bListings))
 }
 
 // nameIndex is what an entity is indexed under: the NameKeys of its names
@@ -85,8 +112,11 @@ func (g *state) prepare(r *record) []reindex {
 }
 
 // put stores the record's values as they are, keeping the indexes right.
-// prep is the record's prepare, or nil to compute it here (the open).
-func (g *state) put(r *record, prep []reindex) {
+// prep is the record's prepare, or nil to compute it here. With own, the
+// state keeps pointers into r's slices of entities, links, listings,
+// transactions and flags rather than a copy of each value: load's records
+// are made for it, each slice of the size of its contents.
+func (g *state) put(r *record, prep []reindex, own bool) {
 	g.horizons = nil
 	for i := range r.Countries {
 		c := r.Countries[i]
@@ -96,9 +126,12 @@ func (g *state) put(r *record, prep []reindex) {
 		prep = g.prepare(r)
 	}
 	for i := range r.Entities {
-		e := r.Entities[i]
+		e := elem(r.Entities, i, own)
+		e.Kind = graph.Kind(g.intern(string(e.Kind)))
+		e.Country, e.Role, e.BodyKind = g.intern(e.Country), g.intern(e.Role), g.intern(e.BodyKind)
+		g.internSource(&e.Source)
 		_, stored := g.entities[e.ID]
-		g.entities[e.ID] = &e
+		g.entities[e.ID] = e
 		if prep[i].same {
 			continue
 		}
@@ -108,44 +141,56 @@ func (g *state) put(r *record, prep []reindex) {
 		g.indexNames(e.ID, prep[i].new)
 	}
 	for i := range r.Links {
-		l := r.Links[i]
+		l := elem(r.Links, i, own)
+		l.From, l.To = g.entityID(l.From), g.entityID(l.To)
+		l.Type, l.Role = graph.LinkType(g.intern(string(l.Type))), g.intern(l.Role)
+		g.internSource(&l.Source)
 		k := l.Key()
-		if old, ok := g.links[k]; ok {
-			*old = l // same ends: the adjacency lists keep pointing at it
+		if old, ok := g.links.get(k); ok {
+			*old = *l // same ends: the adjacency lists keep pointing at it
 			continue
 		}
-		g.links[k] = &l
-		g.out[l.From] = append(g.out[l.From], &l)
-		g.in[l.To] = append(g.in[l.To], &l)
+		g.links.add(k, l)
+		g.out[l.From] = append(g.out[l.From], l)
+		g.in[l.To] = append(g.in[l.To], l)
 	}
 	for i := range r.Lists {
 		l := r.Lists[i]
 		g.lists[l.ID] = &l
 	}
 	for i := range r.Listings {
-		l := r.Listings[i]
+		l := elem(r.Listings, i, own)
+		l.Entity, l.List = g.entityID(l.Entity), g.intern(l.List)
+		g.internSource(&l.Source)
 		if old, ok := g.listings[l.Key()]; ok {
-			*old = l
+			*old = *l
 			continue
 		}
-		g.listings[l.Key()] = &l
-		g.listed[l.Entity] = append(g.listed[l.Entity], &l)
+		g.listings[l.Key()] = l
+		g.listed[l.Entity] = append(g.listed[l.Entity], l)
 	}
 	for i := range r.Transactions {
-		t := r.Transactions[i]
+		t := elem(r.Transactions, i, own)
+		t.Buyer, t.Seller, t.EndUser = g.entityID(t.Buyer), g.entityID(t.Seller), g.entityID(t.EndUser)
+		t.ShipTo, t.Currency = g.intern(t.ShipTo), g.intern(t.Currency)
+		g.internSource(&t.Source)
 		if old, ok := g.txs[t.ID]; ok {
 			for _, id := range parties(*old) {
 				g.txsOf[id] = remove(g.txsOf[id], t.ID)
 			}
 		}
-		g.txs[t.ID] = &t
-		for _, id := range parties(t) {
+		g.txs[t.ID] = t
+		for _, id := range parties(*t) {
 			g.txsOf[id] = append(g.txsOf[id], t.ID)
 		}
 	}
 	for i := range r.Flags {
-		f := r.Flags[i]
-		g.flags[f.TransactionID] = &f
+		if g.headsOnly {
+			g.flags[r.Flags[i].TransactionID] = flagHead(r.Flags[i])
+			continue
+		}
+		f := elem(r.Flags, i, own)
+		g.flags[f.TransactionID] = f
 	}
 	if len(r.Decisions)+len(r.Undecided) > 0 {
 		for i := range r.Decisions {
@@ -169,6 +214,55 @@ func (g *state) put(r *record, prep []reindex) {
 		g.history[k] = append(g.history[k], h)
 	}
 	g.audit = append(g.audit, r.Audit...)
+}
+
+// flagHead is what the state keeps of a flag whose body is in the data
+// file: every field but the assessment's reasons, paths and ownership
+// chains and the review history, which are most of a flag's size; of each
+// exposure, its end-user and hops. It has all that filtering, sorting and
+// counting flags use (graph.Flag.SearchText, SortKey, FlagFilter.Matches).
+func flagHead(f graph.Flag) *graph.Flag {
+	ends := make([]graph.Exposure, len(f.Exposures))
+	for i, x := range f.Exposures {
+		ends[i] = graph.Exposure{EndUser: x.EndUser, Hops: x.Hops}
+	}
+	f.Reasons, f.Exposures, f.Ownership, f.History = nil, ends, nil, nil
+	return &f
+}
+
+// elem returns the i-th value of s with own, else a pointer to a copy.
+func elem[T any](s []T, i int, own bool) *T {
+	if own {
+		return &s[i]
+	}
+	v := s[i]
+	return &v
+}
+
+// intern returns the state's copy of s, made on first use. It is for
+// strings of few distinct values, which it keeps for good.
+func (g *state) intern(s string) string {
+	if s == "" {
+		return ""
+	}
+	if v, ok := g.strs[s]; ok {
+		return v
+	}
+	g.strs[s] = s
+	return s
+}
+
+func (g *state) internSource(s *graph.Source) {
+	s.Upload, s.File, s.Sheet = g.intern(s.Upload), g.intern(s.File), g.intern(s.Sheet)
+}
+
+// entityID returns the stored entity's own copy of the id, so that links
+// and transactions share it, or id when there is no such entity.
+func (g *state) entityID(id string) string {
+	if e, ok := g.entities[id]; ok {
+		return e.ID
+	}
+	return id
 }
 
 // parties returns the distinct entities a transaction names.
