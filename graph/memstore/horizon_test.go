@@ -115,3 +115,35 @@ func TestHorizonWithListingsAndYears(t *testing.T) {
 	}
 	t.Logf("%d searches compared, %d met a listing", compared, listed)
 }
+
+// A record of jobs, flags or audit entries keeps the horizons (they are
+// made of the graph, which it does not change); one that changes the
+// graph drops them.
+func TestHorizonKeptByRecordsOutsideTheGraph(t *testing.T) {
+	s, err := Open("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	ctx := context.Background()
+	graphtest.NewBuilder("u1").Country("XR", graphtest.Yes).Org("X", "XF").Gov("G", "XR", nil).
+		Link(graph.Supplies, "X", "G").MustApply(t, s)
+	p := graph.DefaultPolicy()
+	s.g.Horizon(p)
+	for _, rec := range []*record{
+		{Jobs: []graph.Job{{ID: "job-1", State: graph.JobRunning}}},
+		{Flags: []graph.Flag{{TransactionID: "T-1", Status: graph.Open}}},
+		{Audit: []graph.AuditEntry{{By: "alice", Action: "review"}}},
+	} {
+		if err := s.commit(ctx, rec); err != nil {
+			t.Fatal(err)
+		}
+		if s.g.horizons == nil {
+			t.Fatalf("a record of %+v dropped the horizons", rec)
+		}
+	}
+	graphtest.NewBuilder("u2").Org("Y", "XF").Link(graph.Supplies, "Y", "G").MustApply(t, s)
+	if s.g.horizons != nil {
+		t.Error("an upload of entities and links kept the horizons made before it")
+	}
+}

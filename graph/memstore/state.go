@@ -111,13 +111,25 @@ func (g *state) prepare(r *record) []reindex {
 	return out
 }
 
+// changesGraph reports whether the record changes what the path search
+// walks (and its horizons are made of): not a record of flags, jobs,
+// audit entries, revisions or mappings alone. A job's progress saved
+// while every flag is re-evaluated must not make each search after it
+// build the horizon again.
+func (r *record) changesGraph() bool {
+	return len(r.Entities)+len(r.Countries)+len(r.Links)+len(r.Transactions)+len(r.Lists)+len(r.Listings)+
+		len(r.Decisions)+len(r.Undecided) > 0
+}
+
 // put stores the record's values as they are, keeping the indexes right.
 // prep is the record's prepare, or nil to compute it here. With own, the
 // state keeps pointers into r's slices of entities, links, listings,
 // transactions and flags rather than a copy of each value: load's records
 // are made for it, each slice of the size of its contents.
 func (g *state) put(r *record, prep []reindex, own bool) {
-	g.horizons = nil
+	if r.changesGraph() {
+		g.horizons = nil
+	}
 	for i := range r.Countries {
 		c := r.Countries[i]
 		g.countries[c.Code] = &c
