@@ -242,7 +242,19 @@ describe('investigator UI', () => {
     const hidden = await page.evaluate(() => window.__hopcheck.view.cy.$('edge[type = "SUPPLIES"]').filter((e) => e.visible()).length);
     assert.equal(hidden, 0, 'SUPPLIES links hidden');
     await page.check('input[value=SUPPLIES]');
-    await page.waitForTimeout(400);
+    await page.waitForTimeout(1200); // the layout's animation (500 ms) ends, then labels are decluttered
+    const covered = await page.evaluate(() => {
+      const bs = window.__hopcheck.view.labelBoxes('');
+      const out = [];
+      for (let i = 0; i < bs.length; i++) {
+        for (let j = i + 1; j < bs.length; j++) {
+          const [a, b] = [bs[i].box, bs[j].box];
+          if (a.x1 < b.x2 && b.x1 < a.x2 && a.y1 < b.y2 && b.y1 < a.y2) out.push(`${bs[i].text} / ${bs[j].text}`);
+        }
+      }
+      return out;
+    });
+    assert.deepEqual(covered, [], 'no label covers another in the explorer');
     await shot('explorer');
     await page.setViewportSize({ width: 1920, height: 1080 });
     await page.waitForTimeout(300);

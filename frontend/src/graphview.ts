@@ -192,8 +192,9 @@ export class GraphView {
   }
 
   /**
-   * declutter hides the labels that would cover a label already drawn, so
-   * that no two labels overlap whatever the layout. Entities' names come
+   * declutter hides the labels that would cover an entity's shape or a
+   * label already drawn, so that no two labels overlap and none hides an
+   * entity, whatever the layout. Entities' names come
    * first (a highlighted path's, then the roots', the restrictive ones',
    * then by how many links an entity has), then links' labels (a path's
    * first). A hidden label shows while its element is selected (click it),
@@ -204,21 +205,33 @@ export class GraphView {
     const only = { includeLabels: true, includeNodes: false, includeEdges: false, includeOverlays: false, includeUnderlays: false } as never;
     const rank = (n: NodeSingular) => (n.hasClass('path') ? 4 : 0) + (n.hasClass('root') ? 2 : 0) + (n.data('restrictive') ? 1 : 0);
     const kept: Box[] = [];
+    const shapes = new Map<string, Box>();
+    const quiet: (NodeSingular | EdgeSingular)[] = [];
     const place = (el: NodeSingular | EdgeSingular) => {
       const b = el.boundingBox(only);
-      if (kept.some((k) => intersect(k, b))) el.addClass('quiet');
+      // A node's label touches its own shape by design; another's is a cover.
+      const own = shapes.get(el.id());
+      if (kept.some((k) => k !== own && intersect(k, b))) quiet.push(el);
       else kept.push(b);
     };
-    cy.batch(() => {
-      cy.elements().removeClass('quiet');
-      const labelled = (el: NodeSingular | EdgeSingular) => !!el.style('label') && el.style('display') !== 'none';
-      (cy.nodes().not('.hidden').toArray() as NodeSingular[]).filter(labelled)
-        .sort((a, b) => rank(b) - rank(a) || b.degree(false) - a.degree(false) || (a.id() < b.id() ? -1 : 1))
-        .forEach(place);
-      (cy.edges().not('.hidden').toArray() as EdgeSingular[]).filter(labelled)
-        .sort((a, b) => Number(b.hasClass('path')) - Number(a.hasClass('path')) || (a.id() < b.id() ? -1 : 1))
-        .forEach(place);
+    const body = { includeLabels: false, includeNodes: true, includeEdges: false, includeOverlays: false, includeUnderlays: false } as never;
+    // Measured outside a batch: inside one, the style of elements just
+    // shown again is not computed yet and their boxes are empty.
+    cy.elements().removeClass('quiet');
+    // Entities' shapes first: no label is drawn over one.
+    cy.nodes().not('.hidden').forEach((n) => {
+      const b: Box = n.boundingBox(body);
+      shapes.set(n.id(), b);
+      kept.push(b);
     });
+    const labelled = (el: NodeSingular | EdgeSingular) => !!el.style('label') && el.style('display') !== 'none';
+    (cy.nodes().not('.hidden').toArray() as NodeSingular[]).filter(labelled)
+      .sort((a, b) => rank(b) - rank(a) || b.degree(false) - a.degree(false) || (a.id() < b.id() ? -1 : 1))
+      .forEach(place);
+    (cy.edges().not('.hidden').toArray() as EdgeSingular[]).filter(labelled)
+      .sort((a, b) => Number(b.hasClass('path')) - Number(a.hasClass('path')) || (a.id() < b.id() ? -1 : 1))
+      .forEach(place);
+    cy.batch(() => quiet.forEach((el) => el.addClass('quiet')));
   }
 
   /** highlight marks a path; others fade. Empty lists clear it. */
