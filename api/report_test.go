@@ -5,13 +5,11 @@ import (
 	"bytes"
 	"fmt"
 	"io"
-	"regexp"
 	"strings"
 	"testing"
 
-	"github.com/ledongthuc/pdf"
-
 	"github.com/hopcheck/hopcheck/api"
+	"github.com/hopcheck/hopcheck/casefile/casefiletest"
 	"github.com/hopcheck/hopcheck/graph"
 	"github.com/hopcheck/hopcheck/importer"
 )
@@ -23,24 +21,6 @@ func reportFiles() []importer.File {
 	files[2].Data = append(files[2].Data, []byte("ORG-A2,Alpha Trading GmbH,DE\n")...)
 	return append(files, importer.File{Name: "listings.csv",
 		Data: []byte("entity,list,program,listed_from,reason\nGOV-1,eu_restrictive,BELARUS-REGIME,2021-06-01,internal repression\n")})
-}
-
-// reportText extracts the text of a PDF, lines joined by spaces.
-func reportText(t *testing.T, data []byte) string {
-	t.Helper()
-	r, err := pdf.NewReader(bytes.NewReader(data), int64(len(data)))
-	if err != nil {
-		t.Fatalf("not a PDF: %v", err)
-	}
-	var b strings.Builder
-	for i := 1; i <= r.NumPage(); i++ {
-		txt, err := r.Page(i).GetPlainText(nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		b.WriteString(txt + " ")
-	}
-	return regexp.MustCompile(`\s+`).ReplaceAllString(b.String(), " ")
 }
 
 func TestCaseReport(t *testing.T) {
@@ -93,7 +73,7 @@ func TestCaseReport(t *testing.T) {
 			if w.Code != 200 || w.Header().Get("Content-Type") != "application/pdf" {
 				t.Fatalf("PDF report: %d %s\n%s", w.Code, w.Header().Get("Content-Type"), w.Body)
 			}
-			text := reportText(t, w.Body.Bytes())
+			text := casefiletest.PDFText(t, w.Body.Bytes())
 			for _, want := range wants {
 				if !strings.Contains(text, want) {
 					t.Errorf("PDF report lacks %q", want)
@@ -130,7 +110,7 @@ func TestCaseReportsZip(t *testing.T) {
 			if len(crit) != 2 || crit["case-T-C.html"] == nil || crit["case-T-C.pdf"] == nil {
 				t.Errorf("critical flags with PDFs: %d files", len(crit))
 			}
-			if text := reportText(t, crit["case-T-C.pdf"]); !strings.Contains(text, "file links.csv · row 2") {
+			if text := casefiletest.PDFText(t, crit["case-T-C.pdf"]); !strings.Contains(text, "file links.csv · row 2") {
 				t.Errorf("T-C's PDF lacks its step's source")
 			}
 			s.mustError("GET", "/api/v1/flags/reports.zip?severity=low", nil, 400, graph.EINVALID)

@@ -5,14 +5,12 @@ import (
 	"bytes"
 	"context"
 	"io"
-	"regexp"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/ledongthuc/pdf"
-
 	"github.com/hopcheck/hopcheck/casefile"
+	"github.com/hopcheck/hopcheck/casefile/casefiletest"
 	"github.com/hopcheck/hopcheck/graph"
 	"github.com/hopcheck/hopcheck/graph/exposure"
 	"github.com/hopcheck/hopcheck/graph/memstore"
@@ -184,24 +182,6 @@ func TestHTML(t *testing.T) {
 	}
 }
 
-// pdfText extracts the text of a PDF, lines joined by spaces.
-func pdfText(t *testing.T, data []byte) string {
-	t.Helper()
-	r, err := pdf.NewReader(bytes.NewReader(data), int64(len(data)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var b strings.Builder
-	for i := 1; i <= r.NumPage(); i++ {
-		txt, err := r.Page(i).GetPlainText(nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		b.WriteString(txt + " ")
-	}
-	return regexp.MustCompile(`\s+`).ReplaceAllString(b.String(), " ")
-}
-
 func TestPDF(t *testing.T) {
 	c := mustCase(t)
 	var b bytes.Buffer
@@ -211,7 +191,7 @@ func TestPDF(t *testing.T) {
 	if !bytes.HasPrefix(b.Bytes(), []byte("%PDF-")) {
 		t.Fatalf("not a PDF: %q", b.Bytes()[:min(20, b.Len())])
 	}
-	text := pdfText(t, b.Bytes())
+	text := casefiletest.PDFText(t, b.Bytes())
 	mustContain(t, "PDF", text, append(reportWants, "ООО Ромашка", "Hua Wei Ji Zhu You Xian Gong Si supplies", "transliterated",
 		"<script>alert(1)</script>", "Gamma Systems <b>GmbH</b>"))
 }
@@ -373,7 +353,7 @@ func TestOddText(t *testing.T) {
 			if err := c.PDF(&p); err != nil {
 				t.Fatal(err)
 			}
-			if got := pdfText(t, p.Bytes()); !strings.Contains(got, "row 7") {
+			if got := casefiletest.PDFText(t, p.Bytes()); !strings.Contains(got, "row 7") {
 				t.Errorf("PDF text lacks the step's row: %.300s", got)
 			}
 		})
