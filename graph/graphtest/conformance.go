@@ -335,17 +335,6 @@ func testFlags(t *testing.T, s graph.Store) {
 	if _, err := s.Flag(ctx, "T-9"); !errors.Is(err, graph.ErrNotFound) {
 		t.Errorf("missing flag: %v", err)
 	}
-	list := func(f graph.FlagFilter) []string {
-		fs, _, err := s.Flags(ctx, f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var ids []string
-		for _, f := range fs {
-			ids = append(ids, f.TransactionID)
-		}
-		return ids
-	}
 	for _, tt := range []struct {
 		f    graph.FlagFilter
 		want []string
@@ -359,7 +348,7 @@ func testFlags(t *testing.T, s graph.Store) {
 		{graph.FlagFilter{Text: "t-3"}, []string{"T-3"}},
 		{graph.FlagFilter{Offset: 1, Limit: 1}, []string{"T-1"}},
 	} {
-		if got := list(tt.f); !reflect.DeepEqual(got, tt.want) {
+		if got := flagIDs(t, s, tt.f); !reflect.DeepEqual(got, tt.want) {
 			t.Errorf("flags %+v: %v, want %v", tt.f, got, tt.want)
 		}
 	}
@@ -435,4 +424,18 @@ func testReachScenario(t *testing.T, s graph.Store) {
 	if g := rs[2]; g.Start.ID != "ghost" || len(g.Exposures) != 0 {
 		t.Errorf("ghost: %+v", g)
 	}
+}
+
+// flagIDs lists the transaction ids of the flags s lists for f, in order.
+func flagIDs(t *testing.T, s graph.Store, f graph.FlagFilter) []string {
+	t.Helper()
+	fs, _, err := s.Flags(context.Background(), f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, f := range fs {
+		ids = append(ids, f.TransactionID)
+	}
+	return ids
 }

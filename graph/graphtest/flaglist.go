@@ -39,18 +39,6 @@ func testFlagList(t *testing.T, s graph.Store) {
 	if got, err := s.Flag(ctx, "T-2"); err != nil || !reflect.DeepEqual(got, f2) {
 		t.Errorf("flag T-2\n got %+v (%v)\nwant %+v", got, err, f2)
 	}
-	list := func(f graph.FlagFilter) []string {
-		t.Helper()
-		fs, _, err := s.Flags(ctx, f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var ids []string
-		for _, f := range fs {
-			ids = append(ids, f.TransactionID)
-		}
-		return ids
-	}
 	for _, tt := range []struct {
 		f    graph.FlagFilter
 		want []string
@@ -77,7 +65,7 @@ func testFlagList(t *testing.T, s graph.Store) {
 		{graph.FlagFilter{Text: "orion\ntech"}, nil},
 		{graph.FlagFilter{Assignee: "ana", Capability: graph.CapInternet}, []string{"T-3"}},
 	} {
-		if got := list(tt.f); !reflect.DeepEqual(got, tt.want) {
+		if got := flagIDs(t, s, tt.f); !reflect.DeepEqual(got, tt.want) {
 			t.Errorf("flags %+v: %v, want %v", tt.f, got, tt.want)
 		}
 	}
@@ -93,7 +81,7 @@ func testFlagList(t *testing.T, s graph.Store) {
 			for _, f := range want {
 				ids = append(ids, f.TransactionID)
 			}
-			if got := list(graph.FlagFilter{All: true, Sort: sort}); !reflect.DeepEqual(got, ids) {
+			if got := flagIDs(t, s, graph.FlagFilter{All: true, Sort: sort}); !reflect.DeepEqual(got, ids) {
 				t.Errorf("sorted by %+v: %v, want %v", sort, got, ids)
 			}
 		}
