@@ -242,7 +242,8 @@ describe('investigator UI', () => {
     const hidden = await page.evaluate(() => window.__hopcheck.view.cy.$('edge[type = "SUPPLIES"]').filter((e) => e.visible()).length);
     assert.equal(hidden, 0, 'SUPPLIES links hidden');
     await page.check('input[value=SUPPLIES]');
-    await page.waitForTimeout(1200); // the layout's animation (500 ms) ends, then labels are decluttered
+    // Every layout started has stopped (each declutters the labels when it does).
+    await page.waitForFunction(() => window.__hopcheck.view.layouts === 0);
     const covered = await page.evaluate(() => {
       const bs = window.__hopcheck.view.labelBoxes('');
       const out = [];

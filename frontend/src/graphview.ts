@@ -177,13 +177,18 @@ export class GraphView {
     return Promise.resolve();
   }
 
+  /** layouts counts the layouts running (animating): the drawing is settled at 0. */
+  layouts = 0;
+
   runLayout(name: LayoutName = this.layout): Promise<void> {
     this.layout = name;
     this.cy.elements().removeClass('chain chainrest offchain');
     const els = this.cy.elements().not('.hidden');
+    this.layouts++;
     return new Promise((resolve) => {
       const l = els.layout(layoutOptions(name, els.length));
       l.one('layoutstop', () => {
+        this.layouts--;
         this.declutter();
         resolve();
       });
