@@ -3,11 +3,13 @@
 // object on stdout; bench/run.sh collects them into a table.
 //
 //	hopbench embedded -data GEN -store DIR [-xlsx]  import, flag all, screen (embedded store)
-//	hopbench open -store DIR                        start-up from a data directory, RSS
+//	hopbench open -store DIR [-samples N]           start-up from a data directory, RSS; screening after it
 //	hopbench neo4j -data GEN [-xlsx]                import, flag all, screen, naive Cypher (NEO4J_URI)
 //	hopbench loadcsv -data GEN                      Neo4j's LOAD CSV of the same files (in its import dir)
 //	hopbench xlsxraw -data GEN                      excelize's raw streaming read of hopcheck.xlsx
 //	hopbench table RESULTS.jsonl                    the results as markdown tables
+//
+// Every subcommand takes -cpuprofile FILE; open also -memprofile FILE (the heap of the opened store).
 package main
 
 import (
@@ -18,6 +20,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/pprof"
 	"sort"
 	"strings"
 	"time"
@@ -46,7 +49,19 @@ func main() {
 	naive := fs.Int("naive", 200, "naive Cypher queries to time (neo4j)")
 	refresh := fs.Bool("refresh", true, "flag every transaction after the import")
 	scale := fs.Int("scale", 0, "the data set's scale, copied into the output")
+	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the subcommand to this file")
+	memprofile := fs.String("memprofile", "", "open: write a heap profile of the opened store to this file")
 	_ = fs.Parse(os.Args[2:])
+	if *cpuprofile != "" {
+		f, err := os.Create(*cpuprofile)
+		if err == nil {
+			err = pprof.StartCPUProfile(f)
+		}
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "hopbench:", err)
+			os.Exit(1)
+		}
+	}
 	ctx := context.Background()
 	var out map[string]any
 	var err error
@@ -54,7 +69,7 @@ func main() {
 	case "embedded":
 		out, err = embedded(ctx, *data, *store, *xlsx, *samples, *refresh)
 	case "open":
-		out, err = open(*store)
+		out, err = open(ctx, *store, *memprofile, *samples)
 	case "neo4j":
 		out, err = neo(ctx, *data, *xlsx, *samples, *naive, *refresh)
 	case "loadcsv":
@@ -69,6 +84,7 @@ func main() {
 	default:
 		err = fmt.Errorf("unknown subcommand %q", os.Args[1])
 	}
+	pprof.StopCPUProfile()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "hopbench:", err)
 		os.Exit(1)
@@ -191,7 +207,10 @@ func embedded(ctx context.Context, data, dir string, xlsx bool, n int, refresh b
 	return out, nil
 }
 
-func open(dir string) (map[string]any, error) {
+// open measures the start-up from dir and then, with n > 0, the screening
+// of n transactions' buyers on the opened store (after the path search is
+// warmed, as a server's start does).
+func open(ctx context.Context, dir, memprofile string, n int) (map[string]any, error) {
 	t0 := time.Now()
 	s, err := memstore.Open(dir)
 	if err != nil {
@@ -203,7 +222,38 @@ func open(dir string) (map[string]any, error) {
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
 	out["heap_mb"] = ms.HeapAlloc >> 20
+	if memprofile != "" {
+		if err := writeHeapProfile(memprofile); err != nil {
+			s.Close()
+			return nil, err
+		}
+	}
+	if n > 0 {
+		ev := exposure.NewEvaluator(s, graph.DefaultPolicy(), time.Now)
+		t0 := time.Now()
+		if err := ev.Warm(ctx); err != nil {
+			s.Close()
+			return nil, err
+		}
+		out["warm_s"] = time.Since(t0).Seconds()
+		if _, err := sampleAndScreen(ctx, s, ev, n, out); err != nil {
+			s.Close()
+			return nil, err
+		}
+	}
 	return out, s.Close()
+}
+
+func writeHeapProfile(path string) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if err := pprof.WriteHeapProfile(f); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }
 
 // procStatus reads a kB field of /proc/self/status.

@@ -79,7 +79,10 @@ var (
 		return m
 	}()
 	decMode = func() cbor.DecMode {
-		m, err := cbor.DecOptions{DefaultMapType: mapStringAny}.DecMode()
+		// The checksum has vouched for the bytes: the strings are those
+		// encoded, and checking each one's UTF-8 again was a tenth of an
+		// open's decoding.
+		m, err := cbor.DecOptions{DefaultMapType: mapStringAny, UTF8: cbor.UTF8DecodeInvalid}.DecMode()
 		if err != nil {
 			panic(err)
 		}
@@ -469,7 +472,7 @@ func load(db *bolt.DB, path string, g *state) (err error) {
 				stop.Store(true)
 				continue
 			}
-			g.put(b.rec, b.prep, true)
+			g.put(b.rec, nil, true)
 		}
 		putErr <- first
 	}()
@@ -498,6 +501,7 @@ func load(db *bolt.DB, path string, g *state) (err error) {
 			return fmt.Errorf("data file %s: data format version %q, this hopcheck reads version %d", path, v, formatVersion)
 		}
 		g.presize(func(b []byte) int { return int(min(readCount(meta, countKey(b)), 1<<26)) })
+		g.indexed.Store(false) // built on first use: see state.nameIndexes
 		for _, name := range recordBuckets {
 			if stop.Load() {
 				return nil
@@ -535,7 +539,6 @@ type batch struct {
 	vals [][]byte
 	done chan struct{}
 	rec  *record
-	prep []reindex
 	err  error
 }
 
@@ -579,8 +582,7 @@ func scanBucket(b *bolt.Bucket, name []byte, emit func(*batch), stop *atomic.Boo
 	return n, !stop.Load()
 }
 
-// decode decodes the batch's records into b.rec, and the name keys of
-// its entities into b.prep (a new state has no entity to replace).
+// decode decodes the batch's records into b.rec.
 func (b *batch) decode(fail func(name, k, v []byte, err error) error) {
 	var at int
 	defer func() {
@@ -623,10 +625,6 @@ func (b *batch) decode(fail func(name, k, v []byte, err error) error) {
 			b.err = fail(b.name, k, v, err)
 			return
 		}
-	}
-	b.prep = make([]reindex, len(rec.Entities))
-	for i := range rec.Entities {
-		b.prep[i].new = indexOf(&rec.Entities[i])
 	}
 	b.keys, b.vals = nil, nil
 	b.rec = rec

@@ -176,3 +176,67 @@ func TestMappingsSurviveReopen(t *testing.T) {
 		t.Errorf("after reopening: %+v (%v)", ms, err)
 	}
 }
+
+// TestNameIndexesAfterReopen: an open leaves the name indexes to the
+// first lookup. Writes made before that lookup (a new entity, a renamed
+// one) must be found by it, and those made after it too.
+func TestNameIndexesAfterReopen(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	s, err := memstore.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := graphtest.NewBuilder("u-1").Entity(graph.Entity{ID: "A", Kind: graph.Organization, Name: "Falar Networks", Country: "XF"}).
+		Entity(graph.Entity{ID: "B", Kind: graph.Organization, Name: "Orvane Systems", Country: "XF"})
+	b.MustApply(t, s)
+	s.Close()
+
+	found := func(s *memstore.Store, name string) []string {
+		t.Helper()
+		ms, err := s.Search(ctx, graph.SearchQuery{Text: name})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ids []string
+		for _, m := range ms {
+			if m.Score >= 0.9 {
+				ids = append(ids, m.Entity.ID)
+			}
+		}
+		byName, err := s.EntitiesByName(ctx, []string{graph.NameKey(name)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range byName[graph.NameKey(name)] {
+			ids = append(ids, "="+e.ID)
+		}
+		return ids
+	}
+	s, err = memstore.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	// Before any lookup: a new entity, and B renamed.
+	graphtest.NewBuilder("u-2").Entity(graph.Entity{ID: "C", Kind: graph.Organization, Name: "Kestrel Vision", Country: "XF"}).
+		Entity(graph.Entity{ID: "B", Kind: graph.Organization, Name: "Brindle Analytics", Country: "XF"}).MustApply(t, s)
+	for name, want := range map[string][]string{
+		"Falar Networks":    {"A", "=A"},
+		"Kestrel Vision":    {"C", "=C"},
+		"Brindle Analytics": {"B", "=B"},
+		"Orvane Systems":    nil,
+	} {
+		if got := found(s, name); !reflect.DeepEqual(got, want) {
+			t.Errorf("%q after reopen and a write: %v, want %v", name, got, want)
+		}
+	}
+	// After the indexes are built, writes keep them.
+	graphtest.NewBuilder("u-3").Entity(graph.Entity{ID: "A", Kind: graph.Organization, Name: "Tamsin Labs", Country: "XF"}).MustApply(t, s)
+	if got := found(s, "Tamsin Labs"); !reflect.DeepEqual(got, []string{"A", "=A"}) {
+		t.Errorf("renamed after the indexes were built: %v", got)
+	}
+	if got := found(s, "Falar Networks"); got != nil {
+		t.Errorf("old name still found: %v", got)
+	}
+}

@@ -75,6 +75,7 @@ func (g *state) checkIndexes() []string {
 			}
 		}
 	}
+	g.nameIndexes()
 	for id, e := range g.entities {
 		for _, k := range indexOf(e).names {
 			found := false

@@ -51,6 +51,7 @@ func (s *Store) Entity(ctx context.Context, id string) (graph.Entity, error) {
 func (s *Store) EntitiesByName(ctx context.Context, keys []string) (map[string][]graph.Entity, error) {
 	out := map[string][]graph.Entity{}
 	s.read(func(g *state) {
+		g.nameIndexes()
 		for _, k := range keys {
 			if _, done := out[k]; done {
 				continue
@@ -75,6 +76,7 @@ func (s *Store) EntitiesByName(ctx context.Context, keys []string) (map[string][
 func (s *Store) Search(ctx context.Context, q graph.SearchQuery) ([]graph.Match, error) {
 	var out []graph.Match
 	s.read(func(g *state) {
+		g.nameIndexes()
 		ids := g.search.Lookup(q.Text, q.Prefix)
 		cands := make([]graph.Entity, 0, len(ids))
 		for _, id := range ids {

@@ -1,9 +1,11 @@
 package memstore
 
 import (
+	"runtime"
 	"slices"
 	"sort"
 	"sync"
+	"sync/atomic"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -18,8 +20,15 @@ type state struct {
 	countries map[string]*graph.Country
 	links     linkIndex // by Link.Key
 	out, in   map[string][]*graph.Link
+	// names and search are the name indexes. An open does not build them
+	// (reading, transliterating and keying a million names is most of its
+	// time, and only name lookups need them): the first lookup does, from
+	// the entities, under the shared lock (see nameIndexes); from then on
+	// each write keeps them up to date.
 	names     map[string][]string // NameKey of a name or alias → entity ids
 	search    *match.Index        // retrieval keys of names → entities, for search
+	indexed   atomic.Bool         // names and search hold every entity
+	indexMu   sync.Mutex          // one builder of the name indexes
 	lists     map[string]*graph.List
 	listings  map[string]*graph.Listing   // by Listing.Key
 	listed    map[string][]*graph.Listing // entity id → its listings
@@ -48,8 +57,9 @@ type state struct {
 	horizons  map[string]exposure.Horizon
 }
 
+// newState returns an empty state, its (empty) name indexes built.
 func newState() *state {
-	return &state{
+	g := &state{
 		entities: map[string]*graph.Entity{}, countries: map[string]*graph.Country{},
 		links: newLinkIndex(0), out: map[string][]*graph.Link{}, in: map[string][]*graph.Link{},
 		names: map[string][]string{}, search: match.NewIndex(),
@@ -59,7 +69,10 @@ func newState() *state {
 		jobs: map[string]*graph.Job{}, mappings: map[string]graph.SavedMapping{}, history: map[string][]graph.Revision{},
 		strs: map[string]string{},
 	}
+	g.indexed.Store(true)
+	return g
 }
+
 
 // presize makes a new state's largest maps with room for the number of
 // records count gives for a bucket, which the open is about to load:
@@ -67,7 +80,6 @@ func newState() *state {
 func (g *state) presize(count func(bucket []byte) int) {
 	ents, links := count(bEntities), count(bLinks)
 	g.entities = make(map[string]*graph.Entity, ents)
-	g.names = make(map[string][]string, ents)
 	g.links = newLinkIndex(links)
 	g.out = make(map[string][]*graph.Link, min(ents, links))
 	g.in = make(map[string][]*graph.Link, min(ents, links))
@@ -96,6 +108,9 @@ type reindex struct {
 // their keys is most of the time a large upload would hold the lock.
 // Only the writer changes the state, so it may read it unlocked.
 func (g *state) prepare(r *record) []reindex {
+	if !g.indexed.Load() {
+		return nil // put leaves the names to the indexes' build
+	}
 	out := make([]reindex, len(r.Entities))
 	for i := range r.Entities {
 		e := &r.Entities[i]
@@ -134,7 +149,12 @@ func (g *state) put(r *record, prep []reindex, own bool) {
 		c := r.Countries[i]
 		g.countries[c.Code] = &c
 	}
-	if prep == nil {
+	// Only put changes indexed from true to false, and the indexes are
+	// built under the shared lock while put holds the exclusive one: it
+	// cannot change during put. prep was made before the lock: the
+	// indexes may have been built since.
+	indexed := g.indexed.Load()
+	if indexed && prep == nil {
 		prep = g.prepare(r)
 	}
 	for i := range r.Entities {
@@ -144,7 +164,7 @@ func (g *state) put(r *record, prep []reindex, own bool) {
 		g.internSource(&e.Source)
 		_, stored := g.entities[e.ID]
 		g.entities[e.ID] = e
-		if prep[i].same {
+		if !indexed || prep[i].same {
 			continue
 		}
 		if stored {
@@ -298,6 +318,40 @@ func nameKeys(names []string) []string {
 		}
 	}
 	return keys
+}
+
+// nameIndexes builds the name indexes if they are not yet: readers that
+// look names up call it under the shared lock, so no write runs while it
+// builds. The names are read and keyed by one goroutine per CPU.
+func (g *state) nameIndexes() {
+	if g.indexed.Load() {
+		return
+	}
+	g.indexMu.Lock()
+	defer g.indexMu.Unlock()
+	if g.indexed.Load() {
+		return
+	}
+	es := make([]*graph.Entity, 0, len(g.entities))
+	for _, e := range g.entities {
+		es = append(es, e)
+	}
+	xs := make([]nameIndex, len(es))
+	parts := max(1, runtime.GOMAXPROCS(0))
+	var wg sync.WaitGroup
+	for k := range parts {
+		wg.Go(func() {
+			for i := k * len(es) / parts; i < (k+1)*len(es)/parts; i++ {
+				xs[i] = indexOf(es[i])
+			}
+		})
+	}
+	wg.Wait()
+	g.names, g.search = make(map[string][]string, len(es)), match.NewIndex()
+	for i, e := range es {
+		g.indexNames(e.ID, xs[i])
+	}
+	g.indexed.Store(true)
 }
 
 func (g *state) indexNames(id string, x nameIndex) {
