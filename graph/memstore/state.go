@@ -25,15 +25,15 @@ type state struct {
 	// time, and only name lookups need them): the first lookup does, from
 	// the entities, under the shared lock (see nameIndexes); from then on
 	// each write keeps them up to date.
-	names     map[string][]string // NameKey of a name or alias → entity ids
-	search    *match.Index        // retrieval keys of names → entities, for search
-	indexed   atomic.Bool         // names and search hold every entity
-	indexMu   sync.Mutex          // one builder of the name indexes
-	lists     map[string]*graph.List
-	listings  map[string]*graph.Listing   // by Listing.Key
-	listed    map[string][]*graph.Listing // entity id → its listings
-	txs       map[string]*graph.Transaction
-	txsOf     map[string][]string // entity id → ids of its transactions
+	names    map[string][]string // NameKey of a name or alias → entity ids
+	search   *match.Index        // retrieval keys of names → entities, for search
+	indexed  atomic.Bool         // names and search hold every entity
+	indexMu  sync.Mutex          // one builder of the name indexes
+	lists    map[string]*graph.List
+	listings map[string]*graph.Listing   // by Listing.Key
+	listed   map[string][]*graph.Listing // entity id → its listings
+	txs      map[string]*graph.Transaction
+	txsOf    map[string][]string // entity id → ids of its transactions
 	// flags are whole, or with headsOnly their heads (flagHead): the
 	// bodies are read from the data file db when asked for.
 	flags     map[string]*graph.Flag
@@ -72,7 +72,6 @@ func newState() *state {
 	g.indexed.Store(true)
 	return g
 }
-
 
 // presize makes a new state's largest maps with room for the number of
 // records count gives for a bucket, which the open is about to load:
