@@ -47,7 +47,7 @@ func (s *Store) Apply(ctx context.Context, u graph.Upload, progress func(done, t
 		}
 	}
 
-	entities := map[string]graph.Entity{}
+	entities := make(map[string]graph.Entity, len(u.Entities))
 	for _, e := range u.Entities {
 		if prev, ok := entities[e.ID]; ok {
 			entities[e.ID] = graph.MergeEntity(prev, e)
@@ -70,7 +70,7 @@ func (s *Store) Apply(ctx context.Context, u graph.Upload, progress func(done, t
 		}
 	}
 
-	links := map[string]graph.Link{}
+	links := make(map[string]graph.Link, len(u.Links))
 	for _, l := range u.Links {
 		k := l.Key()
 		if prev, ok := links[k]; ok {
@@ -94,7 +94,7 @@ func (s *Store) Apply(ctx context.Context, u graph.Upload, progress func(done, t
 		}
 	}
 
-	txs := map[string]graph.Transaction{}
+	txs := make(map[string]graph.Transaction, len(u.Transactions))
 	for _, t := range u.Transactions {
 		if prev, ok := txs[t.ID]; ok {
 			txs[t.ID] = graph.MergeTransaction(prev, t)
@@ -130,7 +130,7 @@ func (s *Store) Apply(ctx context.Context, u graph.Upload, progress func(done, t
 		}
 	}
 
-	listings := map[string]graph.Listing{}
+	listings := make(map[string]graph.Listing, len(u.Listings))
 	for _, l := range u.Listings {
 		k := l.Key()
 		if prev, ok := listings[k]; ok {

@@ -139,7 +139,8 @@ func (r *record) changesGraph() bool {
 // prep is the record's prepare, or nil to compute it here. With own, the
 // state keeps pointers into r's slices of entities, links, listings,
 // transactions and flags rather than a copy of each value: load's records
-// are made for it, each slice of the size of its contents.
+// are made for it, each slice of the size of its contents, and state
+// each link once.
 func (g *state) put(r *record, prep []reindex, own bool) {
 	if r.changesGraph() {
 		g.horizons = nil
@@ -177,9 +178,12 @@ func (g *state) put(r *record, prep []reindex, own bool) {
 		l.Type, l.Role = graph.LinkType(g.intern(string(l.Type))), g.intern(l.Role)
 		g.internSource(&l.Source)
 		k := l.Key()
-		if old, ok := g.links.get(k); ok {
-			*old = *l // same ends: the adjacency lists keep pointing at it
-			continue
+		// A load reads each key once: only a write can restate a link.
+		if !own {
+			if old, ok := g.links.get(k); ok {
+				*old = *l // same ends: the adjacency lists keep pointing at it
+				continue
+			}
 		}
 		g.links.add(k, l)
 		g.out[l.From] = append(g.out[l.From], l)
