@@ -107,10 +107,13 @@ func table(w io.Writer, paths []string) error {
 
 	fmt.Fprintln(w, "\nEmbedded store: memory and start-up")
 	fmt.Fprintln(w)
-	head("entities", "peak RSS, import + flag all + screenings (MB)", "RSS after start-up (MB)", "Go heap after start-up (MB)", "start-up from the data directory (s)")
+	head("entities", "peak RSS, import + flag all + screenings (MB)", "RSS after start-up (MB)", "Go heap after start-up (MB)", "start-up from the data directory (s)",
+		"first search by name, building the name indexes (s)", "RSS after it (MB)", "screening after start-up p50 / p99 (ms)")
 	for _, s := range ss {
-		row(fmt.Sprint(s), cell(get("embedded", "embedded", false, s, "peak_rss_mb"), "%.0f"), cell(get("open", "", false, s, "rss_mb"), "%.0f"),
-			cell(get("open", "", false, s, "heap_mb"), "%.0f"), cell(get("open", "", false, s, "open_s"), "%.2f"))
+		open := func(k, f string) string { return cell(get("open", "", false, s, k), f) }
+		row(fmt.Sprint(s), cell(get("embedded", "embedded", false, s, "peak_rss_mb"), "%.0f"), open("rss_mb", "%.0f"),
+			open("heap_mb", "%.0f"), open("open_s", "%.2f"), open("first_search_s", "%.2f"), open("search_rss_mb", "%.0f"),
+			open("screen_p50_ms", "%.3f")+" / "+open("screen_p99_ms", "%.2f"))
 	}
 	return nil
 }

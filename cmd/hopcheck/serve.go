@@ -88,13 +88,16 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	_, embedded := store.(*memstore.Store)
+	ms, embedded := store.(*memstore.Store)
 	if embedded {
 		// The embedded store is this process's alone (it holds the data
 		// directory's lock): a job still running in it was cut short.
 		if err := interruptStale(ctx, store, log); err != nil {
 			return err
 		}
+		// The open leaves the name indexes to the first search: a server
+		// builds them at once, so that its first screening need not.
+		go ms.IndexNames()
 	}
 
 	ln, err := net.Listen("tcp", *addr)

@@ -71,6 +71,11 @@ func (s *Store) EntitiesByName(ctx context.Context, keys []string) (map[string][
 	return out, nil
 }
 
+// IndexNames builds the name indexes that an open leaves to the first
+// search by name, and returns when they are built. Meanwhile reads go on,
+// but a write waits for it (and the reads that come after the write).
+func (s *Store) IndexNames() { s.read(func(g *state) { g.nameIndexes() }) }
+
 // Search implements graph.Store: candidates from the retrieval index,
 // scored by the matcher with the index's word frequencies.
 func (s *Store) Search(ctx context.Context, q graph.SearchQuery) ([]graph.Match, error) {

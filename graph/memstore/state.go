@@ -2,6 +2,7 @@ package memstore
 
 import (
 	"runtime"
+	"runtime/debug"
 	"slices"
 	"sort"
 	"sync"
@@ -325,7 +326,9 @@ func nameKeys(names []string) []string {
 
 // nameIndexes builds the name indexes if they are not yet: readers that
 // look names up call it under the shared lock, so no write runs while it
-// builds. The names are read and keyed by one goroutine per CPU.
+// builds. The names are read and keyed in runs by one goroutine per CPU
+// while the runs before are put in the indexes, with the collector as
+// lenient as during the open (see openGCPercent).
 func (g *state) nameIndexes() {
 	if g.indexed.Load() {
 		return
@@ -335,27 +338,51 @@ func (g *state) nameIndexes() {
 	if g.indexed.Load() {
 		return
 	}
+	defer debug.SetGCPercent(debug.SetGCPercent(openGCPercent))
 	es := make([]*graph.Entity, 0, len(g.entities))
 	for _, e := range g.entities {
 		es = append(es, e)
 	}
-	xs := make([]nameIndex, len(es))
-	parts := max(1, runtime.GOMAXPROCS(0))
-	var wg sync.WaitGroup
-	for k := range parts {
-		wg.Go(func() {
-			for i := k * len(es) / parts; i < (k+1)*len(es)/parts; i++ {
-				xs[i] = indexOf(es[i])
-			}
-		})
+	type run struct {
+		es   []*graph.Entity
+		xs   []nameIndex
+		done chan struct{}
 	}
-	wg.Wait()
+	runs := make(chan *run, 2*max(1, runtime.GOMAXPROCS(0)))
+	go func() {
+		defer close(runs)
+		busy := make(chan struct{}, max(1, runtime.GOMAXPROCS(0)))
+		for lo := 0; lo < len(es); lo += indexRun {
+			r := &run{es: es[lo:min(lo+indexRun, len(es))], done: make(chan struct{})}
+			busy <- struct{}{}
+			runs <- r // in order: the runs are put as they come
+			go func() {
+				r.xs = make([]nameIndex, len(r.es))
+				for i, e := range r.es {
+					r.xs[i] = indexOf(e)
+				}
+				close(r.done)
+				<-busy
+			}()
+		}
+	}()
 	g.names, g.search = make(map[string][]string, len(es)), match.NewIndex()
-	for i, e := range es {
-		g.indexNames(e.ID, xs[i])
+	for r := range runs {
+		<-r.done
+		for i, e := range r.es {
+			g.indexNames(e.ID, r.xs[i])
+		}
 	}
 	g.indexed.Store(true)
+	if len(es) >= indexRun*16 {
+		// The keying's garbage is several times the indexes: give it back
+		// now, as the open does.
+		debug.FreeOSMemory()
+	}
 }
+
+// indexRun is how many entities a goroutine of nameIndexes keys at once.
+const indexRun = 4096
 
 func (g *state) indexNames(id string, x nameIndex) {
 	for _, k := range x.names {
