@@ -303,6 +303,24 @@ func initBuckets(tx *bolt.Tx) error {
 	return nil
 }
 
+// mmapSize is the address space the file is mapped with at first: twice
+// its size, and at least 1 GiB. Address space, not memory: pages come in
+// as they are read. Each time a write outgrows the mapping, bbolt maps the
+// file again and first copies every page the write has changed out of the
+// old mapping, while readers wait; from an empty store, a million-entity
+// upload did that a dozen times, a tenth of its time (docs/BENCHMARKS.md).
+func mmapSize(path string) int {
+	const least = 1 << 30
+	fi, err := os.Stat(path)
+	if err != nil {
+		return least
+	}
+	return int(max(least, 2*fi.Size()))
+}
+
+// allocSize is how much bbolt grows the file by past what a write needs.
+const allocSize = 64 << 10
+
 // openDB opens (or creates) the bbolt file at path and checks both of
 // its meta pages: bbolt alone would fall back to the older one when the
 // newer is damaged, silently losing the last write.
@@ -312,13 +330,17 @@ func openDB(path string, readOnly bool) (db *bolt.DB, err error) {
 			db, err = nil, damaged(path, -1, fmt.Errorf("%v", p))
 		}
 	}()
-	db, err = bolt.Open(path, 0o640, &bolt.Options{ReadOnly: readOnly, FreelistType: bolt.FreelistMapType})
+	db, err = bolt.Open(path, 0o640, &bolt.Options{ReadOnly: readOnly, FreelistType: bolt.FreelistMapType, InitialMmapSize: mmapSize(path)})
 	if err != nil {
 		if errors.Is(err, os.ErrNotExist) || errors.Is(err, os.ErrPermission) {
 			return nil, err
 		}
 		return nil, damaged(path, -1, err)
 	}
+	// With a mapping larger than the file, bbolt grows the file by
+	// AllocSize past what a write needs: a little, so that a small store
+	// stays small.
+	db.AllocSize = allocSize
 	if err := checkMetaPages(path, db.Info().PageSize); err != nil {
 		db.Close()
 		return nil, err
