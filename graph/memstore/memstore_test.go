@@ -240,3 +240,19 @@ func TestNameIndexesAfterReopen(t *testing.T) {
 		t.Errorf("old name still found: %v", got)
 	}
 }
+
+func TestHasEntities(t *testing.T) {
+	ctx := context.Background()
+	s, err := memstore.Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if has, err := s.HasEntities(ctx); err != nil || has {
+		t.Errorf("empty store: %v, %v", has, err)
+	}
+	graphtest.NewBuilder("u-1").Org("A", "XF").MustApply(t, s)
+	if has, err := s.HasEntities(ctx); err != nil || !has {
+		t.Errorf("after an upload: %v, %v", has, err)
+	}
+}

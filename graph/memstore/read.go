@@ -71,6 +71,14 @@ func (s *Store) EntitiesByName(ctx context.Context, keys []string) (map[string][
 	return out, nil
 }
 
+// HasEntities tells whether any entity is stored: the importer does not
+// search an empty store for near-duplicates.
+func (s *Store) HasEntities(ctx context.Context) (bool, error) {
+	var n int
+	s.read(func(g *state) { n = len(g.entities) })
+	return n > 0, nil
+}
+
 // IndexNames builds the name indexes that an open leaves to the first
 // search by name, and returns when they are built. Meanwhile reads go on,
 // but a write waits for it (and the reads that come after the write).
