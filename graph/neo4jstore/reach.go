@@ -17,12 +17,21 @@ import (
 // into graph.Reach values and sorts them. docs/NEO4J.md explains the query
 // and why it gives the same answer as exposure.Reach.
 //
-// A call with many queries (flagging every transaction) is split into
+// The exposure search drops the clusters that cannot reach a restrictive
+// end-user in the hops it has left, by the policy's horizon (horizon.go),
+// when the horizon is complete for the graph as it is; a call with at
+// least Config.HorizonStarts queries builds it first when it is not. A
+// call with many queries (flagging every transaction) is split into
 // Config.Readers parts searched at once, each one query.
 func (s *Store) Reach(ctx context.Context, qs []graph.ReachQuery, p graph.Policy) ([]graph.Reach, error) {
 	out := make([]graph.Reach, len(qs))
 	if len(qs) == 0 {
 		return out, nil
+	}
+	if s.cfg.HorizonStarts > 0 && len(qs) >= s.cfg.HorizonStarts {
+		if err := s.ensureHorizon(ctx, p); err != nil {
+			return nil, err
+		}
 	}
 	parts := min(s.cfg.Readers, len(qs)/minReachPart)
 	if parts <= 1 {
@@ -42,9 +51,77 @@ func (s *Store) Reach(ctx context.Context, qs []graph.ReachQuery, p graph.Policy
 // minReachPart is the fewest queries of a part of a split Reach call.
 const minReachPart = 50
 
-// reach searches for the queries qs in one Neo4j query and fills out.
+// reach searches for the queries qs and fills out. With a horizon, the
+// starts too far from every restrictive end-user for a path (farStarts)
+// are searched apart, by a query without the exposure search: what takes
+// the time of the full query is its many subqueries run for each start,
+// whether they find anything or not.
 func (s *Store) reach(ctx context.Context, qs []graph.ReachQuery, p graph.Policy, out []graph.Reach) error {
-	query, params, err := reachQuery(p, qs)
+	if len(qs) < minSplit {
+		return s.search(ctx, qs, p, false, out)
+	}
+	far, err := s.farStarts(ctx, qs, p)
+	if err != nil {
+		return err
+	}
+	for _, f := range []bool{false, true} {
+		var idx []int
+		for i := range qs {
+			if far[i] == f {
+				idx = append(idx, i)
+			}
+		}
+		if len(idx) == 0 {
+			continue
+		}
+		sub, subOut := make([]graph.ReachQuery, len(idx)), make([]graph.Reach, len(idx))
+		for k, i := range idx {
+			sub[k] = qs[i]
+		}
+		if err := s.search(ctx, sub, p, f, subOut); err != nil {
+			return err
+		}
+		for k, i := range idx {
+			out[i] = subOut[k]
+		}
+	}
+	return nil
+}
+
+// minSplit is the fewest queries that reach splits into near and far
+// starts: a screening (one start) is one query.
+const minSplit = 20
+
+// farStarts reports, for each query, whether its start is an entity whose
+// cluster is farther than max hops from every cluster that may be a
+// restrictive end-user, by the policy's horizon when it is current (none
+// is far without one).
+func (s *Store) farStarts(ctx context.Context, qs []graph.ReachQuery, p graph.Policy) ([]bool, error) {
+	ids := make([]string, len(qs))
+	for i, q := range qs {
+		ids[i] = q.Start
+	}
+	query := horizonBase + `
+UNWIND range(0, size($ids) - 1) AS i
+OPTIONAL MATCH (s0:Entity {id: $ids[i]})
+OPTIONAL MATCH (s:Entity {id: s0.cluster})
+RETURN i, s IS NOT NULL AND NOT ` + near(horizonProperty(p), "s", p.MaxHops)
+	recs, err := s.read(ctx, "searching exposure paths", query, map[string]any{"ids": ids, "horizon": horizonProperty(p)})
+	if err != nil {
+		return nil, err
+	}
+	far := make([]bool, len(qs))
+	for _, r := range recs {
+		far[r.Values[0].(int64)] = r.Values[1] == true
+	}
+	return far, nil
+}
+
+// search searches for the queries qs in one Neo4j query and fills out;
+// far says that no start is near enough to a restrictive end-user for an
+// exposure path (farStarts), so that the query leaves out that search.
+func (s *Store) search(ctx context.Context, qs []graph.ReachQuery, p graph.Policy, far bool, out []graph.Reach) error {
+	query, params, err := reachQuery(p, qs, far)
 	if err != nil {
 		return err
 	}
@@ -111,7 +188,10 @@ func (s *Store) reach(ctx context.Context, qs []graph.ReachQuery, p graph.Policy
 // queries qs. Only the policy's bounds (checked integers) and relationship
 // types (the domain's constants) are written into the text; Cypher takes
 // neither as a parameter.
-func reachQuery(p graph.Policy, qs []graph.ReachQuery) (string, map[string]any, error) {
+//
+// With far, the query has no exposure search (and no search by parent):
+// for starts that farStarts found far, where both find nothing.
+func reachQuery(p graph.Policy, qs []graph.ReachQuery, far bool) (string, map[string]any, error) {
 	rows := make([]map[string]any, len(qs))
 	var years []any
 	seenYear := map[int]bool{}
@@ -144,19 +224,25 @@ func reachQuery(p graph.Policy, qs []graph.ReachQuery) (string, map[string]any, 
 		lists = "li.id IN $lists"
 	}
 	restrictive := func(n string) string { return restrictiveOf(n, lists) }
+	prop := horizonProperty(p)
 	stakes := "RETURN [] AS stakes"
 	if p.Method() == graph.OFAC {
 		stakes = strings.NewReplacer("$VALID_R", validOn("r"), "$RESTRICTIVE_O", restrictive("o"), "$BEST", bestStake).Replace(stakesCypher)
 	}
 	byParent := "RETURN [] AS byParent"
 	if p.Allows(graph.StepParent) {
-		byParent = startLevel + "\n  " + levels(graph.Policy{Steps: []graph.Step{graph.StepParent}}, hops) +
+		byParent = startLevel(prop, hops) + "\n  " + levels(graph.Policy{Steps: []graph.Step{graph.StepParent}}, hops, prop) +
 			"\n  " + reached(restrictive, "last(x.ns).id", "byParent")
 	}
+	start, lvls, reach := startLevel(prop, hops), levels(p, hops, prop), reached(restrictive, pathShape("x.ns", "x.rs"), "exposures")
+	if far {
+		start, lvls, reach, byParent = "", "", "RETURN [] AS exposures", "RETURN [] AS byParent"
+	}
 	q := strings.NewReplacer(
-		"$START", startLevel,
-		"$LEVELS", levels(p, hops),
-		"$REACHED", reached(restrictive, pathShape("x.ns", "x.rs"), "exposures"),
+		"$HORIZON", horizonBase,
+		"$START", start,
+		"$LEVELS", lvls,
+		"$REACHED", reach,
 		"$BY_PARENT", byParent,
 		"$OWNERSHIP", ownershipLevels(depth, restrictive),
 		"$STAKES", stakes,
@@ -165,7 +251,7 @@ func reachQuery(p graph.Policy, qs []graph.ReachQuery) (string, map[string]any, 
 		"$VALID_R", validOn("r"),
 		"$EXPOSURE", pathShape("x.ns", "x.rs"),
 	).Replace(reachCypher)
-	params := map[string]any{"qs": rows, "years": years}
+	params := map[string]any{"qs": rows, "years": years, "horizon": prop}
 	if p.RestrictedLists != nil {
 		params["lists"] = []string(p.RestrictedLists)
 	}
@@ -227,37 +313,48 @@ func movesOf(rel string) string {
 // id of v). That is exposure.Reach's order, so ties break the same way.
 // Every node reached is kept in found, the start first; reached picks the
 // restrictive end-users among them once, after the last level.
-func levels(p graph.Policy, hops int) string {
+//
+// With a horizon (hb, the base of the horizon in property prop), a node
+// farther from every restrictive end-user than the hops left after it is
+// not kept, as exposure.Reach does with its Horizon: that changes no path
+// to an end-user (see exposure's shortest).
+func levels(p graph.Policy, hops int, prop string) string {
 	m := moves(p)
 	if m == "" {
 		return ""
 	}
 	var b strings.Builder
 	for k := 1; k <= hops; k++ {
-		b.WriteString(strings.NewReplacer("$MOVES", m).Replace(levelCypher))
-		b.WriteString("\n  WITH day, rc, next AS level, seen + [x IN next | x.n] AS seen, found + next AS found")
+		b.WriteString(strings.NewReplacer("$MOVES", m, "$NEAR", near(prop, "v", hops-k)).Replace(levelCypher))
+		b.WriteString("\n  WITH day, rc, hb, next AS level, seen + [x IN next | x.n] AS seen, found + next AS found")
 	}
 	return b.String()
 }
 
 // levelCypher is one level of the breadth-first search (see levels).
 const levelCypher = `
-  CALL (level, seen, day, rc) {
+  CALL (level, seen, day, rc, hb) {
     UNWIND range(0, size(level) - 1) AS k
     WITH k, level[k] AS f
     WITH k, f, f.n AS u
     CALL (u, day) {
         $MOVES
     }
-    WITH k, f, r, v WHERE NOT v IN seen
+    WITH k, f, r, v WHERE NOT v IN seen AND $NEAR
     WITH k, f, r, v ORDER BY k, r.key
     WITH v, head(collect({k: k, f: f, r: r})) AS b
     WITH v, b ORDER BY b.k, v.id
     RETURN collect({n: v, ns: b.f.ns + v, rs: b.f.rs + b.r}) AS next
   }`
 
-// startLevel is the first level of a breadth-first search from s.
-const startLevel = "WITH day, rc, [{n: s, ns: [s], rs: []}] AS level, [s] AS seen, [{n: s, ns: [s], rs: []}] AS found"
+// startLevel is the first level of a breadth-first search from s: empty
+// when s is farther than hops from every restrictive end-user by the
+// horizon in prop, so that nothing is walked (s is found, and is no
+// end-user).
+func startLevel(prop string, hops int) string {
+	return "WITH day, rc, hb, CASE WHEN " + near(prop, "s", hops) + " THEN [{n: s, ns: [s], rs: []}] ELSE [] END AS level, " +
+		"[s] AS seen, [{n: s, ns: [s], rs: []}] AS found"
+}
 
 // reached returns, as name, what shape makes of each restrictive end-user
 // x among the nodes found by levels.
@@ -352,7 +449,8 @@ func pathShape(nodes, rels string) string {
 //   - clusters: the members of every cluster of two or more named above.
 //
 // rc, the restrictive countries, depends on the day's year (SPEC §3's
-// as-of rule): it is computed once for each year of the queries.
+// as-of rule): it is computed once for each year of the queries. hb is
+// the base of the policy's horizon, or null (horizon.go).
 const reachCypher = `
 CALL () {
   UNWIND $years AS y
@@ -367,17 +465,18 @@ CALL () {
   }
   RETURN collect({year: y, codes: codes}) AS rcs
 }
+$HORIZON
 UNWIND range(0, size($qs) - 1) AS i
-WITH [x IN rcs WHERE x.year = $qs[i].year][0].codes AS rc, i, $qs[i].start AS sid,
+WITH [x IN rcs WHERE x.year = $qs[i].year][0].codes AS rc, hb, i, $qs[i].start AS sid,
   CASE WHEN $qs[i].on IS NULL THEN null ELSE date($qs[i].on) END AS day
 OPTIONAL MATCH (s0:Entity {id: sid})
 OPTIONAL MATCH (s:Entity {id: s0.cluster})
-CALL (s, day, rc) {
+CALL (s, day, rc, hb) {
   $START
   $LEVELS
   $REACHED
 }
-CALL (s, day, rc) {
+CALL (s, day, rc, hb) {
   $BY_PARENT
 }
 CALL (s, day, rc) {

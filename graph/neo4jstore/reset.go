@@ -25,9 +25,14 @@ func (s *Store) DeleteAll(ctx context.Context) error {
 // autocommit runs a statement in an implicit transaction, which CALL … IN
 // TRANSACTIONS requires, and waits for it to finish.
 func (s *Store) autocommit(ctx context.Context, stmt string) error {
+	return s.autocommitWith(ctx, stmt, nil)
+}
+
+// autocommitWith is autocommit with parameters.
+func (s *Store) autocommitWith(ctx context.Context, stmt string, params map[string]any) error {
 	sess := s.session(ctx, neo4j.AccessModeWrite)
 	defer sess.Close(context.Background())
-	res, err := sess.Run(ctx, stmt, nil)
+	res, err := sess.Run(ctx, stmt, params)
 	if err != nil {
 		return err
 	}
