@@ -43,9 +43,11 @@ func testReachHorizon(t *testing.T, s graph.Store) {
 	b.Org("F", XF).Org("O1", XF).Org("O2", XF).Org("O3", XF).Gov("R", XR, nil).Org("H", XF).Gov("R2", XR, nil)
 	b.Owns("O1", "F", Pct(60)).Owns("O2", "O1", Pct(60)).Owns("O3", "O2", Pct(60)).Owns("R", "O3", Pct(60))
 	b.Link(graph.Controls, "R2", "H")
+	// T2 is part of G; T is part of A1, which is no end-user.
+	b.Org("T", XF).Org("T2", XF).Link(graph.PartOf, "T", "A1").Link(graph.PartOf, "T2", "G")
 	b.MustApply(t, s)
 
-	type want struct{ exposures, ownership, controllers, stakes, clusters string }
+	type want struct{ exposures, parent, ownership, controllers, stakes, clusters string }
 	// as is the cluster node a start is searched by, when not itself.
 	day := "2024-06-01"
 	queries := []struct {
@@ -55,7 +57,7 @@ func testReachHorizon(t *testing.T, s graph.Store) {
 		{"A3", day, "", want{exposures: "G:3:A3>A2>A1>G"}},
 		{"A4", day, "", want{}},
 		{"A1", day, "", want{exposures: "G:1:A1>G"}},
-		{"G", day, "", want{exposures: "G:0:G"}},
+		{"G", day, "", want{exposures: "G:0:G", parent: "G"}},
 		{"C", day, "", want{exposures: "G:3:C>D1>E1>G", clusters: "D1=D1,D2"}},
 		{"D2", day, "D1", want{exposures: "G:2:D1>E1>G", clusters: "D1=D1,D2"}},
 		{"E1", day, "", want{exposures: "G:1:E1>G"}},
@@ -63,11 +65,13 @@ func testReachHorizon(t *testing.T, s graph.Store) {
 		{"K", day, "", want{}},
 		{"K2", day, "", want{}},
 		{"P", day, "", want{exposures: "Q1:1:P>Q1", clusters: "Q1=Q1,Q2"}},
-		{"S2", day, "S1", want{exposures: "S1:0:S1", clusters: "S1=S1,S2"}},
+		{"S2", day, "S1", want{exposures: "S1:0:S1", parent: "S1", clusters: "S1=S1,S2"}},
+		{"T", day, "", want{exposures: "G:2:T>A1>G"}},
+		{"T2", day, "", want{exposures: "G:1:T2>G", parent: "G"}},
 		{"F", day, "", want{ownership: "R:4:F>O1>O2>O3>R", stakes: "O1>F O2>O1 O3>O2 R>O3!"}},
 		{"O2", day, "", want{exposures: "R:2:O2>O3>R", ownership: "R:2:O2>O3>R", stakes: "O3>O2 R>O3!"}},
 		{"H", day, "", want{controllers: "R2"}},
-		{"R2", day, "", want{exposures: "R2:0:R2"}},
+		{"R2", day, "", want{exposures: "R2:0:R2", parent: "R2"}},
 		{"nobody", day, "", want{}},
 	}
 	// Many starts in one call, as flagging every transaction asks.
@@ -89,7 +93,7 @@ func testReachHorizon(t *testing.T, s graph.Store) {
 			if !ok {
 				w = q.want
 			}
-			got := want{describe(r.Exposures), describe(r.Ownership), strings.Join(r.Controllers, " "), describeStakes(r.Stakes), describeClusters(r.Clusters)}
+			got := want{describe(r.Exposures), strings.Join(r.ByParent, " "), describe(r.Ownership), strings.Join(r.Controllers, " "), describeStakes(r.Stakes), describeClusters(r.Clusters)}
 			if got != w {
 				t.Errorf("%s: %s on %s:\n got %+v\nwant %+v", when, q.start, q.on, got, w)
 			}

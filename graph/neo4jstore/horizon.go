@@ -13,33 +13,43 @@ import (
 	"github.com/hopcheck/hopcheck/graph/exposure"
 )
 
-// The horizon of a policy (exposure.Horizon: every cluster's fewest steps
-// to a cluster that may be a restrictive end-user, walking the policy's
-// steps backwards, dates ignored) is kept in Neo4j as a property of the
-// cluster nodes, so that the Cypher path search can drop the clusters
-// farther than the hops it has left, as the embedded search does.
+// The horizons of a policy are kept in Neo4j as properties of the cluster
+// nodes, so that the Cypher search can drop the clusters that cannot lead
+// to a restrictive end-user in the steps it has left, as the embedded
+// search does:
+//   - paths (exposure.Horizon): every cluster's fewest steps to a cluster
+//     that may be a restrictive end-user on some day, walking the policy's
+//     steps backwards, dates ignored, up to max hops;
+//   - owners: every cluster's fewest OWNS links down from such a cluster,
+//     up to the ownership depth: the ownership chains of a cluster farther
+//     than that end nowhere.
 //
-// The property of a policy is horizonProperty(p); its value is
-// version*horizonSpan + distance, where version is the graph version it
-// was built at (GraphVersion.n). Every write that changes the graph
-// increases the version (bumpVersion), so the values of an older build
-// fall below the current base and count as absent without being cleared;
-// a (:Horizon {key, version}) node says a build at that version is
-// complete. A search uses the horizon only when it is complete for the
-// current version (horizonBase, inside the search query), and a Reach call
-// with at least Config.HorizonStarts starts builds it first when it is not
-// (ensureHorizon): a flag-all builds it once, for all its calls.
+// The value of a property is version*horizonSpan + distance, where version
+// is the graph version it was built at (GraphVersion.n). Every write that
+// changes the graph increases the version (bumpVersion), so the values of
+// an older build fall below the current base and count as absent without
+// being cleared; a (:Horizon {key, version}) node says a build at that
+// version is complete. A search uses the horizons only when they are
+// complete for the current version (horizonBase, inside the search query),
+// and a Reach call with at least Config.HorizonStarts starts builds them
+// first when they are not (ensureHorizon): a flag-all builds them once,
+// for all its calls.
 
 // horizonSpan is larger than every distance a horizon holds (max hops is
-// at most 10).
+// at most 10, the ownership depth at most 12).
 const horizonSpan = 16
 
-// horizonProperty names the property holding the horizon of p: "horizon_"
-// and hex digits of a hash of what the horizon depends on (written into
-// query text: it is made of hex digits only).
-func horizonProperty(p graph.Policy) string {
-	sum := sha256.Sum256([]byte(exposure.HorizonKey(p)))
-	return "horizon_" + hex.EncodeToString(sum[:8])
+// horizonProps names the properties of a policy's horizons.
+type horizonProps struct{ paths, owners string }
+
+// horizonOf names the properties holding the horizons of p: a prefix and
+// hex digits of a hash of what they depend on (written into query text:
+// they are made of letters, digits and _ only). The name of paths is also
+// the key of the build's Horizon node.
+func horizonOf(p graph.Policy) horizonProps {
+	sum := sha256.Sum256([]byte(fmt.Sprint(exposure.HorizonKey(p), " ", p.OwnershipDepth)))
+	tag := hex.EncodeToString(sum[:8])
+	return horizonProps{paths: "horizon_" + tag, owners: "owners_" + tag}
 }
 
 // bumpVersion is the statement that increases the graph version.
@@ -53,8 +63,8 @@ OPTIONAL MATCH (h:Horizon {key: $key, version: n})
 RETURN n, h IS NOT NULL AS current`
 
 // horizonBase is the subquery of the search that gives hb, the base of the
-// horizon $horizon when it is complete for the current graph version, else
-// null: no pruning.
+// horizons $horizon when they are complete for the current graph version,
+// else null: no pruning.
 var horizonBase = fmt.Sprintf(`CALL () {
   OPTIONAL MATCH (g:GraphVersion {id: 'graph'})
   WITH coalesce(g.n, 0) AS n
@@ -63,8 +73,8 @@ var horizonBase = fmt.Sprintf(`CALL () {
 }`, horizonSpan)
 
 // near is the predicate that cluster node n is at most left steps from a
-// restrictive end-user by the horizon property prop (false when n has no
-// value of this build), true without a horizon (hb null).
+// restrictive end-user by the horizon in property prop (false when n has
+// no value of this build), true without a horizon (hb null).
 func near(prop, n string, left int) string {
 	return fmt.Sprintf("(hb IS NULL OR coalesce(%[2]s.%[1]s >= hb AND %[2]s.%[1]s <= hb + %[3]d, false))", prop, n, left)
 }
@@ -80,38 +90,46 @@ func (s *Store) bumpGraphVersion(ctx context.Context) error {
 	return err
 }
 
-// ensureHorizon builds the horizon of p unless it is complete for the
+// ensureHorizon builds the horizons of p unless they are complete for the
 // current graph version.
 func (s *Store) ensureHorizon(ctx context.Context, p graph.Policy) error {
 	s.horizonMu.Lock()
 	defer s.horizonMu.Unlock()
-	prop := horizonProperty(p)
-	version, current, err := s.horizonVersion(ctx, prop)
+	h := horizonOf(p)
+	version, current, err := s.horizonVersion(ctx, h.paths)
 	if err != nil || current {
 		return err
 	}
 	base := version * horizonSpan
-	ends, levels := horizonQueries(p, prop)
+	ends, paths, owners := horizonQueries(p, h)
 	params := map[string]any{"base": base}
 	if p.RestrictedLists != nil {
 		params["lists"] = []string(p.RestrictedLists)
 	}
-	if err := s.autocommitWith(ctx, ends, params); err != nil {
+	level0, err := s.autocommitIDs(ctx, ends, params)
+	if err != nil {
 		return s.fail(err, "building the path search's horizon")
 	}
-	for d := 1; d <= p.MaxHops && levels != ""; d++ {
-		if err := s.autocommitWith(ctx, levels, map[string]any{"base": base, "prev": base + int64(d) - 1, "cur": base + int64(d)}); err != nil {
-			return s.fail(err, "building the path search's horizon")
+	for _, l := range []struct {
+		query string
+		depth int
+	}{{paths, p.MaxHops}, {owners, p.OwnershipDepth}} {
+		ids := level0
+		for d := 1; d <= l.depth && l.query != "" && len(ids) > 0; d++ {
+			ids, err = s.autocommitIDs(ctx, l.query, map[string]any{"in": map[string]any{"ids": ids}, "base": base, "cur": base + int64(d)})
+			if err != nil {
+				return s.fail(err, "building the path search's horizon")
+			}
 		}
 	}
 	// A write during the build made it stale: it is not marked complete,
 	// and the next large call builds it again.
-	after, _, err := s.horizonVersion(ctx, prop)
+	after, _, err := s.horizonVersion(ctx, h.paths)
 	if err != nil || after != version {
 		return err
 	}
 	return s.write(ctx, "marking the path search's horizon built",
-		"MERGE (h:Horizon {key: $key}) SET h.version = $version", map[string]any{"key": prop, "version": version})
+		"MERGE (h:Horizon {key: $key}) SET h.version = $version", map[string]any{"key": h.paths, "version": version})
 }
 
 // horizonVersion reads the graph version and whether the horizon held in
@@ -124,48 +142,58 @@ func (s *Store) horizonVersion(ctx context.Context, prop string) (int64, bool, e
 	return recs[0].Values[0].(int64), recs[0].Values[1].(bool), nil
 }
 
-// horizonQueries writes the statements that build the horizon of p into
-// prop: ends gives every cluster with a member that may be a restrictive
-// end-user (exposure.MayBeRestrictive: a government body that says
-// restrictive, or says nothing and is of a country with a restrictive
+// horizonQueries writes the statements that build the horizons of p into
+// the properties h, each returning the ids of the clusters it gave a
+// distance: ends gives every cluster with a member that may be a
+// restrictive end-user (exposure.MayBeRestrictive: a government body that
+// says restrictive, or says nothing and is of a country with a restrictive
 // assessment in some year; or an entity listed on a restricted list, on
-// any day) the distance 0; levels, run for d = 1 … max hops, gives every
-// cluster not yet given one that walks in one step to a cluster at
-// distance d-1 the distance d (empty when the policy walks nothing).
-// Writes go in transactions of 10,000 rows, so that a million nodes fit a
-// small heap.
-func horizonQueries(p graph.Policy, prop string) (ends, levels string) {
+// any day) the distance 0 in both; paths, run for d = 1 … max hops with
+// the clusters $in.ids given d-1 (in a map: see reachQuery), gives every cluster not yet given one that
+// walks in one step to one of them the distance d (empty when the policy
+// walks nothing); owners does the same for the clusters they own, up to
+// the ownership depth. A cluster given d by an earlier build at the same
+// version (one stopped halfway, or one running at once) is given it again
+// and returned: distances are the same in every build of a version, and
+// the next level starts from it. Writes go in transactions of 10,000 rows, so that a
+// million nodes fit a small heap.
+func horizonQueries(p graph.Policy, h horizonProps) (ends, paths, owners string) {
 	lists := "true"
 	if p.RestrictedLists != nil {
 		lists = "li.id IN $lists"
 	}
-	set := func(value string) string {
-		return fmt.Sprintf(`CALL (id) {
-  MATCH (c:Entity {id: id}) WHERE coalesce(c.%[1]s, -1) < $base
-  SET c.%[1]s = %[2]s
-} IN TRANSACTIONS OF 10000 ROWS`, prop, value)
-	}
-	ends = `CALL () {
+	ends = fmt.Sprintf(`CALL () {
   MATCH (c:Country)-[:HAS_ASSESSMENT]->(a:Assessment) WHERE a.restrictive = true
   RETURN collect(DISTINCT c.code) AS ever
 }
 MATCH (rm:Entity)
 WHERE (rm:GovernmentBody AND coalesce(rm.restrictive, rm.country IN ever, false))
-  OR EXISTS { MATCH (rm)-[:LISTED_ON]->(li:List) WHERE ` + lists + ` }
+  OR EXISTS { MATCH (rm)-[:LISTED_ON]->(li:List) WHERE %s }
 WITH DISTINCT rm.cluster AS id
-` + set("$base")
-	back := backMoves(p)
-	if back == "" {
-		return ends, ""
-	}
-	levels = fmt.Sprintf(`MATCH (c:Entity) WHERE c.%s = $prev
-MATCH (m:Entity {cluster: c.id})
+CALL (id) {
+  MATCH (c:Entity {id: id})
+  SET c.%s = $base, c.%s = $base
+  RETURN c.id AS set
+} IN TRANSACTIONS OF 10000 ROWS
+RETURN set`, lists, h.paths, h.owners)
+	level := func(prop, moves string) string {
+		return fmt.Sprintf(`UNWIND $in.ids AS cid
+MATCH (m:Entity {cluster: cid})
 CALL (m) {
-  %s
+  %[2]s
 }
 WITH DISTINCT w.cluster AS id
-`, prop, back) + set("$cur")
-	return ends, levels
+CALL (id) {
+  MATCH (c:Entity {id: id}) WHERE coalesce(c.%[1]s, -1) < $base OR c.%[1]s = $cur
+  SET c.%[1]s = $cur
+  RETURN c.id AS set
+} IN TRANSACTIONS OF 10000 ROWS
+RETURN set`, prop, moves)
+	}
+	if back := backMoves(p); back != "" {
+		paths = level(h.paths, back)
+	}
+	return ends, paths, level(h.owners, "MATCH (m)-[:OWNS]->(w) RETURN w")
 }
 
 // backMoves is the subquery that lists the entities w whose cluster walks

@@ -52,33 +52,29 @@ func (s *Store) Reach(ctx context.Context, qs []graph.ReachQuery, p graph.Policy
 const minReachPart = 50
 
 // reach searches for the queries qs and fills out. With a horizon, the
-// starts too far from every restrictive end-user for a path (farStarts)
-// are searched apart, by a query without the exposure search: what takes
-// the time of the full query is its many subqueries run for each start,
-// whether they find anything or not.
+// starts too far from every restrictive end-user for a path, and those
+// also too far for an ownership chain (farStarts), are searched apart by
+// queries without those searches: what takes the time of the full query
+// is its many subqueries run for each start, whether they find anything
+// or not.
 func (s *Store) reach(ctx context.Context, qs []graph.ReachQuery, p graph.Policy, out []graph.Reach) error {
 	if len(qs) < minSplit {
-		return s.search(ctx, qs, p, false, out)
+		return s.search(ctx, qs, p, allSearches, out)
 	}
-	far, err := s.farStarts(ctx, qs, p)
+	need, err := s.farStarts(ctx, qs, p)
 	if err != nil {
 		return err
 	}
-	for _, f := range []bool{false, true} {
-		var idx []int
-		for i := range qs {
-			if far[i] == f {
-				idx = append(idx, i)
-			}
-		}
-		if len(idx) == 0 {
-			continue
-		}
+	groups := map[searches][]int{}
+	for i := range qs {
+		groups[need[i]] = append(groups[need[i]], i)
+	}
+	for w, idx := range groups {
 		sub, subOut := make([]graph.ReachQuery, len(idx)), make([]graph.Reach, len(idx))
 		for k, i := range idx {
 			sub[k] = qs[i]
 		}
-		if err := s.search(ctx, sub, p, f, subOut); err != nil {
+		if err := s.search(ctx, sub, p, w, subOut); err != nil {
 			return err
 		}
 		for k, i := range idx {
@@ -88,40 +84,52 @@ func (s *Store) reach(ctx context.Context, qs []graph.ReachQuery, p graph.Policy
 	return nil
 }
 
-// minSplit is the fewest queries that reach splits into near and far
-// starts: a screening (one start) is one query.
+// minSplit is the fewest queries that reach splits by the searches their
+// starts need: a screening (one start) is one query.
 const minSplit = 20
 
-// farStarts reports, for each query, whether its start is an entity whose
-// cluster is farther than max hops from every cluster that may be a
-// restrictive end-user, by the policy's horizon when it is current (none
-// is far without one).
-func (s *Store) farStarts(ctx context.Context, qs []graph.ReachQuery, p graph.Policy) ([]bool, error) {
+// searches says which of the searches of a query may find something for a
+// start: the exposure paths, the paths by parent, the ownership chains.
+type searches struct{ paths, parent, owners bool }
+
+// allSearches is every search.
+var allSearches = searches{paths: true, parent: true, owners: true}
+
+// farStarts tells, for each query, which searches its start needs: a start
+// whose cluster is farther than max hops from every cluster that may be a
+// restrictive end-user, by the policy's horizon when it is current, needs
+// no path search (nor by parent), and one farther than the ownership depth
+// below them no ownership search. One without a PART_OF link out of its
+// cluster needs no search by parent: it reaches itself alone. Without a
+// current horizon, or for an unknown start, it needs every search.
+func (s *Store) farStarts(ctx context.Context, qs []graph.ReachQuery, p graph.Policy) ([]searches, error) {
 	ids := make([]string, len(qs))
 	for i, q := range qs {
 		ids[i] = q.Start
 	}
+	h := horizonOf(p)
 	query := horizonBase + `
-UNWIND range(0, size($ids) - 1) AS i
-OPTIONAL MATCH (s0:Entity {id: $ids[i]})
+UNWIND range(0, size($in.ids) - 1) AS i
+OPTIONAL MATCH (s0:Entity {id: $in.ids[i]})
 OPTIONAL MATCH (s:Entity {id: s0.cluster})
-RETURN i, s IS NOT NULL AND NOT ` + near(horizonProperty(p), "s", p.MaxHops)
-	recs, err := s.read(ctx, "searching exposure paths", query, map[string]any{"ids": ids, "horizon": horizonProperty(p)})
+WITH i, s, hb, s IS NULL OR ` + near(h.paths, "s", p.MaxHops) + ` AS paths
+RETURN i, paths, paths AND (s IS NULL OR EXISTS { MATCH (:Entity {cluster: s.id})-[:PART_OF]->() }),
+  s IS NULL OR ` + near(h.owners, "s", p.OwnershipDepth)
+	recs, err := s.read(ctx, "searching exposure paths", query, map[string]any{"in": map[string]any{"ids": ids}, "horizon": h.paths})
 	if err != nil {
 		return nil, err
 	}
-	far := make([]bool, len(qs))
+	need := make([]searches, len(qs))
 	for _, r := range recs {
-		far[r.Values[0].(int64)] = r.Values[1] == true
+		need[r.Values[0].(int64)] = searches{paths: r.Values[1] == true, parent: r.Values[2] == true, owners: r.Values[3] == true}
 	}
-	return far, nil
+	return need, nil
 }
 
-// search searches for the queries qs in one Neo4j query and fills out;
-// far says that no start is near enough to a restrictive end-user for an
-// exposure path (farStarts), so that the query leaves out that search.
-func (s *Store) search(ctx context.Context, qs []graph.ReachQuery, p graph.Policy, far bool, out []graph.Reach) error {
-	query, params, err := reachQuery(p, qs, far)
+// search searches for the queries qs in one Neo4j query and fills out,
+// leaving out the searches their starts do not need (farStarts).
+func (s *Store) search(ctx context.Context, qs []graph.ReachQuery, p graph.Policy, need searches, out []graph.Reach) error {
+	query, params, err := reachQuery(p, qs, need)
 	if err != nil {
 		return err
 	}
@@ -189,9 +197,9 @@ func (s *Store) search(ctx context.Context, qs []graph.ReachQuery, p graph.Polic
 // types (the domain's constants) are written into the text; Cypher takes
 // neither as a parameter.
 //
-// With far, the query has no exposure search (and no search by parent):
-// for starts that farStarts found far, where both find nothing.
-func reachQuery(p graph.Policy, qs []graph.ReachQuery, far bool) (string, map[string]any, error) {
+// need leaves out the exposure search, the search by parent or the
+// ownership search: for starts that farStarts found too far for them.
+func reachQuery(p graph.Policy, qs []graph.ReachQuery, need searches) (string, map[string]any, error) {
 	rows := make([]map[string]any, len(qs))
 	var years []any
 	seenYear := map[int]bool{}
@@ -224,19 +232,25 @@ func reachQuery(p graph.Policy, qs []graph.ReachQuery, far bool) (string, map[st
 		lists = "li.id IN $lists"
 	}
 	restrictive := func(n string) string { return restrictiveOf(n, lists) }
-	prop := horizonProperty(p)
+	h := horizonOf(p)
 	stakes := "RETURN [] AS stakes"
 	if p.Method() == graph.OFAC {
 		stakes = strings.NewReplacer("$VALID_R", validOn("r"), "$RESTRICTIVE_O", restrictive("o"), "$BEST", bestStake).Replace(stakesCypher)
 	}
 	byParent := "RETURN [] AS byParent"
 	if p.Allows(graph.StepParent) {
-		byParent = startLevel(prop, hops) + "\n  " + levels(graph.Policy{Steps: []graph.Step{graph.StepParent}}, hops, prop) +
-			"\n  " + reached(restrictive, "last(x.ns).id", "byParent")
+		byParent = startLevel(h.paths, hops) + "\n  " + levels(graph.Policy{Steps: []graph.Step{graph.StepParent}}, hops, h.paths) +
+			"\n  " + reached(restrictive, h.paths, "last(x.ns).id", "byParent")
 	}
-	start, lvls, reach := startLevel(prop, hops), levels(p, hops, prop), reached(restrictive, pathShape("x.ns", "x.rs"), "exposures")
-	if far {
+	start, lvls, reach := startLevel(h.paths, hops), levels(p, hops, h.paths), reached(restrictive, h.paths, pathShape("x.ns", "x.rs"), "exposures")
+	if !need.paths {
 		start, lvls, reach, byParent = "", "", "RETURN [] AS exposures", "RETURN [] AS byParent"
+	} else if !need.parent && p.Allows(graph.StepParent) {
+		byParent = "RETURN CASE WHEN " + restrictive("s") + " THEN [s.id] ELSE [] END AS byParent"
+	}
+	ownership := ownershipLevels(depth, restrictive, h.owners)
+	if !need.owners {
+		ownership = "WITH [] AS found"
 	}
 	q := strings.NewReplacer(
 		"$HORIZON", horizonBase,
@@ -244,14 +258,18 @@ func reachQuery(p graph.Policy, qs []graph.ReachQuery, far bool) (string, map[st
 		"$LEVELS", lvls,
 		"$REACHED", reach,
 		"$BY_PARENT", byParent,
-		"$OWNERSHIP", ownershipLevels(depth, restrictive),
+		"$OWNERSHIP", ownership,
 		"$STAKES", stakes,
 		"$RESTRICTIVE_C", restrictive("c"),
 		"$LISTED", listedOn("l", lists),
 		"$VALID_R", validOn("r"),
 		"$EXPOSURE", pathShape("x.ns", "x.rs"),
 	).Replace(reachCypher)
-	params := map[string]any{"qs": rows, "years": years, "horizon": prop}
+	// The queries and years are in a map, whose lists' sizes Neo4j does
+	// not look at when it plans: a list parameter of another size of
+	// list is planned again (seconds at 1M), and a split call has starts
+	// of every number.
+	params := map[string]any{"in": map[string]any{"qs": rows, "years": years}, "horizon": h.paths}
 	if p.RestrictedLists != nil {
 		params["lists"] = []string(p.RestrictedLists)
 	}
@@ -357,9 +375,11 @@ func startLevel(prop string, hops int) string {
 }
 
 // reached returns, as name, what shape makes of each restrictive end-user
-// x among the nodes found by levels.
-func reached(restrictive func(string) string, shape, name string) string {
-	return fmt.Sprintf("UNWIND found AS x\n  WITH day, rc, x WHERE %s\n  RETURN collect(%s) AS %s", restrictive("x.n"), shape, name)
+// x among the nodes found by levels; with a horizon (in prop), only those
+// at distance 0 may be one.
+func reached(restrictive func(string) string, prop, shape, name string) string {
+	return fmt.Sprintf("UNWIND found AS x\n  WITH day, rc, x, hb WHERE %s AND %s\n  RETURN collect(%s) AS %s",
+		near(prop, "x.n", 0), restrictive("x.n"), shape, name)
 }
 
 // ownershipLevels writes the search of the ownership chains into s, one
@@ -368,12 +388,17 @@ func reached(restrictive func(string) string, shape, name string) string {
 // stake of every cluster owning its last that is not on it already (the
 // one OWNS link between the two clusters: the highest known percent, then
 // the least key), and a chain that reaches a restrictive end-user ends.
-func ownershipLevels(depth int, restrictive func(string) string) string {
+// With a horizon (hb, in property prop), a chain whose last cluster is
+// farther below every restrictive end-user than the levels left is not
+// extended: it could end at none; and only a cluster at distance 0 may
+// be a restrictive end-user.
+func ownershipLevels(depth int, restrictive func(string) string, prop string) string {
 	var b strings.Builder
-	b.WriteString("WITH day, rc, [{n: s, ns: [s], rs: []}] AS chains, [] AS found")
-	for range depth {
+	b.WriteString("WITH day, rc, hb, CASE WHEN " + near(prop, "s", depth) + " THEN [{n: s, ns: [s], rs: []}] ELSE [] END AS chains, [] AS found")
+	for k := 1; k <= depth; k++ {
 		b.WriteString(strings.NewReplacer("$MOVES", "MATCH (m:Entity {cluster: u.id}) "+movesOf("<-[r:OWNS]-"), "$BEST", bestStake,
-			"$RESTRICTIVE_V", restrictive("v")).Replace(ownerLevelCypher))
+			"$RESTRICTIVE_V", "CASE WHEN "+near(prop, "v", 0)+" THEN "+restrictive("v")+" ELSE false END",
+			"$NEAR", near(prop, "v", depth-k)).Replace(ownerLevelCypher))
 	}
 	return b.String()
 }
@@ -384,18 +409,18 @@ const bestStake = "CASE WHEN r.percent IS NULL THEN 1 ELSE 0 END, r.percent DESC
 
 // ownerLevelCypher is one level of ownershipLevels.
 const ownerLevelCypher = `
-  CALL (chains, day, rc) {
+  CALL (chains, day, rc, hb) {
     UNWIND chains AS c
     WITH c, c.n AS u
     CALL (u, day) {
         $MOVES
     }
-    WITH c, r, v WHERE NOT v IN c.ns
+    WITH c, r, v WHERE NOT v IN c.ns AND $NEAR
     WITH c, v, r ORDER BY $BEST
     WITH c, v, head(collect(r)) AS r
     RETURN collect({n: v, ns: c.ns + v, rs: c.rs + r, hit: $RESTRICTIVE_V}) AS next
   }
-  WITH day, rc, [x IN next WHERE NOT x.hit] AS chains, found + [x IN next WHERE x.hit] AS found`
+  WITH day, rc, hb, [x IN next WHERE NOT x.hit] AS chains, found + [x IN next WHERE x.hit] AS found`
 
 // validOn is the predicate that relationship r holds on day (inclusive
 // bounds, open when absent). Without a day only links without a start are
@@ -453,7 +478,7 @@ func pathShape(nodes, rels string) string {
 // the base of the policy's horizon, or null (horizon.go).
 const reachCypher = `
 CALL () {
-  UNWIND $years AS y
+  UNWIND $in.years AS y
   CALL (y) {
     MATCH (c:Country)-[:HAS_ASSESSMENT]->(a:Assessment)
     WITH c, a ORDER BY
@@ -466,9 +491,9 @@ CALL () {
   RETURN collect({year: y, codes: codes}) AS rcs
 }
 $HORIZON
-UNWIND range(0, size($qs) - 1) AS i
-WITH [x IN rcs WHERE x.year = $qs[i].year][0].codes AS rc, hb, i, $qs[i].start AS sid,
-  CASE WHEN $qs[i].on IS NULL THEN null ELSE date($qs[i].on) END AS day
+UNWIND range(0, size($in.qs) - 1) AS i
+WITH [x IN rcs WHERE x.year = $in.qs[i].year][0].codes AS rc, hb, i, $in.qs[i].start AS sid,
+  CASE WHEN $in.qs[i].on IS NULL THEN null ELSE date($in.qs[i].on) END AS day
 OPTIONAL MATCH (s0:Entity {id: sid})
 OPTIONAL MATCH (s:Entity {id: s0.cluster})
 CALL (s, day, rc, hb) {
@@ -479,7 +504,7 @@ CALL (s, day, rc, hb) {
 CALL (s, day, rc, hb) {
   $BY_PARENT
 }
-CALL (s, day, rc) {
+CALL (s, day, rc, hb) {
   $OWNERSHIP
   RETURN [x IN found | $EXPOSURE] AS ownership
 }
