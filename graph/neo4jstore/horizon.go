@@ -91,8 +91,12 @@ func (s *Store) bumpGraphVersion(ctx context.Context) error {
 }
 
 // ensureHorizon builds the horizons of p unless they are complete for the
-// current graph version.
+// current graph version. A policy whose bounds a horizon cannot hold is
+// left to the search, which refuses it.
 func (s *Store) ensureHorizon(ctx context.Context, p graph.Policy) error {
+	if p.MaxHops < 1 || p.MaxHops >= horizonSpan || p.OwnershipDepth < 1 || p.OwnershipDepth >= horizonSpan {
+		return nil
+	}
 	s.horizonMu.Lock()
 	defer s.horizonMu.Unlock()
 	h := horizonOf(p)
@@ -149,14 +153,15 @@ func (s *Store) horizonVersion(ctx context.Context, prop string) (int64, bool, e
 // says restrictive, or says nothing and is of a country with a restrictive
 // assessment in some year; or an entity listed on a restricted list, on
 // any day) the distance 0 in both; paths, run for d = 1 … max hops with
-// the clusters $in.ids given d-1 (in a map: see reachQuery), gives every cluster not yet given one that
-// walks in one step to one of them the distance d (empty when the policy
-// walks nothing); owners does the same for the clusters they own, up to
-// the ownership depth. A cluster given d by an earlier build at the same
-// version (one stopped halfway, or one running at once) is given it again
-// and returned: distances are the same in every build of a version, and
-// the next level starts from it. Writes go in transactions of 10,000 rows, so that a
-// million nodes fit a small heap.
+// the clusters given d-1 in $in.ids (a map: see reachQuery), gives every
+// cluster not yet given one that walks in one step to one of them the
+// distance d (empty when the policy walks nothing); owners does the same
+// for the clusters they own, up to the ownership depth. A cluster given d
+// by an earlier build at the same version (one stopped halfway, or one
+// running at once) is given it again and returned: distances are the same
+// in every build of a version, and the next level starts from it. Writes
+// go in transactions of 10,000 rows, so that a million nodes fit a small
+// heap.
 func horizonQueries(p graph.Policy, h horizonProps) (ends, paths, owners string) {
 	lists := "true"
 	if p.RestrictedLists != nil {
