@@ -33,6 +33,7 @@ func RunTests(t *testing.T, newStore func(t *testing.T) graph.Store) {
 		{"Mappings", testMappings},
 		{"Stats", testStats},
 		{"ReachScenario", testReachScenario},
+		{"ReachHorizon", testReachHorizon},
 		{"Jobs", testJobs},
 		{"JobsInvalid", testJobsInvalid},
 		{"Audit", testAudit},

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"sort"
 	"sync"
+	"time"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 	"golang.org/x/sync/errgroup"
@@ -60,6 +61,11 @@ func (s *Store) Apply(ctx context.Context, u graph.Upload, progress func(done, t
 					}
 					report(p.done(i, total))
 				}
+				if len(p.batches) > 0 {
+					if _, err := collect(ctx, tx, bumpVersion, nil); err != nil {
+						return graph.WriteResult{}, err
+					}
+				}
 				return p.res, nil
 			})
 		}
@@ -84,11 +90,27 @@ func (s *Store) Apply(ctx context.Context, u graph.Upload, progress func(done, t
 	if s.planned != nil {
 		s.planned()
 	}
-	if err := s.writeStages(ctx, p, func(rows int) { report(total * rows / max(p.rows, 1)) }); err != nil {
+	if err := s.writeStagesVersioned(ctx, p, func(rows int) { report(total * rows / max(p.rows, 1)) }); err != nil {
 		return graph.WriteResult{}, s.applyErr(err)
 	}
 	report(total)
 	return p.res, nil
+}
+
+// writeStagesVersioned is writeStages between two increases of the graph
+// version (horizon.go): a horizon built before the batches, or while they
+// were written, is not used after them, nor after a failed upload.
+func (s *Store) writeStagesVersioned(ctx context.Context, p *plan, written func(rows int)) error {
+	if len(p.batches) == 0 {
+		return nil
+	}
+	if err := s.bumpGraphVersion(ctx); err != nil {
+		return err
+	}
+	err := s.writeStages(ctx, p, written)
+	bctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+	defer cancel()
+	return errors.Join(err, s.bumpGraphVersion(bctx))
 }
 
 // writeStages writes the batches of a plan each in its own transaction,

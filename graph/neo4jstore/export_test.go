@@ -11,7 +11,7 @@ import (
 // ProfileReach runs the query of one Reach call under PROFILE and returns
 // the database hits of its plan, for benchmarks and investigations.
 func (s *Store) ProfileReach(ctx context.Context, qs []graph.ReachQuery, p graph.Policy) (int64, error) {
-	query, params, err := reachQuery(p, qs)
+	query, params, err := reachQuery(p, qs, allSearches)
 	if err != nil {
 		return 0, err
 	}

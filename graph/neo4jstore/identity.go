@@ -173,6 +173,9 @@ func (s *Store) Undecide(ctx context.Context, a, b string) (graph.Decision, erro
 		if _, err := run(writeClusters, map[string]any{"rows": clusterRows(before, after)}); err != nil {
 			return graph.Decision{}, err
 		}
+		if _, err := run(bumpVersion, nil); err != nil {
+			return graph.Decision{}, err
+		}
 		return *removed, nil
 	})
 	if err != nil {

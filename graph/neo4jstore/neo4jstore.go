@@ -10,6 +10,7 @@ import (
 	"errors"
 	"net"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -41,6 +42,11 @@ type Config struct {
 	// Readers is the number of queries one Reach call with many starts is
 	// split into, run at once (flagging every transaction). 0 means 2.
 	Readers int
+	// HorizonStarts is the fewest queries of a Reach call that builds the
+	// policy's horizon when the graph changed since it was last built
+	// (horizon.go): smaller calls search without it until a larger one
+	// builds it. 0 means 100; a negative value never builds it.
+	HorizonStarts int
 	// RetryTime bounds the driver's retries of a transaction that failed
 	// for a transient reason. 0 means 15 seconds.
 	RetryTime time.Duration
@@ -54,6 +60,8 @@ type Store struct {
 	// linkKeys: every link type has its unique constraint on key, so
 	// Apply may CREATE the links it found missing (apply.go).
 	linkKeys bool
+	// horizonMu makes this store build one horizon at a time (horizon.go).
+	horizonMu sync.Mutex
 	// planned, when set (by tests), is called after an upload's plan is
 	// made and before it is written.
 	planned func()
@@ -80,6 +88,9 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	}
 	if cfg.Readers <= 0 {
 		cfg.Readers = 2
+	}
+	if cfg.HorizonStarts == 0 {
+		cfg.HorizonStarts = 100
 	}
 	if cfg.RetryTime <= 0 {
 		cfg.RetryTime = 15 * time.Second
@@ -141,6 +152,9 @@ var schema = []string{
 	"CREATE INDEX flag_country IF NOT EXISTS FOR (f:Flag) ON (f.country)",
 	"CREATE INDEX upload_job_created IF NOT EXISTS FOR (j:UploadJob) ON (j.created)",
 	"CREATE INDEX revision_of IF NOT EXISTS FOR (h:Revision) ON (h.of, h.seq)",
+	// The graph version and the horizons built at a version (horizon.go).
+	"CREATE CONSTRAINT graph_version_id IF NOT EXISTS FOR (g:GraphVersion) REQUIRE g.id IS UNIQUE",
+	"CREATE CONSTRAINT horizon_key IF NOT EXISTS FOR (h:Horizon) REQUIRE h.key IS UNIQUE",
 }
 
 // linkKeyConstraint makes the key of links of type t unique.

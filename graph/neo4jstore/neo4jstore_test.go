@@ -15,7 +15,8 @@ import (
 )
 
 // config returns the Neo4j of the tests, from NEO4J_URI, NEO4J_USER,
-// NEO4J_PASSWORD and NEO4J_DATABASE. Without NEO4J_URI the test is skipped,
+// NEO4J_PASSWORD and NEO4J_DATABASE, with the horizon built by every
+// Reach call that finds it stale. Without NEO4J_URI the test is skipped,
 // except in CI, which must never skip Neo4j silently.
 func config(t testing.TB) neo4jstore.Config {
 	t.Helper()
@@ -30,7 +31,10 @@ func config(t testing.TB) neo4jstore.Config {
 	if user == "" {
 		user = "neo4j"
 	}
-	return neo4jstore.Config{URI: uri, User: user, Password: os.Getenv("NEO4J_PASSWORD"), Database: os.Getenv("NEO4J_DATABASE")}
+	// Every Reach call builds the horizon when it is stale, so that every
+	// path search of the tests is pruned by it (horizon.go).
+	return neo4jstore.Config{URI: uri, User: user, Password: os.Getenv("NEO4J_PASSWORD"), Database: os.Getenv("NEO4J_DATABASE"),
+		HorizonStarts: 1}
 }
 
 // mustOpen opens a store on an emptied database; the tests of this package

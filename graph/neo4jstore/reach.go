@@ -17,12 +17,21 @@ import (
 // into graph.Reach values and sorts them. docs/NEO4J.md explains the query
 // and why it gives the same answer as exposure.Reach.
 //
-// A call with many queries (flagging every transaction) is split into
+// The exposure search drops the clusters that cannot reach a restrictive
+// end-user in the hops it has left, by the policy's horizon (horizon.go),
+// when the horizon is complete for the graph as it is; a call with at
+// least Config.HorizonStarts queries builds it first when it is not. A
+// call with many queries (flagging every transaction) is split into
 // Config.Readers parts searched at once, each one query.
 func (s *Store) Reach(ctx context.Context, qs []graph.ReachQuery, p graph.Policy) ([]graph.Reach, error) {
 	out := make([]graph.Reach, len(qs))
 	if len(qs) == 0 {
 		return out, nil
+	}
+	if s.cfg.HorizonStarts > 0 && len(qs) >= s.cfg.HorizonStarts {
+		if err := s.ensureHorizon(ctx, p); err != nil {
+			return nil, err
+		}
 	}
 	parts := min(s.cfg.Readers, len(qs)/minReachPart)
 	if parts <= 1 {
@@ -42,9 +51,85 @@ func (s *Store) Reach(ctx context.Context, qs []graph.ReachQuery, p graph.Policy
 // minReachPart is the fewest queries of a part of a split Reach call.
 const minReachPart = 50
 
-// reach searches for the queries qs in one Neo4j query and fills out.
+// reach searches for the queries qs and fills out. With a horizon, the
+// starts too far from every restrictive end-user for a path, and those
+// also too far for an ownership chain (farStarts), are searched apart by
+// queries without those searches: what takes the time of the full query
+// is its many subqueries run for each start, whether they find anything
+// or not.
 func (s *Store) reach(ctx context.Context, qs []graph.ReachQuery, p graph.Policy, out []graph.Reach) error {
-	query, params, err := reachQuery(p, qs)
+	if len(qs) < minSplit {
+		return s.search(ctx, qs, p, allSearches, out)
+	}
+	need, err := s.farStarts(ctx, qs, p)
+	if err != nil {
+		return err
+	}
+	groups := map[searches][]int{}
+	for i := range qs {
+		groups[need[i]] = append(groups[need[i]], i)
+	}
+	for w, idx := range groups {
+		sub, subOut := make([]graph.ReachQuery, len(idx)), make([]graph.Reach, len(idx))
+		for k, i := range idx {
+			sub[k] = qs[i]
+		}
+		if err := s.search(ctx, sub, p, w, subOut); err != nil {
+			return err
+		}
+		for k, i := range idx {
+			out[i] = subOut[k]
+		}
+	}
+	return nil
+}
+
+// minSplit is the fewest queries that reach splits by the searches their
+// starts need: a screening (one start) is one query.
+const minSplit = 20
+
+// searches says which of the searches of a query may find something for a
+// start: the exposure paths, the paths by parent, the ownership chains.
+type searches struct{ paths, parent, owners bool }
+
+// allSearches is every search.
+var allSearches = searches{paths: true, parent: true, owners: true}
+
+// farStarts tells, for each query, which searches its start needs: a start
+// whose cluster is farther than max hops from every cluster that may be a
+// restrictive end-user, by the policy's horizon when it is current, needs
+// no path search (nor by parent), and one farther than the ownership depth
+// below them no ownership search. One without a PART_OF link out of its
+// cluster needs no search by parent: it reaches itself alone. Without a
+// current horizon, or for an unknown start, it needs every search.
+func (s *Store) farStarts(ctx context.Context, qs []graph.ReachQuery, p graph.Policy) ([]searches, error) {
+	ids := make([]string, len(qs))
+	for i, q := range qs {
+		ids[i] = q.Start
+	}
+	h := horizonOf(p)
+	query := horizonBase + `
+UNWIND range(0, size($in.ids) - 1) AS i
+OPTIONAL MATCH (s0:Entity {id: $in.ids[i]})
+OPTIONAL MATCH (s:Entity {id: s0.cluster})
+WITH i, s, hb, s IS NULL OR ` + near(h.paths, "s", p.MaxHops) + ` AS paths
+RETURN i, paths, paths AND (s IS NULL OR EXISTS { MATCH (:Entity {cluster: s.id})-[:PART_OF]->() }),
+  s IS NULL OR ` + near(h.owners, "s", p.OwnershipDepth)
+	recs, err := s.read(ctx, "searching exposure paths", query, map[string]any{"in": map[string]any{"ids": ids}, "horizon": h.paths})
+	if err != nil {
+		return nil, err
+	}
+	need := make([]searches, len(qs))
+	for _, r := range recs {
+		need[r.Values[0].(int64)] = searches{paths: r.Values[1] == true, parent: r.Values[2] == true, owners: r.Values[3] == true}
+	}
+	return need, nil
+}
+
+// search searches for the queries qs in one Neo4j query and fills out,
+// leaving out the searches their starts do not need (farStarts).
+func (s *Store) search(ctx context.Context, qs []graph.ReachQuery, p graph.Policy, need searches, out []graph.Reach) error {
+	query, params, err := reachQuery(p, qs, need)
 	if err != nil {
 		return err
 	}
@@ -111,7 +196,10 @@ func (s *Store) reach(ctx context.Context, qs []graph.ReachQuery, p graph.Policy
 // queries qs. Only the policy's bounds (checked integers) and relationship
 // types (the domain's constants) are written into the text; Cypher takes
 // neither as a parameter.
-func reachQuery(p graph.Policy, qs []graph.ReachQuery) (string, map[string]any, error) {
+//
+// need leaves out the exposure search, the search by parent or the
+// ownership search: for starts that farStarts found too far for them.
+func reachQuery(p graph.Policy, qs []graph.ReachQuery, need searches) (string, map[string]any, error) {
 	rows := make([]map[string]any, len(qs))
 	var years []any
 	seenYear := map[int]bool{}
@@ -144,28 +232,44 @@ func reachQuery(p graph.Policy, qs []graph.ReachQuery) (string, map[string]any, 
 		lists = "li.id IN $lists"
 	}
 	restrictive := func(n string) string { return restrictiveOf(n, lists) }
+	h := horizonOf(p)
 	stakes := "RETURN [] AS stakes"
 	if p.Method() == graph.OFAC {
 		stakes = strings.NewReplacer("$VALID_R", validOn("r"), "$RESTRICTIVE_O", restrictive("o"), "$BEST", bestStake).Replace(stakesCypher)
 	}
 	byParent := "RETURN [] AS byParent"
 	if p.Allows(graph.StepParent) {
-		byParent = startLevel + "\n  " + levels(graph.Policy{Steps: []graph.Step{graph.StepParent}}, hops) +
-			"\n  " + reached(restrictive, "last(x.ns).id", "byParent")
+		byParent = startLevel(h.paths, hops) + "\n  " + levels(graph.Policy{Steps: []graph.Step{graph.StepParent}}, hops, h.paths) +
+			"\n  " + reached(restrictive, h.paths, "last(x.ns).id", "byParent")
+	}
+	start, lvls, reach := startLevel(h.paths, hops), levels(p, hops, h.paths), reached(restrictive, h.paths, pathShape("x.ns", "x.rs"), "exposures")
+	if !need.paths {
+		start, lvls, reach, byParent = "", "", "RETURN [] AS exposures", "RETURN [] AS byParent"
+	} else if !need.parent && p.Allows(graph.StepParent) {
+		byParent = "RETURN CASE WHEN " + restrictive("s") + " THEN [s.id] ELSE [] END AS byParent"
+	}
+	ownership := ownershipLevels(depth, restrictive, h.owners)
+	if !need.owners {
+		ownership = "WITH [] AS found"
 	}
 	q := strings.NewReplacer(
-		"$START", startLevel,
-		"$LEVELS", levels(p, hops),
-		"$REACHED", reached(restrictive, pathShape("x.ns", "x.rs"), "exposures"),
+		"$HORIZON", horizonBase,
+		"$START", start,
+		"$LEVELS", lvls,
+		"$REACHED", reach,
 		"$BY_PARENT", byParent,
-		"$OWNERSHIP", ownershipLevels(depth, restrictive),
+		"$OWNERSHIP", ownership,
 		"$STAKES", stakes,
 		"$RESTRICTIVE_C", restrictive("c"),
 		"$LISTED", listedOn("l", lists),
 		"$VALID_R", validOn("r"),
 		"$EXPOSURE", pathShape("x.ns", "x.rs"),
 	).Replace(reachCypher)
-	params := map[string]any{"qs": rows, "years": years}
+	// The queries and years are in a map, whose lists' sizes Neo4j does
+	// not look at when it plans: a list parameter of another size of
+	// list is planned again (seconds at 1M), and a split call has starts
+	// of every number.
+	params := map[string]any{"in": map[string]any{"qs": rows, "years": years}, "horizon": h.paths}
 	if p.RestrictedLists != nil {
 		params["lists"] = []string(p.RestrictedLists)
 	}
@@ -227,42 +331,55 @@ func movesOf(rel string) string {
 // id of v). That is exposure.Reach's order, so ties break the same way.
 // Every node reached is kept in found, the start first; reached picks the
 // restrictive end-users among them once, after the last level.
-func levels(p graph.Policy, hops int) string {
+//
+// With a horizon (hb, the base of the horizon in property prop), a node
+// farther from every restrictive end-user than the hops left after it is
+// not kept, as exposure.Reach does with its Horizon: that changes no path
+// to an end-user (see exposure's shortest).
+func levels(p graph.Policy, hops int, prop string) string {
 	m := moves(p)
 	if m == "" {
 		return ""
 	}
 	var b strings.Builder
 	for k := 1; k <= hops; k++ {
-		b.WriteString(strings.NewReplacer("$MOVES", m).Replace(levelCypher))
-		b.WriteString("\n  WITH day, rc, next AS level, seen + [x IN next | x.n] AS seen, found + next AS found")
+		b.WriteString(strings.NewReplacer("$MOVES", m, "$NEAR", near(prop, "v", hops-k)).Replace(levelCypher))
+		b.WriteString("\n  WITH day, rc, hb, next AS level, seen + [x IN next | x.n] AS seen, found + next AS found")
 	}
 	return b.String()
 }
 
 // levelCypher is one level of the breadth-first search (see levels).
 const levelCypher = `
-  CALL (level, seen, day, rc) {
+  CALL (level, seen, day, rc, hb) {
     UNWIND range(0, size(level) - 1) AS k
     WITH k, level[k] AS f
     WITH k, f, f.n AS u
     CALL (u, day) {
         $MOVES
     }
-    WITH k, f, r, v WHERE NOT v IN seen
+    WITH k, f, r, v WHERE NOT v IN seen AND $NEAR
     WITH k, f, r, v ORDER BY k, r.key
     WITH v, head(collect({k: k, f: f, r: r})) AS b
     WITH v, b ORDER BY b.k, v.id
     RETURN collect({n: v, ns: b.f.ns + v, rs: b.f.rs + b.r}) AS next
   }`
 
-// startLevel is the first level of a breadth-first search from s.
-const startLevel = "WITH day, rc, [{n: s, ns: [s], rs: []}] AS level, [s] AS seen, [{n: s, ns: [s], rs: []}] AS found"
+// startLevel is the first level of a breadth-first search from s: empty
+// when s is farther than hops from every restrictive end-user by the
+// horizon in prop, so that nothing is walked (s is found, and is no
+// end-user).
+func startLevel(prop string, hops int) string {
+	return "WITH day, rc, hb, CASE WHEN " + near(prop, "s", hops) + " THEN [{n: s, ns: [s], rs: []}] ELSE [] END AS level, " +
+		"[s] AS seen, [{n: s, ns: [s], rs: []}] AS found"
+}
 
 // reached returns, as name, what shape makes of each restrictive end-user
-// x among the nodes found by levels.
-func reached(restrictive func(string) string, shape, name string) string {
-	return fmt.Sprintf("UNWIND found AS x\n  WITH day, rc, x WHERE %s\n  RETURN collect(%s) AS %s", restrictive("x.n"), shape, name)
+// x among the nodes found by levels; with a horizon (in prop), only those
+// at distance 0 may be one.
+func reached(restrictive func(string) string, prop, shape, name string) string {
+	return fmt.Sprintf("UNWIND found AS x\n  WITH day, rc, x, hb WHERE %s AND %s\n  RETURN collect(%s) AS %s",
+		near(prop, "x.n", 0), restrictive("x.n"), shape, name)
 }
 
 // ownershipLevels writes the search of the ownership chains into s, one
@@ -271,12 +388,17 @@ func reached(restrictive func(string) string, shape, name string) string {
 // stake of every cluster owning its last that is not on it already (the
 // one OWNS link between the two clusters: the highest known percent, then
 // the least key), and a chain that reaches a restrictive end-user ends.
-func ownershipLevels(depth int, restrictive func(string) string) string {
+// With a horizon (hb, in property prop), a chain whose last cluster is
+// farther below every restrictive end-user than the levels left is not
+// extended: it could end at none; and only a cluster at distance 0 may
+// be a restrictive end-user.
+func ownershipLevels(depth int, restrictive func(string) string, prop string) string {
 	var b strings.Builder
-	b.WriteString("WITH day, rc, [{n: s, ns: [s], rs: []}] AS chains, [] AS found")
-	for range depth {
+	b.WriteString("WITH day, rc, hb, CASE WHEN " + near(prop, "s", depth) + " THEN [{n: s, ns: [s], rs: []}] ELSE [] END AS chains, [] AS found")
+	for k := 1; k <= depth; k++ {
 		b.WriteString(strings.NewReplacer("$MOVES", "MATCH (m:Entity {cluster: u.id}) "+movesOf("<-[r:OWNS]-"), "$BEST", bestStake,
-			"$RESTRICTIVE_V", restrictive("v")).Replace(ownerLevelCypher))
+			"$RESTRICTIVE_V", "CASE WHEN "+near(prop, "v", 0)+" THEN "+restrictive("v")+" ELSE false END",
+			"$NEAR", near(prop, "v", depth-k)).Replace(ownerLevelCypher))
 	}
 	return b.String()
 }
@@ -287,18 +409,18 @@ const bestStake = "CASE WHEN r.percent IS NULL THEN 1 ELSE 0 END, r.percent DESC
 
 // ownerLevelCypher is one level of ownershipLevels.
 const ownerLevelCypher = `
-  CALL (chains, day, rc) {
+  CALL (chains, day, rc, hb) {
     UNWIND chains AS c
     WITH c, c.n AS u
     CALL (u, day) {
         $MOVES
     }
-    WITH c, r, v WHERE NOT v IN c.ns
+    WITH c, r, v WHERE NOT v IN c.ns AND $NEAR
     WITH c, v, r ORDER BY $BEST
     WITH c, v, head(collect(r)) AS r
     RETURN collect({n: v, ns: c.ns + v, rs: c.rs + r, hit: $RESTRICTIVE_V}) AS next
   }
-  WITH day, rc, [x IN next WHERE NOT x.hit] AS chains, found + [x IN next WHERE x.hit] AS found`
+  WITH day, rc, hb, [x IN next WHERE NOT x.hit] AS chains, found + [x IN next WHERE x.hit] AS found`
 
 // validOn is the predicate that relationship r holds on day (inclusive
 // bounds, open when absent). Without a day only links without a start are
@@ -352,10 +474,11 @@ func pathShape(nodes, rels string) string {
 //   - clusters: the members of every cluster of two or more named above.
 //
 // rc, the restrictive countries, depends on the day's year (SPEC §3's
-// as-of rule): it is computed once for each year of the queries.
+// as-of rule): it is computed once for each year of the queries. hb is
+// the base of the policy's horizon, or null (horizon.go).
 const reachCypher = `
 CALL () {
-  UNWIND $years AS y
+  UNWIND $in.years AS y
   CALL (y) {
     MATCH (c:Country)-[:HAS_ASSESSMENT]->(a:Assessment)
     WITH c, a ORDER BY
@@ -367,20 +490,21 @@ CALL () {
   }
   RETURN collect({year: y, codes: codes}) AS rcs
 }
-UNWIND range(0, size($qs) - 1) AS i
-WITH [x IN rcs WHERE x.year = $qs[i].year][0].codes AS rc, i, $qs[i].start AS sid,
-  CASE WHEN $qs[i].on IS NULL THEN null ELSE date($qs[i].on) END AS day
+$HORIZON
+UNWIND range(0, size($in.qs) - 1) AS i
+WITH [x IN rcs WHERE x.year = $in.qs[i].year][0].codes AS rc, hb, i, $in.qs[i].start AS sid,
+  CASE WHEN $in.qs[i].on IS NULL THEN null ELSE date($in.qs[i].on) END AS day
 OPTIONAL MATCH (s0:Entity {id: sid})
 OPTIONAL MATCH (s:Entity {id: s0.cluster})
-CALL (s, day, rc) {
+CALL (s, day, rc, hb) {
   $START
   $LEVELS
   $REACHED
 }
-CALL (s, day, rc) {
+CALL (s, day, rc, hb) {
   $BY_PARENT
 }
-CALL (s, day, rc) {
+CALL (s, day, rc, hb) {
   $OWNERSHIP
   RETURN [x IN found | $EXPOSURE] AS ownership
 }

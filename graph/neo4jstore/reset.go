@@ -34,3 +34,19 @@ func (s *Store) autocommit(ctx context.Context, stmt string) error {
 	_, err = res.Consume(ctx)
 	return err
 }
+
+// autocommitIDs is autocommit for a statement with parameters that returns strings,
+// one a row: it returns them.
+func (s *Store) autocommitIDs(ctx context.Context, stmt string, params map[string]any) ([]string, error) {
+	sess := s.session(ctx, neo4j.AccessModeWrite)
+	defer sess.Close(context.Background())
+	res, err := sess.Run(ctx, stmt, params)
+	if err != nil {
+		return nil, err
+	}
+	var ids []string
+	for res.Next(ctx) {
+		ids = append(ids, res.Record().Values[0].(string))
+	}
+	return ids, res.Err()
+}
