@@ -9,7 +9,8 @@ test: fmt-check vet lint go-test ui-test
 
 go-test:
 	# -p 1: the Neo4j tests of several packages share one database.
-	$(GO) test -race -count=1 -p 1 $(PKGS)
+	# -timeout: the Neo4j store's tests take several minutes on 2 cores.
+	$(GO) test -race -count=1 -p 1 -timeout 25m $(PKGS)
 
 # The UI's unit and browser tests and the check that frontend/dist is
 # current; they skip without npm or Chromium (fail with CI=true).
