@@ -205,21 +205,7 @@ RETURN set`, prop, moves)
 // to member m in one step of the policy: moves turned around (a type
 // walked forwards arrives at its To, one walked backwards at its From).
 func backMoves(p graph.Policy) string {
-	var fwd, back, both []string
-	for _, t := range graph.LinkTypes {
-		f, okF := p.StepOn(t, true)
-		_, okB := p.StepOn(t, false)
-		if _, _, either := f.Walk(); okF && either {
-			both = append(both, string(t))
-			continue
-		}
-		if okF {
-			fwd = append(fwd, string(t))
-		}
-		if okB {
-			back = append(back, string(t))
-		}
-	}
+	fwd, back, both := stepTypes(p)
 	var parts []string
 	for _, d := range []struct {
 		types      []string

@@ -276,15 +276,10 @@ func reachQuery(p graph.Policy, qs []graph.ReachQuery, need searches) (string, m
 	return q, params, nil
 }
 
-// moves is the subquery that lists the links walked out of cluster node u
-// (u is the cluster's node: its lowest member), each with the cluster node
-// v it leads to: from every member m of u, one directed pattern per
-// direction, each with the policy's link types of that direction, so that
-// Neo4j expands only the relationships a step walks (OWNS may be walked
-// both ways: backwards by owner, forwards by subsidiary). A link inside
-// the cluster is no step. Empty when the policy walks nothing.
-func moves(p graph.Policy) string {
-	var fwd, back, both []string
+// stepTypes returns the link types the policy walks forwards only,
+// backwards only, and either way (OWNS: backwards by owner, forwards by
+// subsidiary).
+func stepTypes(p graph.Policy) (fwd, back, both []string) {
 	for _, t := range graph.LinkTypes {
 		f, okF := p.StepOn(t, true)
 		_, okB := p.StepOn(t, false)
@@ -299,6 +294,18 @@ func moves(p graph.Policy) string {
 			back = append(back, string(t))
 		}
 	}
+	return fwd, back, both
+}
+
+// moves is the subquery that lists the links walked out of cluster node u
+// (u is the cluster's node: its lowest member), each with the cluster node
+// v it leads to: from every member m of u, one directed pattern per
+// direction, each with the policy's link types of that direction, so that
+// Neo4j expands only the relationships a step walks (OWNS may be walked
+// both ways: backwards by owner, forwards by subsidiary). A link inside
+// the cluster is no step. Empty when the policy walks nothing.
+func moves(p graph.Policy) string {
+	fwd, back, both := stepTypes(p)
 	var parts []string
 	for _, d := range []struct {
 		types      []string
