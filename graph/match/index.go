@@ -3,8 +3,6 @@ package match
 import (
 	"slices"
 	"sort"
-
-	"github.com/antzucaro/matchr"
 )
 
 // Index is an in-memory retrieval index over entities' names, for a store
@@ -145,7 +143,7 @@ func (x *Index) Lookup(name string, prefix bool) []string {
 		}
 		if t.Fuzzy {
 			for _, k := range x.near(t.Key) {
-				hits = append(hits, hit{k, t.Weight * ratio(t.Key, k)})
+				hits = append(hits, hit{k, NearWeight(t, k)})
 			}
 		}
 	}
@@ -216,7 +214,7 @@ func Retrieval(name string, prefix bool, ids []string, keysOf map[string][]strin
 				case k == t.Key:
 					sc += t.Weight
 				case t.Fuzzy && fuzzyKey(k) && reachable(t.Key, k):
-					sc += t.Weight * ratio(t.Key, k)
+					sc += NearWeight(t, k)
 				}
 			}
 		}
@@ -242,7 +240,7 @@ func Retrieval(name string, prefix bool, ids []string, keysOf map[string][]strin
 // reachable reports whether near(k) would find c: within maxEdits of k,
 // and c is k plus a letter, k less a letter, or shares a deletion with k.
 func reachable(k, c string) bool {
-	if k == c || abs(len(k)-len(c)) > 1 || matchr.OSA(k, c) > maxEdits(k) {
+	if k == c || abs(len(k)-len(c)) > 1 || osa(k, c) > maxEdits(k) {
 		return false
 	}
 	dk, dc := deletions(k), deletions(c)
@@ -253,30 +251,74 @@ func reachable(k, c string) bool {
 // the keys that are k plus a letter, k less a letter, or share a deletion
 // with k (one letter changed or two swapped), checked by edit distance.
 func (x *Index) near(k string) []string {
-	seen := map[string]bool{k: true}
-	var out []string
-	consider := func(c string) {
-		if !seen[c] {
-			seen[c] = true
-			if abs(len(k)-len(c)) <= maxEdits(k) && matchr.OSA(k, c) <= maxEdits(k) {
-				out = append(out, c)
-			}
-		}
-	}
-	for _, c := range x.deletes[k] {
-		consider(c)
-	}
+	var found []string
+	found = append(found, x.deletes[k]...)
 	for _, d := range deletions(k) {
 		if len(x.keys[d]) > 0 && fuzzyKey(d) {
-			consider(d)
+			found = append(found, d)
 		}
-		for _, c := range x.deletes[d] {
-			consider(c)
+		found = append(found, x.deletes[d]...)
+	}
+	return Near(k, found)
+}
+
+// Near keeps of the keys a vocabulary found (Vocabulary) those the
+// in-memory Index finds a typo away from k: fuzzy keys within maxEdits of
+// it that are k plus a letter, k less a letter, or share a deletion with
+// it; k excluded, each once, sorted. found may hold the keys found for
+// other keys too: a store that keeps its vocabulary elsewhere (Neo4j) asks
+// for every fuzzy key of a query at once.
+func Near(k string, found []string) []string {
+	seen := map[string]bool{k: true}
+	var out []string
+	for _, c := range found {
+		if !seen[c] {
+			seen[c] = true
+			if fuzzyKey(c) && reachable(k, c) {
+				out = append(out, c)
+			}
 		}
 	}
 	sort.Strings(out)
 	return out
 }
+
+// Vocabulary is how a store that keeps the fuzzy keys of its entities
+// apart from them (Neo4j) finds the keys a typo away from a term's key:
+// the keys one of whose Deletions is Key or one of Deletions, and the
+// keys that are one of Deletions. Near then keeps those close enough.
+type Vocabulary struct {
+	Key       string
+	Deletions []string
+}
+
+// VocabularyOf returns the lookups of a query's fuzzy terms.
+func VocabularyOf(terms []Term) []Vocabulary {
+	var out []Vocabulary
+	for _, t := range terms {
+		if t.Fuzzy {
+			out = append(out, Vocabulary{Key: t.Key, Deletions: deletions(t.Key)})
+		}
+	}
+	return out
+}
+
+// FuzzyKeys returns the keys of Keys a typo may be found by (words and
+// joined names of four letters or more, without digits), with their
+// deletions: the vocabulary entries a store writes for an entity.
+func FuzzyKeys(keys []string) []Vocabulary {
+	var out []Vocabulary
+	for _, k := range keys {
+		if fuzzyKey(k) {
+			out = append(out, Vocabulary{Key: k, Deletions: deletions(k)})
+		}
+	}
+	return out
+}
+
+// NearWeight is the weight a key found near a fuzzy term's key adds to a
+// candidate in retrieval: the term's, by how alike the keys are.
+func NearWeight(t Term, k string) float64 { return t.Weight * ratio(t.Key, k) }
 
 // maxEdits is how many edits away a fuzzy key may be: one for short
 // words, two from eight letters.

@@ -1,7 +1,9 @@
 package match
 
 import (
+	"fmt"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -163,5 +165,53 @@ func TestOSA(t *testing.T) {
 				t.Errorf("osa(%q, %q) = %d, matchr.OSA %d", a, b, got, want)
 			}
 		}
+	}
+}
+
+// TestVocabularyAgreesWithNear: the keys a store finds through a
+// vocabulary of fuzzy keys and their deletions (VocabularyOf, FuzzyKeys,
+// Near, as Neo4j looks them up) are those the in-memory index finds near a
+// query's fuzzy keys.
+func TestVocabularyAgreesWithNear(t *testing.T) {
+	x := NewIndex()
+	names := []string{"Hikvision", "Hikari Vision", "Hangzhou Hikvision Digital Technology", "NtechLab", "N Tech Lab Trading",
+		"Dahua Technology", "Dahau Tech", "Uniview", "Univision", "Synesis", "Synergy", "Data", "Date", "Delta"}
+	vocabulary := map[string][]string{} // fuzzy key → its deletions
+	for i, n := range names {
+		x.Add(fmt.Sprint(i), []string{n})
+		for _, v := range FuzzyKeys(Keys([]string{n})) {
+			vocabulary[v.Key] = v.Deletions
+		}
+	}
+	queries := []string{"Hikvison", "Hikvisoin", "Hkvision", "Unyview", "Synesys", "Dahua Tecnology", "Dta", "Datas", "Dalta", "NTEHLAB",
+		"Technolgy Tachnolagy"} // the second is two letters from "technology", which the first brings: not a typo the index finds
+	checked := 0
+	for _, q := range queries {
+		// What Neo4j's one lookup for a query returns: the keys whose
+		// deletions include one of its fuzzy keys or their deletions
+		// (match_key_near), and the keys that are one of those deletions
+		// (the key constraint).
+		var tokens, dels, found []string
+		for _, v := range VocabularyOf(Terms(q)) {
+			tokens = append(append(tokens, v.Key), v.Deletions...)
+			dels = append(dels, v.Deletions...)
+		}
+		for k, kd := range vocabulary {
+			if slices.ContainsFunc(kd, func(d string) bool { return slices.Contains(tokens, d) }) || slices.Contains(dels, k) {
+				found = append(found, k)
+			}
+		}
+		for _, v := range VocabularyOf(Terms(q)) {
+			got, want := Near(v.Key, found), x.near(v.Key)
+			if !reflect.DeepEqual(got, want) {
+				t.Errorf("%q, key %q: vocabulary finds %v, the index %v", q, v.Key, got, want)
+			}
+			if len(want) > 0 {
+				checked++
+			}
+		}
+	}
+	if checked < 6 {
+		t.Errorf("only %d fuzzy keys found neighbours: the test checks little", checked)
 	}
 }

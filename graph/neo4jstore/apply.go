@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"slices"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 
@@ -445,7 +446,8 @@ func (s *Store) plan(ctx context.Context, tx neo4j.ManagedTransaction, u graph.U
 	// Entities, by kind: the label comes from the kind's constant. The ones
 	// not stored are CREATEd, the others MERGEd.
 	byKind, newByKind := map[graph.Kind][]map[string]any{}, map[graph.Kind][]map[string]any{}
-	var revs []map[string]any
+	var revs, vocabulary []map[string]any
+	seen := map[string]bool{}
 	for _, id := range sorted(entityKeys) {
 		old, ok := stored[id]
 		e := entities[id]
@@ -453,7 +455,11 @@ func (s *Store) plan(ctx context.Context, tx neo4j.ManagedTransaction, u graph.U
 			e = graph.MergeEntity(old, e)
 		}
 		if change(&p.res.Entities, old, ok, e) {
-			row := map[string]any{"id": id, "props": entityProps(e)}
+			props := entityProps(e)
+			row := map[string]any{"id": id, "props": props}
+			if keys, ok := props["match_keys"].(string); ok {
+				vocabulary = append(vocabulary, vocabularyRows(strings.Fields(keys), seen)...)
+			}
 			if !ok && create {
 				newByKind[e.Kind] = append(newByKind[e.Kind], row)
 				continue
@@ -469,6 +475,7 @@ func (s *Store) plan(ctx context.Context, tx neo4j.ManagedTransaction, u graph.U
 	// Revisions go before the values they replace: a batch run again
 	// after a failure finds the same revision and MERGEs it.
 	p.add(writeRevisions, revs, size)
+	p.add(writeVocabulary, vocabulary, size)
 	p.then()
 	for _, k := range graph.Kinds {
 		p.addCreate(createEntities(k), writeEntities(k), newByKind[k], size)
@@ -517,6 +524,7 @@ func (s *Store) plan(ctx context.Context, tx neo4j.ManagedTransaction, u graph.U
 		}
 	}
 	p.add(writeRevisions, revs, size)
+	p.add(writeVocabulary, vocabulary, size)
 	p.then()
 	for _, t := range graph.LinkTypes {
 		p.addCreate(createLinks(t), writeLinks(t), newByType[t], size)

@@ -68,3 +68,11 @@ func (s *Store) ForgetFlagSearch(ctx context.Context) error {
 // AfterPlan has f called after each upload's plan is made, before it is
 // written: a test's way to write between the two.
 func (s *Store) AfterPlan(f func()) { s.planned = f }
+
+// ForgetVocabulary deletes the match vocabulary and its marker, as in a
+// database made before it.
+func (s *Store) ForgetVocabulary(ctx context.Context) error {
+	_, err := neo4j.ExecuteQuery(ctx, s.driver, "MATCH (k) WHERE k:MatchKey OR k:MatchVocabulary DETACH DELETE k", nil, neo4j.EagerResultTransformer,
+		neo4j.ExecuteQueryWithDatabase(s.cfg.Database))
+	return err
+}

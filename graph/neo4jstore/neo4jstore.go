@@ -118,6 +118,10 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		driver.Close(context.Background())
 		return nil, err
 	}
+	if err := s.addVocabulary(ctx); err != nil {
+		driver.Close(context.Background())
+		return nil, err
+	}
 	return s, nil
 }
 
@@ -144,6 +148,9 @@ var schema = []string{
 	// match_keys is the retrieval keys of graph/match, separated by spaces;
 	// the whitespace analyzer keeps them as they are.
 	"CREATE FULLTEXT INDEX entity_match IF NOT EXISTS FOR (e:Entity) ON EACH [e.match_keys] OPTIONS {indexConfig: {`fulltext.analyzer`: 'whitespace'}}",
+	// The vocabulary of fuzzy retrieval keys, each with its deletions (search.go).
+	"CREATE CONSTRAINT match_key IF NOT EXISTS FOR (k:MatchKey) REQUIRE k.key IS UNIQUE",
+	"CREATE FULLTEXT INDEX match_key_near IF NOT EXISTS FOR (k:MatchKey) ON EACH [k.near] OPTIONS {indexConfig: {`fulltext.analyzer`: 'whitespace'}}",
 	// cluster is the id of the entity's SAME_AS cluster: its own when it is in none (identity.go).
 	"CREATE INDEX entity_cluster IF NOT EXISTS FOR (e:Entity) ON (e.cluster)",
 	"CREATE INDEX transaction_ship_to IF NOT EXISTS FOR (t:Transaction) ON (t.ship_to)",

@@ -96,3 +96,40 @@ func TestGivesFlagsTheirSearchAtOpen(t *testing.T) {
 		t.Errorf("after opening again the seller's name finds %+v (%v); want T-OLD", fs, err)
 	}
 }
+
+// TestGivesTheVocabularyAtOpen: entities stored before the vocabulary of
+// fuzzy keys are found by a typo once the store opens again (and not
+// before: "Hikbision" shares no key with "Hikvision", not even the sound,
+// so only the vocabulary finds it).
+func TestGivesTheVocabularyAtOpen(t *testing.T) {
+	cfg := config(t)
+	ctx := context.Background()
+	s := mustOpen(t, cfg)
+	if _, err := s.Apply(ctx, graph.Upload{ID: "u-old", Entities: []graph.Entity{{ID: "hik", Kind: graph.Organization, Name: "Hikvision"}}}, nil); err != nil {
+		t.Fatal(err)
+	}
+	found := func(s graph.Store) bool {
+		ms, err := s.Search(ctx, graph.SearchQuery{Text: "Hikbision", Limit: 5})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(ms) > 0 && ms[0].Entity.ID == "hik"
+	}
+	if !found(s) {
+		t.Fatal("a typo does not find the entity with the vocabulary written by the upload")
+	}
+	if err := s.ForgetVocabulary(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if found(s) {
+		t.Fatal("a typo finds the entity without the vocabulary: the test shows nothing")
+	}
+	again, err := neo4jstore.Open(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer again.Close()
+	if !found(again) {
+		t.Error("a typo does not find the entity after the open wrote the vocabulary")
+	}
+}
