@@ -475,6 +475,9 @@ func (s *Store) plan(ctx context.Context, tx neo4j.ManagedTransaction, u graph.U
 	// Revisions go before the values they replace: a batch run again
 	// after a failure finds the same revision and MERGEs it.
 	p.add(writeRevisions, revs, size)
+	// In key order, so that concurrent uploads lock shared keys in the
+	// same order.
+	slices.SortFunc(vocabulary, func(a, b map[string]any) int { return strings.Compare(a["key"].(string), b["key"].(string)) })
 	p.add(writeVocabulary, vocabulary, size)
 	p.then()
 	for _, k := range graph.Kinds {
@@ -524,6 +527,9 @@ func (s *Store) plan(ctx context.Context, tx neo4j.ManagedTransaction, u graph.U
 		}
 	}
 	p.add(writeRevisions, revs, size)
+	// In key order, so that concurrent uploads lock shared keys in the
+	// same order.
+	slices.SortFunc(vocabulary, func(a, b map[string]any) int { return strings.Compare(a["key"].(string), b["key"].(string)) })
 	p.add(writeVocabulary, vocabulary, size)
 	p.then()
 	for _, t := range graph.LinkTypes {
