@@ -527,10 +527,6 @@ func (s *Store) plan(ctx context.Context, tx neo4j.ManagedTransaction, u graph.U
 		}
 	}
 	p.add(writeRevisions, revs, size)
-	// In key order, so that concurrent uploads lock shared keys in the
-	// same order.
-	slices.SortFunc(vocabulary, func(a, b map[string]any) int { return strings.Compare(a["key"].(string), b["key"].(string)) })
-	p.add(writeVocabulary, vocabulary, size)
 	p.then()
 	for _, t := range graph.LinkTypes {
 		p.addCreate(createLinks(t), writeLinks(t), newByType[t], size)
