@@ -81,7 +81,9 @@ func (s *Store) Search(ctx context.Context, q graph.SearchQuery) ([]graph.Match,
 	}
 	var found []string
 	for _, v := range recs[0].Values[2].([]any) {
-		found = append(found, v.(string))
+		if k := v.(string); luceneSafe.MatchString(k) { // as the query's own keys, whoever wrote the vocabulary
+			found = append(found, k)
+		}
 	}
 	var clauses, near []string
 	for _, t := range terms {
