@@ -37,6 +37,7 @@ func testMatching(t *testing.T, s graph.Store) {
 		{"exact alias", graph.SearchQuery{Text: "Hikvision"}, "hik", 1},
 		{"typo", graph.SearchQuery{Text: "Hikvison"}, "hik", 0.85},
 		{"typo, joined name", graph.SearchQuery{Text: "NTEHLAB"}, "ntech", 0.8},
+		{"typo that changes the sound", graph.SearchQuery{Text: "Hikbision"}, "hik", 0.8},
 		{"split name", graph.SearchQuery{Text: "Ntech Lab"}, "ntech", 0.85},
 		{"word order and spelling", graph.SearchQuery{Text: "Ali Mamlouk"}, "mamluk", 0.85},
 		{"acronym of a name", graph.SearchQuery{Text: "IRGC"}, "irgc", 0.75},
@@ -64,6 +65,15 @@ func testMatching(t *testing.T, s graph.Store) {
 		if len(ms) > 0 && (len(ms[0].Features) == 0 || ms[0].Features[0].Name != "name" || ms[0].Features[0].Detail == "") {
 			t.Errorf("%s: the match does not explain itself: %+v", tt.name, ms[0].Features)
 		}
+	}
+	// A name of hundreds of words (a pasted paragraph) is searched, not
+	// refused by a limit of the store's index on the terms of one query.
+	var words []string
+	for i := range 600 {
+		words = append(words, string([]byte{'q', byte('a' + i/26%26), byte('a' + i%26), 'u', 'z'}))
+	}
+	if _, err := s.Search(ctx, graph.SearchQuery{Text: strings.Join(words, " ") + " Hikvision"}); err != nil {
+		t.Errorf("a name of 601 words: %v", err)
 	}
 	// Country is a feature: another country lowers the score; with
 	// Restrict it excludes the candidate.

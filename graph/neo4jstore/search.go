@@ -45,6 +45,7 @@ func (s *Store) Search(ctx context.Context, q graph.SearchQuery) ([]graph.Match,
 		tokens = append(append(tokens, v.Key), v.Deletions...)
 		dels = append(dels, v.Deletions...)
 	}
+	tokens = tokens[:min(len(tokens), maxClauses)]
 	// The number of entities, how many have each word of the query (up to
 	// match.MaxDocFreq, as the embedded index counts them), and the
 	// vocabulary's keys near the fuzzy keys.
@@ -85,6 +86,8 @@ func (s *Store) Search(ctx context.Context, q graph.SearchQuery) ([]graph.Match,
 			found = append(found, k)
 		}
 	}
+	// The query's own keys first, then the keys near them, up to what
+	// Lucene takes in one query.
 	var clauses, near []string
 	for _, t := range terms {
 		clauses = append(clauses, fmt.Sprintf("%s^%.2f", t.Key, t.Weight))
