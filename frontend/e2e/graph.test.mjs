@@ -170,6 +170,9 @@ describe('graph', () => {
     assert.deepEqual(s, { label: 'RELATED_TO · ended 2022-12-31', style: 'dashed', shown: true, x: true, d: true });
     await page.fill('#asof', '2024-06-01');
     await page.waitForFunction((id) => !window.__hopcheck.view.cy.getElementById(id).visible(), edge);
+    // Cytoscape may apply a node's new style a moment after its edge's:
+    // wait for it (a timeout leaves the assertion below to fail).
+    await page.waitForFunction(() => !window.__hopcheck.view.cy.getElementById('ORG-X').visible(), null, { timeout: 5000 }).catch(() => {});
     s = await state();
     assert.equal(s.shown, false);
     assert.equal(s.x, false, 'ORG-X, joined only by the ended link, is hidden too');

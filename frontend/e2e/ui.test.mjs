@@ -244,17 +244,24 @@ describe('investigator UI', () => {
     await page.check('input[value=SUPPLIES]');
     // Every layout started has stopped (each declutters the labels when it does).
     await page.waitForFunction(() => window.__hopcheck.view.layouts === 0);
-    const covered = await page.evaluate(() => {
-      const bs = window.__hopcheck.view.labelBoxes('');
-      const out = [];
-      for (let i = 0; i < bs.length; i++) {
-        for (let j = i + 1; j < bs.length; j++) {
-          const [a, b] = [bs[i].box, bs[j].box];
-          if (a.x1 < b.x2 && b.x1 < a.x2 && a.y1 < b.y2 && b.y1 < a.y2) out.push(`${bs[i].text} / ${bs[j].text}`);
+    // The pairs of labels that cover each other; Cytoscape may apply the
+    // re-shown links' style a moment after the filter, so the drawing is
+    // given up to 3 s to settle (a timeout leaves the assertion to fail).
+    await page.evaluate(() => {
+      window.__covering = () => {
+        const bs = window.__hopcheck.view.labelBoxes('');
+        const out = [];
+        for (let i = 0; i < bs.length; i++) {
+          for (let j = i + 1; j < bs.length; j++) {
+            const [a, b] = [bs[i].box, bs[j].box];
+            if (a.x1 < b.x2 && b.x1 < a.x2 && a.y1 < b.y2 && b.y1 < a.y2) out.push(`${bs[i].text} / ${bs[j].text}`);
+          }
         }
-      }
-      return out;
+        return out;
+      };
     });
+    await page.waitForFunction(() => window.__covering().length === 0, null, { timeout: 3000 }).catch(() => {});
+    const covered = await page.evaluate(() => window.__covering());
     assert.deepEqual(covered, [], 'no label covers another in the explorer');
     await shot('explorer');
     await page.setViewportSize({ width: 1920, height: 1080 });
