@@ -283,24 +283,27 @@ func Near(k string, found []string) []string {
 	return out
 }
 
-// Vocabulary is how a store that keeps the fuzzy keys of its entities
-// apart from them (Neo4j) finds the keys a typo away from a term's key:
-// the keys one of whose Deletions is Key or one of Deletions, and the
-// keys that are one of Deletions. Near then keeps those close enough.
+// Vocabulary is a fuzzy key with its one-letter deletions: what a store
+// that keeps the fuzzy keys of its entities apart from them (Neo4j) writes
+// for each (FuzzyKeys), so that NearQuery's look-ups find it.
 type Vocabulary struct {
 	Key       string
 	Deletions []string
 }
 
-// VocabularyOf returns the lookups of a query's fuzzy terms.
-func VocabularyOf(terms []Term) []Vocabulary {
-	var out []Vocabulary
+// NearQuery is how such a store finds, in one look-up for a query, the
+// keys a typo away from its fuzzy terms: the keys one of whose deletions
+// is one of tokens (the fuzzy keys and their deletions), and the keys that
+// are one of deletions. Near then keeps, for each term, those close enough.
+func NearQuery(terms []Term) (tokens, dels []string) {
 	for _, t := range terms {
 		if t.Fuzzy {
-			out = append(out, Vocabulary{Key: t.Key, Deletions: deletions(t.Key)})
+			d := deletions(t.Key)
+			tokens = append(append(tokens, t.Key), d...)
+			dels = append(dels, d...)
 		}
 	}
-	return out
+	return tokens, dels
 }
 
 // FuzzyKeys returns the keys of Keys a typo may be found by (words and

@@ -37,14 +37,10 @@ func (s *Store) Search(ctx context.Context, q graph.SearchQuery) ([]graph.Match,
 	if len(terms) == 0 && !hasPrefix {
 		return nil, nil
 	}
-	// The vocabulary is asked once for every fuzzy key of the query: the
-	// keys one of whose deletions is a fuzzy key or one of its deletions
-	// (match_key_near), and the keys that are one of its deletions.
-	var tokens, dels []string
-	for _, v := range match.VocabularyOf(terms) {
-		tokens = append(append(tokens, v.Key), v.Deletions...)
-		dels = append(dels, v.Deletions...)
-	}
+	// The vocabulary is asked once for every fuzzy key of the query
+	// (match.NearQuery): tokens in match_key_near, deletions by the key's
+	// constraint.
+	tokens, dels := match.NearQuery(terms)
 	tokens = tokens[:min(len(tokens), maxClauses)]
 	// The number of entities, how many have each word of the query (up to
 	// match.MaxDocFreq, as the embedded index counts them), and the
