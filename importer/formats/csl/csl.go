@@ -5,6 +5,7 @@ package csl
 
 import (
 	"context"
+	"fmt"
 	"strings"
 
 	"github.com/hopcheck/hopcheck/graph"
@@ -47,6 +48,11 @@ func read(upload string, rec csvrec.Record, rows *importer.FormatRows) {
 		rows.Issues = append(rows.Issues, rec.Issue(col, "a record without a name or a source list"))
 		return
 	}
+	list := importer.ListID(source)
+	if list == "" {
+		rows.Issues = append(rows.Issues, rec.Issue("source", fmt.Sprintf("source list %q has no letter or digit to make its id of", source)))
+		return
+	}
 	id := get("_id")
 	if id == "" {
 		id = get("entity_number")
@@ -73,7 +79,6 @@ func read(upload string, rec csvrec.Record, rows *importer.FormatRows) {
 		}
 	}
 	rows.Entities = append(rows.Entities, e)
-	list := importer.ListID(source)
 	l, known := importer.KnownList(list)
 	if !known {
 		l = graph.List{ID: list, Name: source}
