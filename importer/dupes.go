@@ -1,8 +1,10 @@
 package importer
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -92,10 +94,20 @@ func (r *reader) duplicates(entities []graph.Entity) error {
 		ra, rb := distinctWords(a, b)
 		return ra == "" || rb == "" || strutil.Similarity(ra, rb, jw) >= 0.85
 	}
-	for _, order := range []func(i item) string{func(i item) string { return i.key }, func(i item) string { return i.rev }} {
-		sort.SliceStable(items, func(a, b int) bool { return order(items[a]) < order(items[b]) })
-		for i := range items {
-			for j := i + 1; j < len(items) && j <= i+duplicateWindow; j++ {
+	// Each order is a permutation of items, ties in the order of the
+	// entities: sorting the items themselves moved more memory than it
+	// compared, at a million.
+	perm := make([]int32, len(items))
+	for _, order := range []func(i *item) string{func(i *item) string { return i.key }, func(i *item) string { return i.rev }} {
+		for i := range perm {
+			perm[i] = int32(i)
+		}
+		slices.SortFunc(perm, func(a, b int32) int {
+			return cmp.Or(strings.Compare(order(&items[a]), order(&items[b])), cmp.Compare(a, b))
+		})
+		for x, i := range perm {
+			for y := x + 1; y < len(perm) && y <= x+duplicateWindow; y++ {
+				j := perm[y]
 				if similar(items[i].key, items[j].key) {
 					a, b := items[i].e, items[j].e
 					if b.Source.Row < a.Source.Row || (b.Source.Row == a.Source.Row && b.ID < a.ID) {

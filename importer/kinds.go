@@ -1,6 +1,7 @@
 package importer
 
 import (
+	"slices"
 	"sort"
 	"strings"
 
@@ -164,17 +165,28 @@ func KindOf(name string) (SheetKind, bool) {
 	return SheetKind{}, false
 }
 
-func parseLinkType(s string) (graph.LinkType, bool) {
-	n := norm(s)
+// linkTypes are the link types by their normalised names.
+var linkTypes = func() map[string]graph.LinkType {
+	m := map[string]graph.LinkType{}
 	for _, t := range graph.LinkTypes {
-		if norm(string(t)) == n {
-			return t, true
-		}
+		m[norm(string(t))] = t
 	}
-	return "", false
+	return m
+}()
+
+func parseLinkType(s string) (graph.LinkType, bool) {
+	if i := slices.Index(graph.LinkTypes, graph.LinkType(s)); i >= 0 {
+		return graph.LinkTypes[i], true
+	}
+	t, ok := linkTypes[norm(s)]
+	return t, ok
 }
 
 func parseEnum(s string, names []string) (string, bool) {
+	// Most cells give a value as it is named: no need to normalise.
+	if slices.Contains(names, s) {
+		return s, true
+	}
 	n := norm(s)
 	for _, v := range names {
 		if norm(v) == n {

@@ -345,9 +345,10 @@ func (r *reader) assemble(u *graph.Upload) {
 	for _, e := range r.entities {
 		u.Entities = append(u.Entities, e.e)
 	}
-	seen := map[string]int{}
+	seen := make(map[string]int, len(r.links))
 	add := func(l graph.Link) {
-		if i, ok := seen[l.Key()]; ok {
+		k := l.Key()
+		if i, ok := seen[k]; ok {
 			prev := u.Links[i]
 			x, y := prev, l
 			x.Source, y.Source = graph.Source{}, graph.Source{}
@@ -357,7 +358,7 @@ func (r *reader) assemble(u *graph.Upload) {
 			}
 			return
 		}
-		seen[l.Key()] = len(u.Links)
+		seen[k] = len(u.Links)
 		u.Links = append(u.Links, l)
 	}
 	u.Links = make([]graph.Link, 0, len(r.links))

@@ -3,6 +3,8 @@ package memstore
 import (
 	"context"
 	"reflect"
+	"slices"
+	"strings"
 
 	"github.com/hopcheck/hopcheck/graph"
 )
@@ -28,126 +30,29 @@ func (s *Store) Apply(ctx context.Context, u graph.Upload, progress func(done, t
 		}
 	}
 	rec := &record{}
-
-	countries := map[string]graph.Country{}
-	for _, c := range u.Countries {
-		if prev, ok := countries[c.Code]; ok {
-			countries[c.Code] = graph.MergeCountry(prev, c)
-		} else if old, ok := g.countries[c.Code]; ok {
-			countries[c.Code] = graph.MergeCountry(*old, c)
-		} else {
-			countries[c.Code] = c
+	// Each kind's values are merged by key, then kept in place when they
+	// change the store: at a million rows every copy of them costs
+	// seconds and gigabytes.
+	countries := mergeByKey(u.Countries, func(c *graph.Country) string { return c.Code }, lookup(g.countries), graph.MergeCountry, tick)
+	rec.Countries = countries.changed(&res.Countries, nil)
+	entities := mergeByKey(u.Entities, func(e *graph.Entity) string { return e.ID }, lookup(g.entities), graph.MergeEntity, tick)
+	rec.Entities = entities.changed(&res.Entities, func(old, e *graph.Entity) {
+		if r, changed := graph.EntityRevision(*old, *e); changed {
+			rec.History = append(rec.History, r)
 		}
-		tick()
-	}
-	for _, c := range sortedValues(countries) {
-		old, ok := g.countries[c.Code]
-		if count(&res.Countries, ok, deref1(old), c) {
-			rec.Countries = append(rec.Countries, c)
+	})
+	links := mergeByKey(u.Links, func(l *graph.Link) string { return l.Key() }, g.links.get, graph.MergeLink, tick)
+	rec.Links = links.changed(&res.Links, func(old, l *graph.Link) {
+		if r, changed := graph.LinkRevision(*old, *l); changed {
+			rec.History = append(rec.History, r)
 		}
-	}
-
-	entities := make(map[string]graph.Entity, len(u.Entities))
-	for _, e := range u.Entities {
-		if prev, ok := entities[e.ID]; ok {
-			entities[e.ID] = graph.MergeEntity(prev, e)
-		} else if old, ok := g.entities[e.ID]; ok {
-			entities[e.ID] = graph.MergeEntity(*old, e)
-		} else {
-			entities[e.ID] = e
-		}
-		tick()
-	}
-	for _, e := range sortedValues(entities) {
-		old, ok := g.entities[e.ID]
-		if count(&res.Entities, ok, deref1(old), e) {
-			rec.Entities = append(rec.Entities, e)
-			if ok {
-				if r, changed := graph.EntityRevision(*old, e); changed {
-					rec.History = append(rec.History, r)
-				}
-			}
-		}
-	}
-
-	links := make(map[string]graph.Link, len(u.Links))
-	for _, l := range u.Links {
-		k := l.Key()
-		if prev, ok := links[k]; ok {
-			links[k] = graph.MergeLink(prev, l)
-		} else if old, ok := g.links.get(k); ok {
-			links[k] = graph.MergeLink(*old, l)
-		} else {
-			links[k] = l
-		}
-		tick()
-	}
-	for _, l := range sortedValues(links) {
-		old, ok := g.links.get(l.Key())
-		if count(&res.Links, ok, deref1(old), l) {
-			rec.Links = append(rec.Links, l)
-			if ok {
-				if r, changed := graph.LinkRevision(*old, l); changed {
-					rec.History = append(rec.History, r)
-				}
-			}
-		}
-	}
-
-	txs := make(map[string]graph.Transaction, len(u.Transactions))
-	for _, t := range u.Transactions {
-		if prev, ok := txs[t.ID]; ok {
-			txs[t.ID] = graph.MergeTransaction(prev, t)
-		} else if old, ok := g.txs[t.ID]; ok {
-			txs[t.ID] = graph.MergeTransaction(*old, t)
-		} else {
-			txs[t.ID] = t
-		}
-		tick()
-	}
-	for _, t := range sortedValues(txs) {
-		old, ok := g.txs[t.ID]
-		if count(&res.Transactions, ok, deref1(old), t) {
-			rec.Transactions = append(rec.Transactions, t)
-		}
-	}
-
-	lists := map[string]graph.List{}
-	for _, l := range u.Lists {
-		if prev, ok := lists[l.ID]; ok {
-			lists[l.ID] = graph.MergeList(prev, l)
-		} else if old, ok := g.lists[l.ID]; ok {
-			lists[l.ID] = graph.MergeList(*old, l)
-		} else {
-			lists[l.ID] = l
-		}
-		tick()
-	}
-	for _, l := range sortedValues(lists) {
-		old, ok := g.lists[l.ID]
-		if count(&res.Lists, ok, deref1(old), l) {
-			rec.Lists = append(rec.Lists, l)
-		}
-	}
-
-	listings := make(map[string]graph.Listing, len(u.Listings))
-	for _, l := range u.Listings {
-		k := l.Key()
-		if prev, ok := listings[k]; ok {
-			listings[k] = graph.MergeListing(prev, l)
-		} else if old, ok := g.listings[k]; ok {
-			listings[k] = graph.MergeListing(*old, l)
-		} else {
-			listings[k] = l
-		}
-		tick()
-	}
-	for _, l := range sortedValues(listings) {
-		old, ok := g.listings[l.Key()]
-		if count(&res.Listings, ok, deref1(old), l) {
-			rec.Listings = append(rec.Listings, l)
-		}
-	}
+	})
+	txs := mergeByKey(u.Transactions, func(t *graph.Transaction) string { return t.ID }, lookup(g.txs), graph.MergeTransaction, tick)
+	rec.Transactions = txs.changed(&res.Transactions, nil)
+	lists := mergeByKey(u.Lists, func(l *graph.List) string { return l.ID }, lookup(g.lists), graph.MergeList, tick)
+	rec.Lists = lists.changed(&res.Lists, nil)
+	listings := mergeByKey(u.Listings, func(l *graph.Listing) string { return l.Key() }, lookup(g.listings), graph.MergeListing, tick)
+	rec.Listings = listings.changed(&res.Listings, nil)
 
 	if len(u.Decisions) > 0 {
 		all, ch, err := graph.MergeDecisions(sortedValues(derefMap(g.decisions)), u.Decisions)
@@ -165,7 +70,92 @@ func (s *Store) Apply(ctx context.Context, u graph.Upload, progress func(done, t
 	if !res.Any() {
 		return res, ctx.Err()
 	}
-	return res, s.commit(ctx, rec)
+	rec.created = map[string]int{
+		string(bCountries): res.Countries.Created, string(bEntities): res.Entities.Created,
+		string(bLinks): res.Links.Created, string(bTransactions): res.Transactions.Created,
+		string(bLists): res.Lists.Created, string(bListings): res.Listings.Created,
+	}
+	return res, s.commit(ctx, rec, ownValues)
+}
+
+// merged is one kind of an upload's values merged by key (mergeByKey),
+// in the order of their keys.
+type merged[T any] struct {
+	vals []T
+	olds []*T // the stored value of each key, or nil
+}
+
+// mergeByKey merges the values of in that share a key, in the order
+// given, into the stored value of the key when there is one (graph's
+// merge rules: a blank cell keeps the stored value).
+func mergeByKey[T any](in []T, key func(*T) string, stored func(string) (*T, bool), merge func(old, v T) T, tick func()) merged[T] {
+	type slot struct {
+		key    string
+		id, at int32 // the slot's number as first seen; its first value in in
+	}
+	slots := make([]slot, 0, len(in))
+	seen := make(map[string]int32, len(in))
+	var later map[int32][]int32 // slot → its key's later values in in
+	for i := range in {
+		tick()
+		k := key(&in[i])
+		if id, ok := seen[k]; ok {
+			if later == nil {
+				later = map[int32][]int32{}
+			}
+			later[id] = append(later[id], int32(i))
+			continue
+		}
+		seen[k] = int32(len(slots))
+		slots = append(slots, slot{key: k, id: int32(len(slots)), at: int32(i)})
+	}
+	seen = nil
+	slices.SortFunc(slots, func(a, b slot) int { return strings.Compare(a.key, b.key) })
+	m := merged[T]{vals: make([]T, len(slots)), olds: make([]*T, len(slots))}
+	for j, sl := range slots {
+		v := in[sl.at]
+		if old, ok := stored(sl.key); ok {
+			v, m.olds[j] = merge(*old, v), old
+		}
+		for _, i := range later[sl.id] {
+			v = merge(v, in[i])
+		}
+		m.vals[j] = v
+	}
+	return m
+}
+
+// changed counts the merged values into c (created, updated, unchanged)
+// and returns those that change the store, in key order, in m's own
+// array: the record takes them without a copy. revised is called with
+// each stored value that changes and its new value.
+func (m merged[T]) changed(c *graph.Changes, revised func(old, v *T)) []T {
+	n := 0
+	for j := range m.vals {
+		// count only for the stored ones: boxing a value is an
+		// allocation, millions of them for a first import.
+		if old := m.olds[j]; old == nil {
+			c.Created++
+		} else if !count(c, true, *old, m.vals[j]) {
+			continue
+		} else if revised != nil {
+			revised(old, &m.vals[j])
+		}
+		m.vals[n] = m.vals[j]
+		n++
+	}
+	if n == 0 {
+		return nil
+	}
+	return m.vals[:n]
+}
+
+// lookup is the stored value of a key in a map of the state.
+func lookup[T any](stored map[string]*T) func(string) (*T, bool) {
+	return func(k string) (*T, bool) {
+		v, ok := stored[k]
+		return v, ok
+	}
 }
 
 // count tells whether a merged value is new, changed or the same.

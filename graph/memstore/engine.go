@@ -125,77 +125,118 @@ func decode(bucket, key, val []byte, v any) error {
 	return nil
 }
 
-// putRecord writes a record's values into tx, keeping the counts.
-func putRecord(tx *bolt.Tx, r *record) error {
+// puts are one bucket's values of a record, encoded (encodeRecord).
+type puts struct {
+	bucket     []byte
+	keys, vals [][]byte
+	// new is how many of the keys the bucket does not hold yet, or -1
+	// when not known: putRecord then looks each key up.
+	new int
+}
+
+// encodeRecord encodes the values of r that have keys of their own (all
+// but history and audit entries, keyed by the sequence the transaction
+// gives them), before the transaction: a million values take seconds to
+// encode, on every CPU at once.
+func encodeRecord(r *record) ([]puts, error) {
+	out := make([]puts, 0, 10)
+	add := func(p puts, err error) error {
+		if err == nil && len(p.keys) > 0 {
+			out = append(out, p)
+		}
+		return err
+	}
+	err := errors.Join(
+		add(encodeAll(bCountries, r.Countries, func(c *graph.Country) string { return c.Code })),
+		add(encodeAll(bEntities, r.Entities, func(e *graph.Entity) string { return e.ID })),
+		add(encodeAll(bLinks, r.Links, func(l *graph.Link) string { return l.Key() })),
+		add(encodeAll(bTransactions, r.Transactions, func(t *graph.Transaction) string { return t.ID })),
+		add(encodeAll(bLists, r.Lists, func(l *graph.List) string { return l.ID })),
+		add(encodeAll(bListings, r.Listings, func(l *graph.Listing) string { return l.Key() })),
+		add(encodeAll(bFlags, r.Flags, func(f *graph.Flag) string { return f.TransactionID })),
+		add(encodeAll(bJobs, r.Jobs, func(j *graph.Job) string { return j.ID })),
+		add(encodeAll(bDecisions, r.Decisions, func(d *graph.Decision) string { return d.Key() })),
+		add(encodeAll(bMappings, r.Mappings, func(m *graph.SavedMapping) string { return m.Name })),
+	)
+	if err != nil {
+		return nil, err
+	}
+	for i := range out {
+		if n, ok := r.created[string(out[i].bucket)]; ok {
+			out[i].new = n
+		}
+	}
+	return out, nil
+}
+
+// encodeRun is how many values a goroutine of encodeAll encodes at once.
+const encodeRun = 4096
+
+// encodeAll encodes vs for bucket, in runs on every CPU when they are many.
+func encodeAll[T any](bucket []byte, vs []T, key func(*T) string) (puts, error) {
+	p := puts{bucket: bucket, keys: make([][]byte, len(vs)), vals: make([][]byte, len(vs)), new: -1}
+	errs := make([]error, (len(vs)+encodeRun-1)/encodeRun)
+	busy := make(chan struct{}, max(1, runtime.GOMAXPROCS(0)))
+	var wg sync.WaitGroup
+	for run := range errs {
+		busy <- struct{}{}
+		wg.Go(func() {
+			defer func() { <-busy }()
+			for i := run * encodeRun; i < min(len(vs), (run+1)*encodeRun); i++ {
+				k := key(&vs[i])
+				p.keys[i] = storeKey(k)
+				v, err := encode(bucket, p.keys[i], &vs[i])
+				if err != nil {
+					errs[run] = fmt.Errorf("encoding %s %q: %w", bucket, k, err)
+					return
+				}
+				p.vals[i] = v
+			}
+		})
+	}
+	wg.Wait()
+	return p, errors.Join(errs...)
+}
+
+// putRecord writes a record's values into tx, keeping the counts; enc is
+// the record's encodeRecord.
+func putRecord(tx *bolt.Tx, r *record, enc []puts) error {
 	meta := tx.Bucket(bMeta)
 	added := map[string]uint64{}
-	put := func(bucket []byte, key string, v any) error {
-		b := tx.Bucket(bucket)
-		// Uploads put keys in order (Apply sorts them): pages split at
-		// half full would leave the file half empty.
-		b.FillPercent = 0.9
-		k := storeKey(key)
-		val, err := encode(bucket, k, v)
-		if err != nil {
-			return fmt.Errorf("encoding %s %q: %w", bucket, key, err)
-		}
-		if b.Get(k) == nil {
-			added[string(bucket)]++
-		}
-		if err := b.Put(k, val); err != nil {
-			return fmt.Errorf("%s %.80q: %w", bucket, key, err)
-		}
-		return nil
-	}
-	for i := range r.Countries {
-		if err := put(bCountries, r.Countries[i].Code, &r.Countries[i]); err != nil {
-			return err
-		}
-	}
-	for i := range r.Entities {
-		if err := put(bEntities, r.Entities[i].ID, &r.Entities[i]); err != nil {
-			return err
-		}
-	}
-	for i := range r.Links {
-		if err := put(bLinks, r.Links[i].Key(), &r.Links[i]); err != nil {
-			return err
-		}
-	}
-	for i := range r.Transactions {
-		if err := put(bTransactions, r.Transactions[i].ID, &r.Transactions[i]); err != nil {
-			return err
-		}
-	}
-	for i := range r.Lists {
-		if err := put(bLists, r.Lists[i].ID, &r.Lists[i]); err != nil {
-			return err
-		}
-	}
-	for i := range r.Listings {
-		if err := put(bListings, r.Listings[i].Key(), &r.Listings[i]); err != nil {
-			return err
-		}
-	}
-	for i := range r.Flags {
-		if err := put(bFlags, r.Flags[i].TransactionID, &r.Flags[i]); err != nil {
-			return err
-		}
-	}
-	for i := range r.Jobs {
-		if err := put(bJobs, r.Jobs[i].ID, &r.Jobs[i]); err != nil {
-			return err
-		}
-	}
 	if len(r.Decisions)+len(r.Undecided) > 0 {
 		if _, err := tx.CreateBucketIfNotExists(bDecisions); err != nil {
 			return err
 		}
 	}
-	for i := range r.Decisions {
-		if err := put(bDecisions, r.Decisions[i].Key(), &r.Decisions[i]); err != nil {
+	if len(r.Mappings) > 0 {
+		if _, err := tx.CreateBucketIfNotExists(bMappings); err != nil {
 			return err
 		}
+	}
+	for _, p := range enc {
+		b := tx.Bucket(p.bucket)
+		// Uploads put keys in order (Apply sorts them): pages split at
+		// half full would leave the file half empty.
+		b.FillPercent = 0.9
+		for i, k := range p.keys {
+			if p.new < 0 && b.Get(k) == nil {
+				added[string(p.bucket)]++
+			}
+			if err := b.Put(k, p.vals[i]); err != nil {
+				return fmt.Errorf("%s %.80q: %w", p.bucket, k, err)
+			}
+		}
+		if p.new > 0 {
+			added[string(p.bucket)] += uint64(p.new)
+		}
+	}
+	put := func(bucket, k []byte, v any) error {
+		val, err := encode(bucket, k, v)
+		if err != nil {
+			return fmt.Errorf("encoding %s %q: %w", bucket, k, err)
+		}
+		added[string(bucket)]++
+		return tx.Bucket(bucket).Put(k, val)
 	}
 	removed := uint64(0)
 	for _, key := range r.Undecided {
@@ -221,16 +262,6 @@ func putRecord(tx *bolt.Tx, r *record) error {
 			return err
 		}
 	}
-	if len(r.Mappings) > 0 {
-		if _, err := tx.CreateBucketIfNotExists(bMappings); err != nil {
-			return err
-		}
-	}
-	for i := range r.Mappings {
-		if err := put(bMappings, r.Mappings[i].Name, &r.Mappings[i]); err != nil {
-			return err
-		}
-	}
 	for i := range r.History {
 		seq, serr := tx.Bucket(bHistory).NextSequence()
 		if serr != nil {
@@ -238,7 +269,7 @@ func putRecord(tx *bolt.Tx, r *record) error {
 		}
 		var k [8]byte
 		binary.BigEndian.PutUint64(k[:], seq)
-		if err := put(bHistory, string(k[:]), &r.History[i]); err != nil {
+		if err := put(bHistory, k[:], &r.History[i]); err != nil {
 			return err
 		}
 	}
@@ -249,7 +280,7 @@ func putRecord(tx *bolt.Tx, r *record) error {
 		}
 		var k [8]byte
 		binary.BigEndian.PutUint64(k[:], seq)
-		if err := put(bAudit, string(k[:]), &r.Audit[i]); err != nil {
+		if err := put(bAudit, k[:], &r.Audit[i]); err != nil {
 			return err
 		}
 	}
@@ -494,7 +525,7 @@ func load(db *bolt.DB, path string, g *state) (err error) {
 				stop.Store(true)
 				continue
 			}
-			g.put(b.rec, nil, true)
+			g.put(b.rec, nil, loadValues)
 		}
 		putErr <- first
 	}()

@@ -135,7 +135,7 @@ func TestHorizonKeptByRecordsOutsideTheGraph(t *testing.T) {
 		{Flags: []graph.Flag{{TransactionID: "T-1", Status: graph.Open}}},
 		{Audit: []graph.AuditEntry{{By: "alice", Action: "review"}}},
 	} {
-		if err := s.commit(ctx, rec); err != nil {
+		if err := s.commit(ctx, rec, copyValues); err != nil {
 			t.Fatal(err)
 		}
 		if s.g.horizons == nil {

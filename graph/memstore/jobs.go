@@ -16,7 +16,7 @@ func (s *Store) SaveJob(ctx context.Context, j graph.Job) error {
 	}
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
-	return s.commit(ctx, &record{Jobs: []graph.Job{j}})
+	return s.commit(ctx, &record{Jobs: []graph.Job{j}}, copyValues)
 }
 
 // Job implements graph.Store.
@@ -61,7 +61,7 @@ func cloneJob(j graph.Job) graph.Job {
 func (s *Store) AppendAudit(ctx context.Context, e graph.AuditEntry) error {
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
-	return s.commit(ctx, &record{Audit: []graph.AuditEntry{e}})
+	return s.commit(ctx, &record{Audit: []graph.AuditEntry{e}}, copyValues)
 }
 
 // Audit implements graph.Store.
@@ -87,7 +87,7 @@ func (s *Store) SaveMapping(ctx context.Context, m graph.SavedMapping) error {
 	}
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
-	return s.commit(ctx, &record{Mappings: []graph.SavedMapping{m}})
+	return s.commit(ctx, &record{Mappings: []graph.SavedMapping{m}}, copyValues)
 }
 
 // Mappings implements graph.Store.

@@ -124,23 +124,42 @@ func (s *Store) Close() error {
 	return errors.Join(errs...)
 }
 
-// commit makes rec durable, then visible.
-func (s *Store) commit(ctx context.Context, rec *record) error {
+// write makes rec durable.
+func (s *Store) write(rec *record) error {
+	if s.db == nil {
+		return nil
+	}
+	enc, err := encodeRecord(rec)
+	if err == nil {
+		err = s.db.Update(func(tx *bolt.Tx) error { return putRecord(tx, rec, enc) })
+	}
+	if err != nil {
+		code := graph.EUNAVAILABLE
+		if errors.Is(err, berrors.ErrKeyRequired) || errors.Is(err, berrors.ErrKeyTooLarge) || errors.Is(err, berrors.ErrValueTooLarge) {
+			code = graph.EINVALID // the record, not the disk: nothing was written
+		}
+		return graph.Wrap(code, err, "writing to data directory %s", s.dir)
+	}
+	return nil
+}
+
+// commit makes rec durable, then visible; mode says whether the state
+// may keep rec's slices (ownValues) or must copy them (copyValues).
+func (s *Store) commit(ctx context.Context, rec *record, mode putMode) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	if s.db != nil {
-		if err := s.db.Update(func(tx *bolt.Tx) error { return putRecord(tx, rec) }); err != nil {
-			code := graph.EUNAVAILABLE
-			if errors.Is(err, berrors.ErrKeyRequired) || errors.Is(err, berrors.ErrKeyTooLarge) || errors.Is(err, berrors.ErrValueTooLarge) {
-				code = graph.EINVALID // the record, not the disk: nothing was written
-			}
-			return graph.Wrap(code, err, "writing to data directory %s", s.dir)
-		}
+	// The name keys of the record's entities are made while it is
+	// written (the caller holds writeMu: only it changes s.g).
+	prepped := make(chan []reindex, 1)
+	go func() { prepped <- s.g.prepare(rec) }()
+	err := s.write(rec)
+	prep := <-prepped
+	if err != nil {
+		return err
 	}
-	prep := s.g.prepare(rec) // the caller holds writeMu: only it changes s.g
 	s.mu.Lock()
-	s.g.put(rec, prep, false)
+	s.g.put(rec, prep, mode)
 	s.mu.Unlock()
 	return nil
 }

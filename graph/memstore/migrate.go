@@ -37,7 +37,7 @@ func migrate(dir string) error {
 		return finishMigration(dir, dbPath, logPath, info.Size())
 	}
 	g := newState()
-	if err := replay(logPath, func(r *record) { g.put(r, nil, false) }); err != nil {
+	if err := replay(logPath, func(r *record) { g.put(r, nil, ownValues) }); err != nil {
 		return fmt.Errorf("migrating data directory %s to format %d: %w", dir, formatVersion, err)
 	}
 	tmp := dbPath + ".migrating"
@@ -46,14 +46,18 @@ func migrate(dir string) error {
 	if err != nil {
 		return fmt.Errorf("migrating data directory %s: %w", dir, err)
 	}
-	err = db.Update(func(tx *bolt.Tx) error {
-		if err := putRecord(tx, g.record()); err != nil {
-			return err
-		}
-		var v [8]byte
-		binary.BigEndian.PutUint64(v[:], uint64(info.Size()))
-		return tx.Bucket(bMeta).Put(keyMigrated, v[:])
-	})
+	rec := g.record()
+	enc, err := encodeRecord(rec)
+	if err == nil {
+		err = db.Update(func(tx *bolt.Tx) error {
+			if err := putRecord(tx, rec, enc); err != nil {
+				return err
+			}
+			var v [8]byte
+			binary.BigEndian.PutUint64(v[:], uint64(info.Size()))
+			return tx.Bucket(bMeta).Put(keyMigrated, v[:])
+		})
+	}
 	err = errors.Join(err, db.Close())
 	if err == nil {
 		err = os.Rename(tmp, dbPath)

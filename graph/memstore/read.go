@@ -287,7 +287,7 @@ func (s *Store) SaveFlags(ctx context.Context, fs []graph.Flag) error {
 	}
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
-	return s.commit(ctx, &record{Flags: fs})
+	return s.commit(ctx, &record{Flags: fs}, copyValues)
 }
 
 // Flag implements graph.Store.
@@ -430,7 +430,7 @@ func (s *Store) Undecide(ctx context.Context, a, b string) (graph.Decision, erro
 		return graph.Decision{}, graph.Errorf(graph.ENOTFOUND, "no identity decision on %s and %s", a, b)
 	}
 	removed := *d
-	return removed, s.commit(ctx, &record{Undecided: []string{removed.Key()}})
+	return removed, s.commit(ctx, &record{Undecided: []string{removed.Key()}}, copyValues)
 }
 
 // Listings implements graph.Store.

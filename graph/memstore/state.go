@@ -136,13 +136,25 @@ func (r *record) changesGraph() bool {
 		len(r.Decisions)+len(r.Undecided) > 0
 }
 
+// putMode says whose a record's slices are.
+type putMode int
+
+const (
+	// copyValues: the caller keeps them; the state stores copies.
+	copyValues putMode = iota
+	// ownValues: the record is made for the state, which keeps pointers
+	// into its slices of entities, links, listings, transactions and
+	// flags rather than a copy of each value.
+	ownValues
+	// loadValues: as ownValues, and no link of the record is stored yet
+	// (an open reads each key once).
+	loadValues
+)
+
 // put stores the record's values as they are, keeping the indexes right.
-// prep is the record's prepare, or nil to compute it here. With own, the
-// state keeps pointers into r's slices of entities, links, listings,
-// transactions and flags rather than a copy of each value: load's records
-// are made for it, each slice of the size of its contents, and state
-// each link once.
-func (g *state) put(r *record, prep []reindex, own bool) {
+// prep is the record's prepare, or nil to compute it here.
+func (g *state) put(r *record, prep []reindex, mode putMode) {
+	own := mode != copyValues
 	if r.changesGraph() {
 		g.horizons = nil
 	}
@@ -180,7 +192,7 @@ func (g *state) put(r *record, prep []reindex, own bool) {
 		g.internSource(&l.Source)
 		k := l.Key()
 		// A load reads each key once: only a write can restate a link.
-		if !own {
+		if mode != loadValues {
 			if old, ok := g.links.get(k); ok {
 				*old = *l // same ends: the adjacency lists keep pointing at it
 				continue

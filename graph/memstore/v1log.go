@@ -35,6 +35,11 @@ type record struct {
 	History []graph.Revision `json:"h,omitempty"`
 	// Mappings are saved column mappings (version 2 only).
 	Mappings []graph.SavedMapping `json:"m,omitempty"`
+
+	// created, when Apply sets it, is how many values of each bucket
+	// (by name) are new to the store, so that writing the record need not
+	// look each key up. Never stored.
+	created map[string]int
 }
 
 // A version 1 data directory (hopcheck.log) framed each record as: 4-byte
