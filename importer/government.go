@@ -65,7 +65,8 @@ func (r *reader) government(x *ref) (bool, error) {
 			return true, fmt.Errorf("looking up entity %q: %w", id, err)
 		}
 	}
-	src := graph.Source{Upload: r.id, File: x.issue.File, Sheet: x.issue.Sheet, Row: x.issue.Row}
+	at := x.issue("")
+	src := graph.Source{Upload: r.id, File: at.File, Sheet: at.Sheet, Row: at.Row}
 	r.govs[id] = &graph.Entity{ID: id, Kind: graph.GovernmentBody, Name: "Government of " + CountryName(code),
 		Country: code, BodyKind: "government", Source: src}
 	r.govOrder = append(r.govOrder, id)

@@ -151,8 +151,7 @@ func (r *reader) assembleDecisions(u *graph.Upload) error {
 			continue // a reference that resolved to nothing is an error already
 		}
 		if x.a.id == x.b.id {
-			x.b.issue.Message = fmt.Sprintf("a and b are both %s: an entity is always the same as itself", x.a.id)
-			r.rep.errorf(x.b.issue)
+			r.rep.errorf(x.b.issue(fmt.Sprintf("a and b are both %s: an entity is always the same as itself", x.a.id)))
 			continue
 		}
 		d := graph.NewDecision(x.a.id, x.b.id, x.d.Identity)

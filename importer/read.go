@@ -604,7 +604,7 @@ func (c *rowCtx) ref(col string) *ref {
 	if v == "" {
 		return nil
 	}
-	return &ref{value: v, issue: c.s.issue(c.row, col, "")}
+	return &ref{value: v, s: c.s, row: c.row, col: col}
 }
 
 // unnamedData warns once per column about values under an empty header.

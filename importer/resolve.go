@@ -17,7 +17,7 @@ const lookupBatch = 1000
 // the store first, else a name or alias with the same NameKey, which must
 // name exactly one entity.
 func (r *reader) resolve() error {
-	var refs []*ref
+	refs := make([]*ref, 0, len(r.entities)+2*len(r.links)+3*len(r.txs)+len(r.listings)+2*len(r.decisions))
 	for _, e := range r.entities {
 		if e.parent != nil {
 			e.parent.value = strings.TrimSpace(e.parent.value)
@@ -120,23 +120,23 @@ func (r *reader) resolve() error {
 		}
 		switch len(cands) {
 		case 0:
-			x.issue.Message = fmt.Sprintf("%q names no entity: no id or name matches it in this upload or in the store", x.value)
+			is := x.issue(fmt.Sprintf("%q names no entity: no id or name matches it in this upload or in the store", x.value))
 			// Suggestions for as many references as the report lists errors:
 			// each is a search.
 			if r.suggested < r.lim.MaxErrors {
 				r.suggested++
-				if x.issue.Suggestions, err = r.suggest(x.value); err != nil {
+				if is.Suggestions, err = r.suggest(x.value); err != nil {
 					return err
 				}
 			}
-			if len(x.issue.Suggestions) > 0 {
+			if len(is.Suggestions) > 0 {
 				var said []string
-				for _, s := range x.issue.Suggestions {
+				for _, s := range is.Suggestions {
 					said = append(said, fmt.Sprintf("%s (%s, score %.2f)", s.Name, s.ID, s.Score))
 				}
-				x.issue.Message += "; did you mean " + strings.Join(said, ", or ") + "?"
+				is.Message += "; did you mean " + strings.Join(said, ", or ") + "?"
 			}
-			r.rep.errorf(x.issue)
+			r.rep.errorf(is)
 		case 1:
 			for _, e := range cands {
 				x.id, x.kind = e.ID, e.Kind
@@ -150,18 +150,15 @@ func (r *reader) resolve() error {
 			if c := clusters.Of(ids[0]); clusters.Clustered(ids[0]) && allIn(clusters, ids, c) {
 				// Records of one party (SAME_AS): the reference names it.
 				x.id, x.kind = ids[0], cands[ids[0]].Kind
-				w := x.issue
-				w.Message = fmt.Sprintf("%q names %d records of one party (identity cluster %s: %s): bound to %s", x.value, len(ids), c,
-					strings.Join(clusters.Members(c), ", "), ids[0])
-				r.rep.warnf(w)
+				r.rep.warnf(x.issue(fmt.Sprintf("%q names %d records of one party (identity cluster %s: %s): bound to %s", x.value, len(ids), c,
+					strings.Join(clusters.Members(c), ", "), ids[0])))
 				continue
 			}
 			var list []string
 			for _, id := range ids {
 				list = append(list, describe(cands[id]))
 			}
-			x.issue.Message = fmt.Sprintf("%q is ambiguous: it names %d entities: %s; use the id", x.value, len(ids), strings.Join(list, "; "))
-			r.rep.errorf(x.issue)
+			r.rep.errorf(x.issue(fmt.Sprintf("%q is ambiguous: it names %d entities: %s; use the id", x.value, len(ids), strings.Join(list, "; "))))
 		}
 	}
 	r.opts.progress(Validating, total, total)
@@ -169,19 +166,16 @@ func (r *reader) resolve() error {
 		if p := e.parent; p != nil && p.id != "" {
 			switch {
 			case p.kind != graph.GovernmentBody:
-				p.issue.Message = fmt.Sprintf("parent %q is %s, not a government body", p.value, describeKind(p.kind))
-				r.rep.errorf(p.issue)
+				r.rep.errorf(p.issue(fmt.Sprintf("parent %q is %s, not a government body", p.value, describeKind(p.kind))))
 			case p.id == e.e.ID:
-				p.issue.Message = "a government body cannot be its own parent"
-				r.rep.errorf(p.issue)
+				r.rep.errorf(p.issue("a government body cannot be its own parent"))
 			}
 		}
 	}
 	r.parentLoops()
 	for _, l := range r.links {
 		if l.from.id != "" && l.from.id == l.to.id {
-			l.to.issue.Message = fmt.Sprintf("the link goes from %s to itself", l.from.id)
-			r.rep.errorf(l.to.issue)
+			r.rep.errorf(l.to.issue(fmt.Sprintf("the link goes from %s to itself", l.from.id)))
 		}
 	}
 	return nil
@@ -239,9 +233,7 @@ func (r *reader) parentLoops() {
 		for _, id := range path {
 			reported[id] = true
 		}
-		p := e.parent
-		p.issue.Message = fmt.Sprintf("parent references form a loop: %s → %s", strings.Join(path, " → "), path[0])
-		r.rep.errorf(p.issue)
+		r.rep.errorf(e.parent.issue(fmt.Sprintf("parent references form a loop: %s → %s", strings.Join(path, " → "), path[0])))
 	}
 }
 

@@ -14,9 +14,21 @@ import (
 // ref is a reference to an entity as written in a cell, resolved later.
 type ref struct {
 	value string
-	issue Issue // where it was written, for errors
 	id    string
 	kind  graph.Kind
+	// Where it was written, for errors (issue): the Issue itself is made
+	// only for one, not for each of a million links' two ends.
+	s   *sheet
+	row int
+	col string
+}
+
+// issue is an Issue with msg at the cell the reference was read from.
+func (x *ref) issue(msg string) Issue {
+	if x.s == nil {
+		return Issue{Message: msg}
+	}
+	return x.s.issue(x.row, x.col, msg)
 }
 
 type entityRow struct {
