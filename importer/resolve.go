@@ -353,25 +353,34 @@ func (r *reader) assemble(u *graph.Upload) {
 		seen[k] = len(u.Links)
 		u.Links = append(u.Links, l)
 	}
+	// The rows are let go as the upload takes their values: nothing
+	// after assemble reads them, and at a million rows and upload
+	// together were most of an import's memory.
 	u.Links = make([]graph.Link, 0, len(r.links))
-	for _, l := range r.links {
+	for i, l := range r.links {
+		r.links[i] = nil
 		if l.from.id == "" || l.to.id == "" {
 			continue
 		}
 		l.l.From, l.l.To = l.from.id, l.to.id
 		add(l.l)
 	}
-	for _, e := range r.entities {
+	r.links = nil
+	for i, e := range r.entities {
+		r.entities[i] = nil
 		if e.parent != nil && e.parent.id != "" {
 			add(graph.Link{Type: graph.PartOf, From: e.e.ID, To: e.parent.id, Source: e.e.Source})
 		}
 	}
+	r.entities, r.byID = nil, nil
+	u.Transactions = make([]graph.Transaction, 0, len(r.txs))
 	for _, t := range r.txs {
 		t.t.Buyer = refID(t.buyer)
 		t.t.Seller = refID(t.seller)
 		t.t.EndUser = refID(t.endUser)
 		u.Transactions = append(u.Transactions, t.t)
 	}
+	r.txs = nil
 	r.assembleGovernments(u)
 	r.assembleListings(u)
 	for _, c := range r.countries {
