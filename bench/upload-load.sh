@@ -25,6 +25,8 @@ for round in $(seq 1 "$ROUNDS"); do
 		"$bin" serve --data-dir "$WORK/store" --addr "127.0.0.1:$PORT" >"$WORK/serve.log" 2>&1 &
 		pid=$!
 		for _ in $(seq 1 240); do curl -sf "$url/readyz" >/dev/null && break; sleep 0.5; done
+		# An embedded server re-evaluates every flag at start: "idle" begins after it.
+		for _ in $(seq 1 240); do grep -q "flags re-evaluated at start" "$WORK/serve.log" && break; sleep 0.5; done
 		echo "== round $round, $bin (load average $(cut -d' ' -f1-3 /proc/loadavg))"
 		echo "-- idle"
 		"$WORK/loadtest" -url "$url" -rps "$RPS" -duration "$IDLE" -names "$names" || echo "(loadtest exited $?)"

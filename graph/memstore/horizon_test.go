@@ -4,6 +4,7 @@ import (
 	"context"
 	"reflect"
 	"testing"
+	"time"
 
 	"github.com/hopcheck/hopcheck/gen"
 	"github.com/hopcheck/hopcheck/graph"
@@ -145,5 +146,43 @@ func TestHorizonKeptByRecordsOutsideTheGraph(t *testing.T) {
 	graphtest.NewBuilder("u2").Org("Y", "XF").Link(graph.Supplies, "Y", "G").MustApply(t, s)
 	if s.g.horizons != nil {
 		t.Error("an upload of entities and links kept the horizons made before it")
+	}
+}
+
+// TestSearchesDoNotWaitForAHorizon: while one search builds a policy's
+// horizon, another searches without it (same answer) instead of waiting,
+// and leaves the building to the first.
+func TestSearchesDoNotWaitForAHorizon(t *testing.T) {
+	ctx := context.Background()
+	s, err := Open("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	graphtest.NewBuilder("u-1").Country("XR", graphtest.Yes).Gov("G", "XR", nil).Org("X", "XF").Org("Y", "XF").
+		Owns("G", "X", graphtest.Pct(60)).Link(graph.Supplies, "Y", "X").MustApply(t, s)
+	p := graph.DefaultPolicy()
+	q := []graph.ReachQuery{{Start: "Y"}}
+	want, err := s.Reach(ctx, q, p)
+	if err != nil || len(want[0].Exposures) == 0 {
+		t.Fatalf("Y reaches nothing (%v): the test compares nothing", err)
+	}
+	s.g.horizons = nil
+	s.g.building.Lock() // a search building the horizon
+	done := make(chan []graph.Reach)
+	go func() {
+		got, _ := s.Reach(ctx, q, p)
+		done <- got
+	}()
+	select {
+	case got := <-done:
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("searched without the horizon: %+v, want %+v", got, want)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the search waited for the horizon being built")
+	}
+	s.g.building.Unlock()
+	if _, ok := s.g.horizon(exposure.HorizonKey(p)); ok {
+		t.Error("the search that did not build the horizon stored one")
 	}
 }

@@ -22,7 +22,7 @@ func (s *Store) SaveJob(ctx context.Context, j graph.Job) error {
 // Job implements graph.Store.
 func (s *Store) Job(ctx context.Context, id string) (graph.Job, error) {
 	var j *graph.Job
-	s.read(func(g *state) { j = g.jobs[id] })
+	s.readAux(func(g *state) { j = g.jobs[id] })
 	if j == nil {
 		return graph.Job{}, graph.Errorf(graph.ENOTFOUND, "no upload job %q", id)
 	}
@@ -32,7 +32,7 @@ func (s *Store) Job(ctx context.Context, id string) (graph.Job, error) {
 // Jobs implements graph.Store.
 func (s *Store) Jobs(ctx context.Context, limit int) ([]graph.Job, error) {
 	var js []graph.Job
-	s.read(func(g *state) {
+	s.readAux(func(g *state) {
 		for _, j := range g.jobs {
 			js = append(js, cloneJob(*j))
 		}
@@ -67,7 +67,7 @@ func (s *Store) AppendAudit(ctx context.Context, e graph.AuditEntry) error {
 // Audit implements graph.Store.
 func (s *Store) Audit(ctx context.Context, limit int) ([]graph.AuditEntry, error) {
 	var out []graph.AuditEntry
-	s.read(func(g *state) {
+	s.readAux(func(g *state) {
 		n := len(g.audit)
 		if limit > 0 {
 			n = min(n, limit)
@@ -93,7 +93,7 @@ func (s *Store) SaveMapping(ctx context.Context, m graph.SavedMapping) error {
 // Mappings implements graph.Store.
 func (s *Store) Mappings(ctx context.Context) ([]graph.SavedMapping, error) {
 	var out []graph.SavedMapping
-	s.read(func(g *state) {
+	s.readAux(func(g *state) {
 		for _, m := range g.mappings {
 			m.Mapping = slices.Clone(m.Mapping)
 			out = append(out, m)

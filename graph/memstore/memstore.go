@@ -37,8 +37,15 @@ type Store struct {
 	writeMu sync.Mutex // one writer at a time
 	db      *bolt.DB
 
-	mu sync.RWMutex
-	g  *state
+	// mu guards the graph in g; auxMu its flags, jobs, audit entries and
+	// saved mappings (state.auxOnly). An upload's progress, an audit entry
+	// for each screening and the flags of a re-evaluation are written
+	// often: under a lock of their own, a write of them never holds the
+	// screenings behind a long read of the graph (Go's RWMutex lets no
+	// reader in past a waiting writer).
+	mu    sync.RWMutex
+	auxMu sync.RWMutex
+	g     *state
 }
 
 var _ graph.Store = (*Store)(nil)
@@ -158,8 +165,12 @@ func (s *Store) commit(ctx context.Context, rec *record, mode putMode) error {
 	if err != nil {
 		return err
 	}
-	s.mu.Lock()
+	if !rec.auxOnly() {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+	}
+	s.auxMu.Lock()
+	defer s.auxMu.Unlock()
 	s.g.put(rec, prep, mode)
-	s.mu.Unlock()
 	return nil
 }

@@ -29,10 +29,18 @@ func sortedValues[T any](m map[string]T) []T {
 	return out
 }
 
-// read runs fn with the state under the shared lock.
+// read runs fn with the state's graph under the shared lock.
 func (s *Store) read(fn func(g *state)) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
+	fn(s.g)
+}
+
+// readAux runs fn with the state's flags, jobs, audit entries and mappings
+// under their shared lock (Store.auxMu).
+func (s *Store) readAux(fn func(g *state)) {
+	s.auxMu.RLock()
+	defer s.auxMu.RUnlock()
 	fn(s.g)
 }
 
@@ -294,12 +302,16 @@ func (s *Store) SaveFlags(ctx context.Context, fs []graph.Flag) error {
 func (s *Store) Flag(ctx context.Context, transactionID string) (graph.Flag, error) {
 	var fs []graph.Flag
 	var err error
-	s.read(func(g *state) {
+	var bodies *flagBodies
+	s.readAux(func(g *state) {
 		if f := g.flags[transactionID]; f != nil {
 			fs = []graph.Flag{*f}
-			err = flagBodies(g, fs)
+			bodies, err = g.flagBodies()
 		}
 	})
+	if err == nil {
+		err = bodies.read(fs)
+	}
 	if err != nil {
 		return graph.Flag{}, err
 	}
@@ -309,22 +321,46 @@ func (s *Store) Flag(ctx context.Context, transactionID string) (graph.Flag, err
 	return fs[0], nil
 }
 
-// flagBodies replaces the flag heads in fs with the whole flags from the
-// data file, when the state keeps only heads. The caller holds the read
-// lock: a write commits to the file before it changes the state, so the
-// file has at least what the state shows.
-func flagBodies(g *state, fs []graph.Flag) error {
-	if !g.headsOnly || len(fs) == 0 {
+// flagBodies reads whole flags from the data file, for a state that keeps
+// only their heads.
+type flagBodies struct {
+	tx   *bolt.Tx
+	path string
+}
+
+// flagBodies begins the read of flag bodies, or returns nil when the state
+// keeps whole flags. The caller holds the flags' read lock (readAux): a
+// write commits to the file before it changes the state, so the file has
+// at least what the state shows. It then reads the bodies
+// (flagBodies.read) after letting the lock go: decoding thousands of
+// flags took half a second that every write of a flag, and every read
+// behind it, would wait for.
+func (g *state) flagBodies() (*flagBodies, error) {
+	if !g.headsOnly {
+		return nil, nil
+	}
+	tx, err := g.db.Begin(false)
+	if err != nil {
+		return nil, graph.Wrap(graph.EUNAVAILABLE, err, "reading flags from %s", g.db.Path())
+	}
+	return &flagBodies{tx: tx, path: g.db.Path()}, nil
+}
+
+// read replaces the flag heads in fs with the whole flags, and ends the
+// read; nil reads nothing.
+func (b *flagBodies) read(fs []graph.Flag) error {
+	if b == nil {
 		return nil
 	}
-	err := g.db.View(func(tx *bolt.Tx) error {
-		b := tx.Bucket(bFlags)
-		if b == nil {
+	defer b.tx.Rollback()
+	err := func() error {
+		bk := b.tx.Bucket(bFlags)
+		if bk == nil {
 			return errors.New("no flags bucket")
 		}
 		for i := range fs {
 			k := storeKey(fs[i].TransactionID)
-			v := b.Get(k)
+			v := bk.Get(k)
 			if v == nil {
 				return fmt.Errorf("flag %q is in memory but not in the file", fs[i].TransactionID)
 			}
@@ -335,9 +371,9 @@ func flagBodies(g *state, fs []graph.Flag) error {
 			fs[i] = f
 		}
 		return nil
-	})
+	}()
 	if err != nil {
-		return graph.Wrap(graph.EUNAVAILABLE, err, "reading flags from %s", g.db.Path())
+		return graph.Wrap(graph.EUNAVAILABLE, err, "reading flags from %s", b.path)
 	}
 	return nil
 }
@@ -350,22 +386,26 @@ func (s *Store) Flags(ctx context.Context, f graph.FlagFilter) ([]graph.Flag, in
 	var fs []graph.Flag
 	var n int
 	var err error
+	var bodies *flagBodies
 	text := graph.FoldText(f.Text)
-	s.read(func(g *state) {
+	s.readAux(func(g *state) {
 		for _, fl := range g.flags {
 			if f.Matches(*fl, text) {
 				fs = append(fs, *fl)
 			}
 		}
-		graph.SortFlags(fs, f.Sort)
-		n = len(fs)
-		fs = fs[min(f.Offset, n):]
-		if f.Limit > 0 && len(fs) > f.Limit {
-			fs = fs[:f.Limit]
-		}
-		err = flagBodies(g, fs)
+		bodies, err = g.flagBodies()
 	})
 	if err != nil {
+		return nil, 0, err
+	}
+	graph.SortFlags(fs, f.Sort)
+	n = len(fs)
+	fs = fs[min(f.Offset, n):]
+	if f.Limit > 0 && len(fs) > f.Limit {
+		fs = fs[:f.Limit]
+	}
+	if err := bodies.read(fs); err != nil {
 		return nil, 0, err
 	}
 	return fs, n, nil
@@ -388,6 +428,8 @@ func (s *Store) Stats(ctx context.Context) (graph.Stats, error) {
 			st.Decisions[d.Identity]++
 		}
 		st.Clusters = g.clusters.Len()
+	})
+	s.readAux(func(g *state) {
 		for _, f := range g.flags {
 			if f.Severity != graph.None {
 				st.Flags[f.Severity]++
