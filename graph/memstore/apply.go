@@ -172,14 +172,6 @@ func count(c *graph.Changes, existed bool, old, merged any) bool {
 	return true
 }
 
-func deref1[T any](p *T) T {
-	var zero T
-	if p == nil {
-		return zero
-	}
-	return *p
-}
-
 // check refuses an upload the store cannot hold: unknown kinds or link
 // types, an id that names an entity of another kind, and references to
 // entities that neither the upload nor the store has.
