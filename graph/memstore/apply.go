@@ -132,14 +132,19 @@ func mergeByKey[T any](in []T, key func(*T) string, stored func(string) (*T, boo
 func (m merged[T]) changed(c *graph.Changes, revised func(old, v *T)) []T {
 	n := 0
 	for j := range m.vals {
-		// count only for the stored ones: boxing a value is an
+		// Compared only when stored: boxing a value for DeepEqual is an
 		// allocation, millions of them for a first import.
-		if old := m.olds[j]; old == nil {
+		switch old := m.olds[j]; {
+		case old == nil:
 			c.Created++
-		} else if !count(c, true, *old, m.vals[j]) {
+		case reflect.DeepEqual(*old, m.vals[j]):
+			c.Unchanged++
 			continue
-		} else if revised != nil {
-			revised(old, &m.vals[j])
+		default:
+			c.Updated++
+			if revised != nil {
+				revised(old, &m.vals[j])
+			}
 		}
 		m.vals[n] = m.vals[j]
 		n++
@@ -156,20 +161,6 @@ func lookup[T any](stored map[string]*T) func(string) (*T, bool) {
 		v, ok := stored[k]
 		return v, ok
 	}
-}
-
-// count tells whether a merged value is new, changed or the same.
-func count(c *graph.Changes, existed bool, old, merged any) bool {
-	switch {
-	case !existed:
-		c.Created++
-	case !reflect.DeepEqual(old, merged):
-		c.Updated++
-	default:
-		c.Unchanged++
-		return false
-	}
-	return true
 }
 
 // check refuses an upload the store cannot hold: unknown kinds or link
