@@ -151,8 +151,7 @@ func (r *reader) readFiles() {
 			r.fileError(f.Name, "", err)
 			continue
 		}
-		_, enc, _ := decodeText(f.Data)
-		r.readSheet(src, enc)
+		r.readSheet(src, src.encoding)
 	}
 }
 

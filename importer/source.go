@@ -29,6 +29,8 @@ type sheetSource struct {
 	sheet string // "" for CSV
 	name  string // what tells the kind: the sheet name, or the CSV file name without extension
 	each  func(fn func(row int, cells []string) error) error
+	// encoding is a CSV file's: UTF-8, UTF-16 or Windows-1252.
+	encoding string
 }
 
 // fileError is a problem with a whole file (corrupt, too large, bad CSV).
@@ -354,7 +356,7 @@ func detectDelimiter(text string) rune {
 
 // csvSource reads one CSV file.
 func csvSource(f File) (sheetSource, error) {
-	text, _, err := decodeText(f.Data)
+	text, enc, err := decodeText(f.Data)
 	var fe *fileError
 	if errors.As(err, &fe) {
 		return sheetSource{}, fe
@@ -368,7 +370,7 @@ func csvSource(f File) (sheetSource, error) {
 	}
 	base := path.Base(strings.ReplaceAll(f.Name, "\\", "/"))
 	name := strings.TrimSuffix(base, path.Ext(base))
-	return sheetSource{file: f.Name, name: name, each: func(fn func(int, []string) error) error {
+	return sheetSource{file: f.Name, name: name, encoding: enc, each: func(fn func(int, []string) error) error {
 		r := csv.NewReader(strings.NewReader(text))
 		r.Comma = detectDelimiter(text)
 		r.FieldsPerRecord = -1
