@@ -35,7 +35,7 @@ func (s *Store) Apply(ctx context.Context, u graph.Upload, progress func(done, t
 	// seconds and gigabytes.
 	countries := mergeByKey(u.Countries, func(c *graph.Country) string { return c.Code }, lookup(g.countries), graph.MergeCountry, tick)
 	rec.Countries = countries.changed(&res.Countries, nil)
-	entities := mergeByKey(u.Entities, func(e *graph.Entity) string { return e.ID }, lookup(g.entities), graph.MergeEntity, tick)
+	entities := mergeByKey(u.Entities, func(e *graph.Entity) string { return e.ID }, g.entity, graph.MergeEntity, tick)
 	rec.Entities = entities.changed(&res.Entities, func(old, e *graph.Entity) {
 		if r, changed := graph.EntityRevision(*old, *e); changed {
 			rec.History = append(rec.History, r)

@@ -683,6 +683,20 @@ func (b *batch) decode(fail func(name, k, v []byte, err error) error) {
 	b.rec = rec
 }
 
+// populateMapping reads the file's pages into the mapping ahead of load's
+// scan, in one call: bbolt advises the kernel that the mapping is read at
+// random, so without it each 4 KiB page of the scan is a fault of its own
+// (a fifth of a million-entity open). Advice only: an error (a kernel
+// before 5.14 has no MADV_POPULATE_READ) changes nothing.
+func populateMapping(db *bolt.DB) {
+	var size int64
+	if db.View(func(tx *bolt.Tx) error { size = tx.Size(); return nil }) != nil || size == 0 {
+		return
+	}
+	const madvPopulateRead = 22 // MADV_POPULATE_READ, Linux 5.14
+	_, _, _ = syscall.Syscall(syscall.SYS_MADVISE, db.Info().Data, uintptr(size), madvPopulateRead)
+}
+
 // releaseMapping tells the kernel that the file's mapped pages, all read
 // by load, are not needed now: reads are served from memory, and a write
 // faults in what it touches again from the page cache. Without it the

@@ -74,3 +74,27 @@ func TestLinkIndex(t *testing.T) {
 		})
 	}
 }
+
+// A link read from a store whose end names no entity (Check reports it)
+// is still walkable, and the entity stored later takes its links.
+func TestLinkEndWithoutEntity(t *testing.T) {
+	g := newState()
+	l := graph.Link{Type: graph.Owns, From: "A", To: "B"}
+	g.put(&record{Entities: []graph.Entity{{ID: "A", Kind: graph.Organization, Name: "A"}}, Links: []graph.Link{l}}, nil, copyValues)
+	if got := g.checkIndexes(); len(got) != 1 || got[0] != `link OWNS|A|B||: no entity "B"` {
+		t.Fatalf("check = %q, want the missing entity B", got)
+	}
+	if len(g.Out("A")) != 1 || len(g.In("B")) != 1 {
+		t.Fatalf("out of A %d, in of B %d links, want 1 and 1", len(g.Out("A")), len(g.In("B")))
+	}
+	g.put(&record{Entities: []graph.Entity{{ID: "B", Kind: graph.Organization, Name: "B"}}}, nil, copyValues)
+	if got := g.checkIndexes(); len(got) != 0 {
+		t.Fatalf("check = %q after B is stored", got)
+	}
+	if len(g.In("B")) != 1 || len(g.ends) != 0 {
+		t.Fatalf("in of B %d links, %d ends left; want 1 and 0", len(g.In("B")), len(g.ends))
+	}
+	if e, ok := g.Entity("B"); !ok || e.Name != "B" {
+		t.Fatalf("entity B = %+v, %v", e, ok)
+	}
+}

@@ -78,6 +78,7 @@ func Open(dir string) (*Store, error) {
 	// collecting it less often during the open spends less CPU on it for
 	// a higher peak (measured in docs/BENCHMARKS.md).
 	gc := debug.SetGCPercent(openGCPercent)
+	populateMapping(db)
 	err = load(db, path, s.g)
 	debug.SetGCPercent(gc)
 	if err != nil {

@@ -114,7 +114,7 @@ func syncDir(dir string) error {
 func (g *state) record() *record {
 	return &record{
 		Countries:    sortedValues(derefMap(g.countries)),
-		Entities:     sortedValues(derefMap(g.entities)),
+		Entities:     g.entityList(),
 		Links:        g.links.sorted(),
 		Transactions: sortedValues(derefMap(g.txs)),
 		Lists:        sortedValues(derefMap(g.lists)),

@@ -54,8 +54,10 @@ func (g *state) checkIndexes() []string {
 		}
 	})
 	adjacent := 0
-	for _, ls := range g.out {
-		adjacent += len(ls)
+	for _, nodes := range []map[string]*node{g.entities, g.ends} {
+		for _, n := range nodes {
+			adjacent += len(n.out)
+		}
 	}
 	if adjacent != g.links.len() {
 		add("adjacency lists hold %d links, the store %d", adjacent, g.links.len())
@@ -76,8 +78,8 @@ func (g *state) checkIndexes() []string {
 		}
 	}
 	g.nameIndexes()
-	for id, e := range g.entities {
-		for _, k := range indexOf(e).names {
+	for id, n := range g.entities {
+		for _, k := range indexOf(&n.Entity).names {
 			found := false
 			for _, v := range g.names[k] {
 				found = found || v == id

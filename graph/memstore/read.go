@@ -68,7 +68,7 @@ func (s *Store) EntitiesByName(ctx context.Context, keys []string) (map[string][
 			sort.Strings(ids)
 			for i, id := range ids {
 				if i == 0 || ids[i-1] != id {
-					out[k] = append(out[k], *g.entities[id])
+					out[k] = append(out[k], g.entities[id].Entity)
 				}
 			}
 			if len(ids) == 0 {
@@ -101,7 +101,7 @@ func (s *Store) Search(ctx context.Context, q graph.SearchQuery) ([]graph.Match,
 		ids := g.search.Lookup(q.Text, q.Prefix)
 		cands := make([]graph.Entity, 0, len(ids))
 		for _, id := range ids {
-			cands = append(cands, *g.entities[id])
+			cands = append(cands, g.entities[id].Entity)
 		}
 		out = match.Rank(q, cands, g.search)
 	})
@@ -168,7 +168,7 @@ func (s *Store) Neighborhood(ctx context.Context, id string, q graph.Neighborhoo
 		}
 		found = true
 		seen := map[string]bool{id: true}
-		sub.Entities = append(sub.Entities, *start)
+		sub.Entities = append(sub.Entities, start.Entity)
 		links := map[string]graph.Link{}
 		frontier := []string{id}
 		for d := 0; d < depth && len(frontier) > 0 && !sub.Truncated; d++ {
@@ -188,7 +188,7 @@ func (s *Store) Neighborhood(ctx context.Context, id string, q graph.Neighborhoo
 							continue
 						}
 						seen[v] = true
-						sub.Entities = append(sub.Entities, *g.entities[v])
+						sub.Entities = append(sub.Entities, g.entities[v].Entity)
 						next = append(next, v)
 					}
 					links[l.Key()] = l
@@ -443,7 +443,7 @@ func (s *Store) Stats(ctx context.Context) (graph.Stats, error) {
 func (s *Store) Export(ctx context.Context) (graph.Upload, error) {
 	var u graph.Upload
 	s.read(func(g *state) {
-		u.Entities = sortedValues(derefMap(g.entities))
+		u.Entities = g.entityList()
 		u.Countries = sortedValues(derefMap(g.countries))
 		u.Links = g.links.sorted()
 		u.Transactions = sortedValues(derefMap(g.txs))
@@ -525,8 +525,8 @@ func (s *Store) EachEntity(ctx context.Context, fn func(graph.Entity) error) err
 		page = page[:0]
 		s.read(func(g *state) {
 			for _, id := range ids[start:min(start+eachPage, len(ids))] {
-				if e, ok := g.entities[id]; ok {
-					page = append(page, *e)
+				if n, ok := g.entities[id]; ok {
+					page = append(page, n.Entity)
 				}
 			}
 		})
