@@ -191,11 +191,13 @@ func (g *state) put(r *record, prep []reindex, mode putMode) {
 	if indexed && prep == nil {
 		prep = g.prepare(r)
 	}
-	// A load's entities are all new: their nodes are made in one array.
-	var fresh []node
+	// The nodes of new entities are made in one array: a load's entities
+	// are all new, and an upload counts those it creates.
+	created := r.created[string(bEntities)]
 	if mode == loadValues {
-		fresh = make([]node, len(r.Entities))
+		created = len(r.Entities)
 	}
+	fresh := make([]node, created)
 	for i := range r.Entities {
 		e := &r.Entities[i]
 		n, stored := g.entities[e.ID]
@@ -204,8 +206,8 @@ func (g *state) put(r *record, prep []reindex, mode putMode) {
 			switch {
 			case n != nil:
 				delete(g.ends, e.ID)
-			case fresh != nil:
-				n = &fresh[i]
+			case len(fresh) > 0:
+				n, fresh = &fresh[0], fresh[1:]
 			default:
 				n = &node{}
 			}
