@@ -689,12 +689,8 @@ func (b *batch) decode(fail func(name, k, v []byte, err error) error) {
 // (a fifth of a million-entity open). Advice only: an error (a kernel
 // before 5.14 has no MADV_POPULATE_READ) changes nothing.
 func populateMapping(db *bolt.DB) {
-	var size int64
-	if db.View(func(tx *bolt.Tx) error { size = tx.Size(); return nil }) != nil || size == 0 {
-		return
-	}
 	const madvPopulateRead = 22 // MADV_POPULATE_READ, Linux 5.14
-	_, _, _ = syscall.Syscall(syscall.SYS_MADVISE, db.Info().Data, uintptr(size), madvPopulateRead)
+	adviseMapping(db, madvPopulateRead)
 }
 
 // releaseMapping tells the kernel that the file's mapped pages, all read
@@ -703,11 +699,17 @@ func populateMapping(db *bolt.DB) {
 // whole file stays in the process's RSS. Advice only: an error changes
 // nothing.
 func releaseMapping(db *bolt.DB) {
+	adviseMapping(db, syscall.MADV_DONTNEED)
+}
+
+// adviseMapping gives the kernel advice on the whole of the file's data
+// as mapped now; an empty file, or an error, is no advice.
+func adviseMapping(db *bolt.DB, advice uintptr) {
 	var size int64
 	if db.View(func(tx *bolt.Tx) error { size = tx.Size(); return nil }) != nil || size == 0 {
 		return
 	}
-	_, _, _ = syscall.Syscall(syscall.SYS_MADVISE, db.Info().Data, uintptr(size), syscall.MADV_DONTNEED)
+	_, _, _ = syscall.Syscall(syscall.SYS_MADVISE, db.Info().Data, uintptr(size), advice)
 }
 
 // checkPages runs bbolt's check of the file's pages (each reachable or

@@ -352,7 +352,7 @@ func (g *state) internSource(s *graph.Source) {
 // entityID returns the stored entity's own copy of the id, so that links
 // and transactions share it, or id when there is no such entity.
 func (g *state) entityID(id string) string {
-	if e, ok := g.entities[id]; ok {
+	if e, ok := g.entity(id); ok {
 		return e.ID
 	}
 	return id
