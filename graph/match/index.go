@@ -71,34 +71,139 @@ func (x *Index) Remove(id string, names []string) {
 // RemoveKeys takes an entity indexed under keys (made by Keys) out of the
 // index.
 func (x *Index) RemoveKeys(id string, keys []string) {
-	n, ok := x.doc[id]
-	if !ok {
-		return
-	}
-	delete(x.doc, id)
-	x.ids[n] = ""
-	x.docCount--
-	for _, k := range keys {
-		// Document numbers are appended in increasing order, so every
-		// key's list is sorted: a word shared by half the store is
-		// found without reading it whole.
-		ds := x.keys[k]
-		if i, found := slices.BinarySearch(ds, n); found {
-			ds = slices.Delete(ds, i, i+1)
+	x.Apply(x.Plan([]Doc{{ID: id, Keys: keys}}, nil))
+}
+
+// A Doc is an entity and its retrieval keys (made by Keys).
+type Doc struct {
+	ID   string
+	Keys []string
+}
+
+// An Update is a batch of removals and additions planned by Plan, which
+// only reads the index, and made by Apply in one short step: a store
+// plans an upload's re-indexing while readers share the index, and holds
+// its writers' lock only to apply it. The key lists an update changes
+// are new slices, never the index's own: a reader planned around sees
+// them as they were.
+type Update struct {
+	x             *Index
+	next          int32 // len(x.ids) when planned
+	removes, adds []Doc
+	removed       []int32
+	keys          map[string][]int32  // nil: the key is deleted
+	deletes       map[string][]string // nil: the deletion is deleted
+}
+
+// Plan plans the removal of removes (indexed under their keys) and the
+// addition of adds, in that order; an entity added that is indexed and
+// not removed is re-indexed, as AddKeys does. Plan only reads the index.
+func (x *Index) Plan(removes, adds []Doc) *Update {
+	u := &Update{x: x, next: int32(len(x.ids)), removes: removes, adds: adds,
+		keys: map[string][]int32{}, deletes: map[string][]string{}}
+	gone := map[int32]bool{}
+	drop := map[string]bool{} // keys that lose documents
+	for _, d := range removes {
+		if n, ok := x.doc[d.ID]; ok && !gone[n] {
+			gone[n] = true
+			u.removed = append(u.removed, n)
+			for _, k := range d.Keys {
+				drop[k] = true
+			}
 		}
-		if len(ds) == 0 {
-			delete(x.keys, k)
-			if fuzzyKey(k) {
-				for _, d := range deletions(k) {
-					x.deletes[d] = slices.DeleteFunc(x.deletes[d], func(s string) bool { return s == k })
-					if len(x.deletes[d]) == 0 {
-						delete(x.deletes, d)
-					}
+	}
+	for _, d := range adds {
+		if n, ok := x.doc[d.ID]; ok && !gone[n] {
+			// Indexed under keys not given: found by scanning, as Remove does.
+			gone[n] = true
+			u.removed = append(u.removed, n)
+			for k, ds := range x.keys {
+				if _, found := slices.BinarySearch(ds, n); found {
+					drop[k] = true
 				}
 			}
+		}
+	}
+	list := func(k string) []int32 {
+		if ds, ok := u.keys[k]; ok {
+			return ds
+		}
+		return x.keys[k]
+	}
+	for k := range drop {
+		ds := x.keys[k]
+		kept := make([]int32, 0, len(ds))
+		for _, n := range ds {
+			if !gone[n] {
+				kept = append(kept, n)
+			}
+		}
+		u.keys[k] = kept
+	}
+	for i, d := range adds {
+		n := u.next + int32(i)
+		for _, k := range d.Keys {
+			ds := list(k)
+			if len(ds) > 0 && ds[len(ds)-1] == n {
+				continue // a key given twice
+			}
+			if _, own := u.keys[k]; !own {
+				ds = slices.Clip(ds) // appended to in a copy, never in the index's own
+			}
+			u.keys[k] = append(ds, n)
+		}
+	}
+	// The vocabulary of fuzzy keys follows the keys that come and go.
+	for k, ds := range u.keys {
+		was, is := len(x.keys[k]) > 0, len(ds) > 0
+		if was == is || !fuzzyKey(k) {
 			continue
 		}
-		x.keys[k] = ds
+		for _, d := range deletions(k) {
+			vs, ok := u.deletes[d]
+			if !ok {
+				vs = x.deletes[d]
+			}
+			if is {
+				vs = append(slices.Clip(vs), k)
+			} else {
+				vs = slices.DeleteFunc(slices.Clone(vs), func(s string) bool { return s == k })
+			}
+			u.deletes[d] = vs
+		}
+	}
+	return u
+}
+
+// Apply makes the update planned by Plan. An update planned before
+// another change of the index is planned again first.
+func (x *Index) Apply(u *Update) {
+	if u.x != x || u.next != int32(len(x.ids)) {
+		u = x.Plan(u.removes, u.adds)
+	}
+	for _, n := range u.removed {
+		delete(x.doc, x.ids[n])
+		x.ids[n] = ""
+		x.docCount--
+	}
+	for _, d := range u.adds {
+		x.doc[d.ID] = int32(len(x.ids))
+		x.ids = append(x.ids, d.ID)
+		x.docCount++
+	}
+	for k, ds := range u.keys {
+		if len(ds) == 0 {
+			delete(x.keys, k)
+		} else {
+			x.keys[k] = ds
+		}
+	}
+	for d, vs := range u.deletes {
+		if len(vs) == 0 {
+			delete(x.deletes, d)
+		} else {
+			x.deletes[d] = vs
+		}
 	}
 }
 

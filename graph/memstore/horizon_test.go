@@ -119,7 +119,8 @@ func TestHorizonWithListingsAndYears(t *testing.T) {
 
 // A record of jobs, flags or audit entries keeps the horizons (they are
 // made of the graph, which it does not change); one that changes the
-// graph drops them.
+// graph drops them, and they are made again in the background, of the
+// graph after it.
 func TestHorizonKeptByRecordsOutsideTheGraph(t *testing.T) {
 	s, err := Open("")
 	if err != nil {
@@ -143,9 +144,17 @@ func TestHorizonKeptByRecordsOutsideTheGraph(t *testing.T) {
 			t.Fatalf("a record of %+v dropped the horizons", rec)
 		}
 	}
+	if h, _ := s.g.horizon(exposure.HorizonKey(p)); h["Y"] > 0 {
+		t.Fatal("Y is in the horizon before it is stored")
+	}
 	graphtest.NewBuilder("u2").Org("Y", "XF").Link(graph.Supplies, "Y", "G").MustApply(t, s)
-	if s.g.horizons != nil {
-		t.Error("an upload of entities and links kept the horizons made before it")
+	s.background.Wait()
+	h, ok := s.g.horizon(exposure.HorizonKey(p))
+	if !ok {
+		t.Fatal("the horizon dropped by the upload was not made again")
+	}
+	if _, ok := h["Y"]; !ok {
+		t.Errorf("the horizon made after the upload is the one before it: %v", h)
 	}
 }
 

@@ -46,6 +46,8 @@ type Store struct {
 	mu    sync.RWMutex
 	auxMu sync.RWMutex
 	g     *state
+
+	background sync.WaitGroup // horizons made again after a write (state.rebuild)
 }
 
 var _ graph.Store = (*Store)(nil)
@@ -120,6 +122,7 @@ func (s *Store) lockDir() error {
 func (s *Store) Close() error {
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
+	s.background.Wait()
 	var errs []error
 	if s.db != nil {
 		errs = append(errs, s.db.Close())
@@ -159,7 +162,7 @@ func (s *Store) commit(ctx context.Context, rec *record, mode putMode) error {
 	}
 	// The name keys of the record's entities are made while it is
 	// written (the caller holds writeMu: only it changes s.g).
-	prepped := make(chan []reindex, 1)
+	prepped := make(chan *reindexing, 1)
 	go func() { prepped <- s.g.prepare(rec) }()
 	err := s.write(rec)
 	prep := <-prepped
@@ -173,5 +176,8 @@ func (s *Store) commit(ctx context.Context, rec *record, mode putMode) error {
 	s.auxMu.Lock()
 	defer s.auxMu.Unlock()
 	s.g.put(rec, prep, mode)
+	if rec.changesGraph() {
+		s.g.rebuild(s.read, &s.background)
+	}
 	return nil
 }

@@ -3,6 +3,7 @@ package memstore
 import (
 	"runtime"
 	"runtime/debug"
+	"maps"
 	"slices"
 	"sort"
 	"strings"
@@ -72,6 +73,9 @@ type state struct {
 	horizonMu sync.Mutex
 	horizons  map[string]exposure.Horizon
 	building  sync.Mutex
+	// policies are those whose horizons have been made, by HorizonKey:
+	// a write that drops the horizons has them made again (rebuild).
+	policies map[string]graph.Policy
 }
 
 // newState returns an empty state, its (empty) name indexes built.
@@ -111,33 +115,71 @@ func indexOf(e *graph.Entity) nameIndex {
 	return nameIndex{names: nameKeys(names), search: match.Keys(names)}
 }
 
-// reindex is how an entity of a record changes the name indexes.
-type reindex struct {
-	same     bool // the names are those stored: nothing to change
-	old, new nameIndex
+// A reindexing is how a record's entities change the name indexes, as
+// new key lists: planned by prepare while readers share the indexes, made
+// by put under the exclusive lock in a step that only assigns them.
+type reindexing struct {
+	search *match.Update
+	names  map[string][]string // name key → its new entity ids; empty: deleted
 }
 
-// prepare computes, before the lock is taken, how the record's entities
-// change the name indexes: reading names, transliterating them and making
-// their keys is most of the time a large upload would hold the lock.
-// Only the writer changes the state, so it may read it unlocked.
-func (g *state) prepare(r *record) []reindex {
+// prepare plans, before the lock is taken, how the record's entities
+// change the name indexes: reading names, transliterating them, making
+// their keys and the new key lists is most of the time a large upload
+// would hold the lock. Only the writer changes the state, so it may read
+// it unlocked. nil when the indexes are not built.
+func (g *state) prepare(r *record) *reindexing {
 	if !g.indexed.Load() {
 		return nil // put leaves the names to the indexes' build
 	}
-	out := make([]reindex, len(r.Entities))
+	var removes, adds []match.Doc
+	gone := map[string]map[string]bool{} // name key → ids it loses
+	added := map[string][]string{}       // name key → ids it gains, in order
 	for i := range r.Entities {
 		e := &r.Entities[i]
 		if old, ok := g.entities[e.ID]; ok {
 			if old.Name == e.Name && slices.Equal(old.Aliases, e.Aliases) {
-				out[i].same = true
-				continue
+				continue // the names stored: nothing to change
 			}
-			out[i].old = indexOf(&old.Entity)
+			x := indexOf(&old.Entity)
+			removes = append(removes, match.Doc{ID: e.ID, Keys: x.search})
+			for _, k := range x.names {
+				if gone[k] == nil {
+					gone[k] = map[string]bool{}
+				}
+				gone[k][e.ID] = true
+			}
 		}
-		out[i].new = indexOf(e)
+		x := indexOf(e)
+		adds = append(adds, match.Doc{ID: e.ID, Keys: x.search})
+		for _, k := range x.names {
+			added[k] = append(added[k], e.ID)
+		}
 	}
-	return out
+	ri := &reindexing{search: g.search.Plan(removes, adds), names: map[string][]string{}}
+	for k, ids := range gone {
+		ri.names[k] = slices.DeleteFunc(slices.Clone(g.names[k]), func(id string) bool { return ids[id] })
+	}
+	for k, ids := range added {
+		kept, ok := ri.names[k]
+		if !ok {
+			kept = slices.Clip(g.names[k]) // appended to in a copy
+		}
+		ri.names[k] = append(kept, ids...)
+	}
+	return ri
+}
+
+// apply makes the planned change of the name indexes.
+func (g *state) apply(ri *reindexing) {
+	g.search.Apply(ri.search)
+	for k, ids := range ri.names {
+		if len(ids) == 0 {
+			delete(g.names, k)
+		} else {
+			g.names[k] = ids
+		}
+	}
 }
 
 // changesGraph reports whether the record changes what the path search
@@ -174,7 +216,7 @@ func (r *record) auxOnly() bool {
 
 // put stores the record's values as they are, keeping the indexes right.
 // prep is the record's prepare, or nil to compute it here.
-func (g *state) put(r *record, prep []reindex, mode putMode) {
+func (g *state) put(r *record, prep *reindexing, mode putMode) {
 	own := mode != copyValues
 	if r.changesGraph() {
 		g.horizons = nil
@@ -221,13 +263,9 @@ func (g *state) put(r *record, prep []reindex, mode putMode) {
 		n.Kind = graph.Kind(g.intern(string(n.Kind)))
 		n.Country, n.Role, n.BodyKind = g.intern(n.Country), g.intern(n.Role), g.intern(n.BodyKind)
 		g.internSource(&n.Source)
-		if !indexed || prep[i].same {
-			continue
-		}
-		if stored {
-			g.unindexNames(n.ID, prep[i].old)
-		}
-		g.indexNames(n.ID, prep[i].new)
+	}
+	if indexed {
+		g.apply(prep)
 	}
 	for i := range r.Links {
 		l := elem(r.Links, i, own)
@@ -470,13 +508,6 @@ func (g *state) indexNames(id string, x nameIndex) {
 	g.search.AddKeys(id, x.search)
 }
 
-func (g *state) unindexNames(id string, x nameIndex) {
-	for _, k := range x.names {
-		g.names[k] = remove(g.names[k], id)
-	}
-	g.search.RemoveKeys(id, x.search)
-}
-
 func remove(ids []string, id string) []string {
 	for i, v := range ids {
 		if v == id {
@@ -551,7 +582,14 @@ func (g *state) Horizon(p graph.Policy) exposure.Horizon {
 		return nil
 	}
 	defer g.building.Unlock()
-	if h, ok := g.horizon(key); ok { // built while this search looked
+	return g.buildHorizon(p)
+}
+
+// buildHorizon returns the horizon of p, made unless it was made while
+// the caller waited; the caller holds g.building and the shared lock.
+func (g *state) buildHorizon(p graph.Policy) exposure.Horizon {
+	key := exposure.HorizonKey(p)
+	if h, ok := g.horizon(key); ok {
 		return h
 	}
 	var ends []string
@@ -566,8 +604,34 @@ func (g *state) Horizon(p graph.Policy) exposure.Horizon {
 	if g.horizons == nil {
 		g.horizons = map[string]exposure.Horizon{}
 	}
-	g.horizons[key] = h
+	if g.policies == nil {
+		g.policies = map[string]graph.Policy{}
+	}
+	g.horizons[key], g.policies[key] = h, p
 	return h
+}
+
+// rebuild makes again, in the background, the horizons a write dropped,
+// for the policies they were made for; called by the writer under the
+// exclusive lock, it takes g.building before any search can, so that the
+// searches after the write search without a horizon until it is made
+// instead of one of them making it while the screening waits. Returns at
+// once; the build holds the shared lock, in read.
+func (g *state) rebuild(read func(func(*state)), wg *sync.WaitGroup) {
+	g.horizonMu.Lock()
+	ps := slices.Collect(maps.Values(g.policies))
+	g.horizonMu.Unlock()
+	if len(ps) == 0 || !g.building.TryLock() {
+		return
+	}
+	wg.Go(func() {
+		defer g.building.Unlock()
+		read(func(g *state) {
+			for _, p := range ps {
+				g.buildHorizon(p)
+			}
+		})
+	})
 }
 
 // horizon is the horizon of a policy's HorizonKey, when made.
