@@ -1,9 +1,9 @@
 package memstore
 
 import (
+	"maps"
 	"runtime"
 	"runtime/debug"
-	"maps"
 	"slices"
 	"sort"
 	"strings"
