@@ -90,68 +90,89 @@ type Update struct {
 	x             *Index
 	next          int32 // len(x.ids) when planned
 	removes, adds []Doc
-	removed       []int32
-	keys          map[string][]int32  // nil: the key is deleted
-	deletes       map[string][]string // nil: the deletion is deleted
+	removed       []int32             // documents taken out
+	added         []string            // entities given the documents from next on
+	keys          map[string][]int32  // empty: the key is deleted
+	deletes       map[string][]string // empty: the deletion is deleted
 }
 
 // Plan plans the removal of removes (indexed under their keys) and the
-// addition of adds, in that order; an entity added that is indexed and
-// not removed is re-indexed, as AddKeys does. Plan only reads the index.
+// addition of adds. An entity both removed and added (renamed) keeps its
+// document, under its new keys; one added that is indexed and not
+// removed is re-indexed, its old keys found by scanning (as Remove does).
+// Plan only reads the index.
 func (x *Index) Plan(removes, adds []Doc) *Update {
 	u := &Update{x: x, next: int32(len(x.ids)), removes: removes, adds: adds,
 		keys: map[string][]int32{}, deletes: map[string][]string{}}
-	gone := map[int32]bool{}
-	drop := map[string]bool{} // keys that lose documents
+	out := map[string]map[int32]bool{} // key → documents it loses
+	in := map[string][]int32{}         // key → documents it gains
+	leave := func(k string, n int32) {
+		if out[k] == nil {
+			out[k] = map[int32]bool{}
+		}
+		out[k][n] = true
+	}
+	removing := map[string]bool{}
 	for _, d := range removes {
-		if n, ok := x.doc[d.ID]; ok && !gone[n] {
-			gone[n] = true
-			u.removed = append(u.removed, n)
+		if n, ok := x.doc[d.ID]; ok && !removing[d.ID] {
+			removing[d.ID] = true
 			for _, k := range d.Keys {
-				drop[k] = true
+				leave(k, n)
 			}
 		}
 	}
+	adding := map[string]bool{}
 	for _, d := range adds {
-		if n, ok := x.doc[d.ID]; ok && !gone[n] {
-			// Indexed under keys not given: found by scanning, as Remove does.
-			gone[n] = true
-			u.removed = append(u.removed, n)
+		if adding[d.ID] {
+			continue
+		}
+		adding[d.ID] = true
+		n, ok := x.doc[d.ID]
+		switch {
+		case !ok:
+			n = u.next + int32(len(u.added))
+			u.added = append(u.added, d.ID)
+		case !removing[d.ID]:
 			for k, ds := range x.keys {
 				if _, found := slices.BinarySearch(ds, n); found {
-					drop[k] = true
+					leave(k, n)
 				}
 			}
 		}
-	}
-	list := func(k string) []int32 {
-		if ds, ok := u.keys[k]; ok {
-			return ds
-		}
-		return x.keys[k]
-	}
-	for k := range drop {
-		ds := x.keys[k]
-		kept := make([]int32, 0, len(ds))
-		for _, n := range ds {
-			if !gone[n] {
-				kept = append(kept, n)
-			}
-		}
-		u.keys[k] = kept
-	}
-	for i, d := range adds {
-		n := u.next + int32(i)
 		for _, k := range d.Keys {
-			ds := list(k)
-			if len(ds) > 0 && ds[len(ds)-1] == n {
-				continue // a key given twice
-			}
-			if _, own := u.keys[k]; !own {
-				ds = slices.Clip(ds) // appended to in a copy, never in the index's own
-			}
-			u.keys[k] = append(ds, n)
+			in[k] = append(in[k], n)
 		}
+	}
+	for id := range removing {
+		if !adding[id] {
+			u.removed = append(u.removed, x.doc[id])
+		}
+	}
+	// Each changed key's new list: its documents less those it loses,
+	// merged with those it gains, in order (a document number is a
+	// position in every list it is in).
+	for k, gone := range out {
+		u.keys[k] = slices.DeleteFunc(slices.Clone(x.keys[k]), func(n int32) bool { return gone[n] })
+	}
+	for k, ns := range in {
+		ds, own := u.keys[k]
+		if !own {
+			ds = x.keys[k]
+		}
+		slices.Sort(ns)
+		merged := make([]int32, 0, len(ds)+len(ns))
+		i := 0
+		for _, n := range ns {
+			for i < len(ds) && ds[i] < n {
+				merged = append(merged, ds[i])
+				i++
+			}
+			if (i < len(ds) && ds[i] == n) || (len(merged) > 0 && merged[len(merged)-1] == n) {
+				continue // already under the key, or a key given twice
+			}
+			merged = append(merged, n)
+		}
+		u.keys[k] = append(merged, ds[i:]...)
 	}
 	// The vocabulary of fuzzy keys follows the keys that come and go.
 	for k, ds := range u.keys {
@@ -184,13 +205,12 @@ func (x *Index) Apply(u *Update) {
 	for _, n := range u.removed {
 		delete(x.doc, x.ids[n])
 		x.ids[n] = ""
-		x.docCount--
 	}
-	for _, d := range u.adds {
-		x.doc[d.ID] = int32(len(x.ids))
-		x.ids = append(x.ids, d.ID)
-		x.docCount++
+	for _, id := range u.added {
+		x.doc[id] = int32(len(x.ids))
+		x.ids = append(x.ids, id)
 	}
+	x.docCount += len(u.added) - len(u.removed)
 	for k, ds := range u.keys {
 		if len(ds) == 0 {
 			delete(x.keys, k)
