@@ -119,8 +119,8 @@ func TestHorizonWithListingsAndYears(t *testing.T) {
 
 // A record of jobs, flags or audit entries keeps the horizons (they are
 // made of the graph, which it does not change); one that changes the
-// graph drops them, and they are made again in the background, of the
-// graph after it.
+// graph drops them, and those searched since the write before are made
+// again in the background, of the graph after it.
 func TestHorizonKeptByRecordsOutsideTheGraph(t *testing.T) {
 	s, err := Open("")
 	if err != nil {
@@ -155,6 +155,12 @@ func TestHorizonKeptByRecordsOutsideTheGraph(t *testing.T) {
 	}
 	if _, ok := h["Y"]; !ok {
 		t.Errorf("the horizon made after the upload is the one before it: %v", h)
+	}
+	// No search asked for it since: the next write does not make it again.
+	graphtest.NewBuilder("u3").Org("Z", "XF").MustApply(t, s)
+	s.background.Wait()
+	if _, ok := s.g.horizon(exposure.HorizonKey(p)); ok {
+		t.Error("a horizon no search asked for since the last write was made again")
 	}
 }
 

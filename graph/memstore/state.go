@@ -73,9 +73,11 @@ type state struct {
 	horizonMu sync.Mutex
 	horizons  map[string]exposure.Horizon
 	building  sync.Mutex
-	// policies are those whose horizons have been made, by HorizonKey:
-	// a write that drops the horizons has them made again (rebuild).
-	policies map[string]graph.Policy
+	// searched are the policies searches have asked horizons of since
+	// the last write, by HorizonKey: the write that drops the horizons
+	// has theirs made again (rebuild), and only theirs, as a policy asked
+	// for once must not cost a build after every write.
+	searched map[string]graph.Policy
 }
 
 // newState returns an empty state, its (empty) name indexes built.
@@ -575,7 +577,14 @@ func deref(ls []*graph.Link) []graph.Link {
 // every screening after a write waited for.
 func (g *state) Horizon(p graph.Policy) exposure.Horizon {
 	key := exposure.HorizonKey(p)
-	if h, ok := g.horizon(key); ok {
+	g.horizonMu.Lock()
+	h, ok := g.horizons[key]
+	if g.searched == nil {
+		g.searched = map[string]graph.Policy{}
+	}
+	g.searched[key] = p
+	g.horizonMu.Unlock()
+	if ok {
 		return h
 	}
 	if !g.building.TryLock() {
@@ -604,22 +613,20 @@ func (g *state) buildHorizon(p graph.Policy) exposure.Horizon {
 	if g.horizons == nil {
 		g.horizons = map[string]exposure.Horizon{}
 	}
-	if g.policies == nil {
-		g.policies = map[string]graph.Policy{}
-	}
-	g.horizons[key], g.policies[key] = h, p
+	g.horizons[key] = h
 	return h
 }
 
 // rebuild makes again, in the background, the horizons a write dropped,
-// for the policies they were made for; called by the writer under the
+// for the policies searched since the write before; called by the writer under the
 // exclusive lock, it takes g.building before any search can, so that the
 // searches after the write search without a horizon until it is made
 // instead of one of them making it while the screening waits. Returns at
 // once; the build holds the shared lock, in read.
 func (g *state) rebuild(read func(func(*state)), wg *sync.WaitGroup) {
 	g.horizonMu.Lock()
-	ps := slices.Collect(maps.Values(g.policies))
+	ps := slices.Collect(maps.Values(g.searched))
+	g.searched = nil
 	g.horizonMu.Unlock()
 	if len(ps) == 0 || !g.building.TryLock() {
 		return
