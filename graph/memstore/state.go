@@ -618,11 +618,11 @@ func (g *state) buildHorizon(p graph.Policy) exposure.Horizon {
 }
 
 // rebuild makes again, in the background, the horizons a write dropped,
-// for the policies searched since the write before; called by the writer under the
-// exclusive lock, it takes g.building before any search can, so that the
-// searches after the write search without a horizon until it is made
-// instead of one of them making it while the screening waits. Returns at
-// once; the build holds the shared lock, in read.
+// for the policies searched since the write before. Called by the writer
+// under the exclusive lock, it takes g.building before any search can, so
+// that the searches after the write search without a horizon until it is
+// made, instead of one of them making it while its screening waits.
+// Returns at once; the build holds the shared lock, in read.
 func (g *state) rebuild(read func(func(*state)), wg *sync.WaitGroup) {
 	g.horizonMu.Lock()
 	ps := slices.Collect(maps.Values(g.searched))
