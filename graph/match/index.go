@@ -17,6 +17,7 @@ type Index struct {
 	keys     map[string][]int32
 	deletes  map[string][]string // a fuzzy key less one letter → the keys
 	docCount int
+	changes  uint64 // counts the changes, for Apply to tell a stale Update
 }
 
 // NewIndex returns an empty index.
@@ -37,6 +38,7 @@ func (x *Index) AddKeys(id string, keys []string) {
 	x.ids = append(x.ids, id)
 	x.doc[id] = n
 	x.docCount++
+	x.changes++
 	for _, k := range keys {
 		if len(x.keys[k]) == 0 && fuzzyKey(k) {
 			for _, d := range deletions(k) {
@@ -88,7 +90,8 @@ type Doc struct {
 // them as they were.
 type Update struct {
 	x             *Index
-	next          int32 // len(x.ids) when planned
+	changes       uint64 // x.changes when planned
+	next          int32  // len(x.ids) when planned
 	removes, adds []Doc
 	removed       []int32             // documents taken out
 	added         []string            // entities given the documents from next on
@@ -102,7 +105,7 @@ type Update struct {
 // removed is re-indexed, its old keys found by scanning (as Remove does).
 // Plan only reads the index.
 func (x *Index) Plan(removes, adds []Doc) *Update {
-	u := &Update{x: x, next: int32(len(x.ids)), removes: removes, adds: adds,
+	u := &Update{x: x, changes: x.changes, next: int32(len(x.ids)), removes: removes, adds: adds,
 		keys: map[string][]int32{}, deletes: map[string][]string{}}
 	out := map[string]map[int32]bool{} // key → documents it loses
 	in := map[string][]int32{}         // key → documents it gains
@@ -199,9 +202,10 @@ func (x *Index) Plan(removes, adds []Doc) *Update {
 // Apply makes the update planned by Plan. An update planned before
 // another change of the index is planned again first.
 func (x *Index) Apply(u *Update) {
-	if u.x != x || u.next != int32(len(x.ids)) {
+	if u.x != x || u.changes != x.changes {
 		u = x.Plan(u.removes, u.adds)
 	}
+	x.changes++
 	for _, n := range u.removed {
 		delete(x.doc, x.ids[n])
 		x.ids[n] = ""

@@ -105,3 +105,21 @@ func answers(x *Index, queries []string) map[string]any {
 	}
 	return out
 }
+
+// TestStaleUpdate: an update planned before another change of the index
+// is planned again when applied, not applied as it was planned.
+func TestStaleUpdate(t *testing.T) {
+	x := NewIndex()
+	x.Add("a", []string{"Falar Networks"})
+	x.Add("b", []string{"Falar Systems"})
+	first := x.Plan([]Doc{{"a", Keys([]string{"Falar Networks"})}}, nil)
+	second := x.Plan([]Doc{{"b", Keys([]string{"Falar Systems"})}}, []Doc{{"b", Keys([]string{"Orvane Systems"})}})
+	x.Apply(first)
+	x.Apply(second)
+	want := NewIndex()
+	want.Add("b", []string{"Orvane Systems"})
+	queries := []string{"Falar", "Falar Networks", "Orvane Systems", "Systems", "Networks"}
+	if got, w := answers(x, queries), answers(want, queries); !reflect.DeepEqual(got, w) {
+		t.Fatalf("got %v\nwant %v", got, w)
+	}
+}
