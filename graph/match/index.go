@@ -205,6 +205,9 @@ func (x *Index) Apply(u *Update) {
 	if u.x != x || u.changes != x.changes {
 		u = x.Plan(u.removes, u.adds)
 	}
+	if len(u.removed)+len(u.added)+len(u.keys)+len(u.deletes) == 0 {
+		return // nothing written: readers may go on beside it
+	}
 	x.changes++
 	for _, n := range u.removed {
 		delete(x.doc, x.ids[n])

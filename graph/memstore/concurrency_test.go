@@ -69,3 +69,35 @@ func TestReadersDoNotWaitForAFlagAll(t *testing.T) {
 		t.Errorf("the read was answered only once all %d searches of the batch had run: readers waited for it", len(qs))
 	}
 }
+
+// Audit entries are written beside searches (they are under a lock of
+// their own): writing one must not touch the name indexes a search reads.
+// The race detector (make test runs it) fails this test when it does.
+func TestAuditBesideSearches(t *testing.T) {
+	ctx := context.Background()
+	s, err := memstore.Open("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if _, err := s.Apply(ctx, graph.Upload{Entities: []graph.Entity{{ID: "A", Kind: graph.Organization, Name: "Falar Networks", Country: "XF"}}}, nil); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error)
+	go func() {
+		var err error
+		for i := 0; i < 200 && err == nil; i++ {
+			err = s.AppendAudit(ctx, graph.AuditEntry{By: "alice", Action: "screen"})
+		}
+		done <- err
+	}()
+	for range 200 {
+		// Not the exact name: scoring a near one reads the index's counts.
+		if ms, err := s.Search(ctx, graph.SearchQuery{Text: "Falar Network Systems"}); err != nil || len(ms) == 0 {
+			t.Fatalf("search: %v, %v", ms, err)
+		}
+	}
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+}

@@ -266,7 +266,9 @@ func (g *state) put(r *record, prep *reindexing, mode putMode) {
 		n.Country, n.Role, n.BodyKind = g.intern(n.Country), g.intern(n.Role), g.intern(n.BodyKind)
 		g.internSource(&n.Source)
 	}
-	if indexed {
+	if indexed && len(r.Entities) > 0 {
+		// Only a record of entities writes the indexes: one of audit
+		// entries or flags is put under Store.auxMu alone, beside readers.
 		g.apply(prep)
 	}
 	for i := range r.Links {
