@@ -57,17 +57,20 @@ func (x *Index) Remove(id string, names []string) {
 		x.RemoveKeys(id, Keys(names))
 		return
 	}
-	n, ok := x.doc[id]
-	if !ok {
-		return
+	if n, ok := x.doc[id]; ok {
+		x.RemoveKeys(id, x.keysOf(n))
 	}
+}
+
+// keysOf returns the keys document n is indexed under, by scanning them.
+func (x *Index) keysOf(n int32) []string {
 	var keys []string
 	for k, ds := range x.keys {
 		if _, found := slices.BinarySearch(ds, n); found {
 			keys = append(keys, k)
 		}
 	}
-	x.RemoveKeys(id, keys)
+	return keys
 }
 
 // RemoveKeys takes an entity indexed under keys (made by Keys) out of the
@@ -136,10 +139,8 @@ func (x *Index) Plan(removes, adds []Doc) *Update {
 			n = u.next + int32(len(u.added))
 			u.added = append(u.added, d.ID)
 		case !removing[d.ID]:
-			for k, ds := range x.keys {
-				if _, found := slices.BinarySearch(ds, n); found {
-					leave(k, n)
-				}
+			for _, k := range x.keysOf(n) {
+				leave(k, n)
 			}
 		}
 		for _, k := range d.Keys {

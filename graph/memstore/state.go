@@ -129,10 +129,12 @@ type reindexing struct {
 // change the name indexes: reading names, transliterating them, making
 // their keys and the new key lists is most of the time a large upload
 // would hold the lock. Only the writer changes the state, so it may read
-// it unlocked. nil when the indexes are not built.
+// it unlocked. nil when there is nothing to change.
 func (g *state) prepare(r *record) *reindexing {
-	if !g.indexed.Load() {
-		return nil // put leaves the names to the indexes' build
+	if !g.indexed.Load() || len(r.Entities) == 0 {
+		// put leaves the names to the indexes' build, or the record
+		// (an audit entry, flags) has none.
+		return nil
 	}
 	var removes, adds []match.Doc
 	gone := map[string]map[string]bool{} // name key → ids it loses
@@ -266,7 +268,7 @@ func (g *state) put(r *record, prep *reindexing, mode putMode) {
 		n.Country, n.Role, n.BodyKind = g.intern(n.Country), g.intern(n.Role), g.intern(n.BodyKind)
 		g.internSource(&n.Source)
 	}
-	if indexed && len(r.Entities) > 0 {
+	if prep != nil {
 		// Only a record of entities writes the indexes: one of audit
 		// entries or flags is put under Store.auxMu alone, beside readers.
 		g.apply(prep)
